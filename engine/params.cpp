@@ -1,0 +1,333 @@
+#include "engine/params.hpp"
+
+#include "engine/params_impl.hpp"
+
+#include <cmath>
+#include <sstream>
+
+namespace fairmc {
+
+std::string join_path(std::string_view prefix, std::string_view key) {
+  if (prefix.empty()) return std::string(key);
+  std::string out(prefix);
+  out += '.';
+  out += key;
+  return out;
+}
+
+std::string format_where(const SourceMark& m) {
+  std::string out = m.file.empty() ? std::string("<config>") : m.file;
+  if (m.line > 0) out += ":" + std::to_string(m.line) + ":" + std::to_string(m.column);
+  return out;
+}
+
+namespace {
+std::string render(const SourceMark& where, const std::string& key, const std::string& problem) {
+  std::string out = format_where(where) + ": ";
+  if (!key.empty()) out += "key '" + key + "': ";
+  return out + problem;
+}
+
+std::string fmt_number(double x) {
+  std::ostringstream s;
+  s.precision(15);
+  s << x;
+  return s.str();
+}
+
+std::string scalar_text(const YAML::Node& n) {
+  if (n.IsScalar()) return "'" + n.Scalar() + "'";
+  if (n.IsSequence()) return "a list";
+  if (n.IsMap()) return "a mapping";
+  return "nothing";
+}
+}  // namespace
+
+ConfigError::ConfigError(SourceMark where, std::string key_path, std::string problem)
+    : std::runtime_error(render(where, key_path, problem)),
+      where_(std::move(where)),
+      key_path_(std::move(key_path)),
+      problem_(std::move(problem)) {}
+
+bool Range::contains(double x) const {
+  if (!std::isfinite(x)) return false;
+  if (lo_open ? !(x > lo) : !(x >= lo)) return false;
+  if (hi_open ? !(x < hi) : !(x <= hi)) return false;
+  return true;
+}
+
+std::string Range::describe() const {
+  const double big = std::numeric_limits<double>::max();
+  if (lo == -big && hi == big) return "a finite number";
+  if (hi == big) return std::string("a number ") + (lo_open ? "> " : ">= ") + fmt_number(lo);
+  if (lo == -big) return std::string("a number ") + (hi_open ? "< " : "<= ") + fmt_number(hi);
+  return std::string("a number in ") + (lo_open ? "(" : "[") + fmt_number(lo) + ", " +
+         fmt_number(hi) + (hi_open ? ")" : "]");
+}
+
+Params::Params(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+
+Params make_params(YAML::Node root, std::shared_ptr<const SourceIndex> marks,
+                   std::shared_ptr<UsageRecord> used) {
+  auto impl = std::make_shared<Params::Impl>();
+  impl->node = root;
+  impl->marks = std::move(marks);
+  impl->used = std::move(used);
+  return Params(std::move(impl));
+}
+
+void index_marks(const YAML::Node& node, const std::string& prefix, const std::string& file,
+                 SourceIndex& out) {
+  if (!node.IsMap()) return;
+  for (const auto& kv : node) {
+    const std::string path = join_path(prefix, kv.first.Scalar());
+    const YAML::Mark m = kv.first.Mark();
+    out[path] = SourceMark{file, m.line + 1, m.column + 1};
+    index_marks(kv.second, path, file, out);
+  }
+}
+
+Params Params::parse(std::string_view yaml_text, std::string file) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml_text));
+  } catch (const YAML::Exception& e) {
+    throw ConfigError({file, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax: " + e.msg);
+  }
+  auto marks = std::make_shared<SourceIndex>();
+  index_marks(root, "", file, *marks);
+  Params p = make_params(root, marks, std::make_shared<UsageRecord>());
+  const_cast<Impl&>(*p.impl_).self = SourceMark{file, 1, 1};
+  return p;
+}
+
+const std::string& Params::path() const { return impl_->path; }
+std::string Params::path_of(std::string_view key) const { return join_path(impl_->path, key); }
+
+SourceMark Params::mark_of(std::string_view key) const {
+  const std::string full = path_of(key);
+  if (auto it = impl_->marks->find(full); it != impl_->marks->end()) return it->second;
+  return impl_->self;
+}
+
+void Params::fail(std::string_view key, std::string problem) const {
+  throw ConfigError(mark_of(key), path_of(key), std::move(problem));
+}
+
+namespace {
+// Looks `key` up and records the read. Returns an undefined node when absent.
+YAML::Node lookup(const Params::Impl& impl, std::string_view key) {
+  impl.used->mark(join_path(impl.path, key));
+  if (!impl.node || !impl.node.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  const YAML::Node& n = impl.node;
+  YAML::Node found = n[std::string(key)];
+  return found;
+}
+
+bool present(const YAML::Node& n) { return n.IsDefined() && !n.IsNull(); }
+
+std::optional<double> to_double(const YAML::Node& n) {
+  if (!n.IsScalar()) return std::nullopt;
+  const std::string& s = n.Scalar();
+  if (s == ".nan" || s == ".NaN" || s == ".NAN" || s == "nan" || s == "NaN")
+    return std::numeric_limits<double>::quiet_NaN();
+  if (s == ".inf" || s == ".Inf" || s == "inf" || s == "+.inf" || s == "+inf")
+    return std::numeric_limits<double>::infinity();
+  if (s == "-.inf" || s == "-.Inf" || s == "-inf") return -std::numeric_limits<double>::infinity();
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(s, &used);
+    if (used != s.size()) return std::nullopt;
+    return v;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+}  // namespace
+
+double Params::number(std::string_view key, Range r) const {
+  const YAML::Node n = lookup(*impl_, key);
+  if (!present(n)) fail(key, "required; expected " + r.describe());
+  const auto v = to_double(n);
+  if (!v) fail(key, "got " + scalar_text(n) + "; expected " + r.describe());
+  if (!r.contains(*v)) fail(key, "got " + n.Scalar() + "; expected " + r.describe());
+  return *v;
+}
+
+double Params::number(std::string_view key, double fallback, Range r) const {
+  if (!present(lookup(*impl_, key))) return fallback;
+  return number(key, r);
+}
+
+std::int64_t Params::integer(std::string_view key, std::int64_t lo, std::int64_t hi) const {
+  const std::string accepted =
+      "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+  const YAML::Node n = lookup(*impl_, key);
+  if (!present(n)) fail(key, "required; expected " + accepted);
+  const auto v = to_double(n);
+  // Accept 1e5-style spellings of exact integers, as researchers write them.
+  if (!v || !std::isfinite(*v) || std::floor(*v) != *v || std::fabs(*v) > 9.007199254740992e15)
+    fail(key, "got " + scalar_text(n) + "; expected " + accepted);
+  if (*v < static_cast<double>(lo) || *v > static_cast<double>(hi))
+    fail(key, "got " + n.Scalar() + "; expected " + accepted);
+  return static_cast<std::int64_t>(*v);
+}
+
+std::int64_t Params::integer(std::string_view key, std::int64_t fallback, std::int64_t lo,
+                             std::int64_t hi) const {
+  if (!present(lookup(*impl_, key))) return fallback;
+  return integer(key, lo, hi);
+}
+
+bool Params::flag(std::string_view key) const {
+  const YAML::Node n = lookup(*impl_, key);
+  if (!present(n)) fail(key, "required; expected true or false");
+  bool v = false;
+  if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v))
+    fail(key, "got " + scalar_text(n) + "; expected true or false");
+  return v;
+}
+
+bool Params::flag(std::string_view key, bool fallback) const {
+  if (!present(lookup(*impl_, key))) return fallback;
+  return flag(key);
+}
+
+std::string Params::text(std::string_view key) const {
+  const YAML::Node n = lookup(*impl_, key);
+  if (!present(n)) fail(key, "required; expected a string");
+  if (!n.IsScalar()) fail(key, "got " + scalar_text(n) + "; expected a string");
+  return n.Scalar();
+}
+
+std::string Params::text(std::string_view key, std::string fallback) const {
+  if (!present(lookup(*impl_, key))) return fallback;
+  return text(key);
+}
+
+namespace {
+std::string one_of(const std::vector<std::string>& accepted) {
+  std::string out = "one of ";
+  for (std::size_t i = 0; i < accepted.size(); ++i) out += (i ? ", " : "") + accepted[i];
+  return out;
+}
+}  // namespace
+
+std::string Params::choice(std::string_view key, const std::vector<std::string>& accepted) const {
+  const YAML::Node n = lookup(*impl_, key);
+  if (!present(n)) fail(key, "required; expected " + one_of(accepted));
+  if (!n.IsScalar()) fail(key, "got " + scalar_text(n) + "; expected " + one_of(accepted));
+  for (const auto& a : accepted)
+    if (a == n.Scalar()) return a;
+  fail(key, "got '" + n.Scalar() + "'; expected " + one_of(accepted));
+}
+
+std::string Params::choice(std::string_view key, const std::vector<std::string>& accepted,
+                           std::string fallback) const {
+  if (!present(lookup(*impl_, key))) return fallback;
+  return choice(key, accepted);
+}
+
+std::vector<double> Params::numbers(std::string_view key, Range r) const {
+  const YAML::Node n = lookup(*impl_, key);
+  const std::string accepted = "a list of numbers, each " + r.describe();
+  if (!present(n)) fail(key, "required; expected " + accepted);
+  std::vector<double> out;
+  auto take = [&](const YAML::Node& item, std::size_t i) {
+    const auto v = to_double(item);
+    if (!v || !r.contains(*v))
+      fail(key, "item " + std::to_string(i) + " is " + scalar_text(item) + "; expected " + accepted);
+    out.push_back(*v);
+  };
+  if (n.IsScalar()) {
+    take(n, 0);
+  } else if (n.IsSequence()) {
+    for (std::size_t i = 0; i < n.size(); ++i) take(n[i], i);
+  } else {
+    fail(key, "got " + scalar_text(n) + "; expected " + accepted);
+  }
+  return out;
+}
+
+std::vector<double> Params::numbers(std::string_view key, std::vector<double> fallback,
+                                    Range r) const {
+  if (!present(lookup(*impl_, key))) return fallback;
+  return numbers(key, r);
+}
+
+std::vector<std::int64_t> Params::integers(std::string_view key, std::int64_t lo,
+                                           std::int64_t hi) const {
+  const Range r = Range::closed(static_cast<double>(lo), static_cast<double>(hi));
+  std::vector<std::int64_t> out;
+  for (const double v : numbers(key, r)) {
+    if (std::floor(v) != v) fail(key, "expected a list of integers in [" + std::to_string(lo) +
+                                          ", " + std::to_string(hi) + "]");
+    out.push_back(static_cast<std::int64_t>(v));
+  }
+  return out;
+}
+
+std::vector<std::vector<double>> Params::matrix(std::string_view key, Range r) const {
+  const YAML::Node n = lookup(*impl_, key);
+  const std::string accepted = "a list of equal-length lists of numbers, each " + r.describe();
+  if (!present(n) || !n.IsSequence()) fail(key, "got " + scalar_text(n) + "; expected " + accepted);
+  std::vector<std::vector<double>> rows;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const YAML::Node row = n[i];
+    std::vector<double> values;
+    if (row.IsScalar()) {
+      const auto v = to_double(row);
+      if (!v || !r.contains(*v)) fail(key, "row " + std::to_string(i) + ": expected " + accepted);
+      values.push_back(*v);
+    } else if (row.IsSequence()) {
+      for (std::size_t j = 0; j < row.size(); ++j) {
+        const auto v = to_double(row[j]);
+        if (!v || !r.contains(*v))
+          fail(key, "row " + std::to_string(i) + " item " + std::to_string(j) + " is " +
+                        scalar_text(row[j]) + "; expected " + accepted);
+        values.push_back(*v);
+      }
+    } else {
+      fail(key, "row " + std::to_string(i) + " is " + scalar_text(row) + "; expected " + accepted);
+    }
+    if (!rows.empty() && values.size() != rows.front().size())
+      fail(key, "row " + std::to_string(i) + " has " + std::to_string(values.size()) +
+                    " entries, row 0 has " + std::to_string(rows.front().size()));
+    rows.push_back(std::move(values));
+  }
+  return rows;
+}
+
+Params Params::child(std::string_view key) const {
+  const YAML::Node n = lookup(*impl_, key);
+  if (present(n) && !n.IsMap()) fail(key, "got " + scalar_text(n) + "; expected a mapping (key: value, ...)");
+  auto impl = std::make_shared<Impl>(*impl_);
+  impl->node = present(n) ? n : YAML::Node(YAML::NodeType::Map);
+  impl->path = path_of(key);
+  impl->self = mark_of(key);
+  return Params(std::move(impl));
+}
+
+std::vector<Params> Params::children(std::string_view key) const {
+  const YAML::Node n = lookup(*impl_, key);
+  if (!present(n)) return {};
+  if (!n.IsSequence()) fail(key, "got " + scalar_text(n) + "; expected a list of mappings");
+  std::vector<Params> out;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    if (!n[i].IsMap()) fail(key, "item " + std::to_string(i) + " is " + scalar_text(n[i]) +
+                                     "; expected a mapping");
+    auto impl = std::make_shared<Impl>(*impl_);
+    impl->node = n[i];
+    impl->path = path_of(key) + "." + std::to_string(i);
+    const YAML::Mark m = n[i].Mark();
+    impl->self = SourceMark{mark_of(key).file, m.line + 1, m.column + 1};
+    out.emplace_back(std::move(impl));
+  }
+  return out;
+}
+
+bool Params::has(std::string_view key) const { return present(lookup(*impl_, key)); }
+bool Params::is_map(std::string_view key) const { return lookup(*impl_, key).IsMap(); }
+bool Params::is_list(std::string_view key) const { return lookup(*impl_, key).IsSequence(); }
+
+}  // namespace fairmc

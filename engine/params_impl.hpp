@@ -1,0 +1,54 @@
+// Engine-private parts of Params: the YAML tree, where each key came from, and which keys a
+// scenario read (to report the rest as unknown).
+#pragma once
+
+#include "engine/params.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+
+namespace fairmc {
+
+// Dotted key path -> the place in a file (or on the command line) that set it.
+using SourceIndex = std::map<std::string, SourceMark, std::less<>>;
+
+class UsageRecord {
+ public:
+  void mark(const std::string& path) {
+    std::lock_guard lock(mutex_);
+    used_.insert(path);
+  }
+  bool contains(const std::string& path) const {
+    std::lock_guard lock(mutex_);
+    return used_.count(path) > 0;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::set<std::string> used_;
+};
+
+struct Params::Impl {
+  YAML::Node node;  // the mapping this view looks at (Null = empty mapping)
+  std::string path;
+  SourceMark self;  // where this mapping itself is
+  std::shared_ptr<const SourceIndex> marks;
+  std::shared_ptr<UsageRecord> used;
+};
+
+// A view of `root` for a scenario; `used` collects the keys read through it.
+Params make_params(YAML::Node root, std::shared_ptr<const SourceIndex> marks,
+                   std::shared_ptr<UsageRecord> used);
+
+// Records the file position of every key under `node` (prefix = dotted path of node).
+void index_marks(const YAML::Node& node, const std::string& prefix, const std::string& file,
+                 SourceIndex& out);
+
+std::string join_path(std::string_view prefix, std::string_view key);
+std::string format_where(const SourceMark& m);
+
+}  // namespace fairmc

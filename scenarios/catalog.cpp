@@ -1,0 +1,14 @@
+#include "scenarios/catalog.hpp"
+
+#include "scenarios/demo/demo.hpp"
+
+namespace fairmc {
+
+std::vector<ScenarioInfo> scenario_catalog() {
+  std::vector<ScenarioInfo> all;
+  all.push_back(demo::scenario());
+  // Paper scenarios: one line each, in paper order.
+  return all;
+}
+
+}  // namespace fairmc

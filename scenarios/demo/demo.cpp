@@ -1,0 +1,62 @@
+#include "scenarios/demo/demo.hpp"
+
+#include <algorithm>
+
+namespace fairmc::demo {
+namespace {
+
+class MaxOfUniforms final : public Model {
+ public:
+  MaxOfUniforms(std::int64_t agents, std::int64_t work) : agents_(agents), work_(work) {}
+
+  std::vector<std::string> metrics() const override { return {"max", "mean"}; }
+
+  void run(const Draw& draw, std::span<double> out) const override {
+    double max = 0.0;
+    double sum = 0.0;
+    for (std::int64_t rep = 0; rep < work_; ++rep) {
+      // Every repetition re-reads the same stream, so `work` changes cost but not results.
+      Rng rng = draw.stream(Substream::population);
+      max = 0.0;
+      sum = 0.0;
+      for (std::int64_t i = 0; i < agents_; ++i) {
+        const double u = rng.uniform01();
+        max = std::max(max, u);
+        sum += u;
+      }
+    }
+    out[0] = max;
+    out[1] = sum / static_cast<double>(agents_);
+  }
+
+  std::vector<std::pair<std::string, double>> constants() const override {
+    const double n = static_cast<double>(agents_);
+    return {{"expected_max", n / (n + 1.0)}, {"expected_mean", 0.5}};
+  }
+
+ private:
+  std::int64_t agents_;
+  std::int64_t work_;
+};
+
+}  // namespace
+
+ScenarioInfo scenario() {
+  ScenarioInfo info;
+  info.name = "demo";
+  info.paper = "none (engine test scenario)";
+  info.help = "Maximum and mean of n i.i.d. U(0,1) draws; E[max] = n/(n+1).";
+  info.samplers = {{"uniform", "population.agents values i.i.d. U(0,1)"}};
+  info.mechanisms = {{"max", "take the maximum (mechanism.work repeats it for benchmarks)"}};
+  info.metrics = {{"max", "largest of the n values"}, {"mean", "average of the n values"}};
+  info.prepare = [](const Params& p) -> std::unique_ptr<const Model> {
+    const Params pop = p.child("population");
+    const Params mech = p.child("mechanism");
+    mech.choice("name", {"max"}, "max");
+    return std::make_unique<MaxOfUniforms>(pop.integer("agents", 1, 100'000'000),
+                                           mech.integer("work", 1, 1, 1'000'000));
+  };
+  return info;
+}
+
+}  // namespace fairmc::demo
