@@ -1,9 +1,228 @@
-// The fairmc command line (being built; see README).
+// The fairmc command line: parses options and hands over to the engine.
+#include "engine/config.hpp"
+#include "engine/describe.hpp"
+#include "engine/h5.hpp"
+#include "engine/prepare.hpp"
+#include "engine/runner.hpp"
 #include "scenarios/catalog.hpp"
 
+#include <boost/program_options.hpp>
+
+#include <filesystem>
 #include <iostream>
 
-int main() {
-  for (const auto& s : fairmc::scenario_catalog()) std::cout << s.name << "  " << s.help << "\n";
-  return 0;
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int exit_ok = 0, exit_failed_points = 1, exit_usage = 2, exit_interrupted = 130;
+
+std::string joined(int argc, char** argv) {
+  std::string s;
+  for (int i = 0; i < argc; ++i) {
+    if (i) s += ' ';
+    s += argv[i];
+  }
+  return s;
+}
+
+int usage(std::ostream& o) {
+  o << "usage: fairmc <command> [options]\n\n"
+       "commands:\n"
+       "  run EXPERIMENT.yaml [key=value ...] [-j N] [-o DIR]   run a sweep, write DIR/results.h5\n"
+       "  run --resume DIR [draws=N]                            finish or extend an earlier run\n"
+       "  plan EXPERIMENT.yaml [key=value ...]                  validate and print the sweep\n"
+       "  list                                                  scenarios, samplers, mechanisms, metrics\n"
+       "  show RESULTS.h5                                       summary table of a results file\n\n"
+       "`fairmc <command> --help` explains each.\n";
+  return exit_usage;
+}
+
+struct Parsed {
+  po::variables_map vm;
+  std::vector<std::string> positional;
+};
+
+Parsed parse(const std::vector<std::string>& args, const po::options_description& opts) {
+  po::positional_options_description pos;
+  pos.add("args", -1);
+  po::options_description all = opts;
+  all.add_options()("args", po::value<std::vector<std::string>>(), "");
+  Parsed p;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), p.vm);
+  po::notify(p.vm);
+  if (p.vm.count("args")) p.positional = p.vm["args"].as<std::vector<std::string>>();
+  return p;
+}
+
+int cmd_run(const std::vector<std::string>& args, const std::string& command_line, bool plan_only) {
+  po::options_description opts(plan_only ? "fairmc plan EXPERIMENT.yaml [key=value ...]\n\n"
+                                           "Validates the experiment and every sweep point, prints the "
+                                           "expanded sweep; runs nothing.\n\noptions"
+                                         : "fairmc run EXPERIMENT.yaml [key=value ...] [options]\n"
+                                           "fairmc run --resume DIR [draws=N]\n\n"
+                                           "Runs every sweep point and writes DIR/results.h5 (checkpointed "
+                                           "every few seconds;\nCtrl-C saves and tells how to resume). "
+                                           "Overrides: a.b=v, a.b=1,2,3 (sweep),\na.b=range(a,b[,s]) | "
+                                           "linspace(a,b,n) | logspace(a,b,n[,round]).\n\noptions");
+  opts.add_options()("help,h", "this help");
+  if (!plan_only) {
+    opts.add_options()("threads,j", po::value<int>()->default_value(0), "worker threads (0 = all cores)")(
+        "output,o", po::value<std::string>(), "output directory (default results/<experiment>)")(
+        "resume", po::value<std::string>(), "resume the run in this output directory")(
+        "overwrite", "replace an existing results file in the output directory")(
+        "checkpoint", po::value<double>()->default_value(5.0), "seconds between checkpoints")(
+        "no-progress", "plain log lines instead of a progress bar");
+  }
+  const Parsed p = parse(args, opts);
+  if (p.vm.count("help")) {
+    std::cout << opts << "\n";
+    return exit_ok;
+  }
+  const auto catalog = fairmc::scenario_catalog();
+  std::optional<fairmc::StoredRun> stored;
+  fairmc::Experiment e;
+  fs::path outdir;
+  std::vector<std::string> overrides;
+  if (!plan_only && p.vm.count("resume")) {
+    outdir = p.vm["resume"].as<std::string>();
+    stored = fairmc::read_results(outdir / "results.h5");
+    std::string experiment_file;
+    for (const auto& a : p.positional) {
+      if (a.find('=') != std::string::npos) overrides.push_back(a);
+      else experiment_file = a;
+    }
+    for (const auto& o : overrides)
+      if (o.rfind("draws=", 0) != 0)
+        throw fairmc::ConfigError({"<command line>", 0, 0}, o.substr(0, o.find('=')),
+                                  "a resumed run accepts only draws=N (to extend it); the rest of "
+                                  "the experiment is fixed by the results file");
+    e = fairmc::load_experiment_text(stored->config_text, stored->experiment_file, overrides);
+    if (!experiment_file.empty()) {
+      const auto given = fairmc::load_experiment(experiment_file, overrides);
+      if (given.config_hash() != e.config_hash())
+        throw fairmc::ConfigError({experiment_file, 0, 0}, "",
+                                  "the experiment differs from the one in " +
+                                      (outdir / "results.h5").string() +
+                                      "; resume refuses to mix results. Run it into a new "
+                                      "directory (-o) instead.");
+    }
+    if (e.config_hash() != stored->config_hash)
+      throw fairmc::ConfigError({"<command line>", 0, 0}, "", "configuration hash mismatch on resume");
+    if (e.draws < stored->draws)
+      throw fairmc::ConfigError({"<command line>", 0, 0}, "draws",
+                                "a resumed run can add draws, not remove them (has " +
+                                    std::to_string(stored->draws) + ")");
+  } else {
+    if (p.positional.empty()) {
+      std::cerr << opts << "\n";
+      return exit_usage;
+    }
+    overrides.assign(p.positional.begin() + 1, p.positional.end());
+    e = fairmc::load_experiment(p.positional.front(), overrides);
+  }
+  const auto& scenario = fairmc::find_scenario(catalog, e);
+  if (plan_only) {
+    const auto points = fairmc::expand(e);
+    std::cout << fairmc::describe_plan(e, points, fairmc::prepare_points(e, points, scenario));
+    return exit_ok;
+  }
+  if (outdir.empty())
+    outdir = p.vm.count("output") ? fs::path(p.vm["output"].as<std::string>()) : fs::path("results") / e.name;
+  const fs::path results = outdir / "results.h5";
+  if (!stored && fs::exists(results) && !p.vm.count("overwrite"))
+    throw fairmc::ConfigError({"<command line>", 0, 0}, "",
+                              results.string() + " exists; use --resume " + outdir.string() +
+                                  " to finish or extend it, or --overwrite to replace it");
+  {
+    // Validate the whole sweep before creating anything on disk.
+    const auto points = fairmc::expand(e);
+    fairmc::prepare_points(e, points, scenario);
+  }
+  std::error_code ec;
+  fs::create_directories(outdir, ec);
+  if (ec || access(outdir.c_str(), W_OK) != 0)
+    throw fairmc::ConfigError({"<command line>", 0, 0}, "output",
+                              "cannot write to directory '" + outdir.string() + "'" +
+                                  (ec ? ": " + ec.message() : ""));
+  fairmc::RunOptions opt;
+  opt.threads = p.vm["threads"].as<int>();
+  opt.results = results;
+  opt.checkpoint_seconds = p.vm["checkpoint"].as<double>();
+  if (p.vm.count("no-progress")) opt.progress_bar = false;
+  opt.command_line = command_line;
+  opt.resume = stored ? &*stored : nullptr;
+  const auto outcome = fairmc::run_experiment(e, scenario, opt, std::cerr);
+  std::cerr << "fairmc: " << outcome.draws_computed << " draws in " << outcome.seconds << " s";
+  if (outcome.seconds > 0) std::cerr << " (" << outcome.draws_computed / outcome.seconds << " draws/s)";
+  std::cerr << "\n";
+  if (outcome.interrupted) {
+    std::cerr << "fairmc: interrupted; partial results saved in " << results.string()
+              << "\nfairmc: resume with: fairmc run --resume " << outdir.string() << "\n";
+    return exit_interrupted;
+  }
+  if (outcome.failed_points > 0) {
+    std::cerr << "fairmc: " << outcome.failed_points
+              << " sweep point(s) failed; their messages are in /sweep/error of " << results.string()
+              << " (fairmc show)\n";
+    return exit_failed_points;
+  }
+  std::cerr << "fairmc: wrote " << results.string() << "\n";
+  return exit_ok;
+}
+
+int cmd_show(const std::vector<std::string>& args) {
+  po::options_description opts("fairmc show RESULTS.h5\n\nPrints the summary table of a results file.\n\noptions");
+  opts.add_options()("help,h", "this help");
+  const Parsed p = parse(args, opts);
+  if (p.vm.count("help") || p.positional.size() != 1) {
+    (p.vm.count("help") ? std::cout : std::cerr) << opts << "\n";
+    return p.vm.count("help") ? exit_ok : exit_usage;
+  }
+  fs::path path = p.positional.front();
+  if (fs::is_directory(path)) path /= "results.h5";
+  std::cout << fairmc::describe_results(path);
+  return exit_ok;
+}
+
+int cmd_list(const std::vector<std::string>& args) {
+  po::options_description opts("fairmc list\n\nLists scenarios with their samplers, mechanisms and metrics.\n\noptions");
+  opts.add_options()("help,h", "this help");
+  const Parsed p = parse(args, opts);
+  if (p.vm.count("help")) {
+    std::cout << opts << "\n";
+    return exit_ok;
+  }
+  std::cout << fairmc::describe_catalog(fairmc::scenario_catalog());
+  return exit_ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage(std::cerr);
+  const std::string cmd = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  try {
+    if (cmd == "run") return cmd_run(args, joined(argc, argv), false);
+    if (cmd == "plan") return cmd_run(args, joined(argc, argv), true);
+    if (cmd == "list") return cmd_list(args);
+    if (cmd == "show") return cmd_show(args);
+    if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+      usage(std::cout);
+      return exit_ok;
+    }
+    std::cerr << "fairmc: unknown command '" << cmd << "'\n";
+    return usage(std::cerr);
+  } catch (const fairmc::ConfigError& e) {
+    std::cerr << "fairmc: error: " << e.what() << "\n";
+    return exit_usage;
+  } catch (const po::error& e) {
+    std::cerr << "fairmc: error: " << e.what() << " (see fairmc " << cmd << " --help)\n";
+    return exit_usage;
+  } catch (const std::exception& e) {
+    std::cerr << "fairmc: error: " << e.what() << "\n";
+    return exit_usage;
+  }
 }

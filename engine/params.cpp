@@ -70,7 +70,7 @@ Params::Params(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 Params make_params(YAML::Node root, std::shared_ptr<const SourceIndex> marks,
                    std::shared_ptr<UsageRecord> used) {
   auto impl = std::make_shared<Params::Impl>();
-  impl->node = root;
+  impl->node.reset(root);  // reset() rebinds; yaml-cpp operator= would write through
   impl->marks = std::move(marks);
   impl->used = std::move(used);
   return Params(std::move(impl));
@@ -90,7 +90,7 @@ void index_marks(const YAML::Node& node, const std::string& prefix, const std::s
 Params Params::parse(std::string_view yaml_text, std::string file) {
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(yaml_text));
+    root.reset(YAML::Load(std::string(yaml_text)));
   } catch (const YAML::Exception& e) {
     throw ConfigError({file, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax: " + e.msg);
   }
@@ -302,7 +302,7 @@ Params Params::child(std::string_view key) const {
   const YAML::Node n = lookup(*impl_, key);
   if (present(n) && !n.IsMap()) fail(key, "got " + scalar_text(n) + "; expected a mapping (key: value, ...)");
   auto impl = std::make_shared<Impl>(*impl_);
-  impl->node = present(n) ? n : YAML::Node(YAML::NodeType::Map);
+  impl->node.reset(present(n) ? n : YAML::Node(YAML::NodeType::Map));
   impl->path = path_of(key);
   impl->self = mark_of(key);
   return Params(std::move(impl));
@@ -317,7 +317,7 @@ std::vector<Params> Params::children(std::string_view key) const {
     if (!n[i].IsMap()) fail(key, "item " + std::to_string(i) + " is " + scalar_text(n[i]) +
                                      "; expected a mapping");
     auto impl = std::make_shared<Impl>(*impl_);
-    impl->node = n[i];
+    impl->node.reset(n[i]);
     impl->path = path_of(key) + "." + std::to_string(i);
     const YAML::Mark m = n[i].Mark();
     impl->self = SourceMark{mark_of(key).file, m.line + 1, m.column + 1};

@@ -1,0 +1,34 @@
+# The two README commands. Both install missing Debian packages first (scripts/install-deps.sh).
+#   make run   - build (Release) and run the default experiments, writing results/ and PNGs
+#   make test  - build and run the whole test suite (doctest via ctest, plus the Python round trip)
+BUILD ?= build
+JOBS ?= $(shell nproc)
+WERROR ?= OFF
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build run test bench clean format
+
+all: build
+
+deps:
+	bash scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DFAIRMC_WERROR=$(WERROR) $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	bash scripts/run-default.sh $(BUILD)/fairmc
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+	bash scripts/bench.sh $(BUILD)
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,88 @@
+// Experiment files: YAML + defaults from configs/ + command-line overrides, expanded into the
+// sweep points (DESIGN.md "Experiment file"). Everything here is validated before the first draw.
+#pragma once
+
+#include "engine/params.hpp"
+#include "engine/params_impl.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace fairmc {
+
+// One dimension of the sweep. A grid axis has one key; the zip axis ("zip") pairs several keys
+// whose value lists have equal length.
+struct Axis {
+  std::string name;                             // the key, or "zip"
+  std::vector<std::string> keys;                // dotted key paths set along this axis
+  std::vector<std::vector<YAML::Node>> values;  // values[k][i]: value of keys[k] at index i
+  std::size_t size() const { return values.empty() ? 0 : values.front().size(); }
+};
+
+// A least-squares fit of a metric's mean against a swept key (log-log when `log`).
+struct Fit {
+  std::string metric;
+  std::string against;
+  bool log = true;
+};
+
+struct Experiment {
+  std::filesystem::path file;
+  std::string name;
+  std::string description;
+  std::string claim;
+  std::string scenario;
+  std::uint64_t seed = 0;
+  std::int64_t draws = 0;
+  std::int64_t block = 0;
+  bool keep_draws = false;
+  std::vector<std::string> metrics;  // selection; empty = every metric the scenario reports
+  std::vector<Fit> fits;
+  std::vector<Axis> axes;
+  std::vector<std::string> overrides;  // as given on the command line
+  YAML::Node resolved;                 // merged configuration, sweep section included
+  std::shared_ptr<SourceIndex> marks;  // key path -> where it was set
+
+  std::vector<std::size_t> shape() const;  // one entry per axis
+  std::size_t point_count() const;
+  std::int64_t block_count() const { return (draws + block - 1) / block; }
+  std::string resolved_text() const;  // YAML text stored in results files
+  // Hash of everything that determines the numbers except `draws` (resume compatibility).
+  std::uint64_t config_hash() const;
+};
+
+struct Point {
+  std::size_t index = 0;
+  std::vector<std::size_t> coords;                          // index along each axis
+  std::vector<std::pair<std::string, std::string>> values;  // swept key -> value text
+  YAML::Node config;                                        // resolved config at this point
+  std::string canonical;                                    // text hashed into the stream key
+  std::uint64_t key = 0;
+};
+
+// Top-level keys the engine owns; every other top-level section belongs to the scenario.
+const std::vector<std::string>& engine_keys();
+
+// Loads an experiment file, composing `defaults:` from configs/ and applying overrides
+// (`a.b=v`, `a.b=1,2,3`, `a.b=range(..)|linspace(..)|logspace(..)`).
+Experiment load_experiment(const std::filesystem::path& file, const std::vector<std::string>& overrides);
+// The same from text already in memory (resume reads the text stored in a results file).
+Experiment load_experiment_text(const std::string& text, const std::string& file_label,
+                                const std::vector<std::string>& overrides,
+                                const std::filesystem::path& configs_dir = {});
+
+std::vector<Point> expand(const Experiment& e);
+
+// Canonical YAML text (sorted keys, normalised numbers) of a node.
+std::string canonical_text(const YAML::Node& n);
+
+// Parses the value of a sweep: a YAML list or a range()/linspace()/logspace() string.
+std::vector<YAML::Node> sweep_values(const YAML::Node& spec, const SourceMark& where,
+                                     const std::string& key);
+
+}  // namespace fairmc

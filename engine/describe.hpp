@@ -1,0 +1,17 @@
+// Human-readable text for `fairmc plan` and `fairmc list`.
+#pragma once
+
+#include "engine/config.hpp"
+#include "engine/prepare.hpp"
+#include "engine/scenario.hpp"
+
+#include <string>
+#include <vector>
+
+namespace fairmc {
+
+std::string describe_plan(const Experiment& e, const std::vector<Point>& points,
+                          const std::vector<PreparedPoint>& prepared);
+std::string describe_catalog(const std::vector<ScenarioInfo>& catalog);
+
+}  // namespace fairmc

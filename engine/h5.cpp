@@ -1,0 +1,602 @@
+#include "engine/h5.hpp"
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <fcntl.h>
+#include <iomanip>
+#include <sstream>
+#include <stdexcept>
+#include <unistd.h>
+
+#ifndef FAIRMC_VERSION
+#define FAIRMC_VERSION "unknown"
+#endif
+#ifndef FAIRMC_GIT_SHA
+#define FAIRMC_GIT_SHA "unknown"
+#endif
+
+namespace fairmc {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Owns one HDF5 identifier.
+class Hid {
+ public:
+  Hid() = default;
+  Hid(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
+    if (id < 0) throw std::runtime_error("HDF5: cannot " + what);
+  }
+  Hid(Hid&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
+  Hid& operator=(Hid&& o) noexcept {
+    std::swap(id_, o.id_);
+    std::swap(close_, o.close_);
+    return *this;
+  }
+  Hid(const Hid&) = delete;
+  Hid& operator=(const Hid&) = delete;
+  ~Hid() {
+    if (id_ >= 0 && close_) close_(id_);
+  }
+  operator hid_t() const { return id_; }
+
+ private:
+  hid_t id_ = -1;
+  herr_t (*close_)(hid_t) = nullptr;
+};
+
+void check(herr_t rc, const std::string& what) {
+  if (rc < 0) throw std::runtime_error("HDF5: cannot " + what);
+}
+
+Hid group(hid_t parent, const std::string& name) {
+  Hid gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "create property list");
+  // netCDF-4 readers (xarray) expect tracked creation order.
+  check(H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "set order");
+  check(H5Pset_attr_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "set order");
+  return Hid(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose,
+             "create group " + name);
+}
+
+Hid dataset_props() {
+  Hid dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");
+  check(H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "set order");
+  return dcpl;
+}
+
+Hid space(const std::vector<hsize_t>& dims) {
+  if (dims.empty()) return Hid(H5Screate(H5S_SCALAR), H5Sclose, "create dataspace");
+  return Hid(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose,
+             "create dataspace");
+}
+
+Hid fixed_string_type(std::size_t len) {
+  Hid t(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
+  check(H5Tset_size(t, std::max<std::size_t>(len, 1)), "set string size");
+  check(H5Tset_strpad(t, H5T_STR_NULLTERM), "set string pad");
+  check(H5Tset_cset(t, H5T_CSET_UTF8), "set charset");
+  return t;
+}
+
+Hid vlen_string_type() {
+  Hid t(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
+  check(H5Tset_size(t, H5T_VARIABLE), "set string size");
+  check(H5Tset_cset(t, H5T_CSET_UTF8), "set charset");
+  return t;
+}
+
+void attr(hid_t obj, const std::string& name, const std::string& value) {
+  Hid t = fixed_string_type(value.size() + 1);
+  Hid s = space({});
+  Hid a(H5Acreate2(obj, name.c_str(), t, s, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, "create attribute " + name);
+  check(H5Awrite(a, t, value.c_str()), "write attribute " + name);
+}
+
+template <class T>
+void attr_num(hid_t obj, const std::string& name, T value, hid_t type) {
+  Hid s = space({});
+  Hid a(H5Acreate2(obj, name.c_str(), type, s, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, "create attribute " + name);
+  check(H5Awrite(a, type, &value), "write attribute " + name);
+}
+
+Hid write_doubles(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
+                  const double* data) {
+  Hid s = space(dims);
+  Hid dcpl = dataset_props();
+  Hid d(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, s, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+        H5Dclose, "create dataset " + name);
+  check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
+  return d;
+}
+
+Hid write_int64s(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
+                 const std::int64_t* data) {
+  Hid s = space(dims);
+  Hid dcpl = dataset_props();
+  Hid d(H5Dcreate2(parent, name.c_str(), H5T_STD_I64LE, s, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
+        "create dataset " + name);
+  check(H5Dwrite(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
+  return d;
+}
+
+Hid write_strings(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
+                  const std::vector<std::string>& values) {
+  std::vector<const char*> ptrs;
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  Hid t = vlen_string_type();
+  Hid s = space(dims);
+  Hid dcpl = dataset_props();
+  Hid d(H5Dcreate2(parent, name.c_str(), t, s, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
+        "create dataset " + name);
+  check(H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write " + name);
+  return d;
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::ostringstream s;
+  s << std::put_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+  return s.str();
+}
+
+std::optional<double> numeric(const std::string& s) {
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(s, &used);
+    if (used == s.size()) return v;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+// Writes an axis' values: numbers as float64, anything else as strings.
+Hid write_axis_values(hid_t parent, const std::string& name, const std::vector<YAML::Node>& values) {
+  std::vector<double> nums;
+  std::vector<std::string> texts;
+  bool all_numeric = true;
+  for (const auto& v : values) {
+    const std::string t = canonical_text(v);
+    texts.push_back(t.size() >= 2 && t.front() == '"' ? t.substr(1, t.size() - 2) : t);
+    const auto x = numeric(t);
+    all_numeric = all_numeric && x.has_value();
+    nums.push_back(x.value_or(0));
+  }
+  const std::vector<hsize_t> dims{values.size()};
+  return all_numeric ? write_doubles(parent, name, dims, nums.data())
+                     : write_strings(parent, name, dims, texts);
+}
+
+const char* status_name(PointStatus s) {
+  switch (s) {
+    case PointStatus::pending: return "pending";
+    case PointStatus::partial: return "partial";
+    case PointStatus::complete: return "complete";
+    case PointStatus::failed: return "failed";
+  }
+  return "?";
+}
+
+constexpr const char* stats_fields = "n,mean,sd,sem,ci_lo,ci_hi,min,max";
+constexpr const char* quantile_fields = "q05,q25,q50,q75,q95";
+constexpr double quantile_levels[] = {0.05, 0.25, 0.5, 0.75, 0.95};
+
+void write_summary(hid_t file, const RunRecord& run) {
+  const Experiment& e = run.experiment;
+  Hid g = group(file, "summary");
+  std::vector<hsize_t> dims;
+  for (const auto s : e.shape()) dims.push_back(s);
+
+  // Dimension scales live in /summary itself so that xarray.open_dataset(group="summary")
+  // labels the arrays.
+  std::vector<Hid> scales;
+  std::vector<Hid> zip_coords;
+  for (const Axis& a : e.axes) {
+    if (a.name == "zip") {
+      std::vector<std::int64_t> idx(a.size());
+      for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<std::int64_t>(i);
+      scales.push_back(write_int64s(g, "zip", {a.size()}, idx.data()));
+      check(H5DSset_scale(scales.back(), "zip"), "set dimension scale zip");
+      for (std::size_t k = 0; k < a.keys.size(); ++k)
+        zip_coords.push_back(write_axis_values(g, a.keys[k], a.values[k]));
+    } else {
+      scales.push_back(write_axis_values(g, a.name, a.values[0]));
+      check(H5DSset_scale(scales.back(), a.name.c_str()), "set dimension scale " + a.name);
+    }
+  }
+  for (const Hid& c : zip_coords) {
+    for (std::size_t a = 0; a < e.axes.size(); ++a)
+      if (e.axes[a].name == "zip") check(H5DSattach_scale(c, scales[a], 0), "attach zip scale");
+  }
+  auto labelled = [&](const std::string& name, const std::vector<double>& values,
+                      const std::string& long_name) {
+    Hid d = write_doubles(g, name, dims, values.data());
+    for (std::size_t a = 0; a < scales.size(); ++a)
+      check(H5DSattach_scale(d, scales[a], static_cast<unsigned>(a)), "attach scale to " + name);
+    attr(d, "long_name", long_name);
+  };
+
+  const std::size_t np = run.points.size();
+  const auto metrics = run.metric_names();
+  std::vector<std::vector<Summary>> merged(np);
+  for (std::size_t p = 0; p < np; ++p) merged[p] = run.results[p].merged();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (const auto& m : metrics) {
+    std::vector<double> mean(np, nan), sem(np, nan), lo(np, nan), hi(np, nan), n(np, 0),
+        mn(np, nan), mx(np, nan), sd(np, nan);
+    for (std::size_t p = 0; p < np; ++p) {
+      const auto& names = run.results[p].metrics;
+      const auto it = std::find(names.begin(), names.end(), m);
+      if (it == names.end()) continue;
+      const Summary& s = merged[p][static_cast<std::size_t>(it - names.begin())];
+      n[p] = s.n;
+      if (s.n == 0) continue;
+      mean[p] = s.mean;
+      sem[p] = s.sem();
+      sd[p] = s.sd();
+      lo[p] = s.mean - s.ci95_half_width();
+      hi[p] = s.mean + s.ci95_half_width();
+      mn[p] = s.min;
+      mx[p] = s.max;
+    }
+    labelled(m, mean, m + ": mean over draws");
+    labelled(m + "_sem", sem, m + ": standard error of the mean");
+    labelled(m + "_sd", sd, m + ": standard deviation over draws");
+    labelled(m + "_ci_lo", lo, m + ": 95% Student-t interval, lower end");
+    labelled(m + "_ci_hi", hi, m + ": 95% Student-t interval, upper end");
+    labelled(m + "_n", n, m + ": number of draws where defined");
+    labelled(m + "_min", mn, m + ": smallest draw");
+    labelled(m + "_max", mx, m + ": largest draw");
+  }
+  for (const auto& c : run.constant_names()) {
+    std::vector<double> v(np, nan);
+    for (std::size_t p = 0; p < np; ++p)
+      for (const auto& [name, value] : run.results[p].constants)
+        if (name == c) v[p] = value;
+    labelled(c, v, c + ": per-point constant (closed form or bound)");
+  }
+
+  // Fits of a metric's mean against a swept key, along that key's axis, for every combination
+  // of the other axes.
+  for (const Fit& f : e.fits) {
+    std::size_t axis = 0, key_in_axis = 0;
+    for (std::size_t a = 0; a < e.axes.size(); ++a)
+      for (std::size_t k = 0; k < e.axes[a].keys.size(); ++k)
+        if (e.axes[a].keys[k] == f.against) axis = a, key_in_axis = k;
+    std::vector<hsize_t> rest;
+    std::vector<std::size_t> rest_axes;
+    for (std::size_t a = 0; a < dims.size(); ++a)
+      if (a != axis) rest.push_back(dims[a]), rest_axes.push_back(a);
+    std::size_t slices = 1;
+    for (const auto r : rest) slices *= r;
+    std::vector<double> slope(slices, nan), intercept(slices, nan), slope_sem(slices, nan);
+    const auto metric_at = [&](std::size_t p) {
+      const auto& names = run.results[p].metrics;
+      const auto it = std::find(names.begin(), names.end(), f.metric);
+      return it == names.end() ? nan
+                               : merged[p][static_cast<std::size_t>(it - names.begin())].mean_or_nan();
+    };
+    for (std::size_t s = 0; s < slices; ++s) {
+      std::vector<std::size_t> coords(dims.size(), 0);
+      std::size_t rem = s;
+      for (std::size_t r = rest_axes.size(); r-- > 0;) {
+        coords[rest_axes[r]] = rem % rest[r];
+        rem /= rest[r];
+      }
+      std::vector<double> xs, ys;
+      for (std::size_t i = 0; i < dims[axis]; ++i) {
+        coords[axis] = i;
+        std::size_t p = 0;
+        for (std::size_t a = 0; a < dims.size(); ++a) p = p * dims[a] + coords[a];
+        const double x = numeric(canonical_text(e.axes[axis].values[key_in_axis][i])).value_or(nan);
+        const double y = metric_at(p);
+        xs.push_back(f.log ? (x > 0 ? std::log(x) : nan) : x);
+        ys.push_back(f.log ? (y > 0 ? std::log(y) : nan) : y);
+      }
+      const LineFit lf = fit_line(xs, ys);
+      slope[s] = lf.slope;
+      intercept[s] = lf.intercept;
+      slope_sem[s] = lf.slope_sem;
+    }
+    const std::string base = "fit_" + f.metric + "_vs_" + f.against;
+    const std::string kind = f.log ? "log-log " : "linear ";
+    for (const auto& [suffix, values] :
+         {std::pair{"_slope", &slope}, {"_intercept", &intercept}, {"_slope_sem", &slope_sem}}) {
+      Hid d = write_doubles(g, base + suffix, rest, values->data());
+      for (std::size_t r = 0; r < rest_axes.size(); ++r)
+        check(H5DSattach_scale(d, scales[rest_axes[r]], static_cast<unsigned>(r)), "attach scale");
+      attr(d, "long_name", kind + "least-squares fit of " + f.metric + " against " + f.against);
+    }
+  }
+}
+
+void write_points(hid_t file, const RunRecord& run) {
+  const Experiment& e = run.experiment;
+  Hid pts = group(file, "points");
+  for (std::size_t p = 0; p < run.points.size(); ++p) {
+    const Point& pt = run.points[p];
+    const PointRecord& r = run.results[p];
+    Hid g = group(pts, std::to_string(p));
+    for (const auto& [k, v] : pt.values) attr(g, k, v);
+    attr_num<std::uint64_t>(g, "stream_key", pt.key, H5T_NATIVE_UINT64);
+    attr(g, "status", status_name(r.status(e.block_count())));
+    attr(g, "error", r.error);
+    std::vector<std::string> names = r.metrics;
+    write_strings(g, "metrics", {names.size()}, names);
+    for (const auto& [name, value] : r.constants) attr_num<double>(g, name, value, H5T_NATIVE_DOUBLE);
+
+    Hid stats = group(g, "stats");
+    Hid blocks = group(g, "blocks");
+    const auto merged = r.merged();
+    std::vector<std::int64_t> index, range;
+    for (const auto& [b, rec] : r.blocks) {
+      index.push_back(b);
+      range.push_back(b * e.block);
+      range.push_back(std::min(e.draws, (b + 1) * e.block));
+    }
+    write_int64s(blocks, "index", {index.size()}, index.data());
+    write_int64s(blocks, "range", {index.size(), 2}, range.data());
+    std::optional<Hid> draws;
+    if (e.keep_draws) draws.emplace(group(g, "draws"));
+    for (std::size_t m = 0; m < names.size(); ++m) {
+      const Summary& s = merged[m];
+      const double hw = s.ci95_half_width();
+      std::vector<double> row{s.n, s.mean_or_nan(), s.sd(), s.sem(), s.mean - hw, s.mean + hw,
+                              s.n > 0 ? s.min : NAN, s.n > 0 ? s.max : NAN};
+      std::string fields = stats_fields;
+      std::vector<double> all;
+      if (e.keep_draws) {
+        all = r.draws_of(m);
+        for (const double q : quantile_levels) row.push_back(quantile(all, q));
+        fields += std::string(",") + quantile_fields;
+      }
+      Hid d = write_doubles(stats, names[m], {row.size()}, row.data());
+      attr(d, "fields", fields);
+      std::vector<double> table;
+      for (const auto& [b, rec] : r.blocks) {
+        const Summary& bs = rec.metrics[m];
+        table.insert(table.end(), {bs.n, bs.mean, bs.m2, bs.min, bs.max});
+      }
+      Hid bd = write_doubles(blocks, names[m], {r.blocks.size(), 5}, table.data());
+      attr(bd, "fields", "n,mean,m2,min,max");
+      if (draws) write_doubles(*draws, names[m], {all.size()}, all.data());
+    }
+  }
+}
+
+void write_sweep(hid_t file, const RunRecord& run) {
+  const Experiment& e = run.experiment;
+  Hid g = group(file, "sweep");
+  for (const Axis& a : e.axes)
+    for (std::size_t k = 0; k < a.keys.size(); ++k) {
+      Hid d = write_axis_values(g, a.keys[k], a.values[k]);
+      attr(d, "axis", a.name);
+    }
+  std::vector<hsize_t> dims;
+  for (const auto s : e.shape()) dims.push_back(s);
+  std::vector<std::string> status, errors;
+  for (const auto& r : run.results) {
+    status.push_back(status_name(r.status(e.block_count())));
+    errors.push_back(r.error);
+  }
+  write_strings(g, "status", dims, status);
+  write_strings(g, "error", dims, errors);
+  std::string axes;
+  for (const auto& a : e.axes) axes += (axes.empty() ? "" : ",") + a.name;
+  attr(g, "axes", axes);
+}
+
+}  // namespace
+
+void write_results(const fs::path& path, const RunRecord& run) {
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    Hid fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create property list");
+    check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "set order");
+    check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "set order");
+    Hid file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose,
+             "create " + tmp.string());
+    const Experiment& e = run.experiment;
+    std::size_t failed = 0;
+    for (const auto& r : run.results) failed += r.error.empty() ? 0 : 1;
+    attr(file, "format", "fairmc-results");
+    attr_num<std::int64_t>(file, "format_version", results_format_version, H5T_NATIVE_INT64);
+    attr(file, "fairmc_version", FAIRMC_VERSION);
+    attr(file, "git_sha", FAIRMC_GIT_SHA);
+    attr(file, "created_utc", run.created_utc);
+    attr(file, "updated_utc", utc_now());
+    attr(file, "command_line", run.command_line);
+    attr(file, "experiment", e.name);
+    attr(file, "description", e.description);
+    attr(file, "claim", e.claim);
+    attr(file, "scenario", e.scenario);
+    attr_num<std::uint64_t>(file, "seed", e.seed, H5T_NATIVE_UINT64);
+    attr(file, "rng", "Philox4x32-10 (Random123); key = hash(seed, point parameters), counter = (draw, substream)");
+    attr_num<std::int64_t>(file, "draws", e.draws, H5T_NATIVE_INT64);
+    attr_num<std::int64_t>(file, "block", e.block, H5T_NATIVE_INT64);
+    attr_num<std::int64_t>(file, "complete", run.complete ? 1 : 0, H5T_NATIVE_INT64);
+    attr_num<std::int64_t>(file, "points_failed", static_cast<std::int64_t>(failed), H5T_NATIVE_INT64);
+
+    Hid cfg = group(file, "config");
+    write_strings(cfg, "resolved", {}, {e.resolved_text()});
+    write_strings(cfg, "overrides", {e.overrides.size()}, e.overrides);
+    attr_num<std::uint64_t>(cfg, "config_hash", e.config_hash(), H5T_NATIVE_UINT64);
+    attr(cfg, "experiment_file", e.file.string());
+
+    write_sweep(file, run);
+    write_summary(file, run);
+    write_points(file, run);
+    check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
+  }
+  // Make the new file durable before it replaces the old one.
+  if (const int fd = ::open(tmp.c_str(), O_RDONLY); fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  fs::rename(tmp, path);
+}
+
+// ---------------------------------------------------------------------------------------------
+namespace {
+
+std::string read_string_attr(hid_t obj, const std::string& name) {
+  Hid a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);
+  Hid t(H5Aget_type(a), H5Tclose, "get type");
+  if (H5Tis_variable_str(t) > 0) {
+    char* s = nullptr;
+    Hid mt = vlen_string_type();
+    check(H5Aread(a, mt, &s), "read " + name);
+    std::string out = s ? s : "";
+    H5free_memory(s);
+    return out;
+  }
+  std::string buf(H5Tget_size(t), '\0');
+  check(H5Aread(a, t, buf.data()), "read " + name);
+  return std::string(buf.c_str());
+}
+
+template <class T>
+T read_num_attr(hid_t obj, const std::string& name, hid_t type) {
+  Hid a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);
+  T v{};
+  check(H5Aread(a, type, &v), "read " + name);
+  return v;
+}
+
+std::vector<std::string> read_strings(hid_t parent, const std::string& name) {
+  Hid d(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
+  Hid s(H5Dget_space(d), H5Sclose, "get space");
+  const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(s));
+  std::vector<char*> ptrs(n, nullptr);
+  Hid t = vlen_string_type();
+  check(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "read " + name);
+  std::vector<std::string> out;
+  for (char* p : ptrs) out.emplace_back(p ? p : "");
+  check(H5Dvlen_reclaim(t, s, H5P_DEFAULT, ptrs.data()), "reclaim strings");
+  return out;
+}
+
+template <class T>
+std::vector<T> read_array(hid_t parent, const std::string& name, hid_t type) {
+  Hid d(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
+  Hid s(H5Dget_space(d), H5Sclose, "get space");
+  std::vector<T> out(static_cast<std::size_t>(H5Sget_simple_extent_npoints(s)));
+  if (!out.empty()) check(H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
+  return out;
+}
+
+bool exists(hid_t parent, const std::string& name) {
+  return H5Lexists(parent, name.c_str(), H5P_DEFAULT) > 0;
+}
+
+Hid open_file(const fs::path& path) {
+  if (!fs::exists(path)) throw std::runtime_error(path.string() + ": no such results file");
+  H5E_auto2_t func = nullptr;
+  void* data = nullptr;
+  H5Eget_auto2(H5E_DEFAULT, &func, &data);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // we report errors ourselves
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  H5Eset_auto2(H5E_DEFAULT, func, data);
+  return Hid(id, H5Fclose, "open " + path.string() + " (not an HDF5 results file?)");
+}
+
+}  // namespace
+
+StoredRun read_results(const fs::path& path) {
+  Hid file = open_file(path);
+  if (read_string_attr(file, "format") != "fairmc-results")
+    throw std::runtime_error(path.string() + ": not a fairmc results file");
+  StoredRun out;
+  out.draws = read_num_attr<std::int64_t>(file, "draws", H5T_NATIVE_INT64);
+  out.block = read_num_attr<std::int64_t>(file, "block", H5T_NATIVE_INT64);
+  Hid cfg(H5Gopen2(file, "config", H5P_DEFAULT), H5Gclose, "open /config");
+  out.config_text = read_strings(cfg, "resolved").at(0);
+  out.config_hash = read_num_attr<std::uint64_t>(cfg, "config_hash", H5T_NATIVE_UINT64);
+  out.experiment_file = read_string_attr(cfg, "experiment_file");
+  Hid pts(H5Gopen2(file, "points", H5P_DEFAULT), H5Gclose, "open /points");
+  for (std::size_t p = 0; exists(pts, std::to_string(p)); ++p) {
+    Hid g(H5Gopen2(pts, std::to_string(p).c_str(), H5P_DEFAULT), H5Gclose, "open point");
+    out.metrics.push_back(read_strings(g, "metrics"));
+    out.errors.push_back(read_string_attr(g, "error"));
+    Hid blocks(H5Gopen2(g, "blocks", H5P_DEFAULT), H5Gclose, "open blocks");
+    const auto index = read_array<std::int64_t>(blocks, "index", H5T_NATIVE_INT64);
+    const auto range = read_array<std::int64_t>(blocks, "range", H5T_NATIVE_INT64);
+    std::map<std::int64_t, BlockRecord> recs;
+    const auto& names = out.metrics.back();
+    std::optional<Hid> draws;
+    if (exists(g, "draws")) draws.emplace(H5Gopen2(g, "draws", H5P_DEFAULT), H5Gclose, "open draws");
+    for (std::size_t m = 0; m < names.size(); ++m) {
+      const auto table = read_array<double>(blocks, names[m], H5T_NATIVE_DOUBLE);
+      std::vector<double> all;
+      if (draws) all = read_array<double>(*draws, names[m], H5T_NATIVE_DOUBLE);
+      std::size_t offset = 0;
+      for (std::size_t b = 0; b < index.size(); ++b) {
+        BlockRecord& rec = recs[index[b]];
+        rec.metrics.push_back(Summary{table[5 * b], table[5 * b + 1], table[5 * b + 2],
+                                      table[5 * b + 3], table[5 * b + 4]});
+        if (draws) {
+          const auto len = static_cast<std::size_t>(range[2 * b + 1] - range[2 * b]);
+          rec.draws.emplace_back(all.begin() + offset, all.begin() + offset + len);
+          offset += len;
+        }
+      }
+    }
+    // A block whose draw range differs from the current one (the old last block, after draws
+    // grew) is dropped and recomputed.
+    for (std::size_t b = 0; b < index.size(); ++b)
+      if (range[2 * b + 1] - range[2 * b] != std::min(out.block, out.draws - index[b] * out.block))
+        recs.erase(index[b]);
+    out.blocks.push_back(std::move(recs));
+  }
+  return out;
+}
+
+std::string describe_results(const fs::path& path) {
+  Hid file = open_file(path);
+  std::ostringstream o;
+  const auto complete = read_num_attr<std::int64_t>(file, "complete", H5T_NATIVE_INT64);
+  o << "experiment " << read_string_attr(file, "experiment") << " (scenario "
+    << read_string_attr(file, "scenario") << "), seed "
+    << read_num_attr<std::uint64_t>(file, "seed", H5T_NATIVE_UINT64) << ", "
+    << read_num_attr<std::int64_t>(file, "draws", H5T_NATIVE_INT64) << " draws/point, "
+    << (complete ? "complete" : "INCOMPLETE (resume with fairmc run --resume)") << "\n";
+  if (const auto claim = read_string_attr(file, "claim"); !claim.empty()) o << "claim: " << claim << "\n";
+  Hid pts(H5Gopen2(file, "points", H5P_DEFAULT), H5Gclose, "open /points");
+  for (std::size_t p = 0; exists(pts, std::to_string(p)); ++p) {
+    Hid g(H5Gopen2(pts, std::to_string(p).c_str(), H5P_DEFAULT), H5Gclose, "open point");
+    o << "point " << p;
+    H5O_info_t info;
+    check(H5Oget_info2(g, &info, H5O_INFO_NUM_ATTRS), "get info");
+    for (hsize_t a = 0; a < info.num_attrs; ++a) {
+      char name[256];
+      H5Aget_name_by_idx(g, ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, a, name, sizeof name, H5P_DEFAULT);
+      const std::string n = name;
+      if (n == "stream_key" || n == "metrics") continue;
+      Hid at(H5Aopen(g, name, H5P_DEFAULT), H5Aclose, "open attr");
+      Hid t(H5Aget_type(at), H5Tclose, "type");
+      if (H5Tget_class(t) == H5T_STRING) {
+        const std::string v = read_string_attr(g, n);
+        if (!v.empty()) o << "  " << n << "=" << v;
+      } else if (H5Tget_class(t) == H5T_FLOAT) {
+        o << "  " << n << "=" << read_num_attr<double>(g, n, H5T_NATIVE_DOUBLE);
+      }
+    }
+    o << "\n";
+    Hid stats(H5Gopen2(g, "stats", H5P_DEFAULT), H5Gclose, "open stats");
+    for (const auto& m : read_strings(g, "metrics")) {
+      const auto row = read_array<double>(stats, m, H5T_NATIVE_DOUBLE);
+      o << "    " << std::left << std::setw(28) << m << std::right << " mean " << std::setw(13)
+        << std::setprecision(6) << row[1] << "  ± " << std::setw(10) << row[5] - row[1]
+        << " (95% CI)  n " << row[0] << "\n";
+    }
+  }
+  return o.str();
+}
+
+}  // namespace fairmc

@@ -1,0 +1,182 @@
+#include "engine/runner.hpp"
+
+#include "engine/interrupt.hpp"
+#include "engine/prepare.hpp"
+#include "engine/progress.hpp"
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+#include <unistd.h>
+
+namespace fairmc {
+
+namespace {
+
+struct Unit {
+  std::size_t point;
+  std::int64_t block;
+};
+
+struct UnitResult {
+  BlockRecord record;
+  std::string error;  // the mechanism threw
+};
+
+UnitResult compute(const Experiment& e, const Point& pt, const PreparedPoint& pp, std::int64_t b) {
+  UnitResult r;
+  const std::size_t nm = pp.metrics.size();
+  std::vector<BlockAccumulator> acc(nm);
+  std::vector<double> out(pp.model_metric_count);
+  const std::int64_t first = b * e.block;
+  const std::int64_t end = std::min(e.draws, first + e.block);
+  if (e.keep_draws) {
+    r.record.draws.assign(nm, {});
+    for (auto& d : r.record.draws) d.reserve(static_cast<std::size_t>(end - first));
+  }
+  try {
+    for (std::int64_t d = first; d < end; ++d) {
+      std::fill(out.begin(), out.end(), std::numeric_limits<double>::quiet_NaN());
+      pp.model->run(Draw(pt.key, static_cast<std::uint64_t>(d)), out);
+      for (std::size_t m = 0; m < nm; ++m) {
+        const double x = out[pp.metric_slot[m]];
+        acc[m].add(x);
+        if (e.keep_draws) r.record.draws[m].push_back(x);
+      }
+    }
+  } catch (const std::exception& ex) {
+    r.error = "draw failed in block " + std::to_string(b) + ": " + ex.what();
+    return r;
+  }
+  r.record.metrics.reserve(nm);
+  for (const auto& a : acc) r.record.metrics.push_back(a.summary());
+  return r;
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::ostringstream s;
+  s << std::put_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+  return s.str();
+}
+
+}  // namespace
+
+RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, const RunOptions& opt,
+                          std::ostream& log) {
+  RunRecord run;
+  run.experiment = e;
+  run.points = expand(e);
+  const auto prepared = prepare_points(e, run.points, scenario);  // validates the whole sweep
+  run.command_line = opt.command_line;
+  run.created_utc = utc_now();
+  run.results.resize(run.points.size());
+  for (std::size_t p = 0; p < run.points.size(); ++p) {
+    run.results[p].metrics = prepared[p].metrics;
+    run.results[p].constants = prepared[p].constants;
+    if (opt.resume && p < opt.resume->blocks.size() && opt.resume->metrics[p] == prepared[p].metrics)
+      for (const auto& [b, rec] : opt.resume->blocks[p])
+        if (b < e.block_count()) run.results[p].blocks.emplace(b, rec);
+  }
+
+  std::vector<Unit> units;
+  std::int64_t blocks_done = 0, draws_done = 0;
+  for (std::size_t p = 0; p < run.points.size(); ++p)
+    for (std::int64_t b = 0; b < e.block_count(); ++b) {
+      if (run.results[p].blocks.count(b)) {
+        ++blocks_done;
+        draws_done += std::min(e.block, e.draws - b * e.block);
+      } else {
+        units.push_back({p, b});
+      }
+    }
+  const std::int64_t total_blocks = static_cast<std::int64_t>(run.points.size()) * e.block_count();
+  const std::int64_t total_draws = static_cast<std::int64_t>(run.points.size()) * e.draws;
+
+  const int threads = opt.threads > 0 ? opt.threads : tbb::info::default_concurrency();
+  tbb::task_arena arena(threads);
+  InterruptGuard interrupt;
+  Progress progress(log, opt.progress_bar.value_or(isatty(2) == 1), total_blocks, total_draws,
+                    run.points.size());
+  auto points_done = [&] {
+    std::size_t n = 0;
+    for (const auto& r : run.results) n += r.status(e.block_count()) >= PointStatus::complete;
+    return n;
+  };
+  log << "fairmc: " << e.name << " (" << scenario.name << "): " << run.points.size() << " points x "
+      << e.draws << " draws in blocks of " << e.block << ", " << threads << " thread"
+      << (threads > 1 ? "s" : "") << " -> " << opt.results.string() << "\n";
+  if (blocks_done > 0) log << "fairmc: resuming, " << blocks_done << " of " << total_blocks << " blocks already done\n";
+
+  RunOutcome outcome;
+  write_results(opt.results, run);  // a valid (empty) file exists from the first second on
+  auto last_checkpoint = std::chrono::steady_clock::now();
+  std::size_t next = 0;
+  std::size_t wave = static_cast<std::size_t>(2 * threads);
+  while (next < units.size() && !interrupt.requested()) {
+    const std::size_t end = std::min(units.size(), next + wave);
+    std::vector<UnitResult> results(end - next);
+    const auto t0 = std::chrono::steady_clock::now();
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(next, end, 1),
+                        [&](const tbb::blocked_range<std::size_t>& r) {
+                          for (std::size_t u = r.begin(); u != r.end(); ++u) {
+                            const Unit& unit = units[u];
+                            if (!run.results[unit.point].error.empty()) continue;  // failed earlier
+                            results[u - next] = compute(e, run.points[unit.point],
+                                                        prepared[unit.point], unit.block);
+                          }
+                        });
+    });
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    for (std::size_t u = next; u < end; ++u) {
+      const Unit& unit = units[u];
+      PointRecord& rec = run.results[unit.point];
+      if (!rec.error.empty()) continue;
+      UnitResult& r = results[u - next];
+      if (!r.error.empty()) {
+        rec.error = r.error;  // a failed point keeps no blocks: its numbers would be partial
+        rec.blocks.clear();
+        continue;
+      }
+      rec.blocks.emplace(unit.block, std::move(r.record));
+      ++blocks_done;
+      const std::int64_t n = std::min(e.block, e.draws - unit.block * e.block);
+      draws_done += n;
+      outcome.draws_computed += n;
+    }
+    next = end;
+    progress.update(blocks_done, draws_done, points_done());
+    // Aim for waves of about half a second: responsive to Ctrl-C, cheap to synchronise.
+    const double target = 0.5;
+    const double scale = took > 0 ? target / took : 4.0;
+    wave = std::clamp<std::size_t>(static_cast<std::size_t>(static_cast<double>(wave) * std::clamp(scale, 0.25, 4.0)),
+                                   static_cast<std::size_t>(threads), 1'000'000);
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint).count() >=
+        opt.checkpoint_seconds) {
+      write_results(opt.results, run);
+      last_checkpoint = std::chrono::steady_clock::now();
+    }
+  }
+  progress.finish();
+  outcome.interrupted = next < units.size();
+  outcome.failed_points = 0;
+  for (const auto& r : run.results) outcome.failed_points += r.error.empty() ? 0 : 1;
+  run.complete = !outcome.interrupted;
+  outcome.complete = run.complete;
+  write_results(opt.results, run);
+  outcome.seconds = progress.elapsed_seconds();
+  return outcome;
+}
+
+}  // namespace fairmc

@@ -1,0 +1,38 @@
+// Runs an experiment: (point, block) work units computed in parallel with TBB, merged in block
+// order, checkpointed to the results file every few seconds (DESIGN.md "runner").
+#pragma once
+
+#include "engine/config.hpp"
+#include "engine/h5.hpp"
+#include "engine/scenario.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace fairmc {
+
+struct RunOptions {
+  int threads = 0;                  // 0 = every core
+  std::filesystem::path results;    // the results file to write
+  double checkpoint_seconds = 5.0;  // between rewrites of the results file
+  std::optional<bool> progress_bar; // default: when stderr is a terminal
+  std::string command_line;
+  const StoredRun* resume = nullptr;  // blocks already computed
+};
+
+struct RunOutcome {
+  bool complete = false;     // every point finished (complete or failed)
+  bool interrupted = false;  // stopped by a signal; the file is resumable
+  std::size_t failed_points = 0;
+  std::int64_t draws_computed = 0;  // in this invocation
+  double seconds = 0;
+};
+
+// Throws ConfigError when the experiment is invalid (before any draw).
+RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, const RunOptions& opt,
+                          std::ostream& log);
+
+}  // namespace fairmc

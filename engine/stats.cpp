@@ -1,0 +1,90 @@
+#include "engine/stats.hpp"
+
+#include <boost/math/distributions/students_t.hpp>
+
+#include <algorithm>
+
+namespace fairmc {
+
+double Summary::ci95_half_width() const {
+  if (n < 2) return std::numeric_limits<double>::quiet_NaN();
+  const boost::math::students_t t(n - 1);
+  return boost::math::quantile(boost::math::complement(t, 0.025)) * sem();
+}
+
+Summary Summary::merge(const Summary& a, const Summary& b) {
+  if (a.n == 0) return b;
+  if (b.n == 0) return a;
+  Summary s;
+  s.n = a.n + b.n;
+  const double delta = b.mean - a.mean;
+  s.mean = a.mean + delta * (b.n / s.n);
+  s.m2 = a.m2 + b.m2 + delta * delta * (a.n * b.n / s.n);
+  s.min = std::min(a.min, b.min);
+  s.max = std::max(a.max, b.max);
+  return s;
+}
+
+Summary Summary::merge_all(std::span<const Summary> parts) {
+  Summary s;
+  for (const auto& p : parts) s = merge(s, p);
+  return s;
+}
+
+Summary BlockAccumulator::summary() const {
+  namespace ba = boost::accumulators;
+  Summary s;
+  s.n = static_cast<double>(ba::count(acc_));
+  if (s.n == 0) return s;
+  s.mean = ba::mean(acc_);
+  s.m2 = ba::variance(acc_) * s.n;  // Boost's variance divides by n
+  s.min = ba::min(acc_);
+  s.max = ba::max(acc_);
+  return s;
+}
+
+double quantile(std::vector<double> values, double p) {
+  std::erase_if(values, [](double v) { return std::isnan(v); });
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(values.begin(), values.end());
+  const double h = (static_cast<double>(values.size()) - 1) * p;
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, values.size() - 1);
+  return values[lo] + (h - static_cast<double>(lo)) * (values[hi] - values[lo]);
+}
+
+LineFit fit_line(std::span<const double> x, std::span<const double> y) {
+  LineFit f;
+  double sx = 0, sy = 0;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (!std::isfinite(x[i]) || !std::isfinite(y[i])) continue;
+    sx += x[i];
+    sy += y[i];
+    ++n;
+  }
+  f.points = n;
+  if (n < 2) return f;
+  const double mx = sx / n, my = sy / n;
+  double sxx = 0, sxy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (!std::isfinite(x[i]) || !std::isfinite(y[i])) continue;
+    sxx += (x[i] - mx) * (x[i] - mx);
+    sxy += (x[i] - mx) * (y[i] - my);
+  }
+  if (sxx == 0) return f;
+  f.slope = sxy / sxx;
+  f.intercept = my - f.slope * mx;
+  if (n > 2) {
+    double rss = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      if (!std::isfinite(x[i]) || !std::isfinite(y[i])) continue;
+      const double r = y[i] - f.intercept - f.slope * x[i];
+      rss += r * r;
+    }
+    f.slope_sem = std::sqrt(rss / static_cast<double>(n - 2) / sxx);
+  }
+  return f;
+}
+
+}  // namespace fairmc

@@ -1,0 +1,71 @@
+// Per-metric statistics (DESIGN.md "Statistics").
+//
+// Inside a block, draws go into a Boost.Accumulators set; the block is then frozen into a
+// Summary (n, mean, M2, min, max). Summaries merge with Chan et al.'s pairwise formula, always in
+// block order, so the merged numbers are bit-identical whatever thread computed which block.
+#pragma once
+
+#include <boost/accumulators/accumulators.hpp>
+#include <boost/accumulators/statistics/count.hpp>
+#include <boost/accumulators/statistics/max.hpp>
+#include <boost/accumulators/statistics/mean.hpp>
+#include <boost/accumulators/statistics/min.hpp>
+#include <boost/accumulators/statistics/stats.hpp>
+#include <boost/accumulators/statistics/variance.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+namespace fairmc {
+
+struct Summary {
+  double n = 0;  // number of defined (non-NaN) draws
+  double mean = 0;
+  double m2 = 0;  // sum of squared deviations from the mean
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+
+  double variance() const { return n > 1 ? m2 / (n - 1) : std::numeric_limits<double>::quiet_NaN(); }
+  double sd() const { return std::sqrt(variance()); }
+  double sem() const { return n > 1 ? std::sqrt(variance() / n) : std::numeric_limits<double>::quiet_NaN(); }
+  // Half-width of the 95% Student-t interval for the mean.
+  double ci95_half_width() const;
+  double mean_or_nan() const { return n > 0 ? mean : std::numeric_limits<double>::quiet_NaN(); }
+
+  // Appends b after a (Chan, Golub & LeVeque 1979).
+  static Summary merge(const Summary& a, const Summary& b);
+  static Summary merge_all(std::span<const Summary> parts);
+};
+
+// Accumulates one block's draws of one metric.
+class BlockAccumulator {
+ public:
+  void add(double x) {
+    if (!std::isnan(x)) acc_(x);
+  }
+  Summary summary() const;
+
+ private:
+  using Acc = boost::accumulators::accumulator_set<
+      double, boost::accumulators::stats<boost::accumulators::tag::count, boost::accumulators::tag::mean,
+                                         boost::accumulators::tag::variance,
+                                         boost::accumulators::tag::min, boost::accumulators::tag::max>>;
+  Acc acc_;
+};
+
+// Empirical quantile (type 7, as R and numpy's default) of the non-NaN values.
+double quantile(std::vector<double> values, double p);
+
+// Least-squares line y = a + b x with the standard error of the slope.
+struct LineFit {
+  double intercept = std::numeric_limits<double>::quiet_NaN();
+  double slope = std::numeric_limits<double>::quiet_NaN();
+  double slope_sem = std::numeric_limits<double>::quiet_NaN();
+  std::size_t points = 0;
+};
+LineFit fit_line(std::span<const double> x, std::span<const double> y);
+
+}  // namespace fairmc
