@@ -199,6 +199,14 @@ const std::regex& sweep_fn() {
 
 }  // namespace
 
+std::string value_text(const YAML::Node& n) {
+  if (n.IsScalar()) {
+    const auto v = as_number(n.Scalar());
+    return v && std::isfinite(*v) ? shortest(*v) : n.Scalar();
+  }
+  return canonical_text(n);
+}
+
 std::string canonical_text(const YAML::Node& n) {
   std::string out;
   canonical_into(n, out);
@@ -351,13 +359,13 @@ Experiment load_experiment_text(const std::string& text, const std::string& labe
 
   // 3. the engine's own keys.
   auto used = std::make_shared<UsageRecord>();
-  const Params root = make_params(merged, e.marks, used);
+  const Params root = make_params(merged, e.marks, used, SourceMark{label, 1, 1});
   e.name = root.text("experiment");
   e.description = root.text("description", "");
   e.claim = root.text("claim", "");
   e.scenario = root.text("scenario");
   e.seed = static_cast<std::uint64_t>(root.integer("seed", 0, 0, std::int64_t{1} << 52));
-  e.draws = root.integer("draws", 1, 1'000'000'000'000);
+  e.draws = root.integer("draws", 1000, 1, 1'000'000'000'000);
   e.block = root.integer("block", 100, 1, 100'000'000);
   e.keep_draws = root.flag("keep_draws", false);
   if (root.has("metrics")) {
@@ -463,7 +471,7 @@ std::vector<Point> expand(const Experiment& e) {
       for (std::size_t k = 0; k < axis.keys.size(); ++k) {
         const YAML::Node& v = axis.values[k][p.coords[a]];
         set_path(p.config, axis.keys[k], YAML::Clone(v), e.marks->at(axis.keys[k]));
-        p.values.emplace_back(axis.keys[k], canonical_text(v));
+        p.values.emplace_back(axis.keys[k], value_text(v));
       }
     }
     YAML::Node keyed = YAML::Clone(p.config);

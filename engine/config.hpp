@@ -81,6 +81,9 @@ std::vector<Point> expand(const Experiment& e);
 // Canonical YAML text (sorted keys, normalised numbers) of a node.
 std::string canonical_text(const YAML::Node& n);
 
+// A value as shown to people: numbers normalised, strings unquoted.
+std::string value_text(const YAML::Node& n);
+
 // Parses the value of a sweep: a YAML list or a range()/linspace()/logspace() string.
 std::vector<YAML::Node> sweep_values(const YAML::Node& spec, const SourceMark& where,
                                      const std::string& key);

@@ -162,8 +162,8 @@ Hid write_axis_values(hid_t parent, const std::string& name, const std::vector<Y
   std::vector<std::string> texts;
   bool all_numeric = true;
   for (const auto& v : values) {
-    const std::string t = canonical_text(v);
-    texts.push_back(t.size() >= 2 && t.front() == '"' ? t.substr(1, t.size() - 2) : t);
+    const std::string t = value_text(v);
+    texts.push_back(t);
     const auto x = numeric(t);
     all_numeric = all_numeric && x.has_value();
     nums.push_back(x.value_or(0));
@@ -294,7 +294,7 @@ void write_summary(hid_t file, const RunRecord& run) {
         coords[axis] = i;
         std::size_t p = 0;
         for (std::size_t a = 0; a < dims.size(); ++a) p = p * dims[a] + coords[a];
-        const double x = numeric(canonical_text(e.axes[axis].values[key_in_axis][i])).value_or(nan);
+        const double x = numeric(value_text(e.axes[axis].values[key_in_axis][i])).value_or(nan);
         const double y = metric_at(p);
         xs.push_back(f.log ? (x > 0 ? std::log(x) : nan) : x);
         ys.push_back(f.log ? (y > 0 ? std::log(y) : nan) : y);
@@ -338,7 +338,7 @@ void write_points(hid_t file, const RunRecord& run) {
     for (const auto& [b, rec] : r.blocks) {
       index.push_back(b);
       range.push_back(b * e.block);
-      range.push_back(std::min(e.draws, (b + 1) * e.block));
+      range.push_back(b * e.block + rec.length);
     }
     write_int64s(blocks, "index", {index.size()}, index.data());
     write_int64s(blocks, "range", {index.size(), 2}, range.data());
@@ -515,6 +515,7 @@ StoredRun read_results(const fs::path& path) {
   StoredRun out;
   out.draws = read_num_attr<std::int64_t>(file, "draws", H5T_NATIVE_INT64);
   out.block = read_num_attr<std::int64_t>(file, "block", H5T_NATIVE_INT64);
+  out.created_utc = read_string_attr(file, "created_utc");
   Hid cfg(H5Gopen2(file, "config", H5P_DEFAULT), H5Gclose, "open /config");
   out.config_text = read_strings(cfg, "resolved").at(0);
   out.config_hash = read_num_attr<std::uint64_t>(cfg, "config_hash", H5T_NATIVE_UINT64);
@@ -538,6 +539,7 @@ StoredRun read_results(const fs::path& path) {
       std::size_t offset = 0;
       for (std::size_t b = 0; b < index.size(); ++b) {
         BlockRecord& rec = recs[index[b]];
+        rec.length = range[2 * b + 1] - range[2 * b];
         rec.metrics.push_back(Summary{table[5 * b], table[5 * b + 1], table[5 * b + 2],
                                       table[5 * b + 3], table[5 * b + 4]});
         if (draws) {
@@ -547,11 +549,6 @@ StoredRun read_results(const fs::path& path) {
         }
       }
     }
-    // A block whose draw range differs from the current one (the old last block, after draws
-    // grew) is dropped and recomputed.
-    for (std::size_t b = 0; b < index.size(); ++b)
-      if (range[2 * b + 1] - range[2 * b] != std::min(out.block, out.draws - index[b] * out.block))
-        recs.erase(index[b]);
     out.blocks.push_back(std::move(recs));
   }
   return out;

@@ -21,6 +21,7 @@ void write_results(const std::filesystem::path& path, const RunRecord& run);
 struct StoredRun {
   std::string config_text;  // resolved experiment (overrides applied)
   std::string experiment_file;
+  std::string created_utc;
   std::uint64_t config_hash = 0;
   std::int64_t draws = 0;
   std::int64_t block = 0;

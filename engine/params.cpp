@@ -68,8 +68,9 @@ std::string Range::describe() const {
 Params::Params(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 
 Params make_params(YAML::Node root, std::shared_ptr<const SourceIndex> marks,
-                   std::shared_ptr<UsageRecord> used) {
+                   std::shared_ptr<UsageRecord> used, SourceMark self) {
   auto impl = std::make_shared<Params::Impl>();
+  impl->self = std::move(self);
   impl->node.reset(root);  // reset() rebinds; yaml-cpp operator= would write through
   impl->marks = std::move(marks);
   impl->used = std::move(used);
@@ -96,9 +97,7 @@ Params Params::parse(std::string_view yaml_text, std::string file) {
   }
   auto marks = std::make_shared<SourceIndex>();
   index_marks(root, "", file, *marks);
-  Params p = make_params(root, marks, std::make_shared<UsageRecord>());
-  const_cast<Impl&>(*p.impl_).self = SourceMark{file, 1, 1};
-  return p;
+  return make_params(root, marks, std::make_shared<UsageRecord>(), SourceMark{file, 1, 1});
 }
 
 const std::string& Params::path() const { return impl_->path; }

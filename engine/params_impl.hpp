@@ -10,6 +10,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace fairmc {
 
@@ -25,6 +26,16 @@ class UsageRecord {
   bool contains(const std::string& path) const {
     std::lock_guard lock(mutex_);
     return used_.count(path) > 0;
+  }
+  // Keys read directly under `prefix` ("" = top level), in sorted order.
+  std::vector<std::string> children_of(const std::string& prefix) const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    const std::string head = prefix.empty() ? "" : prefix + ".";
+    for (const auto& p : used_)
+      if (p.compare(0, head.size(), head) == 0 && p.find('.', head.size()) == std::string::npos)
+        out.push_back(p.substr(head.size()));
+    return out;
   }
 
  private:
@@ -42,7 +53,7 @@ struct Params::Impl {
 
 // A view of `root` for a scenario; `used` collects the keys read through it.
 Params make_params(YAML::Node root, std::shared_ptr<const SourceIndex> marks,
-                   std::shared_ptr<UsageRecord> used);
+                   std::shared_ptr<UsageRecord> used, SourceMark self = {});
 
 // Records the file position of every key under `node` (prefix = dotted path of node).
 void index_marks(const YAML::Node& node, const std::string& prefix, const std::string& file,

@@ -17,11 +17,16 @@ const ScenarioInfo& find_scenario(const std::vector<ScenarioInfo>& catalog, cons
 
 namespace {
 
-std::string accepted_under(const UsageRecord& used, const std::string& prefix,
-                           const std::vector<std::string>& candidates) {
+std::string accepted_under(const UsageRecord& used, const std::string& prefix) {
   std::string out;
-  for (const auto& c : candidates)
-    if (used.contains(prefix.empty() ? c : prefix + "." + c)) out += (out.empty() ? "" : ", ") + c;
+  for (const auto& c : used.children_of(prefix)) {
+    if (prefix.empty() && std::find(engine_keys().begin(), engine_keys().end(), c) != engine_keys().end())
+      continue;
+    out += (out.empty() ? "" : ", ") + c;
+  }
+  if (prefix.empty()) {
+    for (const auto& k : engine_keys()) out += ", " + k;
+  }
   return out.empty() ? "none" : out;
 }
 
@@ -29,8 +34,6 @@ std::string accepted_under(const UsageRecord& used, const std::string& prefix,
 void check_used(const YAML::Node& node, const std::string& prefix, const UsageRecord& used,
                 const SourceIndex& marks, const std::string& file) {
   if (node.IsMap()) {
-    std::vector<std::string> keys;
-    for (const auto& kv : node) keys.push_back(kv.first.Scalar());
     for (const auto& kv : node) {
       const std::string k = kv.first.Scalar();
       if (prefix.empty() && std::find(engine_keys().begin(), engine_keys().end(), k) != engine_keys().end())
@@ -41,7 +44,7 @@ void check_used(const YAML::Node& node, const std::string& prefix, const UsageRe
         const YAML::Mark m = kv.first.Mark();
         const SourceMark where = it != marks.end() ? it->second : SourceMark{file, m.line + 1, m.column + 1};
         throw ConfigError(where, path,
-                          "unknown key; accepted here: " + accepted_under(used, prefix, keys) +
+                          "unknown key; accepted here: " + accepted_under(used, prefix) +
                               " (see `fairmc list`)");
       }
       check_used(kv.second, path, used, marks, file);
@@ -60,7 +63,7 @@ std::vector<PreparedPoint> prepare_points(const Experiment& e, const std::vector
   out.reserve(points.size());
   for (const Point& pt : points) {
     auto used = std::make_shared<UsageRecord>();
-    const Params params = make_params(pt.config, e.marks, used);
+    const Params params = make_params(pt.config, e.marks, used, SourceMark{e.file.string(), 1, 1});
     PreparedPoint pp;
     try {
       pp.model = scenario.prepare(params);

@@ -15,6 +15,7 @@
 namespace fairmc {
 
 struct BlockRecord {
+  std::int64_t length = 0;                 // draws the block covered (the last one may be short)
   std::vector<Summary> metrics;            // one per metric of the point
   std::vector<std::vector<double>> draws;  // [metric][draw in block]; only with keep_draws
 };

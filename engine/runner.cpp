@@ -38,6 +38,7 @@ UnitResult compute(const Experiment& e, const Point& pt, const PreparedPoint& pp
   std::vector<double> out(pp.model_metric_count);
   const std::int64_t first = b * e.block;
   const std::int64_t end = std::min(e.draws, first + e.block);
+  r.record.length = end - first;
   if (e.keep_draws) {
     r.record.draws.assign(nm, {});
     for (auto& d : r.record.draws) d.reserve(static_cast<std::size_t>(end - first));
@@ -79,14 +80,17 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   run.points = expand(e);
   const auto prepared = prepare_points(e, run.points, scenario);  // validates the whole sweep
   run.command_line = opt.command_line;
-  run.created_utc = utc_now();
+  run.created_utc = opt.resume && !opt.resume->created_utc.empty() ? opt.resume->created_utc : utc_now();
   run.results.resize(run.points.size());
   for (std::size_t p = 0; p < run.points.size(); ++p) {
     run.results[p].metrics = prepared[p].metrics;
     run.results[p].constants = prepared[p].constants;
     if (opt.resume && p < opt.resume->blocks.size() && opt.resume->metrics[p] == prepared[p].metrics)
       for (const auto& [b, rec] : opt.resume->blocks[p])
-        if (b < e.block_count()) run.results[p].blocks.emplace(b, rec);
+        // A stored block is reused only if it covers the same draws now: after `draws` grew, the
+        // old short last block is recomputed in full.
+        if (b < e.block_count() && rec.length == std::min(e.block, e.draws - b * e.block))
+          run.results[p].blocks.emplace(b, rec);
   }
 
   std::vector<Unit> units;

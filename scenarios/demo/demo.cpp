@@ -9,7 +9,7 @@ class MaxOfUniforms final : public Model {
  public:
   MaxOfUniforms(std::int64_t agents, std::int64_t work) : agents_(agents), work_(work) {}
 
-  std::vector<std::string> metrics() const override { return {"max", "mean"}; }
+  std::vector<std::string> metrics() const override { return {"max", "gap", "mean"}; }
 
   void run(const Draw& draw, std::span<double> out) const override {
     double max = 0.0;
@@ -26,12 +26,13 @@ class MaxOfUniforms final : public Model {
       }
     }
     out[0] = max;
-    out[1] = sum / static_cast<double>(agents_);
+    out[1] = 1.0 - max;  // E[1 - max] = 1/(n+1): log-log slope -> -1
+    out[2] = sum / static_cast<double>(agents_);
   }
 
   std::vector<std::pair<std::string, double>> constants() const override {
     const double n = static_cast<double>(agents_);
-    return {{"expected_max", n / (n + 1.0)}, {"expected_mean", 0.5}};
+    return {{"expected_max", n / (n + 1.0)}, {"expected_gap", 1.0 / (n + 1.0)}, {"expected_mean", 0.5}};
   }
 
  private:
@@ -48,7 +49,9 @@ ScenarioInfo scenario() {
   info.help = "Maximum and mean of n i.i.d. U(0,1) draws; E[max] = n/(n+1).";
   info.samplers = {{"uniform", "population.agents values i.i.d. U(0,1)"}};
   info.mechanisms = {{"max", "take the maximum (mechanism.work repeats it for benchmarks)"}};
-  info.metrics = {{"max", "largest of the n values"}, {"mean", "average of the n values"}};
+  info.metrics = {{"max", "largest of the n values"},
+                  {"gap", "1 - max (expectation 1/(n+1))"},
+                  {"mean", "average of the n values"}};
   info.prepare = [](const Params& p) -> std::unique_ptr<const Model> {
     const Params pop = p.child("population");
     const Params mech = p.child("mechanism");

@@ -1,0 +1,226 @@
+"""Load fairmc results files (docs/results-format.md) into xarray, pandas and numpy.
+
+    import fairmc
+    ds = fairmc.open_summary("results/demo")          # xarray.Dataset, labelled by the sweep
+    df = fairmc.summary_frame("results/demo")         # pandas.DataFrame, one row per sweep point
+    draws = fairmc.open_draws("results/demo", "max")  # {point index: numpy array} (keep_draws: true)
+    pts = fairmc.point_table("results/demo")          # parameters, status and error of each point
+
+Every function accepts a results directory (the `-o` of `fairmc run`) or the .h5 file itself.
+Command line: `python3 analysis/fairmc.py RESULTS` prints the summary frame.
+Needs Debian's python3-h5py, -numpy, -pandas; open_summary also needs python3-xarray and
+python3-netcdf4.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import h5py
+import numpy as np
+import pandas as pd
+
+FORMAT = "fairmc-results"
+FORMAT_VERSION = 1
+
+__all__ = ["results_path", "open_summary", "summary_frame", "open_draws", "point_table", "root_attrs"]
+
+
+def results_path(path) -> str:
+    """The results file for `path`: a results directory (holding results.h5) or the file itself."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        path = os.path.join(path, "results.h5")
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path}: no such results file")
+    return path
+
+
+def _text(v):
+    """HDF5 strings arrive as bytes (fixed-length attributes, variable-length datasets)."""
+    if isinstance(v, (bytes, np.bytes_)):
+        return v.decode("utf-8")
+    if isinstance(v, np.ndarray) and v.dtype.kind in "OS":
+        return np.array([_text(x) for x in v.ravel()], dtype=object).reshape(v.shape)
+    return v
+
+
+def _plain(v):
+    """An attribute value as a plain Python object (str, int, float)."""
+    v = _text(v)
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _open(path) -> h5py.File:
+    f = h5py.File(results_path(path), "r")
+    fmt = _text(f.attrs.get("format", b""))
+    if fmt != FORMAT:
+        f.close()
+        raise ValueError(f"{path}: not a fairmc results file (format attribute {fmt!r})")
+    version = int(f.attrs.get("format_version", -1))
+    if version != FORMAT_VERSION:
+        f.close()
+        raise ValueError(f"{path}: results format_version {version}; this loader reads {FORMAT_VERSION}")
+    return f
+
+
+def root_attrs(path) -> dict:
+    """The root attributes (experiment, scenario, seed, draws, claim, ...) as plain Python values."""
+    with _open(path) as f:
+        return {k: _plain(v) for k, v in f.attrs.items()}
+
+
+def _sweep_layout(f: h5py.File):
+    """(axes, keys, shape): axis names in order, {key: axis name}, the sweep shape."""
+    sweep = f["sweep"]
+    axes_attr = _text(sweep.attrs.get("axes", ""))
+    axes = [a for a in axes_attr.split(",") if a]
+    keys = {}
+    for name, d in sweep.items():
+        if name in ("status", "error"):
+            continue
+        keys[name] = _text(d.attrs["axis"])
+    shape = tuple(sweep["status"].shape)
+    return axes, keys, shape
+
+
+def open_summary(path):
+    """/summary as an xarray.Dataset with the sweep as dimensions and coordinates.
+
+    For a zip sweep the zipped keys become coordinates along "zip". Root attributes and every 0-d
+    fit_* variable (a fit with no other sweep axis left) are copied into ds.attrs, and
+    ds.attrs["sweep_axes"] holds /sweep's "axes" attribute (axis names, comma-separated).
+    """
+    import xarray as xr
+
+    file = results_path(path)
+    attrs = root_attrs(file)
+    with h5py.File(file, "r") as f:
+        axes, keys, _ = _sweep_layout(f)
+    with xr.open_dataset(file, group="summary") as opened:
+        ds = opened.load()
+    zipped = [k for k, a in keys.items() if a == "zip" and k in ds.variables]
+    if zipped:
+        ds = ds.set_coords(zipped)
+    ds.attrs.update(attrs)
+    ds.attrs["sweep_axes"] = ",".join(axes)
+    for name, var in ds.data_vars.items():
+        if name.startswith("fit_") and var.ndim == 0:
+            ds.attrs[name] = float(var.values)
+    return ds
+
+
+def _fit_against(name: str, keys) -> str | None:
+    """The swept key of a fit_<metric>_vs_<key>_<slope|intercept|slope_sem> variable."""
+    for suffix in ("_slope_sem", "_intercept", "_slope"):
+        if name.endswith(suffix):
+            stem = name[: -len(suffix)]
+            for key in sorted(keys, key=len, reverse=True):
+                if stem.endswith("_vs_" + key):
+                    return key
+    return None
+
+
+def summary_frame(path) -> pd.DataFrame:
+    """One row per sweep point (index "point" = /points/<i>), built with h5py alone.
+
+    Columns: the swept keys, then every /summary variable. Fit variables, which lack the axis they
+    were fitted along, are repeated along it.
+    """
+    with _open(path) as f:
+        axes, keys, shape = _sweep_layout(f)
+        n = int(np.prod(shape, dtype=np.int64))
+        # Point index = row-major (C order) position in the sweep shape, last axis fastest.
+        coords = np.unravel_index(np.arange(n), shape) if shape else ()
+        columns = {}
+        for key, axis in keys.items():
+            values = _text(f["sweep"][key][()])
+            columns[key] = np.asarray(values)[coords[axes.index(axis)]] if shape else np.asarray(values)
+        summary = f["summary"]
+        for name, d in summary.items():
+            if not isinstance(d, h5py.Dataset):
+                continue
+            if _text(d.attrs.get("CLASS", b"")) == "DIMENSION_SCALE" or name in keys:
+                continue  # coordinates: already columns
+            values = d[()]
+            if d.shape != shape:
+                against = _fit_against(name, keys)
+                if against is None:
+                    raise ValueError(f"/summary/{name}: shape {d.shape} does not fit the sweep {shape}")
+                values = np.broadcast_to(np.expand_dims(values, axes.index(keys[against])), shape)
+            columns[name] = np.asarray(values).reshape(n)
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(n, name="point"))
+    return frame
+
+
+def open_draws(path, metric: str) -> dict:
+    """{point index: numpy array of every draw of `metric`, in draw order} (needs keep_draws: true)."""
+    out = {}
+    with _open(path) as f:
+        points = f["points"]
+        for name in sorted(points, key=int):
+            g = points[name]
+            if "draws" not in g:
+                raise KeyError(
+                    f"{results_path(path)}: no per-draw values at /points/{name}/draws: the experiment "
+                    f"ran with keep_draws: false (set keep_draws: true and run it again)")
+            if metric not in g["draws"]:
+                raise KeyError(f"{results_path(path)}: no metric {metric!r} in /points/{name}/draws "
+                               f"(has {', '.join(g['draws'])})")
+            out[int(name)] = g["draws"][metric][()]
+    return out
+
+
+def _param(text: str):
+    """A swept value as stored in a point attribute (canonical text) as a Python value."""
+    if text.startswith('"') and text.endswith('"') and len(text) >= 2:
+        out, chars = [], iter(text[1:-1])
+        for c in chars:  # the writer escapes only '"' and '\\' with a backslash
+            out.append(next(chars, "") if c == "\\" else c)
+        return "".join(out)
+    try:
+        return float(text)
+    except ValueError:
+        return text  # lists, mappings, null: left as canonical text
+
+
+def point_table(path) -> pd.DataFrame:
+    """The attributes of every /points/<i> (index "point"): swept parameters (numbers as float,
+    strings unquoted), stream_key, status, error, and the per-point constants."""
+    rows = []
+    with _open(path) as f:
+        _, keys, _ = _sweep_layout(f)
+        points = f["points"]
+        for name in sorted(points, key=int):
+            row = {}
+            for k, v in points[name].attrs.items():
+                v = _plain(v)
+                if k in keys and isinstance(v, str):
+                    v = _param(v)
+                row[k] = v
+            rows.append(row)
+    return pd.DataFrame(rows, index=pd.RangeIndex(len(rows), name="point"))
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1 or argv[0] in ("-h", "--help"):
+        print("usage: python3 analysis/fairmc.py RESULTS   (a results directory or results.h5)",
+              file=sys.stderr)
+        return 2
+    attrs = root_attrs(argv[0])
+    print(f"{attrs.get('experiment')} (scenario {attrs.get('scenario')}), seed {attrs.get('seed')}, "
+          f"{attrs.get('draws')} draws/point, {'complete' if attrs.get('complete') else 'INCOMPLETE'}")
+    if attrs.get("claim"):
+        print(f"claim: {attrs['claim']}")
+    with pd.option_context("display.max_columns", None, "display.width", 200,
+                           "display.max_rows", None):
+        print(summary_frame(argv[0]).to_string())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

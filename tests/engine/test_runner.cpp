@@ -1,0 +1,146 @@
+#include "engine/runner.hpp"
+
+#include "engine/h5.hpp"
+#include "scenarios/catalog.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  fs::path dir;
+  explicit TempDir(const std::string& name) : dir(fs::temp_directory_path() / ("fairmc_test_runner_" + name)) {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  ~TempDir() { fs::remove_all(dir); }
+};
+
+const std::string experiment = R"(experiment: runner_test
+scenario: demo
+seed: 99
+draws: 1000
+block: 64
+keep_draws: true
+population: {agents: 20}
+sweep:
+  grid: {population.agents: [1, 5, 20]}
+)";
+
+fairmc::StoredRun run(const fs::path& file, int threads, const std::vector<std::string>& overrides = {},
+                      const fairmc::StoredRun* resume = nullptr, const std::string& text = experiment) {
+  const auto e = fairmc::load_experiment_text(text, "test.yaml", overrides);
+  const auto catalog = fairmc::scenario_catalog();
+  fairmc::RunOptions opt;
+  opt.threads = threads;
+  opt.results = file;
+  opt.progress_bar = false;
+  opt.resume = resume;
+  std::ostringstream log;
+  const auto outcome = fairmc::run_experiment(e, catalog.front(), opt, log);
+  REQUIRE(outcome.complete);
+  return fairmc::read_results(file);
+}
+
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+// Every stored number (block summaries and raw draws) bit-identical.
+void require_identical(const fairmc::StoredRun& a, const fairmc::StoredRun& b) {
+  REQUIRE(a.blocks.size() == b.blocks.size());
+  for (std::size_t p = 0; p < a.blocks.size(); ++p) {
+    REQUIRE(a.blocks[p].size() == b.blocks[p].size());
+    for (const auto& [i, block] : a.blocks[p]) {
+      const auto& other = b.blocks[p].at(i);
+      REQUIRE(block.length == other.length);
+      for (std::size_t m = 0; m < block.metrics.size(); ++m) {
+        const auto& x = block.metrics[m];
+        const auto& y = other.metrics[m];
+        CHECK((same_bits(x.n, y.n) && same_bits(x.mean, y.mean) && same_bits(x.m2, y.m2) &&
+               same_bits(x.min, y.min) && same_bits(x.max, y.max)));
+        REQUIRE(block.draws[m].size() == other.draws[m].size());
+        for (std::size_t d = 0; d < block.draws[m].size(); ++d)
+          CHECK(same_bits(block.draws[m][d], other.draws[m][d]));
+      }
+    }
+  }
+}
+
+// The h5 files' /summary datasets, byte for byte (h5py-free: via the stats text).
+std::string summary_text(const fs::path& file) { return fairmc::describe_results(file); }
+
+}  // namespace
+
+TEST_CASE("results are bit-identical for 1 and 2 threads") {
+  TempDir t("threads");
+  const auto one = run(t.dir / "one.h5", 1);
+  const auto two = run(t.dir / "two.h5", 2);
+  require_identical(one, two);
+  CHECK(summary_text(t.dir / "one.h5") == summary_text(t.dir / "two.h5"));
+}
+
+TEST_CASE("a resumed and extended run equals an uninterrupted one") {
+  TempDir t("resume");
+  // 250 draws end in a short block (250 = 3*64 + 58) that must be recomputed when extended.
+  run(t.dir / "part.h5", 2, {"draws=250"});
+  const auto stored = fairmc::read_results(t.dir / "part.h5");
+  const auto resumed = run(t.dir / "part.h5", 2, {"draws=1000"}, &stored);
+  const auto straight = run(t.dir / "straight.h5", 1);
+  require_identical(resumed, straight);
+  // Blocks computed before the extension are reused, not recomputed.
+  CHECK(stored.blocks[0].at(0).metrics[0].mean == resumed.blocks[0].at(0).metrics[0].mean);
+}
+
+TEST_CASE("mechanisms compared at one point see the same population (common random numbers)") {
+  TempDir t("crn");
+  const std::string text = R"(experiment: crn
+scenario: demo
+seed: 5
+draws: 50
+block: 10
+population: {agents: 10}
+mechanism: {name: max, work: 1}
+sweep: {grid: {mechanism.work: [1, 3]}}
+)";
+  const auto r = run(t.dir / "crn.h5", 2, {}, nullptr, text);
+  // `work` changes cost but not the sampled values: both points' numbers coincide exactly.
+  REQUIRE(r.blocks.size() == 2);
+  CHECK(r.blocks[0].at(3).metrics[0].mean == r.blocks[1].at(3).metrics[0].mean);
+}
+
+TEST_CASE("the 95% interval covers E[max] = n/(n+1) in about 95% of 200 seeds") {
+  // Coverage count ~ Binomial(200, 0.95): mean 190, sd 3.08; [178, 200] is mean +- 4 sd.
+  TempDir t("coverage");
+  const std::string text = R"(experiment: coverage
+scenario: demo
+draws: 200
+block: 50
+population: {agents: 10}
+)";
+  int covered = 0;
+  const double truth = 10.0 / 11.0;
+  for (int seed = 1; seed <= 200; ++seed) {
+    const auto e = fairmc::load_experiment_text(text, "coverage.yaml", {"seed=" + std::to_string(seed)});
+    fairmc::RunOptions opt;
+    opt.threads = 1;
+    opt.results = t.dir / "c.h5";
+    opt.progress_bar = false;
+    std::ostringstream log;
+    fairmc::run_experiment(e, fairmc::scenario_catalog().front(), opt, log);
+    const auto stored = fairmc::read_results(opt.results);
+    std::vector<fairmc::Summary> blocks;
+    for (const auto& [b, rec] : stored.blocks[0]) blocks.push_back(rec.metrics[0]);
+    const auto s = fairmc::Summary::merge_all(blocks);
+    covered += std::fabs(s.mean - truth) <= s.ci95_half_width();
+  }
+  MESSAGE("covered in " << covered << " of 200 seeds");
+  CHECK(covered >= 178);
+  CHECK(covered <= 200);
+}
