@@ -56,7 +56,8 @@ Parsed parse(const std::vector<std::string>& args, const po::options_description
   return p;
 }
 
-int cmd_run(const std::vector<std::string>& args, const std::string& command_line, bool plan_only) {
+int cmd_run(const std::vector<std::string>& args, const std::string& command_line, bool plan_only,
+            const fairmc::Cluster& cluster) {
   po::options_description opts(plan_only ? "fairmc plan EXPERIMENT.yaml [key=value ...]\n\n"
                                            "Validates the experiment and every sweep point, prints the "
                                            "expanded sweep; runs nothing.\n\noptions"
@@ -141,7 +142,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     fairmc::prepare_points(e, points, scenario);
   }
   std::error_code ec;
-  fs::create_directories(outdir, ec);
+  if (cluster.root()) fs::create_directories(outdir, ec);
+  cluster.barrier();
   if (ec || access(outdir.c_str(), W_OK) != 0)
     throw fairmc::ConfigError({"<command line>", 0, 0}, "output",
                               "cannot write to directory '" + outdir.string() + "'" +
@@ -153,7 +155,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (p.vm.count("no-progress")) opt.progress_bar = false;
   opt.command_line = command_line;
   opt.resume = stored ? &*stored : nullptr;
+  opt.cluster = &cluster;
   const auto outcome = fairmc::run_experiment(e, scenario, opt, std::cerr);
+  if (!cluster.root()) return exit_ok;  // rank 0 reports and writes
   std::cerr << "fairmc: " << outcome.draws_computed << " draws in " << outcome.seconds << " s";
   if (outcome.seconds > 0) std::cerr << " (" << outcome.draws_computed / outcome.seconds << " draws/s)";
   std::cerr << "\n";
@@ -201,14 +205,19 @@ int cmd_list(const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const fairmc::Cluster cluster(&argc, &argv);  // MPI ranks when started by mpirun/srun
   if (argc < 2) return usage(std::cerr);
   const std::string cmd = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
   try {
-    if (cmd == "run") return cmd_run(args, joined(argc, argv), false);
-    if (cmd == "plan") return cmd_run(args, joined(argc, argv), true);
+    if (cmd == "run") return cmd_run(args, joined(argc, argv), false, cluster);
+    if (cmd == "plan") return cmd_run(args, joined(argc, argv), true, cluster);
     if (cmd == "list") return cmd_list(args);
     if (cmd == "show") return cmd_show(args);
+    if (cmd == "--version" || cmd == "version") {
+      std::cout << fairmc::build_info() << "\n";
+      return exit_ok;
+    }
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
       usage(std::cout);
       return exit_ok;

@@ -51,4 +51,17 @@ std::string describe_catalog(const std::vector<ScenarioInfo>& catalog) {
   return o.str();
 }
 
+std::string build_info() {
+#ifndef FAIRMC_VERSION
+#define FAIRMC_VERSION "unknown"
+#define FAIRMC_GIT_SHA "unknown"
+#endif
+#ifdef FAIRMC_HAVE_MPI
+  constexpr const char* mpi = "on";
+#else
+  constexpr const char* mpi = "off";
+#endif
+  return std::string("fairmc ") + FAIRMC_VERSION + " (git " + FAIRMC_GIT_SHA + ", MPI: " + mpi + ")";
+}
+
 }  // namespace fairmc

@@ -13,5 +13,7 @@ namespace fairmc {
 std::string describe_plan(const Experiment& e, const std::vector<Point>& points,
                           const std::vector<PreparedPoint>& prepared);
 std::string describe_catalog(const std::vector<ScenarioInfo>& catalog);
+// "fairmc 0.1.0 (git abc123, MPI: on)".
+std::string build_info();
 
 }  // namespace fairmc

@@ -10,6 +10,8 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <cstring>
+#include <map>
 #include <chrono>
 #include <ctime>
 #include <iomanip>
@@ -28,8 +30,72 @@ struct Unit {
 
 struct UnitResult {
   BlockRecord record;
+  std::int64_t record_length = 0;
   std::string error;  // the mechanism threw
 };
+
+// Unit results travel between ranks as flat byte buffers.
+template <class T>
+void put(std::vector<char>& out, const T& v) {
+  const char* p = reinterpret_cast<const char*>(&v);
+  out.insert(out.end(), p, p + sizeof(T));
+}
+template <class T>
+T take(const std::vector<char>& in, std::size_t& at) {
+  T v;
+  std::memcpy(&v, in.data() + at, sizeof(T));
+  at += sizeof(T);
+  return v;
+}
+
+std::vector<char> encode(const std::vector<std::size_t>& units, const std::vector<UnitResult>& rs) {
+  std::vector<char> out;
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    const UnitResult& r = rs[i];
+    put<std::uint64_t>(out, units[i]);
+    put<std::int64_t>(out, r.record.length);
+    put<std::uint64_t>(out, r.error.size());
+    out.insert(out.end(), r.error.begin(), r.error.end());
+    put<std::uint64_t>(out, r.record.metrics.size());
+    for (const Summary& s : r.record.metrics)
+      for (const double x : {s.n, s.mean, s.m2, s.min, s.max}) put(out, x);
+    put<std::uint64_t>(out, r.record.draws.size());
+    for (const auto& d : r.record.draws) {
+      put<std::uint64_t>(out, d.size());
+      for (const double x : d) put(out, x);
+    }
+  }
+  return out;
+}
+
+void decode(const std::vector<char>& in, std::map<std::size_t, UnitResult>& out) {
+  std::size_t at = 0;
+  while (at < in.size()) {
+    const auto u = take<std::uint64_t>(in, at);
+    UnitResult& r = out[u];
+    r.record.length = take<std::int64_t>(in, at);
+    r.record_length = r.record.length;
+    const auto elen = take<std::uint64_t>(in, at);
+    r.error.assign(in.data() + at, elen);
+    at += elen;
+    const auto nm = take<std::uint64_t>(in, at);
+    for (std::uint64_t m = 0; m < nm; ++m) {
+      Summary s;
+      s.n = take<double>(in, at);
+      s.mean = take<double>(in, at);
+      s.m2 = take<double>(in, at);
+      s.min = take<double>(in, at);
+      s.max = take<double>(in, at);
+      r.record.metrics.push_back(s);
+    }
+    const auto nd = take<std::uint64_t>(in, at);
+    for (std::uint64_t m = 0; m < nd; ++m) {
+      std::vector<double> d(take<std::uint64_t>(in, at));
+      for (double& x : d) x = take<double>(in, at);
+      r.record.draws.push_back(std::move(d));
+    }
+  }
+}
 
 UnitResult compute(const Experiment& e, const Point& pt, const PreparedPoint& pp, std::int64_t b) {
   UnitResult r;
@@ -110,70 +176,90 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   const int threads = opt.threads > 0 ? opt.threads : tbb::info::default_concurrency();
   tbb::task_arena arena(threads);
   InterruptGuard interrupt;
-  Progress progress(log, opt.progress_bar.value_or(isatty(2) == 1), total_blocks, total_draws,
+  const Cluster solo = Cluster::single();
+  std::ostringstream quiet;  // ranks other than 0 report nothing
+  Progress progress(opt.cluster && !opt.cluster->root() ? quiet : log, opt.progress_bar.value_or(isatty(2) == 1), total_blocks, total_draws,
                     run.points.size());
   auto points_done = [&] {
     std::size_t n = 0;
     for (const auto& r : run.results) n += r.status(e.block_count()) >= PointStatus::complete;
     return n;
   };
-  log << "fairmc: " << e.name << " (" << scenario.name << "): " << run.points.size() << " points x "
+  if (!opt.cluster || opt.cluster->root())
+    log << "fairmc: " << e.name << " (" << scenario.name << "): " << run.points.size() << " points x "
       << e.draws << " draws in blocks of " << e.block << ", " << threads << " thread"
       << (threads > 1 ? "s" : "") << " -> " << opt.results.string() << "\n";
-  if (blocks_done > 0) log << "fairmc: resuming, " << blocks_done << " of " << total_blocks << " blocks already done\n";
+  if (blocks_done > 0 && (!opt.cluster || opt.cluster->root())) log << "fairmc: resuming, " << blocks_done << " of " << total_blocks << " blocks already done\n";
 
   RunOutcome outcome;
-  write_results(opt.results, run);  // a valid (empty) file exists from the first second on
+  const Cluster& cluster = opt.cluster ? *opt.cluster : solo;
+  const bool root = cluster.root();
+  if (root) write_results(opt.results, run);  // a valid (empty) file exists from the start on
   auto last_checkpoint = std::chrono::steady_clock::now();
   std::size_t next = 0;
-  std::size_t wave = static_cast<std::size_t>(2 * threads);
-  while (next < units.size() && !interrupt.requested()) {
-    const std::size_t end = std::min(units.size(), next + wave);
-    std::vector<UnitResult> results(end - next);
+  std::int64_t wave = 2 * threads * cluster.size();
+  while (true) {
+    // Rank 0 decides whether to go on and how many units the next wave has.
+    std::vector<std::int64_t> control{next < units.size() && !interrupt.requested() ? 1 : 0, wave};
+    cluster.broadcast(control);
+    if (control[0] == 0) break;
+    wave = control[1];
+    const std::size_t end = std::min(units.size(), next + static_cast<std::size_t>(wave));
+    // This rank's share of the wave: every size-th unit.
+    std::vector<std::size_t> mine;
+    for (std::size_t u = next + static_cast<std::size_t>(cluster.rank()); u < end;
+         u += static_cast<std::size_t>(cluster.size()))
+      mine.push_back(u);
+    std::vector<UnitResult> results(mine.size());
     const auto t0 = std::chrono::steady_clock::now();
     arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(next, end, 1),
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, mine.size(), 1),
                         [&](const tbb::blocked_range<std::size_t>& r) {
-                          for (std::size_t u = r.begin(); u != r.end(); ++u) {
-                            const Unit& unit = units[u];
+                          for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                            const Unit& unit = units[mine[i]];
                             if (!run.results[unit.point].error.empty()) continue;  // failed earlier
-                            results[u - next] = compute(e, run.points[unit.point],
-                                                        prepared[unit.point], unit.block);
+                            results[i] = compute(e, run.points[unit.point], prepared[unit.point],
+                                                 unit.block);
                           }
                         });
     });
     const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    for (std::size_t u = next; u < end; ++u) {
-      const Unit& unit = units[u];
-      PointRecord& rec = run.results[unit.point];
-      if (!rec.error.empty()) continue;
-      UnitResult& r = results[u - next];
-      if (!r.error.empty()) {
-        rec.error = r.error;  // a failed point keeps no blocks: its numbers would be partial
-        rec.blocks.clear();
-        continue;
+    auto gathered = cluster.gather(encode(mine, results));
+    if (root) {
+      // Units are applied in unit order whatever rank computed them.
+      std::map<std::size_t, UnitResult> wave_results;
+      for (auto& buffer : gathered) decode(buffer, wave_results);
+      for (auto& [u, r] : wave_results) {
+        const Unit& unit = units[u];
+        PointRecord& rec = run.results[unit.point];
+        if (!rec.error.empty()) continue;
+        if (!r.error.empty()) {
+          rec.error = r.error;  // a failed point keeps no blocks: its numbers would be partial
+          rec.blocks.clear();
+          continue;
+        }
+        rec.blocks.emplace(unit.block, std::move(r.record));
+        ++blocks_done;
+        draws_done += r.record_length;
+        outcome.draws_computed += r.record_length;
       }
-      rec.blocks.emplace(unit.block, std::move(r.record));
-      ++blocks_done;
-      const std::int64_t n = std::min(e.block, e.draws - unit.block * e.block);
-      draws_done += n;
-      outcome.draws_computed += n;
+      progress.update(blocks_done, draws_done, points_done());
+      // Aim for waves of about half a second: responsive to Ctrl-C, cheap to synchronise.
+      const double scale = took > 0 ? 0.5 / took : 4.0;
+      wave = std::clamp<std::int64_t>(
+          static_cast<std::int64_t>(static_cast<double>(wave) * std::clamp(scale, 0.25, 4.0)),
+          threads * cluster.size(), 1'000'000);
+      if (std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint).count() >=
+          opt.checkpoint_seconds) {
+        write_results(opt.results, run);
+        last_checkpoint = std::chrono::steady_clock::now();
+      }
     }
     next = end;
-    progress.update(blocks_done, draws_done, points_done());
-    // Aim for waves of about half a second: responsive to Ctrl-C, cheap to synchronise.
-    const double target = 0.5;
-    const double scale = took > 0 ? target / took : 4.0;
-    wave = std::clamp<std::size_t>(static_cast<std::size_t>(static_cast<double>(wave) * std::clamp(scale, 0.25, 4.0)),
-                                   static_cast<std::size_t>(threads), 1'000'000);
-    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint).count() >=
-        opt.checkpoint_seconds) {
-      write_results(opt.results, run);
-      last_checkpoint = std::chrono::steady_clock::now();
-    }
   }
   progress.finish();
   outcome.interrupted = next < units.size();
+  if (!root) return outcome;
   outcome.failed_points = 0;
   for (const auto& r : run.results) outcome.failed_points += r.error.empty() ? 0 : 1;
   run.complete = !outcome.interrupted;

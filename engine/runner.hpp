@@ -2,6 +2,7 @@
 // order, checkpointed to the results file every few seconds (DESIGN.md "runner").
 #pragma once
 
+#include "engine/cluster.hpp"
 #include "engine/config.hpp"
 #include "engine/h5.hpp"
 #include "engine/scenario.hpp"
@@ -21,6 +22,7 @@ struct RunOptions {
   std::optional<bool> progress_bar; // default: when stderr is a terminal
   std::string command_line;
   const StoredRun* resume = nullptr;  // blocks already computed
+  const Cluster* cluster = nullptr;   // MPI ranks sharing the work; null = this process alone
 };
 
 struct RunOutcome {

@@ -6,7 +6,10 @@ packages=(
   libboost-program-options-dev libboost-dev libtbb-dev libhdf5-dev libyaml-cpp-dev doctest-dev
   librandom123-dev libglpk-dev libeigen3-dev
   python3 python3-h5py python3-numpy python3-matplotlib python3-xarray python3-pandas python3-netcdf4
+  hdf5-tools
 )
+# MPI is optional at build time and on by default here; FAIRMC_NO_MPI=1 skips it.
+if [[ -z ${FAIRMC_NO_MPI:-} ]]; then packages+=(openmpi-bin libopenmpi-dev); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

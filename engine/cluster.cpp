@@ -1,0 +1,77 @@
+#include "engine/cluster.hpp"
+
+#ifdef FAIRMC_HAVE_MPI
+#include <mpi.h>
+#endif
+
+namespace fairmc {
+
+Cluster::Cluster(int* argc, char*** argv) {
+#ifdef FAIRMC_HAVE_MPI
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (!initialized) {
+    int provided = 0;
+    // Only the main thread calls MPI; TBB workers never do.
+    MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+    owns_mpi_ = true;
+  }
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+#else
+  (void)argc;
+  (void)argv;
+#endif
+}
+
+Cluster::~Cluster() {
+#ifdef FAIRMC_HAVE_MPI
+  if (owns_mpi_) MPI_Finalize();
+#endif
+}
+
+std::vector<std::vector<char>> Cluster::gather(const std::vector<char>& mine) const {
+  if (size_ == 1) return {mine};
+#ifdef FAIRMC_HAVE_MPI
+  const long long n = static_cast<long long>(mine.size());
+  std::vector<long long> sizes(root() ? size_ : 0);
+  MPI_Gather(&n, 1, MPI_LONG_LONG, sizes.data(), 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD);
+  std::vector<int> counts, displs;
+  std::vector<char> all;
+  if (root()) {
+    long long total = 0;
+    for (const long long s : sizes) {
+      counts.push_back(static_cast<int>(s));
+      displs.push_back(static_cast<int>(total));
+      total += s;
+    }
+    all.resize(static_cast<std::size_t>(total));
+  }
+  MPI_Gatherv(mine.data(), static_cast<int>(n), MPI_CHAR, all.data(), counts.data(), displs.data(),
+              MPI_CHAR, 0, MPI_COMM_WORLD);
+  std::vector<std::vector<char>> out;
+  if (root())
+    for (int r = 0; r < size_; ++r)
+      out.emplace_back(all.begin() + displs[r], all.begin() + displs[r] + counts[r]);
+  return out;
+#else
+  return {mine};
+#endif
+}
+
+void Cluster::broadcast(std::vector<std::int64_t>& values) const {
+#ifdef FAIRMC_HAVE_MPI
+  if (size_ > 1)
+    MPI_Bcast(values.data(), static_cast<int>(values.size()), MPI_INT64_T, 0, MPI_COMM_WORLD);
+#else
+  (void)values;
+#endif
+}
+
+void Cluster::barrier() const {
+#ifdef FAIRMC_HAVE_MPI
+  if (size_ > 1) MPI_Barrier(MPI_COMM_WORLD);
+#endif
+}
+
+}  // namespace fairmc
