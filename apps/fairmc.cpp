@@ -8,6 +8,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -142,6 +143,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     fairmc::prepare_points(e, points, scenario);
   }
   std::error_code ec;
+  const bool created = !fs::exists(outdir);
   if (cluster.root()) fs::create_directories(outdir, ec);
   cluster.barrier();
   if (ec || access(outdir.c_str(), W_OK) != 0)
@@ -156,7 +158,14 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   opt.command_line = command_line;
   opt.resume = stored ? &*stored : nullptr;
   opt.cluster = &cluster;
-  const auto outcome = fairmc::run_experiment(e, scenario, opt, std::cerr);
+  fairmc::RunOutcome outcome;
+  try {
+    outcome = fairmc::run_experiment(e, scenario, opt, std::cerr);
+  } catch (...) {
+    // Nothing valid was written: leave no partial output behind.
+    if (cluster.root() && created && !fs::exists(results)) fs::remove_all(outdir, ec);
+    throw;
+  }
   if (!cluster.root()) return exit_ok;  // rank 0 reports and writes
   std::cerr << "fairmc: " << outcome.draws_computed << " draws in " << outcome.seconds << " s";
   if (outcome.seconds > 0) std::cerr << " (" << outcome.draws_computed / outcome.seconds << " draws/s)";
@@ -202,6 +211,16 @@ int cmd_list(const std::vector<std::string>& args) {
   return exit_ok;
 }
 
+// Reports a fatal error in one line and leaves at once: after a failed write, HDF5's own exit
+// handlers can crash on the file it could not close, so they are skipped (the results file on
+// disk is the last complete one either way).
+[[noreturn]] int fail(const fairmc::Cluster& cluster, const std::string& message) {
+  std::cerr << "fairmc: " << message << std::endl;
+  std::cout.flush();
+  cluster.abort(exit_usage);
+  std::_Exit(exit_usage);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -225,13 +244,10 @@ int main(int argc, char** argv) {
     std::cerr << "fairmc: unknown command '" << cmd << "'\n";
     return usage(std::cerr);
   } catch (const fairmc::ConfigError& e) {
-    std::cerr << "fairmc: error: " << e.what() << "\n";
-    return exit_usage;
+    return fail(cluster, std::string("error: ") + e.what());
   } catch (const po::error& e) {
-    std::cerr << "fairmc: error: " << e.what() << " (see fairmc " << cmd << " --help)\n";
-    return exit_usage;
+    return fail(cluster, std::string("error: ") + e.what() + " (see fairmc " + cmd + " --help)");
   } catch (const std::exception& e) {
-    std::cerr << "fairmc: error: " << e.what() << "\n";
-    return exit_usage;
+    return fail(cluster, std::string("error: ") + e.what());
   }
 }

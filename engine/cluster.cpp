@@ -1,5 +1,7 @@
 #include "engine/cluster.hpp"
 
+#include <cstdlib>
+
 #ifdef FAIRMC_HAVE_MPI
 #include <mpi.h>
 #endif
@@ -8,6 +10,13 @@ namespace fairmc {
 
 Cluster::Cluster(int* argc, char*** argv) {
 #ifdef FAIRMC_HAVE_MPI
+  // Only under a launcher (mpirun, srun, ...): a plain run stays one process and never pays for
+  // MPI start-up (OpenMPI's singleton mode starts a PMIx server).
+  bool launched = false;
+  for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "PMI_RANK", "MPI_LOCALNRANKS",
+                          "SLURM_STEP_NUM_TASKS"})
+    launched = launched || std::getenv(var) != nullptr;
+  if (!launched) return;
   int initialized = 0;
   MPI_Initialized(&initialized);
   if (!initialized) {
@@ -65,6 +74,14 @@ void Cluster::broadcast(std::vector<std::int64_t>& values) const {
     MPI_Bcast(values.data(), static_cast<int>(values.size()), MPI_INT64_T, 0, MPI_COMM_WORLD);
 #else
   (void)values;
+#endif
+}
+
+void Cluster::abort(int code) const {
+#ifdef FAIRMC_HAVE_MPI
+  if (size_ > 1) MPI_Abort(MPI_COMM_WORLD, code);
+#else
+  (void)code;
 #endif
 }
 

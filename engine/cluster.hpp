@@ -28,6 +28,8 @@ class Cluster {
   void broadcast(std::vector<std::int64_t>& values) const;
   // Every rank stops here until all arrive.
   void barrier() const;
+  // Ends every rank with `code` (MPI_Abort) when there are several; no-op for one process.
+  void abort(int code) const;
 
  private:
   Cluster() = default;

@@ -279,9 +279,26 @@ Experiment load_experiment(const fs::path& file, const std::vector<std::string>&
   return load_experiment_text(text, file.string(), overrides, configs.value_or(fs::path()));
 }
 
+namespace {
+Experiment load_unchecked(const std::string& text, const std::string& label,
+                          const std::vector<std::string>& overrides, const fs::path& configs_dir);
+}  // namespace
+
 Experiment load_experiment_text(const std::string& text, const std::string& label,
                                 const std::vector<std::string>& overrides,
                                 const fs::path& configs_dir) {
+  try {
+    return load_unchecked(text, label, overrides, configs_dir);
+  } catch (const YAML::Exception& e) {
+    // A shape the checks above did not foresee (e.g. a scalar where a mapping must be).
+    throw ConfigError({label, e.mark.line + 1, e.mark.column + 1}, "",
+                      "unexpected structure: " + e.msg + " (see README, 'Writing an experiment file')");
+  }
+}
+
+namespace {
+Experiment load_unchecked(const std::string& text, const std::string& label,
+                          const std::vector<std::string>& overrides, const fs::path& configs_dir) {
   Experiment e;
   e.file = label;
   e.marks = std::make_shared<SourceIndex>();
@@ -324,6 +341,19 @@ Experiment load_experiment_text(const std::string& text, const std::string& labe
   merged.reset(merge(merged, body));
 
   // 2. overrides.
+  if (!overrides.empty()) {
+    const YAML::Node sw = merged["sweep"];
+    const auto mark = [&](const std::string& k) {
+      const auto it = e.marks->find(k);
+      return it != e.marks->end() ? it->second : SourceMark{label, 1, 1};
+    };
+    if (sw && !sw.IsNull() && !sw.IsMap())
+      throw ConfigError(mark("sweep"), "sweep", "expected a mapping with grid: and/or zip:");
+    for (const char* part : {"grid", "zip"})
+      if (sw && sw.IsMap() && sw[part] && !sw[part].IsNull() && !sw[part].IsMap())
+        throw ConfigError(mark(std::string("sweep.") + part), std::string("sweep.") + part,
+                          "expected a mapping of key: [values]");
+  }
   for (std::size_t i = 0; i < overrides.size(); ++i) {
     const std::string& o = overrides[i];
     const SourceMark where{"<command line>", 0, static_cast<int>(i + 1)};
@@ -423,6 +453,7 @@ Experiment load_experiment_text(const std::string& text, const std::string& labe
   }
   return e;
 }
+}  // namespace
 
 std::vector<std::size_t> Experiment::shape() const {
   std::vector<std::size_t> s;

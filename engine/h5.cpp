@@ -396,7 +396,8 @@ void write_sweep(hid_t file, const RunRecord& run) {
 
 void write_results(const fs::path& path, const RunRecord& run) {
   const fs::path tmp = path.string() + ".tmp";
-  {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported once, by us
+  try {
     Hid fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create property list");
     check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "set order");
     check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "set order");
@@ -433,6 +434,11 @@ void write_results(const fs::path& path, const RunRecord& run) {
     write_summary(file, run);
     write_points(file, run);
     check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
+  } catch (const std::exception& e) {
+    std::error_code ignore;
+    fs::remove(tmp, ignore);  // the previous results file, if any, stays as it was
+    throw std::runtime_error("cannot write " + path.string() + " (" + e.what() +
+                             "): is the disk full or the directory not writable?");
   }
   // Make the new file durable before it replaces the old one.
   if (const int fd = ::open(tmp.c_str(), O_RDONLY); fd >= 0) {

@@ -1,6 +1,7 @@
 #include "scenarios/catalog.hpp"
 
 #include "scenarios/demo/demo.hpp"
+#include "scenarios/scf/scenario.hpp"
 
 namespace fairmc {
 
@@ -8,6 +9,7 @@ std::vector<ScenarioInfo> scenario_catalog() {
   std::vector<ScenarioInfo> all;
   all.push_back(demo::scenario());
   // Paper scenarios: one line each, in paper order.
+  all.push_back(scf::scenario());
   return all;
 }
 

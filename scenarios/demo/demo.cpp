@@ -1,17 +1,20 @@
 #include "scenarios/demo/demo.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace fairmc::demo {
 namespace {
 
 class MaxOfUniforms final : public Model {
  public:
-  MaxOfUniforms(std::int64_t agents, std::int64_t work) : agents_(agents), work_(work) {}
+  MaxOfUniforms(std::int64_t agents, std::int64_t work, bool fail)
+      : agents_(agents), work_(work), fail_(fail) {}
 
   std::vector<std::string> metrics() const override { return {"max", "gap", "mean"}; }
 
   void run(const Draw& draw, std::span<double> out) const override {
+    if (fail_) throw std::runtime_error("demo mechanism failing on purpose (mechanism.fail_for_agents)");
     double max = 0.0;
     double sum = 0.0;
     for (std::int64_t rep = 0; rep < work_; ++rep) {
@@ -38,6 +41,7 @@ class MaxOfUniforms final : public Model {
  private:
   std::int64_t agents_;
   std::int64_t work_;
+  bool fail_;
 };
 
 }  // namespace
@@ -56,8 +60,11 @@ ScenarioInfo scenario() {
     const Params pop = p.child("population");
     const Params mech = p.child("mechanism");
     mech.choice("name", {"max"}, "max");
-    return std::make_unique<MaxOfUniforms>(pop.integer("agents", 1, 100'000'000),
-                                           mech.integer("work", 1, 1, 1'000'000));
+    const std::int64_t agents = pop.integer("agents", 1, 100'000'000);
+    // Failure injection for the engine's tests: the point with this many agents throws.
+    const std::int64_t fail_for = mech.integer("fail_for_agents", 0, 0, 100'000'000);
+    return std::make_unique<MaxOfUniforms>(agents, mech.integer("work", 1, 1, 1'000'000),
+                                           fail_for == agents);
   };
   return info;
 }

@@ -2,7 +2,8 @@
 //
 // Each draw samples `agents` i.i.d. U(0,1) values; the metrics are their maximum (expectation
 // n/(n+1)) and their mean (expectation 1/2). `work` repeats the sampling to make a draw
-// compute-bound for scaling benchmarks without changing its distribution.
+// compute-bound for scaling benchmarks without changing its distribution; `fail_for_agents`
+// makes one sweep point throw, to test how runs record failing points.
 #pragma once
 
 #include "engine/scenario.hpp"

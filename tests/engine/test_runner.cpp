@@ -144,3 +144,32 @@ population: {agents: 10}
   CHECK(covered >= 178);
   CHECK(covered <= 200);
 }
+
+TEST_CASE("a failing sweep point is recorded with its message and the others go on") {
+  TempDir t("failing");
+  const std::string text = R"(experiment: failing
+scenario: demo
+seed: 5
+draws: 300
+block: 100
+population: {agents: 3}
+mechanism: {fail_for_agents: 4}
+sweep: {grid: {population.agents: [3, 4, 5]}}
+)";
+  const auto e = fairmc::load_experiment_text(text, "failing.yaml", {});
+  fairmc::RunOptions opt;
+  opt.threads = 2;
+  opt.results = t.dir / "f.h5";
+  opt.progress_bar = false;
+  std::ostringstream log;
+  const auto outcome = fairmc::run_experiment(e, fairmc::scenario_catalog().front(), opt, log);
+  CHECK(outcome.complete);
+  CHECK(outcome.failed_points == 1);
+  const auto stored = fairmc::read_results(opt.results);
+  CHECK(stored.errors[0].empty());
+  CHECK(stored.errors[1].find("failing on purpose") != std::string::npos);
+  CHECK(stored.errors[2].empty());
+  CHECK(stored.blocks[0].size() == 3);
+  CHECK(stored.blocks[1].empty());
+  CHECK(stored.blocks[2].size() == 3);
+}

@@ -1,0 +1,173 @@
+#include "scenarios/scf/divisible_model.hpp"
+
+#include "scenarios/scf/distribution.hpp"
+#include "scenarios/scf/divisible.hpp"
+#include "scenarios/scf/inequality.hpp"
+#include "scenarios/scf/scf_settings.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fairmc::scf {
+
+namespace {
+
+// name + index + "_" + suffix, built by appending (GCC 12 warns falsely on "lit" + string).
+std::string indexed(const char* name, std::size_t index, const std::string& suffix) {
+  std::string out(name);
+  out.append(std::to_string(index)).append("_").append(suffix);
+  return out;
+}
+
+constexpr std::size_t max_listed_agents = 8;
+
+struct RandomClaimants {
+  Distribution upfront = Distribution::constant(0.0);
+  Distribution benefit = Distribution::constant(1.0);
+  Distribution curvature = Distribution::constant(0.0);
+  Distribution rights = Distribution::constant(1.0);
+};
+
+class DivisibleModel final : public Model {
+ public:
+  DivisibleModel(std::size_t agents, double supply, std::optional<DivisibleProblem> fixed,
+                 std::vector<double> fixed_rights, RandomClaimants random, ScfSettings settings)
+      : agents_(agents),
+        supply_(supply),
+        fixed_(std::move(fixed)),
+        fixed_rights_(std::move(fixed_rights)),
+        random_(random),
+        settings_(std::move(settings)) {}
+
+  std::vector<std::string> metrics() const override {
+    std::vector<std::string> m;
+    for (const Kind k : settings_.kinds) {
+      const std::string s(info(k).name);
+      for (const char* base :
+           {"total_cost_", "worst_cost_", "cost_sd_", "alloc_gini_", "feasible_"})
+        m.push_back(std::string(base).append(s));
+      if (agents_ <= max_listed_agents) {
+        for (std::size_t i = 0; i < agents_; ++i) {
+          m.push_back(indexed("x", i + 1, s));
+          m.push_back(indexed("cost", i + 1, s));
+        }
+      }
+    }
+    return m;
+  }
+
+  void run(const Draw& draw, std::span<double> out) const override {
+    DivisibleProblem problem;
+    std::vector<double> rights;
+    if (fixed_) {
+      problem = *fixed_;
+      rights = fixed_rights_;
+    } else {
+      Rng rng = draw.stream(Substream::population);
+      problem.supply = supply_;
+      for (std::size_t i = 0; i < agents_; ++i) {
+        Claimant c;
+        c.upfront = random_.upfront.sample(rng);
+        c.benefit = random_.benefit.sample(rng);
+        c.curvature = random_.curvature.sample(rng);
+        problem.agents.push_back(c);
+        rights.push_back(random_.rights.sample(rng));
+      }
+    }
+    const std::vector<double> unit(agents_, 1.0);
+    std::size_t j = 0;
+    for (const Kind k : settings_.kinds) {
+      const Allocation a = solve(problem, settings_.make(k, rights));
+      const std::size_t first = j;
+      j += 5 + (agents_ <= max_listed_agents ? 2 * agents_ : 0);
+      out[first + 4] = a.feasible ? 1.0 : 0.0;
+      if (!a.feasible) continue;  // the other metrics stay NaN (not defined)
+      out[first] = std::accumulate(a.cost.begin(), a.cost.end(), 0.0);
+      out[first + 1] = *std::max_element(a.cost.begin(), a.cost.end());
+      out[first + 2] = weighted_sd(a.cost, unit);
+      out[first + 3] = weighted_gini(a.x, unit);
+      if (agents_ <= max_listed_agents) {
+        for (std::size_t i = 0; i < agents_; ++i) {
+          out[first + 5 + 2 * i] = a.x[i];
+          out[first + 6 + 2 * i] = a.cost[i];
+        }
+      }
+    }
+  }
+
+  std::vector<std::pair<std::string, double>> constants() const override {
+    std::vector<std::pair<std::string, double>> c;
+    if (!fixed_) return c;
+    const bool linear = std::all_of(fixed_->agents.begin(), fixed_->agents.end(),
+                                    [](const Claimant& a) { return a.curvature == 0.0; });
+    if (!linear) return c;
+    const std::vector<double> prop = proportional_allocation(fixed_rights_, fixed_->supply);
+    const std::vector<double> eq2 = nash_negative_linear(*fixed_, fixed_rights_);
+    // Eq. (2) is only defined when every cost can be made negative: X > sum alpha_j / q_j.
+    double need = 0.0;
+    for (const Claimant& a : fixed_->agents) need += a.upfront / a.benefit;
+    const bool eq2_defined = fixed_->supply > need;
+    for (std::size_t i = 0; i < agents_; ++i) {
+      c.emplace_back("appendix_a_x" + std::to_string(i + 1), prop[i]);
+      c.emplace_back("eq2_x" + std::to_string(i + 1),
+                     eq2_defined ? eq2[i] : std::numeric_limits<double>::quiet_NaN());
+    }
+    return c;
+  }
+
+ private:
+  std::size_t agents_;
+  double supply_;
+  std::optional<DivisibleProblem> fixed_;
+  std::vector<double> fixed_rights_;
+  RandomClaimants random_;
+  ScfSettings settings_;
+};
+
+}  // namespace
+
+std::unique_ptr<const Model> make_divisible_model(const Params& p) {
+  const Params pop = p.child("population");
+  const Params mech = p.child("mechanism");
+  const std::string sampler = pop.choice("sampler", {"fixed", "random"});
+  const double supply = pop.number("supply", Range::positive());
+  std::optional<DivisibleProblem> fixed;
+  std::vector<double> rights;
+  RandomClaimants random;
+  std::size_t agents = 0;
+  if (sampler == "fixed") {
+    const std::vector<double> benefit = pop.numbers("benefit", Range::positive());
+    agents = benefit.size();
+    const std::vector<double> upfront = pop.numbers("upfront", std::vector<double>(agents, 0.0));
+    const std::vector<double> curvature =
+        pop.numbers("curvature", std::vector<double>(agents, 0.0), Range::nonnegative());
+    rights = pop.numbers("rights", std::vector<double>(agents, 1.0), Range::positive());
+    if (upfront.size() != agents) pop.fail("upfront", "needs one value per agent (as benefit)");
+    if (curvature.size() != agents) pop.fail("curvature", "needs one value per agent");
+    if (rights.size() != agents) pop.fail("rights", "needs one value per agent");
+    DivisibleProblem d;
+    d.supply = supply;
+    for (std::size_t i = 0; i < agents; ++i)
+      d.agents.push_back({upfront[i], benefit[i], curvature[i]});
+    fixed = d;
+  } else {
+    agents = static_cast<std::size_t>(pop.integer("agents", 1, 1'000'000));
+    random.upfront = Distribution::read(pop.child("upfront"), Distribution::constant(0.0), Range{});
+    random.benefit = Distribution::read(pop.child("benefit"), Distribution::lognormal(0.0, 0.5),
+                                        Range::positive());
+    random.curvature = Distribution::read(pop.child("curvature"), Distribution::constant(0.0),
+                                          Range::nonnegative());
+    random.rights =
+        Distribution::read(pop.child("rights"), Distribution::constant(1.0), Range::positive());
+  }
+  ScfSettings settings =
+      ScfSettings::read(mech, static_cast<double>(agents), agents - 1, divisible_supports);
+  return std::make_unique<DivisibleModel>(agents, supply, std::move(fixed), std::move(rights),
+                                          random, std::move(settings));
+}
+
+}  // namespace fairmc::scf

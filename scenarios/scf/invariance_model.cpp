@@ -1,0 +1,127 @@
+#include "scenarios/scf/invariance_model.hpp"
+
+#include "scenarios/scf/distribution.hpp"
+#include "scenarios/scf/invariance.hpp"
+#include "scenarios/scf/scf_settings.hpp"
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fairmc::scf {
+
+namespace {
+
+class InvarianceModel final : public Model {
+ public:
+  InvarianceModel(std::size_t agents, std::size_t outcomes, double lo, double hi,
+                  Distribution weights, double offset_scale, ScfSettings settings,
+                  std::vector<Level> levels)
+      : agents_(agents),
+        outcomes_(outcomes),
+        lo_(lo),
+        hi_(hi),
+        weights_(weights),
+        offset_scale_(offset_scale),
+        settings_(std::move(settings)),
+        levels_(std::move(levels)) {}
+
+  std::vector<std::string> metrics() const override {
+    std::vector<std::string> m;
+    for (const Kind k : settings_.kinds) {
+      for (const Level l : levels_) {
+        m.push_back("choice_changed_" + std::string(info(k).name) + "_" + std::string(name(l)));
+        m.push_back("ranking_changed_" + std::string(info(k).name) + "_" + std::string(name(l)));
+      }
+    }
+    return m;
+  }
+
+  void run(const Draw& draw, std::span<double> out) const override {
+    Rng pop = draw.stream(Substream::population);
+    const CostProfile profile = CostProfile::sample(agents_, outcomes_, lo_, hi_, pop);
+    std::vector<double> w(agents_);
+    for (double& c : w) c = weights_.sample(pop);
+    std::vector<SocialCost> scfs;
+    for (const Kind k : settings_.kinds) scfs.push_back(settings_.make(k, w));
+    std::vector<CostProfile> transformed;
+    for (const Level l : levels_) {
+      // One stream per level, so a level's transformation does not depend on the others chosen.
+      Rng rng = draw.stream(static_cast<std::uint32_t>(Substream::first_free) +
+                            static_cast<std::uint32_t>(l));
+      transformed.push_back(profile.transformed(Transform::sample(l, agents_, rng, offset_scale_)));
+    }
+    std::size_t j = 0;
+    for (const SocialCost& s : scfs) {
+      const std::vector<Score> before = outcome_scores(s, profile);
+      for (const CostProfile& t : transformed) {
+        const InvarianceOutcome r = compare_rankings(s, before, outcome_scores(s, t));
+        out[j++] = r.choice_changed ? 1.0 : 0.0;
+        out[j++] = r.ranking_changed ? 1.0 : 0.0;
+      }
+    }
+  }
+
+  std::vector<std::pair<std::string, double>> constants() const override {
+    std::vector<std::pair<std::string, double>> c;
+    for (const Kind k : settings_.kinds) {
+      for (const Level l : levels_) {
+        c.emplace_back("table1_invariant_" + std::string(info(k).name) + "_" + std::string(name(l)),
+                       is_subgroup(l, info(k).level) ? 1.0 : 0.0);
+      }
+    }
+    return c;
+  }
+
+ private:
+  std::size_t agents_;
+  std::size_t outcomes_;
+  double lo_, hi_;
+  Distribution weights_;
+  double offset_scale_;
+  ScfSettings settings_;
+  std::vector<Level> levels_;
+};
+
+std::vector<Level> read_levels(const Params& mech) {
+  const std::string list = mech.text("levels", "all");
+  std::vector<Level> out;
+  if (list == "all") return {all_levels.begin(), all_levels.end()};
+  std::stringstream in(list);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    const auto b = item.find_first_not_of(' ');
+    const auto e = item.find_last_not_of(' ');
+    if (b == std::string::npos) continue;
+    try {
+      out.push_back(level_from_name(item.substr(b, e - b + 1)));
+    } catch (const std::invalid_argument& err) {
+      mech.fail("levels", std::string(err.what()) +
+                              "; accepted: onc, olc, cnc, cnc_ratio, cuc, cfc, rfc or all");
+    }
+  }
+  if (out.empty()) mech.fail("levels", "lists no comparability level");
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<const Model> make_invariance_model(const Params& p) {
+  const Params pop = p.child("population");
+  const Params mech = p.child("mechanism");
+  pop.choice("sampler", {"negative_profiles"}, "negative_profiles");
+  const auto agents = static_cast<std::size_t>(pop.integer("agents", 1, 100'000));
+  const auto outcomes = static_cast<std::size_t>(pop.integer("outcomes", 10, 2, 10'000));
+  const double lo = pop.number("cost_lo", 0.1, Range::positive());
+  const double hi = pop.number("cost_hi", 1.0, Range::positive());
+  if (!(hi > lo)) pop.fail("cost_hi", "must exceed cost_lo (costs are -U(cost_lo, cost_hi))");
+  const Distribution weights =
+      Distribution::read(pop.child("weights"), Distribution::uniform(0.5, 1.5), Range::positive());
+  const double offset_scale = mech.number("offset_scale", 1.0, Range::nonnegative());
+  ScfSettings settings =
+      ScfSettings::read(mech, static_cast<double>(agents), agents - 1, [](Kind) { return true; });
+  return std::make_unique<InvarianceModel>(agents, outcomes, lo, hi, weights, offset_scale,
+                                           std::move(settings), read_levels(mech));
+}
+
+}  // namespace fairmc::scf

@@ -1,0 +1,98 @@
+#include "scenarios/scf/scf_settings.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace fairmc::scf {
+
+namespace {
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t[");
+  const auto e = s.find_last_not_of(" \t]");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+ScfSettings ScfSettings::read(const Params& mech, double agents, std::size_t max_index,
+                              const std::function<bool(Kind)>& supported) {
+  ScfSettings s;
+  std::string supported_names;
+  for (const KindInfo& k : catalogue()) {
+    if (supported(k.kind))
+      supported_names += (supported_names.empty() ? "" : ", ") + std::string(k.name);
+  }
+  const std::string list = mech.text("scfs", "all");
+  if (trim(list) == "all") {
+    for (const KindInfo& k : catalogue()) {
+      if (supported(k.kind)) s.kinds.push_back(k.kind);
+    }
+  } else {
+    std::stringstream in(list);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+      const std::string name = trim(item);
+      if (name.empty()) continue;
+      Kind k;
+      try {
+        k = kind_from_name(name);
+      } catch (const std::invalid_argument&) {
+        mech.fail("scfs", "unknown social cost function '" + name + "'; this problem accepts " +
+                              supported_names + " (comma-separated) or all");
+      }
+      if (!supported(k)) {
+        mech.fail("scfs",
+                  "'" + name + "' is not supported by this problem; it accepts " + supported_names);
+      }
+      s.kinds.push_back(k);
+    }
+    if (s.kinds.empty()) mech.fail("scfs", "lists no social cost function");
+  }
+  // Parameters are read only for the SCFs in use, so a stray key is reported as unknown.
+  auto uses = [&](Kind k) { return std::find(s.kinds.begin(), s.kinds.end(), k) != s.kinds.end(); };
+  if (uses(Kind::sum_plus_gamma_max)) {
+    s.sum_max_gamma = mech.number("sum_max_gamma", agents, Range::nonnegative());
+  }
+  if (uses(Kind::mean_plus_gamma_max)) {
+    s.mean_max_gamma = mech.number("mean_max_gamma", 0.5, Range::unit());
+  }
+  if (uses(Kind::mean_plus_gamma_mad)) {
+    s.mad_gamma = mech.number("mad_gamma", 0.25, Range::closed(0.0, 0.5));
+  }
+  const auto hi = static_cast<std::int64_t>(max_index);
+  if (uses(Kind::kth_largest)) {
+    s.kth =
+        static_cast<std::size_t>(mech.integer("kth", std::min<std::int64_t>(2, hi + 1), 1, hi + 1));
+  }
+  if (uses(Kind::dictator))
+    s.dictator = static_cast<std::size_t>(mech.integer("dictator", 0, 0, hi));
+  return s;
+}
+
+SocialCost ScfSettings::make(Kind kind, std::vector<double> weights) const {
+  SocialCost c;
+  c.kind = kind;
+  c.k = kth;
+  c.dictator = dictator;
+  if (info(kind).weighted) c.weights = std::move(weights);
+  switch (kind) {
+    case Kind::sum_plus_gamma_max:
+      c.gamma = sum_max_gamma;
+      break;
+    case Kind::mean_plus_gamma_max:
+      c.gamma = mean_max_gamma;
+      break;
+    case Kind::mean_plus_gamma_mad:
+      c.gamma = mad_gamma;
+      break;
+    default:
+      break;
+  }
+  return c;
+}
+
+}  // namespace fairmc::scf

@@ -1,0 +1,181 @@
+#include "scenarios/scf/traffic_model.hpp"
+
+#include "scenarios/scf/distribution.hpp"
+#include "scenarios/scf/inequality.hpp"
+#include "scenarios/scf/scf_settings.hpp"
+#include "scenarios/scf/traffic.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fairmc::scf {
+
+namespace {
+
+// name + index + "_" + suffix, built by appending (GCC 12 warns falsely on "lit" + string).
+std::string indexed(const char* name, std::size_t index, const std::string& suffix) {
+  std::string out(name);
+  out.append(std::to_string(index)).append("_").append(suffix);
+  return out;
+}
+
+constexpr std::size_t max_listed_groups = 8;
+
+struct RandomNetwork {
+  std::size_t groups = 2;
+  Distribution size = Distribution::constant(40.0);
+  Distribution detour = Distribution::uniform(0.0, 80.0);
+  Distribution weight = Distribution::constant(1.0);
+  double jitter = 0.0;  // link parameters scaled by U(1 - jitter, 1 + jitter)
+  AffineLink fast{1.5, 0.0};
+  AffineLink slow{1.0, 40.0};
+};
+
+class TrafficModel final : public Model {
+ public:
+  TrafficModel(std::optional<RoutingProblem> fixed, RandomNetwork random, ScfSettings settings,
+               bool paper_defaults)
+      : fixed_(std::move(fixed)),
+        random_(std::move(random)),
+        settings_(std::move(settings)),
+        paper_defaults_(paper_defaults) {
+    groups_ = fixed_ ? fixed_->groups.size() : random_.groups;
+  }
+
+  std::vector<std::string> metrics() const override {
+    std::vector<std::string> m;
+    for (const std::string& s : labels()) {
+      for (const char* base :
+           {"total_cost_", "worst_cost_", "cost_gini_", "fast_flow_", "fast_delay_", "slow_delay_"})
+        m.push_back(std::string(base).append(s));
+      if (groups_ <= max_listed_groups) {
+        for (std::size_t k = 0; k < groups_; ++k) {
+          m.push_back(indexed("share_fast_g", k + 1, s));
+          m.push_back(indexed("group_cost_g", k + 1, s));
+        }
+      }
+    }
+    return m;
+  }
+
+  void run(const Draw& draw, std::span<double> out) const override {
+    const RoutingProblem problem = fixed_ ? *fixed_ : sample(draw);
+    std::vector<double> mass;
+    for (const CommuterGroup& g : problem.groups) mass.push_back(g.size);
+    std::vector<double> weights;
+    for (const CommuterGroup& g : problem.groups) weights.push_back(g.weight);
+    std::size_t j = 0;
+    auto emit = [&](const Routing& r) {
+      const std::size_t first = j;
+      j += 6 + (groups_ <= max_listed_groups ? 2 * groups_ : 0);
+      if (!r.feasible) return;
+      out[first] = total_cost(problem, r);
+      out[first + 1] = worst_cost(problem, r);
+      out[first + 2] = weighted_gini(r.group_cost, mass);
+      out[first + 3] = r.fast_flow;
+      out[first + 4] = r.fast_delay;
+      out[first + 5] = r.slow_delay;
+      if (groups_ <= max_listed_groups) {
+        for (std::size_t k = 0; k < groups_; ++k) {
+          out[first + 6 + 2 * k] = r.share_fast[k];
+          out[first + 7 + 2 * k] = r.group_cost[k];
+        }
+      }
+    };
+    emit(wardrop_equilibrium(problem));
+    for (const Kind k : settings_.kinds) emit(solve(problem, settings_.make(k, weights)));
+  }
+
+  std::vector<std::pair<std::string, double>> constants() const override {
+    if (!paper_defaults_) return {};
+    // Link delays printed in Figure 5(b)-(d).
+    return {{"paper_fast_delay_utilitarian", 60.0},
+            {"paper_slow_delay_utilitarian", 80.0},
+            {"paper_fast_delay_sum_plus_gamma_max", 52.0},
+            {"paper_slow_delay_sum_plus_gamma_max", 85.3},
+            {"paper_fast_delay_nash_reference", 60.0},
+            {"paper_slow_delay_nash_reference", 80.0},
+            {"paper_share_fast_g1_nash_reference", 0.5},
+            {"paper_share_fast_g2_nash_reference", 0.5}};
+  }
+
+ private:
+  std::vector<std::string> labels() const {
+    std::vector<std::string> l{"equilibrium"};
+    for (const Kind k : settings_.kinds) l.emplace_back(info(k).name);
+    return l;
+  }
+
+  RoutingProblem sample(const Draw& draw) const {
+    Rng rng = draw.stream(Substream::population);
+    RoutingProblem p;
+    for (std::size_t k = 0; k < random_.groups; ++k) {
+      CommuterGroup g;
+      g.size = random_.size.sample(rng);
+      g.detour = random_.detour.sample(rng);
+      g.weight = random_.weight.sample(rng);
+      p.groups.push_back(g);
+    }
+    auto jitter = [&](double v) {
+      return v * (1.0 + random_.jitter * (2.0 * rng.uniform01() - 1.0));
+    };
+    p.fast = {jitter(random_.fast.slope), jitter(random_.fast.offset)};
+    p.slow = {jitter(random_.slow.slope), jitter(random_.slow.offset)};
+    return p;
+  }
+
+  std::optional<RoutingProblem> fixed_;
+  RandomNetwork random_;
+  ScfSettings settings_;
+  bool paper_defaults_;
+  std::size_t groups_ = 0;
+};
+
+AffineLink read_link(const Params& p, AffineLink fallback) {
+  return {p.number("slope", fallback.slope, Range::nonnegative()),
+          p.number("offset", fallback.offset, Range::nonnegative())};
+}
+
+}  // namespace
+
+std::unique_ptr<const Model> make_traffic_model(const Params& p) {
+  const Params pop = p.child("population");
+  const Params mech = p.child("mechanism");
+  const std::string sampler = pop.choice("sampler", {"figure5", "random"});
+  std::optional<RoutingProblem> fixed;
+  RandomNetwork random;
+  bool paper = false;
+  double commuters = 0.0;
+  if (sampler == "figure5") {
+    RoutingProblem f = figure5_network();
+    f.groups[0].size = pop.number("long", 40.0, Range::nonnegative());
+    f.groups[1].size = pop.number("short", 40.0, Range::nonnegative());
+    f.groups[0].detour = pop.number("detour", 40.0, Range::nonnegative());
+    f.fast = read_link(pop.child("fast"), f.fast);
+    f.slow = read_link(pop.child("slow"), f.slow);
+    const RoutingProblem d = figure5_network();
+    paper = f.groups[0].size == 40.0 && f.groups[1].size == 40.0 && f.groups[0].detour == 40.0 &&
+            f.fast.slope == d.fast.slope && f.fast.offset == d.fast.offset &&
+            f.slow.slope == d.slow.slope && f.slow.offset == d.slow.offset;
+    if (f.total() <= 0.0) pop.fail("long", "the network needs some commuters");
+    commuters = f.total();
+    fixed = f;
+  } else {
+    random.groups = static_cast<std::size_t>(pop.integer("groups", 1, 10'000));
+    random.size = Distribution::read(pop.child("size"), random.size, Range::positive());
+    random.detour = Distribution::read(pop.child("detour"), random.detour, Range::nonnegative());
+    random.weight = Distribution::read(pop.child("weights"), random.weight, Range::positive());
+    random.jitter = pop.number("jitter", 0.0, Range::closed(0.0, 0.99));
+    random.fast = read_link(pop.child("fast"), random.fast);
+    random.slow = read_link(pop.child("slow"), random.slow);
+    commuters = static_cast<double>(random.groups) * random.size.mean();
+  }
+  // Default gamma of sum + gamma max: the number of commuters (80 in Figure 5(c), i.e.
+  // mean + (1/2)(max - mean) in Theorem 1's CFC form).
+  ScfSettings settings = ScfSettings::read(mech, commuters, 0, traffic_supports);
+  return std::make_unique<TrafficModel>(std::move(fixed), std::move(random), std::move(settings),
+                                        paper);
+}
+
+}  // namespace fairmc::scf

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Fuzzes the experiment-file parser with libFuzzer (clang + ASan/UBSan) for a bounded time.
+#   scripts/fuzz.sh [SECONDS]   (default 60; CI runs it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+if ! command -v clang++ >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
+  echo "fuzz: installing clang and its fuzzer runtime"
+  apt-get install -y -qq --no-install-recommends clang libclang-rt-dev >/dev/null 2>&1 ||
+    apt-get install -y -qq --no-install-recommends clang-14 libclang-rt-14-dev >/dev/null
+fi
+out=build-fuzz
+mkdir -p "$out" "$out/corpus"
+flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+       -I. -I/usr/include)
+# The parser, validation and the demo scenario, with no HDF5/TBB parts.
+clang++ "${flags[@]}" tests/fuzz/fuzz_config.cpp engine/params.cpp engine/config.cpp engine/prepare.cpp \
+  scenarios/demo/demo.cpp tests/fuzz/catalog_demo.cpp -lyaml-cpp -o "$out/fuzz_config"
+cp -n tests/fuzz/corpus/*.yaml "$out/corpus/" 2>/dev/null || true
+"$out/fuzz_config" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \
+  "$out/corpus" 2>&1 | tail -n 15
+echo "fuzz: no crash in ${seconds}s"

@@ -1,0 +1,27 @@
+// libFuzzer target for the experiment-file parser: any input must either load, expand and
+// validate, or fail with ConfigError. A crash, hang, sanitizer report or any other exception is
+// a bug. Built and run by scripts/fuzz.sh (clang from Debian).
+#include "engine/config.hpp"
+#include "engine/prepare.hpp"
+#include "scenarios/catalog.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  // Half of the inputs also go through as a command-line override.
+  const std::vector<std::string> overrides =
+      size > 0 && data[0] % 2 ? std::vector<std::string>{"population.agents=" + text.substr(0, 32)}
+                              : std::vector<std::string>{};
+  try {
+    const auto e = fairmc::load_experiment_text(text, "fuzz.yaml", overrides);
+    if (e.point_count() > 64) return 0;  // valid but too big to prepare quickly
+    const auto catalog = fairmc::scenario_catalog();
+    const auto points = fairmc::expand(e);
+    fairmc::prepare_points(e, points, fairmc::find_scenario(catalog, e));
+  } catch (const fairmc::ConfigError&) {
+  }
+  return 0;
+}
