@@ -1,6 +1,8 @@
 #include "scenarios/catalog.hpp"
 
 #include "scenarios/demo/demo.hpp"
+#include "scenarios/persuasion/scenario.hpp"
+#include "scenarios/power/scenario.hpp"
 #include "scenarios/scf/scenario.hpp"
 
 namespace fairmc {
@@ -9,6 +11,8 @@ std::vector<ScenarioInfo> scenario_catalog() {
   std::vector<ScenarioInfo> all;
   all.push_back(demo::scenario());
   // Paper scenarios: one line each, in paper order.
+  all.push_back(power::scenario());
+  all.push_back(persuasion::scenario());
   all.push_back(scf::scenario());
   return all;
 }

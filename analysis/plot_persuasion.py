@@ -1,0 +1,191 @@
+"""Figures of the persuasion experiments (experiments/persuasion/*.yaml, paper 002).
+
+    /usr/bin/python3 analysis/plot_persuasion.py RESULTS_DIR [OUT_DIR]
+
+RESULTS_DIR is one results directory (holding results.h5) or a folder of them (e.g. results/persuasion);
+every persuasion results file found is drawn. OUT_DIR defaults to each results directory.
+
+For the sweeps over n, V and ε (alpha_vs_*, headline, appendix_a_*) the figure has two panels:
+  left   majorization ratio α of each policy against the best known prefix sums (alpha_known, a lower
+         bound on the true ratio) and, where computed, the certified upper bound of Theorem 1.1's
+         proof (alpha_bound), beside the paper's factor ηK = (1+ε)·ceil(log_(1+ε) V) and log(V/ε).
+         α is drawn as 1 / mean(1/α) (inv_alpha_* metrics, defined even when α is infinite);
+         points where every draw had α = ∞ are drawn at the top edge with a ▲.
+  right  welfare (sum) and minimum utility of each policy (mean with 95% CI).
+For mw_convergence the figure is mw_prefix_gap against the MW iterations on log-log axes with the
+engine's fitted slope (Theorem 1.2: about -1/2).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fairmc  # noqa: E402
+
+POLICIES = [("no_info", "no information", "C0"), ("full", "full revelation", "C1"),
+            ("full_priority", "full revelation, index ties", "C4"), ("paper", "paper (Δmax, Thm 1.1)", "C2"),
+            ("mw", "MW (Thm 1.2)", "C3")]
+SWEEP_KEYS = ["population.agents", "population.V", "mechanism.epsilon", "mechanism.mw.iterations"]
+LABELS = {"population.agents": "number of agents n", "population.V": "value range V",
+          "mechanism.epsilon": "bucket width ε", "mechanism.mw.iterations": "MW iterations T"}
+
+
+def find_results(path):
+    if os.path.isfile(path):
+        return [path]
+    if os.path.isfile(os.path.join(path, "results.h5")):
+        return [os.path.join(path, "results.h5")]
+    return sorted(glob.glob(os.path.join(path, "**", "results.h5"), recursive=True))
+
+
+def swept_key(ds):
+    for key in SWEEP_KEYS:
+        if key in ds.variables and ds[key].size > 1:
+            return key
+    return None
+
+
+def series(ds, name, order):
+    if name not in ds:
+        return None
+    return np.asarray(ds[name].values, dtype=float)[order]
+
+
+def plot_alpha(ds, key, out_path):
+    x = np.asarray(ds[key].values, dtype=float)
+    order = np.argsort(x)
+    x = x[order]
+    fig, (ax, wax) = plt.subplots(1, 2, figsize=(13, 5.2), dpi=120)
+    top = 1.0
+    curves = []
+    for pid, label, color in POLICIES:
+        for kind, style in (("known", "-o"), ("bound", "--s")):
+            inv = series(ds, f"inv_alpha_{kind}_{pid}", order)
+            if inv is None or not np.isfinite(inv).any():
+                continue  # not computed (e.g. the certified bound with an exact receiver)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                alpha = np.where(inv > 0, 1.0 / inv, np.where(inv == 0, np.inf, np.nan))
+            curves.append((alpha, f"{label}: α {'vs best known' if kind == 'known' else 'certified bound'}",
+                           color, style))
+            finite = alpha[np.isfinite(alpha)]
+            if finite.size:
+                top = max(top, finite.max())
+    factor = series(ds, "certified_factor", order)
+    if factor is not None:
+        top = max(top, np.nanmax(factor))
+    top *= 2.0
+    for alpha, label, color, style in curves:
+        shown = np.where(np.isfinite(alpha), alpha, np.nan)
+        ax.plot(x, shown, style, color=color, ms=4, lw=1.3, label=label, mfc="none" if "--" in style else color)
+        inf = np.isinf(alpha)
+        if inf.any():
+            ax.plot(x[inf], np.full(inf.sum(), top), "^", color=color, ms=8, clip_on=False)
+    if factor is not None:
+        ax.plot(x, factor, "k-", lw=2, label="ηK (Theorem 1.1 factor)")
+    logve = series(ds, "log_v_over_eps", order)
+    if logve is not None:
+        ax.plot(x, logve, "k:", lw=1.5, label="log(V/ε)")
+    ax.set_yscale("log")
+    ax.set_ylim(0.9, top * 1.05)
+    ax.set_xlabel(LABELS.get(key, key))
+    ax.set_ylabel("majorization ratio α (1 / mean 1/α; ▲ = ∞)")
+    if key in ("population.V", "population.agents") and x.min() > 0 and x.max() / x.min() > 20:
+        ax.set_xscale("log")
+    if key == "mechanism.epsilon":
+        ax.set_xscale("log")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=7, loc="best")
+    for pid, label, color in POLICIES:
+        for metric, style in (("welfare", "-o"), ("min_utility", "--s")):
+            y = series(ds, f"{metric}_{pid}", order)
+            if y is None:
+                continue
+            lo, hi = series(ds, f"{metric}_{pid}_ci_lo", order), series(ds, f"{metric}_{pid}_ci_hi", order)
+            yerr = np.vstack([np.clip(y - lo, 0, None), np.clip(hi - y, 0, None)]) if lo is not None else None
+            wax.errorbar(x, y, yerr=yerr, fmt=style, color=color, ms=4, capsize=2, lw=1.2,
+                         mfc="none" if "--" in style else color, label=f"{label}: {metric.replace('_', ' ')}")
+    wax.set_yscale("log")
+    wax.set_xscale(ax.get_xscale())
+    wax.set_xlabel(LABELS.get(key, key))
+    wax.set_ylabel("expected utility")
+    wax.grid(True, which="both", alpha=0.3)
+    wax.legend(fontsize=7)
+    exact = series(ds, "utilities_exact", order)
+    how = ("exact" if exact is not None and np.all(exact == 1) else
+           "Monte Carlo" if exact is not None and np.all(exact == 0) else "exact / Monte Carlo (see utilities_exact)")
+    fig.suptitle(f"{ds.attrs.get('experiment', '')}: U_i {how}, {ds.attrs.get('draws', '?')} draws/point",
+                 fontsize=10)
+    fig.tight_layout()
+    fig.savefig(out_path)
+    plt.close(fig)
+
+
+def plot_mw(ds, key, out_path):
+    x = np.asarray(ds[key].values, dtype=float)
+    order = np.argsort(x)
+    x = x[order]
+    y = series(ds, "mw_prefix_gap", order)
+    lo, hi = series(ds, "mw_prefix_gap_ci_lo", order), series(ds, "mw_prefix_gap_ci_hi", order)
+    fig, ax = plt.subplots(figsize=(7, 5), dpi=120)
+    ax.errorbar(x, y, yerr=np.vstack([np.clip(y - lo, 0, None), np.clip(hi - y, 0, None)]), fmt="o", capsize=3,
+                label="max_j |Q_j(MW) - OPT_j| / total (95% CI)")
+    slope = ds.attrs.get(f"fit_mw_prefix_gap_vs_{key}_slope")
+    sem = ds.attrs.get(f"fit_mw_prefix_gap_vs_{key}_slope_sem")
+    ref = y[0] * np.sqrt(x[0] / x)
+    ax.plot(x, ref, "k--", label="T^(-1/2) reference")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(LABELS[key])
+    ax.set_ylabel("relative prefix-sum gap")
+    title = f"{ds.attrs.get('experiment', '')}"
+    if slope is not None:
+        title += f": fitted log-log slope {float(slope):.3f} ± {float(sem):.3f} (claim ≈ -0.5)"
+    ax.set_title(title, fontsize=10)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out_path)
+    plt.close(fig)
+
+
+def main(argv) -> int:
+    if len(argv) not in (1, 2):
+        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
+        return 2
+    files = find_results(argv[0])
+    if not files:
+        print(f"plot_persuasion: no results.h5 under {argv[0]}", file=sys.stderr)
+        return 1
+    written = 0
+    for path in files:
+        ds = fairmc.open_summary(path)
+        name = str(ds.attrs.get("experiment", ""))
+        if not name.startswith("persuasion"):
+            continue
+        key = swept_key(ds)
+        if key is None:
+            print(f"plot_persuasion: {path}: no swept key to plot against", file=sys.stderr)
+            continue
+        dim = ds[key].dims[0]
+        for other in [d for d in ds.dims if d != dim]:
+            ds = ds.isel({other: 0})
+        out_dir = argv[1] if len(argv) == 2 else os.path.dirname(path)
+        os.makedirs(out_dir, exist_ok=True)
+        out = os.path.join(out_dir, f"{name}.png")
+        (plot_mw if key == "mechanism.mw.iterations" else plot_alpha)(ds, key, out)
+        print(f"plot_persuasion: wrote {out}")
+        written += 1
+    return 0 if written else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,240 @@
+#include "scenarios/persuasion/scenario.hpp"
+
+#include "scenarios/persuasion/buckets.hpp"
+#include "scenarios/persuasion/evaluator.hpp"
+#include "scenarios/persuasion/majorization.hpp"
+#include "scenarios/persuasion/population.hpp"
+
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace fairmc::persuasion {
+namespace {
+
+constexpr std::uint32_t kConstraintStream = static_cast<std::uint32_t>(Substream::first_free) + 1;
+
+// Policy ids (YAML flag under mechanism.policies, metric suffix).
+struct PolicyId {
+  const char* key;
+  const char* metric;
+};
+constexpr PolicyId kPolicies[] = {{"no_information", "no_info"},
+                                  {"full_revelation", "full"},
+                                  {"full_revelation_priority", "full_priority"},
+                                  {"paper", "paper"},
+                                  {"mw", "mw"}};
+enum Policy { kNoInfo, kFull, kFullPriority, kPaper, kMw, kPolicyCount };
+
+struct MechanismSpec {
+  Receiver receiver = Receiver::bucketed;
+  double epsilon = 0.5;
+  bool enabled[kPolicyCount] = {true, true, false, true, false};
+  EvaluatorSettings evaluator;
+  int mw_iterations = 300;
+  bool mw_exact_targets = true;
+};
+
+class PersuasionModel final : public Model {
+ public:
+  PersuasionModel(PopulationSpec pop, ConstraintSpec con, MechanismSpec mech)
+      : pop_(std::move(pop)), con_(std::move(con)), mech_(mech), buckets_(pop_.V, mech.epsilon) {
+    metrics_ = {"utilities_exact"};
+    const bool bound = mech_.enabled[kPaper] || mech_.enabled[kMw];
+    for (int p = 0; p < kPolicyCount; ++p) {
+      if (!mech_.enabled[p]) continue;
+      const std::string m = kPolicies[p].metric;
+      for (const char* what :
+           {"welfare_", "min_utility_", "nash_", "alpha_known_", "inv_alpha_known_"})
+        metrics_.push_back(what + m);
+      if (bound) {
+        metrics_.push_back("alpha_bound_" + m);
+        metrics_.push_back("inv_alpha_bound_" + m);
+      }
+    }
+    if (mech_.enabled[kFull] && mech_.enabled[kFullPriority])
+      metrics_.push_back("alpha_class_full_priority");
+    if (mech_.enabled[kMw]) metrics_.push_back("mw_prefix_gap");
+  }
+
+  std::vector<std::string> metrics() const override { return metrics_; }
+
+  std::vector<std::pair<std::string, double>> constants() const override {
+    const double K = buckets_.count();
+    return {{"buckets_K", K},
+            {"certified_factor", buckets_.eta() * K},
+            {"log_v_over_eps", std::log(pop_.V / mech_.epsilon)},
+            {"V", pop_.V},
+            {"epsilon", mech_.epsilon}};
+  }
+
+  void run(const Draw& draw, std::span<double> out) const override {
+    Rng prng = draw.stream(Substream::population);
+    Rng crng = draw.stream(kConstraintStream);
+    Instance inst{pop_.sample(prng), con_.sample(pop_.agents, crng)};
+    Evaluator ev(inst, mech_.evaluator, [&draw](std::size_t count) {
+      Rng r = draw.stream(Substream::mechanism);
+      std::vector<double> u(count);
+      for (double& x : u) x = r.uniform01();
+      return u;
+    });
+
+    std::vector<PolicyResult> res(kPolicyCount);
+    bool ok = true;
+    const auto& pri = inst.priors;
+    if (mech_.enabled[kNoInfo])
+      res[kNoInfo] = ev.majorized(no_information(pri, mech_.receiver, buckets_));
+    if (mech_.enabled[kFull] || mech_.enabled[kFullPriority]) {
+      const Mapping full = full_revelation(pri, mech_.receiver, buckets_);
+      if (mech_.enabled[kFull]) res[kFull] = ev.majorized(full);
+      if (mech_.enabled[kFullPriority]) {
+        std::vector<int> by_index(pri.size());
+        std::iota(by_index.begin(), by_index.end(), 0);
+        res[kFullPriority] = ev.fixed_priority(full, by_index);
+      }
+    }
+    std::vector<double> fake_prefix;  // Q_k of Ω_maj's fake utilities (1-majorized in R̂(Δmax))
+    if (mech_.enabled[kPaper] || mech_.enabled[kMw]) {
+      const Mapping dmax = single_mean_maximal(pri, buckets_);
+      PolicyResult maj = ev.majorized(dmax);
+      ok = ok && maj.ok;
+      fake_prefix = prefix_smallest(maj.fake);
+      if (mech_.enabled[kMw]) {
+        std::vector<double> targets = mech_.mw_exact_targets ? fake_prefix : std::vector<double>{};
+        res[kMw] = ev.multiplicative_weights(dmax, std::move(targets), mech_.mw_iterations);
+        if (res[kMw].ok) {
+          const std::vector<double> q = prefix_smallest(res[kMw].fake);
+          double gap = 0.0;
+          for (std::size_t k = 0; k < q.size(); ++k)
+            gap = std::max(gap, std::abs(q[k] - fake_prefix[k]));
+          set("mw_prefix_gap", gap / std::max(1e-300, fake_prefix.back()), out);
+        }
+      }
+      if (mech_.enabled[kPaper]) res[kPaper] = std::move(maj);
+    }
+
+    // Best known Q_k over the computed policies: a lower bound on the optimum over all policies.
+    std::vector<double> best;
+    for (int p = 0; p < kPolicyCount; ++p) {
+      if (!mech_.enabled[p]) continue;
+      ok = ok && res[p].ok;
+      if (res[p].ok) raise_prefix(best, prefix_smallest(res[p].utility));
+    }
+    // Certified upper bound (proof of Theorem 1.1): for any policy with the bucketed receiver,
+    // Q_k(U) <= η K Q_k(fake majorized point of R̂(Δmax)).
+    std::vector<double> upper = fake_prefix;
+    for (double& u : upper) u *= buckets_.eta() * buckets_.count();
+    for (int p = 0; p < kPolicyCount; ++p) {
+      if (!mech_.enabled[p] || !res[p].ok) continue;
+      const std::string m = kPolicies[p].metric;
+      const auto& u = res[p].utility;
+      set("welfare_" + m, welfare_sum(u), out);
+      set("min_utility_" + m, welfare_min(u), out);
+      set("nash_" + m, welfare_nash(u), out);
+      // α is +inf when some agent gets nothing that another policy gives it; α is then NaN (not
+      // averaged) and 1/α = 0 is recorded, so inv_alpha_* is defined for every draw.
+      const double known = majorization_ratio(best, u);
+      set("alpha_known_" + m, known, out);
+      set("inv_alpha_known_" + m, 1.0 / known, out);
+      const bool bucketed = p == kPaper || p == kMw || mech_.receiver == Receiver::bucketed;
+      if (!upper.empty() && bucketed) {
+        const double bound = majorization_ratio(upper, u);
+        set("alpha_bound_" + m, bound, out);
+        set("inv_alpha_bound_" + m, 1.0 / bound, out);
+      }
+    }
+    if (mech_.enabled[kFull] && mech_.enabled[kFullPriority] && res[kFull].ok &&
+        res[kFullPriority].ok)
+      set("alpha_class_full_priority",
+          majorization_ratio(prefix_smallest(res[kFull].utility), res[kFullPriority].utility), out);
+    set("utilities_exact", ok && ev.exact() ? 1.0 : 0.0, out);
+  }
+
+ private:
+  void set(const std::string& name, double v, std::span<double> out) const {
+    for (std::size_t m = 0; m < metrics_.size(); ++m)
+      if (metrics_[m] == name)
+        out[m] = std::isfinite(v) ? v : std::numeric_limits<double>::quiet_NaN();
+  }
+
+  PopulationSpec pop_;
+  ConstraintSpec con_;
+  MechanismSpec mech_;
+  Buckets buckets_;
+  std::vector<std::string> metrics_;
+};
+
+MechanismSpec read_mechanism(const Params& m) {
+  MechanismSpec s;
+  s.receiver = m.choice("receiver", {"bucketed", "exact"}, "bucketed") == "exact"
+                   ? Receiver::exact
+                   : Receiver::bucketed;
+  s.epsilon = m.number("epsilon", 0.5, Range::positive());
+  const Params pol = m.child("policies");
+  bool any = false;
+  for (int p = 0; p < kPolicyCount; ++p) {
+    s.enabled[p] = pol.flag(kPolicies[p].key, s.enabled[p]);
+    any = any || s.enabled[p];
+  }
+  if (!any) m.fail("policies", "enable at least one policy");
+  const std::string mode = m.choice("utilities", {"auto", "exact", "monte_carlo"}, "auto");
+  s.evaluator.mode = mode == "exact"         ? UtilityMode::exact
+                     : mode == "monte_carlo" ? UtilityMode::monte_carlo
+                                             : UtilityMode::automatic;
+  s.evaluator.max_scenarios =
+      static_cast<std::uint64_t>(m.integer("max_scenarios", 1 << 16, 1, 1LL << 40));
+  s.evaluator.samples = static_cast<int>(m.integer("samples", 1000, 1, 10'000'000));
+  const Params mw = m.child("mw");
+  s.mw_iterations = static_cast<int>(mw.integer("iterations", 300, 1, 10'000'000));
+  s.mw_exact_targets = mw.choice("targets", {"exact", "game"}, "exact") == "exact";
+  return s;
+}
+
+}  // namespace
+
+ScenarioInfo scenario() {
+  ScenarioInfo info;
+  info.name = "persuasion";
+  info.paper = "002 Fair Multi-agent Persuasion with Submodular Constraints";
+  info.help =
+      "Signaling to a welfare-maximising receiver under polymatroid constraints; majorization "
+      "ratios of no information, full revelation and the paper's single-mean policy.";
+  info.samplers = {
+      {"two_point", "values {low, high}, P(high) = q_i ~ U[q] per agent"},
+      {"discrete", "one fixed list of values and probabilities for every agent"},
+      {"uniform", "each agent: `support` i.i.d. U[1, V] points, equally likely (grid: snap)"},
+      {"power_law", "each agent: `support` points with density ∝ v^-exponent on [1, V]"},
+      {"geometric", "levels V^(j/(L-1)) with P(j) ∝ r^j, r ~ U[ratio]"},
+      {"appendix_a", "Appendix A: agent 0 = 2-q, others 1/q w.p. q = 1/sqrt(n)"},
+      {"constraint uniform", "k-uniform matroid, f(S) = min(|S|, k)"},
+      {"constraint partition", "partition matroid: groups with quota `capacity`"},
+      {"constraint budgeted", "min(B, Σ_g min(c_g, d(S∩G_g))), demands d_i ~ U[demand]"},
+      {"constraint table", "user rank table, 2^n values (n <= 12), checked submodular"}};
+  info.mechanisms = {
+      {"no_information", "one signal per agent (prior mean), majorized tie-breaking"},
+      {"full_revelation", "values revealed, 1-majorized selection rule (Theorem 3.1)"},
+      {"full_revelation_priority", "values revealed, ties broken by agent index"},
+      {"paper", "Δmax single-mean mapping + majorized selection (Theorem 1.1)"},
+      {"mw", "multiplicative-weights approximation of the paper's policy (Theorem 1.2)"}};
+  info.metrics = {
+      {"utilities_exact", "1 if every U_i was computed exactly, 0 if by inner Monte Carlo"},
+      {"welfare_<p>", "sum of U_i under policy p (no_info, full, full_priority, paper, mw)"},
+      {"min_utility_<p>", "smallest U_i"},
+      {"nash_<p>", "geometric mean of the U_i"},
+      {"alpha_known_<p>", "max_k best-known Q_k / Q_k(U_p) (lower bound on the true ratio)"},
+      {"alpha_bound_<p>", "max_k ηK·Q_k(fake optimum) / Q_k(U_p) (certified upper bound)"},
+      {"inv_alpha_known_<p>", "1/alpha_known in [0, 1] (0 when α is infinite)"},
+      {"inv_alpha_bound_<p>", "1/alpha_bound in [0, 1] (0 when α is infinite)"},
+      {"alpha_class_full_priority", "index tie-break vs the full-revelation class optimum"},
+      {"mw_prefix_gap", "max_k |Q_k(MW) - Q_k(exact)| / total, Theorem 1.2's additive error"}};
+  info.prepare = [](const Params& p) -> std::unique_ptr<const Model> {
+    const Params pop = p.child("population");
+    PopulationSpec ps = PopulationSpec::read(pop);
+    ConstraintSpec cs = ConstraintSpec::read(p.child("constraint"), ps.agents);
+    MechanismSpec ms = read_mechanism(p.child("mechanism"));
+    return std::make_unique<PersuasionModel>(std::move(ps), std::move(cs), ms);
+  };
+  return info;
+}
+
+}  // namespace fairmc::persuasion

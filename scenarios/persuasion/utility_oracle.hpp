@@ -1,0 +1,78 @@
+// Expected utilities of a signaling policy whose receiver breaks ties by a fixed priority order.
+//
+// For a mapping and a priority (lower = served first among equal keys) the receiver's greedy
+// allocation (Section 2.3) in each scenario of signals is a vertex of the utility polytope of
+// Lemma 3.2 / Lemma 4.4, so these expectations are exactly the linear-optimisation oracle the
+// majorization algorithms need (a vertex of B(E[g]) by the Minkowski-sum argument of
+// Theorem 3.1). Three ways to take the expectation over the independent signals:
+//   enumeration  exact, every scenario of the product space (small supports only);
+//   matroid DP   exact for k-uniform matroids (each partition-matroid group is one):
+//                agent i with key a is allocated iff fewer than k others precede it, a
+//                Poisson-binomial count computed by dynamic programming in O(n k) per (i, a);
+//   monte carlo  a fixed sample of scenarios drawn once per draw (common to every call, so all
+//                policies and oracle calls see the same sample; the polytope is then the
+//                sample-average one and everything stays consistent within the draw).
+#pragma once
+
+#include "scenarios/persuasion/polymatroid.hpp"
+#include "scenarios/persuasion/signaling.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace fairmc::persuasion {
+
+struct Expected {
+  std::vector<double> value;  // E[μ_i x_i] (true utility)
+  std::vector<double> fake;   // E[fake_i x_i] (what the selection rule optimises)
+};
+
+class UtilityOracle {
+ public:
+  virtual ~UtilityOracle() = default;
+  virtual Expected evaluate(const Mapping& mapping, std::span<const int> priority) const = 0;
+  virtual bool exact() const = 0;
+};
+
+// Number of scenarios of a mapping (summed over layers), saturating at 2^62.
+std::uint64_t scenario_count(const Mapping& mapping);
+
+class EnumerationOracle final : public UtilityOracle {
+ public:
+  explicit EnumerationOracle(std::shared_ptr<const Polymatroid> f) : f_(std::move(f)) {}
+  Expected evaluate(const Mapping& mapping, std::span<const int> priority) const override;
+  bool exact() const override { return true; }
+
+ private:
+  std::shared_ptr<const Polymatroid> f_;
+};
+
+class MatroidDpOracle final : public UtilityOracle {
+ public:
+  explicit MatroidDpOracle(int capacity) : k_(capacity) {}
+  Expected evaluate(const Mapping& mapping, std::span<const int> priority) const override;
+  bool exact() const override { return true; }
+
+ private:
+  int k_;
+};
+
+class MonteCarloOracle final : public UtilityOracle {
+ public:
+  // uniforms[s * n + i]: the U(0,1) that picks agent i's signal in sample s (inverse CDF).
+  MonteCarloOracle(std::shared_ptr<const Polymatroid> f, std::vector<double> uniforms, int samples);
+  Expected evaluate(const Mapping& mapping, std::span<const int> priority) const override;
+  bool exact() const override { return false; }
+
+ private:
+  std::shared_ptr<const Polymatroid> f_;
+  std::vector<double> uniforms_;
+  int samples_;
+};
+
+// Restricts a mapping to the agents of one component (local order = `agents`).
+Mapping restrict_mapping(const Mapping& mapping, std::span<const int> agents);
+
+}  // namespace fairmc::persuasion

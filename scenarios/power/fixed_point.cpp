@@ -1,0 +1,284 @@
+#include "scenarios/power/fixed_point.hpp"
+
+#include "scenarios/power/equilibrium.hpp"
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace fairmc::power {
+namespace {
+
+// The reduced equations F(z) = 0 in z = (x, log q) (or z = x when q is fixed):
+//   F_x,j = sum_i c_i w_ij e_ij / P_j   (the weighted mean's shift: x_j(c) - x_j)
+//   F_q,j = log P_j - log q_j            (P_j = sum_i c_i w_ij must reproduce q_j)
+class Equations {
+ public:
+  Equations(const Population& pop, const FixedPointOptions& o)
+      : pop_(pop),
+        floor_(o.alpha / std::sqrt(static_cast<double>(pop.n))),
+        fixed_metric_(!o.metric.empty()),
+        metric_(o.metric),
+        scale_(pop.m, 1.0) {
+    // Per-issue spread, so that the x equations are tested relative to the population's size.
+    for (std::size_t j = 0; j < pop.m; ++j) {
+      double mean = 0.0, sq = 0.0;
+      for (std::size_t i = 0; i < pop.n; ++i) mean += pop.ideal(i, j);
+      mean /= static_cast<double>(pop.n);
+      for (std::size_t i = 0; i < pop.n; ++i)
+        sq += (pop.ideal(i, j) - mean) * (pop.ideal(i, j) - mean);
+      const double sd = std::sqrt(sq / static_cast<double>(pop.n));
+      if (sd > 0.0) scale_[j] = sd;
+    }
+  }
+
+  std::size_t dim() const { return fixed_metric_ ? pop_.m : 2 * pop_.m; }
+  double floor() const { return floor_; }
+
+  std::vector<double> x_of(const Eigen::VectorXd& z) const {
+    return std::vector<double>(z.data(), z.data() + pop_.m);
+  }
+  std::vector<double> q_of(const Eigen::VectorXd& z) const {
+    if (fixed_metric_) return metric_;
+    std::vector<double> q(pop_.m);
+    for (std::size_t j = 0; j < pop_.m; ++j)
+      q[j] = std::exp(z[static_cast<Eigen::Index>(pop_.m + j)]);
+    return q;
+  }
+
+  // F at z; the Jacobian too when `jac` is non-null. Also returns P (the new q).
+  Eigen::VectorXd eval(const Eigen::VectorXd& z, Eigen::MatrixXd* jac,
+                       std::vector<double>* P_out) const {
+    const std::size_t m = pop_.m, n = pop_.n, d = dim();
+    const std::vector<double> x = x_of(z), q = q_of(z);
+    std::vector<double> N(m, 0.0), P(m, 0.0);
+    // dN[j][l], dP[j][l] for l < d (x then log q).
+    Eigen::MatrixXd dN =
+        Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(d));
+    Eigen::MatrixXd dP = dN;
+    std::vector<double> e(m), dc(d);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double* y = &pop_.y[i * m];
+      const double* w = &pop_.w[i * m];
+      double s = 0.0;
+      for (std::size_t j = 0; j < m; ++j) {
+        e[j] = y[j] - x[j];
+        s += w[j] * w[j] * e[j] * e[j] / q[j];
+      }
+      const double root = std::sqrt(s);
+      const bool free = root > floor_;
+      const double c = 1.0 / (free ? root : floor_);
+      for (std::size_t j = 0; j < m; ++j) {
+        N[j] += c * w[j] * e[j];
+        P[j] += c * w[j];
+      }
+      if (jac == nullptr || !free) continue;
+      // dc/dx_l = c^3 w_l^2 e_l / q_l ; dc/dlog q_l = c^3 w_l^2 e_l^2 / (2 q_l)
+      const double c3 = c * c * c;
+      for (std::size_t l = 0; l < m; ++l) {
+        dc[l] = c3 * w[l] * w[l] * e[l] / q[l];
+        if (!fixed_metric_) dc[m + l] = 0.5 * c3 * w[l] * w[l] * e[l] * e[l] / q[l];
+      }
+      for (std::size_t j = 0; j < m; ++j)
+        for (std::size_t l = 0; l < d; ++l) {
+          dN(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(l)) += dc[l] * w[j] * e[j];
+          dP(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(l)) += dc[l] * w[j];
+        }
+    }
+    Eigen::VectorXd F(static_cast<Eigen::Index>(d));
+    for (std::size_t j = 0; j < m; ++j) {
+      const auto J = static_cast<Eigen::Index>(j);
+      F[J] = N[j] / P[j];
+      if (!fixed_metric_) F[J + static_cast<Eigen::Index>(m)] = std::log(P[j]) - std::log(q[j]);
+    }
+    if (jac != nullptr) {
+      jac->setZero(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(d));
+      for (std::size_t j = 0; j < m; ++j) {
+        const auto J = static_cast<Eigen::Index>(j);
+        dN(J, J) -= P[j];  // e_ij = y_ij - x_j
+        for (std::size_t l = 0; l < d; ++l) {
+          const auto L = static_cast<Eigen::Index>(l);
+          (*jac)(J, L) = (dN(J, L) - F[J] * dP(J, L)) / P[j];
+          if (!fixed_metric_) {
+            (*jac)(J + static_cast<Eigen::Index>(m), L) =
+                dP(J, L) / P[j] - (l == m + j ? 1.0 : 0.0);
+          }
+        }
+      }
+    }
+    if (P_out != nullptr) *P_out = P;
+    return F;
+  }
+
+  // Scaled size of F: x equations relative to the spread, log q equations as they are.
+  double size(const Eigen::VectorXd& F) const {
+    double s = 0.0;
+    for (Eigen::Index k = 0; k < F.size(); ++k) {
+      const double v =
+          static_cast<std::size_t>(k) < pop_.m ? F[k] / scale_[static_cast<std::size_t>(k)] : F[k];
+      s = std::max(s, std::abs(v));
+    }
+    return s;
+  }
+
+  // The plain map: x <- weighted mean, q <- P.
+  Eigen::VectorXd plain_step(const Eigen::VectorXd& z) const {
+    std::vector<double> P;
+    const Eigen::VectorXd F = eval(z, nullptr, &P);
+    Eigen::VectorXd next = z;
+    for (std::size_t j = 0; j < pop_.m; ++j) {
+      const auto J = static_cast<Eigen::Index>(j);
+      next[J] += F[J];
+      if (!fixed_metric_) next[J + static_cast<Eigen::Index>(pop_.m)] = std::log(P[j]);
+    }
+    return next;
+  }
+
+  double scale(std::size_t j) const { return scale_[j]; }
+
+ private:
+  const Population& pop_;
+  double floor_;
+  bool fixed_metric_;
+  std::vector<double> metric_;
+  std::vector<double> scale_;
+};
+
+// m = 1: the x equation is piecewise flat (unclamped agents contribute sqrt(q) sgn(e_i)), so
+// Newton is unreliable; bisect on x, solving the scalar q equation at each trial x.
+Eigen::VectorXd solve_one_issue(const Population& pop, const Equations& eqs, Eigen::VectorXd z,
+                                const FixedPointOptions& o, int& iterations) {
+  const bool free_q = z.size() == 2;
+  auto settle_q = [&](Eigen::VectorXd& zz) {
+    if (!free_q) return;
+    // Newton on the scalar q equation, warm-started from the previous trial x; dF/dlog q lies in
+    // [-1, -1/2], so a few steps reach rounding level.
+    for (int k = 0; k < 30; ++k) {
+      Eigen::MatrixXd J;
+      const Eigen::VectorXd F = eqs.eval(zz, &J, nullptr);
+      const double step = -F[1] / J(1, 1);
+      zz[1] += step;
+      if (std::abs(step) < 1e-14) break;
+    }
+  };
+  double lo = *std::min_element(pop.y.begin(), pop.y.end());
+  double hi = *std::max_element(pop.y.begin(), pop.y.end());
+  const double resolution =
+      4.0 * std::numeric_limits<double>::epsilon() * std::max(std::abs(lo), std::abs(hi));
+  for (iterations = 0; iterations < 200 && hi - lo > resolution; ++iterations) {
+    z[0] = 0.5 * (lo + hi);
+    settle_q(z);
+    const Eigen::VectorXd F = eqs.eval(z, nullptr, nullptr);
+    if (F[0] == 0.0 || eqs.size(F) < o.tolerance * 1e-3) break;
+    (F[0] > 0.0 ? lo : hi) = z[0];
+  }
+  return z;
+}
+
+}  // namespace
+
+void scalings_at(const Population& pop, std::span<const double> x, std::span<const double> q,
+                 double floor, std::span<double> c, std::span<char> unclamped) {
+  const std::size_t m = pop.m;
+  for (std::size_t i = 0; i < pop.n; ++i) {
+    double s = 0.0;
+    for (std::size_t j = 0; j < m; ++j) {
+      const double we = pop.w[i * m + j] * (pop.y[i * m + j] - x[j]);
+      s += we * we / q[j];
+    }
+    const double root = std::sqrt(s);
+    unclamped[i] = root > floor;
+    c[i] = 1.0 / std::max(root, floor);
+  }
+}
+
+std::vector<double> section5_map(const Population& pop, std::span<const double> c, double alpha) {
+  const std::size_t n = pop.n, m = pop.m;
+  const double dn = static_cast<double>(n);
+  // x_j(c) and sum_k s_k c_k w_kj with s_k = 1/n.
+  std::vector<double> mass(m, 0.0), x(m, 0.0);
+  for (std::size_t k = 0; k < n; ++k)
+    for (std::size_t j = 0; j < m; ++j) {
+      mass[j] += c[k] * pop.w[k * m + j];
+      x[j] += c[k] * pop.w[k * m + j] * pop.y[k * m + j];
+    }
+  for (std::size_t j = 0; j < m; ++j) {
+    x[j] /= mass[j];
+    mass[j] /= dn;
+  }
+  std::vector<double> g(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    double s = 0.0;
+    for (std::size_t j = 0; j < m; ++j) {
+      const double we = pop.w[i * m + j] * (pop.y[i * m + j] - x[j]);
+      s += we * we / mass[j];
+    }
+    g[i] = std::sqrt(dn) / std::max(alpha, std::sqrt(s));
+  }
+  return g;
+}
+
+double section5_residual(const Population& pop, std::span<const double> c, double alpha) {
+  const std::vector<double> g = section5_map(pop, c, alpha);
+  double r = 0.0;
+  for (std::size_t i = 0; i < pop.n; ++i) r = std::max(r, std::abs(g[i] - c[i]) / c[i]);
+  return r;
+}
+
+FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) {
+  const std::size_t m = pop.m;
+  const Equations eqs(pop, o);
+  const auto d = static_cast<Eigen::Index>(eqs.dim());
+  Eigen::VectorXd z = Eigen::VectorXd::Zero(d);
+  // Start at the w-weighted mean; q from c = 1, then a few plain steps fix q's overall scale
+  // (the map is homogeneous of degree 1/2 in c, so the scale error halves per step).
+  std::vector<double> wsum(m, 0.0);
+  for (std::size_t i = 0; i < pop.n; ++i)
+    for (std::size_t j = 0; j < m; ++j) {
+      z[static_cast<Eigen::Index>(j)] += pop.w[i * m + j] * pop.y[i * m + j];
+      wsum[j] += pop.w[i * m + j];
+    }
+  for (std::size_t j = 0; j < m; ++j) {
+    z[static_cast<Eigen::Index>(j)] /= wsum[j];
+    if (o.metric.empty()) z[static_cast<Eigen::Index>(m + j)] = std::log(wsum[j]);
+  }
+
+  FixedPoint fp;
+  if (m == 1) {
+    z = solve_one_issue(pop, eqs, z, o, fp.iterations);
+  } else {
+    for (int k = 0; k < 8; ++k) z = eqs.plain_step(z);
+    for (fp.iterations = 0; fp.iterations < o.max_iterations; ++fp.iterations) {
+      Eigen::MatrixXd J;
+      const Eigen::VectorXd F = eqs.eval(z, &J, nullptr);
+      const double now = eqs.size(F);
+      if (now < o.tolerance) break;
+      const Eigen::VectorXd step = J.colPivHouseholderQr().solve(-F);
+      bool accepted = false;
+      if (step.allFinite()) {
+        for (double t = 1.0; t > 1e-6; t *= 0.5) {
+          const Eigen::VectorXd trial = z + t * step;
+          if (eqs.size(eqs.eval(trial, nullptr, nullptr)) < (1.0 - 1e-4 * t) * now) {
+            z = trial;
+            accepted = true;
+            break;
+          }
+        }
+      }
+      if (!accepted) z = eqs.plain_step(z);
+    }
+  }
+  fp.x = eqs.x_of(z);
+  fp.q = eqs.q_of(z);
+  fp.c.resize(pop.n);
+  fp.unclamped.resize(pop.n);
+  scalings_at(pop, fp.x, fp.q, eqs.floor(), fp.c, fp.unclamped);
+  const double final_size = eqs.size(eqs.eval(z, nullptr, nullptr));
+  fp.converged = final_size < std::max(o.tolerance, 1e-9);
+  fp.residual = o.metric.empty() ? section5_residual(pop, fp.c, o.alpha) : final_size;
+  return fp;
+}
+
+}  // namespace fairmc::power

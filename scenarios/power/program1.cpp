@@ -1,0 +1,112 @@
+#include "scenarios/power/program1.hpp"
+
+#include <boost/math/tools/roots.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <utility>
+#include <vector>
+
+namespace fairmc::power {
+namespace {
+
+// Small fixed-size scratch: Program 1 is solved once per agent per draw, so no allocation.
+constexpr std::size_t kStackIssues = 16;
+
+}  // namespace
+
+double power_used(std::span<const double> delta, std::span<const double> q,
+                  std::span<const double> g) {
+  double s = 0.0;
+  for (std::size_t j = 0; j < delta.size(); ++j) {
+    s += q[j] * delta[j] * delta[j];
+    if (!g.empty()) s -= g[j] * delta[j];
+  }
+  return s;
+}
+
+Program1Result solve_program1(std::span<const double> a, std::span<const double> e,
+                              std::span<const double> q, std::span<const double> g, double gamma,
+                              std::span<double> delta) {
+  const std::size_t m = e.size();
+  // Complete the square: sum q d^2 - g.d = sum q (d - b)^2 - sum q b^2 with b = g / (2q), so the
+  // feasible set is an ellipsoid centred at b with "radius" gamma' = gamma + sum q b^2. Writing
+  // d = b + z reduces the program to the centred form with target e' = e - b.
+  double gamma_c = gamma;
+  double reach = 0.0;  // sum_j q_j e'_j^2: power needed to move onto the ideal point
+  double b_buf[kStackIssues];
+  double ep_buf[kStackIssues];
+  std::vector<double> heap;
+  double* b = b_buf;
+  double* ep = ep_buf;
+  if (m > kStackIssues) {
+    heap.resize(2 * m);
+    b = heap.data();
+    ep = heap.data() + m;
+  }
+  for (std::size_t j = 0; j < m; ++j) {
+    b[j] = g.empty() ? 0.0 : g[j] / (2.0 * q[j]);
+    ep[j] = e[j] - b[j];
+    gamma_c += q[j] * b[j] * b[j];
+    reach += q[j] * ep[j] * ep[j];
+  }
+  if (reach <= gamma_c) {  // ideal point affordable: unconstrained optimum, lambda = 0
+    for (std::size_t j = 0; j < m; ++j) delta[j] = e[j];
+    return {0.0, false};
+  }
+
+  // Tight constraint: phi(lambda) = sum_j A_j / (rho_j + lambda)^2 = gamma' with
+  // A_j = a_j^2 e'_j^2 / q_j and rho_j = a_j / q_j. phi decreases strictly, and
+  // S/(rho_max + l)^2 <= phi(l) <= S/(rho_min + l)^2 (S = sum A_j) brackets the root in
+  // [sqrt(S/gamma') - rho_max, sqrt(S/gamma') - rho_min].
+  double S = 0.0, rho_lo = std::numeric_limits<double>::infinity(), rho_hi = 0.0, rho_avg = 0.0;
+  std::size_t active = 0;
+  for (std::size_t j = 0; j < m; ++j) {
+    const double A = a[j] * a[j] * ep[j] * ep[j] / q[j];
+    if (A <= 0.0) continue;
+    const double rho = a[j] / q[j];
+    S += A;
+    rho_avg += A * rho;
+    rho_lo = std::min(rho_lo, rho);
+    rho_hi = std::max(rho_hi, rho);
+    ++active;
+  }
+  if (active == 0) {  // indifferent on every issue she cannot reach: stay on the ellipsoid centre
+    for (std::size_t j = 0; j < m; ++j) delta[j] = b[j];
+    return {0.0, false};
+  }
+  const double s = std::sqrt(S / gamma_c);
+  double lambda;
+  if (rho_hi - rho_lo <= 1e-15 * rho_hi) {
+    lambda = s - rho_lo;  // closed form (one issue, or equal rho: Lemma 3.3)
+  } else {
+    // Newton on h(l) = phi(l)^(-1/2) - gamma'^(-1/2), which is increasing and nearly linear (it is
+    // exactly linear when all rho_j coincide), so Newton converges in a handful of steps.
+    const double lo = std::max(0.0, s - rho_hi);
+    const double hi = s - rho_lo;
+    const double inv_sqrt_gamma = 1.0 / std::sqrt(gamma_c);
+    auto h = [&](double l) {
+      double phi = 0.0, dphi = 0.0;
+      for (std::size_t j = 0; j < m; ++j) {
+        const double A = a[j] * a[j] * ep[j] * ep[j] / q[j];
+        if (A <= 0.0) continue;
+        const double r = 1.0 / (a[j] / q[j] + l);
+        phi += A * r * r;
+        dphi -= 2.0 * A * r * r * r;
+      }
+      const double p = 1.0 / std::sqrt(phi);
+      return std::make_pair(p - inv_sqrt_gamma, -0.5 * p * p * p * dphi);
+    };
+    std::uintmax_t iters = 100;
+    const double guess = std::clamp(s - rho_avg / S, lo, hi);
+    lambda = boost::math::tools::newton_raphson_iterate(
+        h, guess, lo, hi, std::numeric_limits<double>::digits - 2, iters);
+  }
+  for (std::size_t j = 0; j < m; ++j) delta[j] = b[j] + a[j] * ep[j] / (a[j] + lambda * q[j]);
+  return {lambda, true};
+}
+
+}  // namespace fairmc::power

@@ -1,0 +1,309 @@
+#include "scenarios/power/scenario.hpp"
+
+#include "scenarios/power/equilibrium.hpp"
+#include "scenarios/power/fixed_point.hpp"
+#include "scenarios/power/iteration.hpp"
+#include "scenarios/power/outcome_metrics.hpp"
+#include "scenarios/power/population.hpp"
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <utility>
+
+namespace fairmc::power {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// alpha = n^(-7/8) unless given (Theorem 4.2's choice).
+double read_alpha(const Params& mech, std::size_t n) {
+  return mech.number("alpha", std::pow(static_cast<double>(n), -7.0 / 8.0), Range::positive());
+}
+
+class EqualPowerModel final : public Model {
+ public:
+  EqualPowerModel(PopulationSpec pop, std::string construction, double gamma, double epsilon,
+                  FixedPointOptions fp)
+      : pop_(std::move(pop)),
+        construction_(std::move(construction)),
+        gamma_(gamma),
+        epsilon_(epsilon),
+        fp_(std::move(fp)) {}
+
+  std::vector<std::string> metrics() const override {
+    return {"lambda_dev_mean",
+            "lambda_dev_max",
+            "lambda_dev_max_normal",
+            "lambda_ratio_max",
+            "frac_within_eps",
+            "frac_outside_eps",
+            "frac_within_eps_best",
+            "frac_outside_eps_best",
+            "lambda_cv",
+            "frac_exhausting",
+            "frac_normal",
+            "net_movement",
+            "net_movement_rel",
+            "welfare_gradient",
+            "welfare_gradient_rel",
+            "power_error",
+            "construction_residual",
+            "fixed_point_iterations",
+            "lemma33_bound",
+            "q_mean"};
+  }
+
+  void run(const Draw& draw, std::span<double> out) const override {
+    Rng rng = draw.stream(Substream::population);
+    const Population pop = sample(pop_, rng);
+    Equilibrium eq = construct(pop);
+    const OutcomeMetrics r = evaluate(pop, eq, gamma_, epsilon_);
+    const double values[] = {
+        r.lambda_dev_mean, r.lambda_dev_max, r.lambda_dev_max_normal, r.lambda_ratio_max,
+        r.frac_within_eps, 1.0 - r.frac_within_eps, r.frac_within_eps_best,
+        1.0 - r.frac_within_eps_best, r.lambda_cv, r.frac_exhausting, r.frac_normal, r.net_movement,
+        r.net_movement_rel, r.welfare_gradient, r.welfare_gradient_rel, r.power_error, eq.residual,
+        construction_ == "fixed_point" ? static_cast<double>(eq.iterations) : kNaN,
+        // Lemma 3.3: normal agents have |1 - lambda_i sqrt(q gamma)| <= sqrt(gamma/q) n^(1/4)
+        construction_ == "median"
+            ? std::sqrt(gamma_ / r.q_mean) * std::pow(static_cast<double>(pop.n), 0.25)
+            : kNaN,
+        r.q_mean};
+    std::copy(std::begin(values), std::end(values), out.begin());
+  }
+
+  std::vector<std::pair<std::string, double>> constants() const override {
+    return {{"gamma", gamma_},
+            {"epsilon", epsilon_},
+            {"alpha", construction_ == "fixed_point" ? fp_.alpha : kNaN}};
+  }
+
+ private:
+  Equilibrium construct(const Population& pop) const {
+    if (construction_ == "median") return median_construction(pop, gamma_);
+    if (construction_ == "equal_c") return equal_scaling(pop);  // lambda_ref: the median lambda_i
+    const FixedPoint fp = solve_fixed_point(pop, fp_);
+    Equilibrium eq;
+    eq.x = fp.x;
+    eq.c = fp.c;
+    eq.normal = fp.unclamped;
+    eq.lambda_ref = 1.0 / std::sqrt(gamma_);  // Theorem 4.1: lambda = 1/sqrt(gamma)
+    eq.residual = fp.residual;
+    eq.iterations = fp.iterations;
+    return eq;
+  }
+
+  PopulationSpec pop_;
+  std::string construction_;
+  double gamma_;
+  double epsilon_;
+  FixedPointOptions fp_;
+};
+
+struct Rescale {
+  std::size_t issue = 0;
+  double factor = 1.0;
+};
+
+class IterationModel final : public Model {
+ public:
+  IterationModel(PopulationSpec pop, IterationOptions it, Rescale rs)
+      : pop_(std::move(pop)), it_(it), rescale_(rs) {
+    for (int t = 1; t <= it_.iterations; t *= 2) checkpoints_.push_back(t);
+    if (checkpoints_.back() != it_.iterations) checkpoints_.push_back(it_.iterations);
+  }
+
+  std::vector<std::string> metrics() const override {
+    std::vector<std::string> names = {"final_to_limit", "final_to_other_limit", "limit_gap",
+                                      "rescale_shift",  "limit_rescale_shift",  "limit_residual"};
+    for (const int t : checkpoints_) names.push_back("to_limit_t" + std::to_string(t));
+    return names;
+  }
+
+  void run(const Draw& draw, std::span<double> out) const override {
+    Rng rng = draw.stream(Substream::population);
+    const Population pop = sample(pop_, rng);
+    const Population scaled = rescale_issue(pop, rescale_.issue, rescale_.factor);
+    const double sigma = spread(pop);
+    IterationOptions o = it_;
+    // HZ's budget is a fixed number in squared issue units: chosen from the original population so
+    // that its first steps are as long as equal power's (|delta| ~ sqrt(gamma / q_j)), and kept
+    // when the issue is rescaled, as a dimension-symmetric rule would.
+    const std::vector<double> q0 = discovered_metric(pop, starting_point(pop), o.alpha);
+    double inv_q = 0.0;
+    for (const double qj : q0) inv_q += 1.0 / qj / static_cast<double>(q0.size());
+    o.hz_gamma0 = o.gamma0 * inv_q;
+    const bool ep = o.budget == Budget::equal_power;
+
+    const std::vector<double> ep_limit = limit(pop, true, sigma).x;
+    const std::vector<double> hz_limit = limit(pop, false, sigma).x;
+    const FixedPoint own_scaled = limit(scaled, ep, sigma);
+    const FixedPoint hz_scaled = ep ? limit(scaled, false, sigma) : own_scaled;
+    const std::vector<double>& own = ep ? ep_limit : hz_limit;
+    const std::vector<double>& other = ep ? hz_limit : ep_limit;
+
+    const IterationPath path = run_iteration(pop, o);
+    const IterationPath path_scaled = run_iteration(scaled, o);
+    const std::vector<double> back = unscale(path_scaled.x.back());
+    const std::vector<double>& final_x = path.x.back();
+
+    std::size_t k = 0;
+    out[k++] = distance(final_x, own) / sigma;
+    out[k++] = distance(final_x, other) / sigma;
+    // Equal power's outcome against HZ's in the rescaled description (mapped back).
+    out[k++] = distance(ep_limit, unscale(hz_scaled.x)) / sigma;
+    out[k++] = distance(back, final_x) / sigma;
+    out[k++] = distance(unscale(own_scaled.x), own) / sigma;
+    out[k++] = own_scaled.residual;
+    for (const int t : checkpoints_)
+      out[k++] = distance(path.x[static_cast<std::size_t>(t)], own) / sigma;
+  }
+
+  std::vector<std::pair<std::string, double>> constants() const override {
+    return {{"gamma0", it_.gamma0},
+            {"decay", it_.decay},
+            {"alpha", it_.alpha},
+            {"rescale_factor", rescale_.factor}};
+  }
+
+ private:
+  static double spread(const Population& pop) {
+    double total = 0.0;
+    for (std::size_t j = 0; j < pop.m; ++j) {
+      double mean = 0.0, sq = 0.0;
+      for (std::size_t i = 0; i < pop.n; ++i) mean += pop.ideal(i, j);
+      mean /= static_cast<double>(pop.n);
+      for (std::size_t i = 0; i < pop.n; ++i)
+        sq += (pop.ideal(i, j) - mean) * (pop.ideal(i, j) - mean);
+      total += sq / static_cast<double>(pop.n);
+    }
+    return std::sqrt(total / static_cast<double>(pop.m));
+  }
+  static double distance(const std::vector<double>& a, const std::vector<double>& b) {
+    double s = 0.0;
+    for (std::size_t j = 0; j < a.size(); ++j) s += (a[j] - b[j]) * (a[j] - b[j]);
+    return std::sqrt(s);
+  }
+  std::vector<double> unscale(std::vector<double> x) const {
+    x[rescale_.issue] /= rescale_.factor;
+    return x;
+  }
+  // The limit of each iteration: Section 5's fixed point (equal power) or the point where the
+  // Euclidean-normalised gradients cancel (HZ, q = 1 held fixed; a negligible floor avoids 1/0).
+  FixedPoint limit(const Population& pop, bool equal_power, double sigma) const {
+    FixedPointOptions f;
+    f.alpha = it_.alpha;
+    if (!equal_power) {
+      f.metric.assign(pop.m, 1.0);
+      f.alpha = 1e-12 * sigma * std::sqrt(static_cast<double>(pop.n));
+    }
+    return solve_fixed_point(pop, f);
+  }
+
+  PopulationSpec pop_;
+  IterationOptions it_;
+  Rescale rescale_;
+  std::vector<int> checkpoints_;
+};
+
+std::unique_ptr<const Model> prepare(const Params& p) {
+  PopulationSpec pop = read_population(p.child("population"));
+  const Params mech = p.child("mechanism");
+  const std::string name = mech.choice("name", {"equal_power", "iteration"}, "equal_power");
+  if (name == "equal_power") {
+    const std::string construction =
+        mech.choice("construction", {"median", "fixed_point", "equal_c"}, "fixed_point");
+    if (construction == "median" && pop.issues != 1) {
+      mech.fail("construction",
+                "`median` is the one-issue construction of Section 3; use "
+                "`fixed_point` or `equal_c` when population.issues > 1");
+    }
+    const double gamma = mech.number("gamma", 0.01, Range::positive());
+    const double epsilon = mech.number("epsilon", 0.1, Range::unit_open());
+    FixedPointOptions fp;
+    if (construction == "fixed_point") {
+      fp.alpha = read_alpha(mech, pop.agents);
+      fp.tolerance = mech.number("tolerance", 1e-13, Range::positive());
+      fp.max_iterations = static_cast<int>(mech.integer("max_iterations", 200, 1, 100'000));
+    }
+    return std::make_unique<EqualPowerModel>(std::move(pop), construction, gamma, epsilon,
+                                             std::move(fp));
+  }
+  IterationOptions it;
+  it.budget = mech.choice("budget", {"hz", "equal_power"}, "equal_power") == "hz"
+                  ? Budget::hylland_zeckhauser
+                  : Budget::equal_power;
+  it.gamma0 = mech.number("gamma0", 0.01, Range::positive());
+  it.decay = mech.number("decay", 1.0, Range::closed(0.0, 2.0));
+  it.iterations = static_cast<int>(mech.integer("iterations", 256, 1, 1'000'000));
+  // Shifts do not depend on an agent's own c_i, so the iteration cannot see Section 5's cap on c;
+  // its limit is the alpha -> 0 fixed point. A negligible alpha only guards against 1/0.
+  it.alpha = mech.number("alpha", 1e-9, Range::positive());
+  Rescale rs;
+  const Params r = mech.child("rescale");
+  rs.issue =
+      static_cast<std::size_t>(r.integer("issue", 0, 0, static_cast<std::int64_t>(pop.issues) - 1));
+  rs.factor = r.number("factor", 1.0, Range::positive());
+  return std::make_unique<IterationModel>(std::move(pop), it, rs);
+}
+
+}  // namespace
+
+ScenarioInfo scenario() {
+  ScenarioInfo info;
+  info.name = "power";
+  info.paper = "000 Equality of Power and Fair Public Decision-making";
+  info.help =
+      "Quadratic-utility public decisions: equal-power equal-lambda equilibria (Def. 2.1) "
+      "and the HZ vs equal-power iterations";
+  info.samplers = {
+      {"ideal_points.normal", "y_ij ~ N(mean_j, sd_j^2), i.i.d. over agents"},
+      {"ideal_points.uniform", "y_ij ~ U(low_j, high_j)"},
+      {"ideal_points.mixture", "Gaussian clusters [{weight, mean, sd}]"},
+      {"ideal_points.list", "given points (rows), exactly or resampled with replacement"},
+      {"weights.constant", "w_ij = value"},
+      {"weights.uniform", "w_ij ~ U(low, high)"},
+      {"weights.lognormal", "log w_ij ~ N(mu, sigma^2)"},
+      {"weights.list", "given weights, one row per listed ideal point"}};
+  info.mechanisms = {
+      {"equal_power",
+       "construction: median (Sec. 3, m = 1) | fixed_point (Sec. 5) | equal_c "
+       "(App. E); Program 1 for every agent at (x, c)"},
+      {"iteration",
+       "budget: hz | equal_power; x += sum_i delta_i with gamma_t = gamma0 (1+t)^-decay "
+       "(Sec. 1.2), with an optional issue rescale"}};
+  info.metrics = {
+      {"lambda_dev_mean",
+       "mean_i |1 - lambda_i/lambda*|, lambda* = 1/sqrt(q gamma) or 1/sqrt(gamma)"},
+      {"lambda_dev_max", "max_i |1 - lambda_i/lambda*|"},
+      {"lambda_dev_max_normal", "the same over the paper's normal agents N-hat"},
+      {"lambda_ratio_max", "max_i lambda_i/lambda* (the paper's bound: <= 1)"},
+      {"frac_within_eps", "fraction with (1-eps) lambda* <= lambda_i <= lambda* (Def. 2.1)"},
+      {"frac_outside_eps", "1 - frac_within_eps"},
+      {"frac_within_eps_best", "Def. 2.1 fraction with the best lambda for the sample"},
+      {"frac_outside_eps_best", "1 - frac_within_eps_best"},
+      {"lambda_cv", "sd/mean of lambda_i over agents who exhaust their power"},
+      {"frac_exhausting", "fraction of agents whose power constraint is tight"},
+      {"frac_normal", "fraction of agents in N-hat"},
+      {"net_movement", "||sum_i delta_i||_2"},
+      {"net_movement_rel", "||sum_i delta_i|| / sum_i ||delta_i||"},
+      {"welfare_gradient", "||grad U(x)||_2 (Lemma 3.1 / B.1: 0)"},
+      {"welfare_gradient_rel", "||sum grad u_i|| / sum ||grad u_i||"},
+      {"power_error", "max over exhausting agents |U(x)-U(x+delta_i) - gamma|/gamma"},
+      {"construction_residual", "fixed point: max_i |g(c)_i - c_i|/c_i; median: |sum sgn|/n"},
+      {"fixed_point_iterations", "Newton iterations of the fixed-point solve"},
+      {"lemma33_bound", "Lemma 3.3 bound sqrt(gamma/q) n^(1/4) on lambda_dev_max_normal"},
+      {"q_mean", "mean_j q_j, q_j = sum_k c_k w_kj"},
+      {"final_to_limit", "iteration: ||x_T - own limit|| / spread"},
+      {"final_to_other_limit", "iteration: ||x_T - the other budget's limit|| / spread"},
+      {"limit_gap", "iteration: ||equal-power limit - HZ limit (rescaled units)|| / spread"},
+      {"rescale_shift", "iteration: ||x_T(rescaled, mapped back) - x_T|| / spread"},
+      {"limit_rescale_shift", "iteration: the same for the theoretical limit"},
+      {"limit_residual", "iteration: residual of the rescaled limit's solve"},
+      {"to_limit_t<k>", "iteration: ||x_k - own limit|| / spread at k = 1, 2, 4, ..."}};
+  info.prepare = prepare;
+  return info;
+}
+
+}  // namespace fairmc::power

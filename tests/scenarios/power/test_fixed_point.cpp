@@ -1,0 +1,170 @@
+// Section 5's fixed point, Lemma B.1 / Lemma 3.1 (x maximises U) and the rescaling invariance
+// of Section 1.2.
+#include "scenarios/power/equilibrium.hpp"
+#include "scenarios/power/fixed_point.hpp"
+#include "scenarios/power/iteration.hpp"
+#include "scenarios/power/outcome_metrics.hpp"
+#include "scenarios/power/population.hpp"
+
+#include "engine/params.hpp"
+#include "engine/rng.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+using namespace fairmc;
+using namespace fairmc::power;
+
+namespace {
+
+Population draw_population(const std::string& yaml, std::uint64_t draw = 0) {
+  const Params p = Params::parse(yaml);
+  const PopulationSpec spec = read_population(p);
+  Rng rng(12345, draw, Substream::population);
+  return sample(spec, rng);
+}
+
+double sample_welfare(const Population& pop, const std::vector<double>& c,
+                      const std::vector<double>& x) {
+  double u = 0.0;
+  for (std::size_t i = 0; i < pop.n; ++i)
+    for (std::size_t j = 0; j < pop.m; ++j) {
+      const double d = x[j] - pop.ideal(i, j);
+      u -= c[i] * pop.weight(i, j) * d * d;
+    }
+  return u;
+}
+
+const char* kTwoIssues =
+    "agents: 800\nissues: 2\nideal_points: {dist: normal, sd: [1.0, 0.5]}\n"
+    "weights: {dist: lognormal, sigma: 0.5}\n";
+
+}  // namespace
+
+TEST_CASE("Section 5: the fixed point solves c = g(c) to rounding for m = 2 and m = 5") {
+  for (const std::string& yaml :
+       {std::string(kTwoIssues),
+        std::string("agents: 1500\nissues: 5\nideal_points: {dist: mixture, clusters: "
+                    "[{weight: 2, mean: 1, sd: 0.5}, {weight: 1, mean: -1, sd: 1}]}\n"
+                    "weights: {dist: uniform, low: 0.2, high: 2}\n")}) {
+    const Population pop = draw_population(yaml);
+    FixedPointOptions o;
+    o.alpha = std::pow(static_cast<double>(pop.n), -7.0 / 8.0);
+    const FixedPoint fp = solve_fixed_point(pop, o);
+    CHECK(fp.converged);
+    CHECK(fp.iterations < 50);
+    // The map is evaluated in double precision from scratch; c has n entries.
+    CHECK(fp.residual < 1e-10);
+    CHECK(section5_residual(pop, fp.c, o.alpha) == doctest::Approx(fp.residual));
+    // Lemma 5.1's box: c_i <= sqrt(n)/alpha.
+    const double cap = std::sqrt(static_cast<double>(pop.n)) / o.alpha;
+    CHECK(*std::max_element(fp.c.begin(), fp.c.end()) <= cap * (1 + 1e-12));
+  }
+}
+
+TEST_CASE("Lemma B.1: the fixed point's x maximises the sample welfare U") {
+  const Population pop = draw_population(kTwoIssues);
+  FixedPointOptions o;
+  o.alpha = std::pow(static_cast<double>(pop.n), -7.0 / 8.0);
+  const FixedPoint fp = solve_fixed_point(pop, o);
+  // Gradient: zero relative to the individual gradients' size.
+  Equilibrium eq{fp.x, fp.c, fp.unclamped, 1.0, 0.0, 0};
+  const OutcomeMetrics r = evaluate(pop, eq, 0.01, 0.1);
+  CHECK(r.welfare_gradient_rel < 1e-11);
+  // And U is lower at every nearby point (U is concave, so this is the maximum).
+  const double u0 = sample_welfare(pop, fp.c, fp.x);
+  for (std::size_t j = 0; j < pop.m; ++j)
+    for (const double h : {-1e-3, 1e-3}) {
+      std::vector<double> x = fp.x;
+      x[j] += h;
+      CHECK(sample_welfare(pop, fp.c, x) < u0);
+    }
+}
+
+TEST_CASE("Lemma 3.1: the median construction's x has zero welfare gradient") {
+  for (const int n : {1000, 1001}) {
+    const Population pop = draw_population("agents: " + std::to_string(n) +
+                                           "\nideal_points: {dist: uniform, low: -1, high: 3}\n"
+                                           "weights: {dist: lognormal, sigma: 1}\n");
+    const Equilibrium eq = median_construction(pop, 0.01);
+    CHECK(eq.residual == 0.0);  // sum_i sgn(x - y_i) = 0 exactly
+    const OutcomeMetrics r = evaluate(pop, eq, 0.01, 0.1);
+    CHECK(r.welfare_gradient_rel < 1e-12);
+  }
+}
+
+TEST_CASE("One issue: the Section 5 fixed point reproduces the median construction") {
+  // With one issue an unclamped agent has c_i = sqrt(q)/(w_i |x - y_i|): Section 3's c up to a
+  // common factor, so with a negligible alpha the fixed point's x is a sample median. With the
+  // paper's alpha = n^(-7/8), agents near x are capped and pull x towards their weighted mean.
+  const Population pop =
+      draw_population("agents: 999\nweights: {dist: uniform, low: 0.5, high: 2}\n");
+  std::vector<double> sorted = pop.y;
+  std::sort(sorted.begin(), sorted.end());
+  const Equilibrium med = median_construction(pop, 0.01);
+  CHECK(med.x[0] == sorted[499]);
+  FixedPointOptions o;
+  o.alpha = 1e-9;
+  const FixedPoint tiny = solve_fixed_point(pop, o);
+  CHECK(tiny.x[0] >= sorted[498]);
+  CHECK(tiny.x[0] <= sorted[500]);
+  CHECK(tiny.residual < 1e-8);
+  o.alpha = std::pow(static_cast<double>(pop.n), -7.0 / 8.0);
+  const FixedPoint fp = solve_fixed_point(pop, o);
+  CHECK(std::abs(fp.x[0] - med.x[0]) < 0.02);
+  CHECK(fp.residual < 1e-8);
+}
+
+TEST_CASE("Section 1.2: the equal-power outcome is unchanged when one issue is rescaled") {
+  const Population pop = draw_population(kTwoIssues);
+  FixedPointOptions o;
+  o.alpha = std::pow(static_cast<double>(pop.n), -7.0 / 8.0);
+  const FixedPoint fp = solve_fixed_point(pop, o);
+  FixedPointOptions hz;
+  hz.alpha = 1e-12;
+  hz.metric = {1.0, 1.0};
+  const FixedPoint hzp = solve_fixed_point(pop, hz);
+  for (const double s : {0.01, 10.0, 1000.0}) {
+    const Population scaled = rescale_issue(pop, 1, s);
+    const FixedPoint fs = solve_fixed_point(scaled, o);
+    CHECK(fs.x[0] == doctest::Approx(fp.x[0]).epsilon(1e-9));
+    CHECK(fs.x[1] / s == doctest::Approx(fp.x[1]).epsilon(1e-9));
+    // Every agent's lambda_i is the same number in either description.
+    Equilibrium e0{fp.x, fp.c, fp.unclamped, 1.0 / std::sqrt(0.01), 0.0, 0};
+    Equilibrium e1{fs.x, fs.c, fs.unclamped, 1.0 / std::sqrt(0.01), 0.0, 0};
+    const OutcomeMetrics r0 = evaluate(pop, e0, 0.01, 0.1), r1 = evaluate(scaled, e1, 0.01, 0.1);
+    CHECK(r1.lambda_dev_mean == doctest::Approx(r0.lambda_dev_mean).epsilon(1e-8));
+    CHECK(r1.frac_exhausting == r0.frac_exhausting);
+    // The dimension-symmetric (HZ) limit moves (by 0.5-3% of the spread here), a million times
+    // more than the equal-power outcome's rounding-level change.
+    const FixedPoint hs = solve_fixed_point(scaled, hz);
+    const double shift = std::hypot(hs.x[0] - hzp.x[0], hs.x[1] / s - hzp.x[1]);
+    INFO("factor " << s << ": HZ limit moves by " << shift);
+    CHECK(shift > 1e-3);
+  }
+}
+
+TEST_CASE("Section 1.2 iterations: equal power is rescaling-invariant, HZ is not") {
+  const Population pop = draw_population(kTwoIssues);
+  const Population scaled = rescale_issue(pop, 0, 20.0);
+  IterationOptions o;
+  o.alpha = std::pow(static_cast<double>(pop.n), -7.0 / 8.0);
+  o.iterations = 200;
+  o.gamma0 = 0.05;
+  o.hz_gamma0 = o.gamma0 / (800.0 * 800.0);
+  const IterationPath a = run_iteration(pop, o), b = run_iteration(scaled, o);
+  CHECK(b.x.back()[0] / 20.0 == doctest::Approx(a.x.back()[0]).epsilon(1e-8));
+  CHECK(b.x.back()[1] == doctest::Approx(a.x.back()[1]).epsilon(1e-8));
+  // And it converges to Section 5's fixed point.
+  FixedPointOptions f;
+  f.alpha = o.alpha;
+  const FixedPoint fp = solve_fixed_point(pop, f);
+  CHECK(std::hypot(a.x.back()[0] - fp.x[0], a.x.back()[1] - fp.x[1]) < 0.02);
+
+  o.budget = Budget::hylland_zeckhauser;
+  const IterationPath h = run_iteration(pop, o), hs = run_iteration(scaled, o);
+  CHECK(std::hypot(hs.x.back()[0] / 20.0 - h.x.back()[0], hs.x.back()[1] - h.x.back()[1]) > 0.01);
+}
