@@ -137,15 +137,6 @@ Hid write_strings(hid_t parent, const std::string& name, const std::vector<hsize
   return d;
 }
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::ostringstream s;
-  s << std::put_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
-  return s.str();
-}
-
 std::optional<double> numeric(const std::string& s) {
   try {
     std::size_t used = 0;

@@ -1,6 +1,9 @@
 #include "engine/results.hpp"
 
 #include <algorithm>
+#include <ctime>
+#include <iomanip>
+#include <sstream>
 
 namespace fairmc {
 
@@ -48,6 +51,15 @@ std::vector<std::string> RunRecord::constant_names() const {
     for (const auto& c : r.constants) v.push_back(c.first);
     return v;
   });
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::ostringstream s;
+  s << std::put_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+  return s.str();
 }
 
 }  // namespace fairmc

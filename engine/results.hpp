@@ -47,4 +47,7 @@ struct RunRecord {
   std::vector<std::string> constant_names() const;
 };
 
+// Current UTC time as ISO 8601 ("2026-11-25T12:00:00Z"), for the results' timestamps.
+std::string utc_now();
+
 }  // namespace fairmc
