@@ -1,6 +1,7 @@
 #include "scenarios/catalog.hpp"
 
 #include "scenarios/demo/demo.hpp"
+#include "scenarios/objective/scenario.hpp"
 #include "scenarios/persuasion/scenario.hpp"
 #include "scenarios/power/scenario.hpp"
 #include "scenarios/scf/scenario.hpp"
@@ -12,6 +13,7 @@ std::vector<ScenarioInfo> scenario_catalog() {
   all.push_back(demo::scenario());
   // Paper scenarios: one line each, in paper order.
   all.push_back(power::scenario());
+  all.push_back(objective::scenario());
   all.push_back(persuasion::scenario());
   all.push_back(scf::scenario());
   return all;

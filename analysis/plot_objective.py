@@ -1,0 +1,395 @@
+"""Figures of scenario `objective` (paper 001, Participatory Objective Design).
+
+    /usr/bin/python3 analysis/plot_objective.py RESULTS_DIR [OUT_DIR]
+
+Reads RESULTS_DIR/results.h5 written by `fairmc run experiments/objective/X.yaml -o RESULTS_DIR`,
+recognises the experiment by its `experiment` attribute and writes PNGs into OUT_DIR (default
+RESULTS_DIR):
+  objective_headline               loss/gain vs aversion + Figures 1 and 2 (per-item scatter)
+  objective_fig1_fig2_items        Figures 1 and 2: realised per-item loss/gain under Eqs. 14, 23
+  objective_fig4_fig5_dissimilar   Figures 4 and 5 (Eq. 40, Theorem D.1) and loss vs γ (Cor. D.2)
+  objective_independent_agents     Lemma E.1 / Cor. E.2: quadratic loss in the aversion level
+  objective_independent_priors     Lemma E.1 for one prior: simulated mean vs quadrature
+  objective_multi_agent_agents     Theorem 3.4: relative loss vs n below max_j c_j
+  objective_sweep_items            loss and gain vs m
+  objective_sweep_aversion[_drawn] price of fairness, gain/loss, IT vs aversion
+  objective_many_independent_agents Theorem 3.6 rate vs n
+  objective_clustered              Theorem 3.5: loss vs number of clusters
+  objective_strategic_band         Figure 3 (Appendix C): no report outside [r^2 a, a/r^2] pays
+Every figure marks simulated means with 95% intervals and the paper's closed forms as lines.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fairmc  # noqa: E402
+
+
+# --- closed forms (mirror scenarios/objective/two_agent.cpp) ------------------------------------
+def loss_j(a1, a2, r):
+    """Eq. (14)."""
+    return np.where((a2 < a1) & (a2 >= r * a1), a1 - a2, 0.0)
+
+
+def gain_j(a1, a2, d, delta):
+    """Eq. (23) with r_1(Δ) = (1 − Δ)/(1 + Δ)."""
+    r = (1 - delta) / (1 + delta)
+    return np.where((a2 < a1) & (a2 > r * a1), (1 + d) * a2 - (1 - d) * a1, 0.0)
+
+
+def quadratic_majorant(x, a1, r):
+    """Eq. (40)."""
+    c = 1 - r
+    w = 1 - r * a1
+    left = -x * (c / r) * (x / (r * a1) - 2)
+    right = c * a1 / w**2 * (1 - x) * (x + 1 - 2 * r * a1)
+    return np.where(x < r * a1, left, right)
+
+
+def dissimilar_item_bound(a1, norm1, gamma, tau, r):
+    """Theorem D.1, Eqs. (37)–(38)."""
+    c = 1 - r
+    g = gamma * norm1
+    if g > 1:
+        return c * a1
+    gt = g**tau
+    return np.where(a1 < g, c * (1 + 2 / r) * g ** (1 - tau), np.where(a1 < g + gt, 2 * c * gt, 0.0))
+
+
+# --- helpers ------------------------------------------------------------------------------------
+def const(ds, name, default=np.nan):
+    if name not in ds.variables:
+        return default
+    v = np.asarray(ds[name].values, dtype=float)
+    return v
+
+
+def errbar(ax, x, ds, metric, label, **kw):
+    y = np.asarray(ds[metric].values, dtype=float)
+    lo = np.asarray(ds[metric + "_ci_lo"].values, dtype=float)
+    hi = np.asarray(ds[metric + "_ci_hi"].values, dtype=float)
+    ax.errorbar(x, y, yerr=[y - lo, hi - y], fmt="o", capsize=3, label=label, **kw)
+
+
+def axis_values(ds, key):
+    return np.asarray(ds[key].values, dtype=float)
+
+
+def violations(ds):
+    if "bound_violated_max" in ds.variables:
+        return int(np.nansum(np.asarray(ds["bound_violated_max"].values) > 0))
+    return int(np.nansum(np.asarray(ds["bound_violated"].values) > 0))
+
+
+def save(fig, out_dir, name):
+    path = os.path.join(out_dir, name)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    print(f"plot_objective: wrote {path}")
+
+
+def pick_point(ds, key, value):
+    x = axis_values(ds, key)
+    return int(np.argmin(np.abs(x - value)))
+
+
+# --- figures ------------------------------------------------------------------------------------
+def figure1_2(results, ds, out_dir, point, alpha, beta, prefix):
+    """Figures 1 and 2: realised per-item terms of item 1 (draws) under the paper's curves."""
+    ratio = fairmc.open_draws(results, "probe_ratio")[point]
+    a1 = fairmc.open_draws(results, "probe_a1")[point]
+    loss = fairmc.open_draws(results, "probe_loss")[point]
+    gain = fairmc.open_draws(results, "probe_gain")[point]
+    delta = fairmc.open_draws(results, "delta")[point]
+    ok = np.isfinite(ratio) & np.isfinite(a1) & (a1 > 0)
+    d = beta + alpha  # β_1 + α_2 for homogeneous aversion
+    r = (1 - d) / (1 + d)
+    grid = np.linspace(0, 1.2, 600)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(grid, loss_j(1.0, grid, r), color="0.4", label="loss$_j$/a$_{1j}$, Eq. (14)")
+    ax.scatter(ratio[ok], loss[ok] / a1[ok], s=4, alpha=0.3, color="C0", label="realised, item 1")
+    ax.axvline(r, ls=":", color="k")
+    ax.annotate(f"$r_1$={r:.3f}, peak $c_1$={1 - r:.3f}", (r, 1 - r), xytext=(8, -12), textcoords="offset points")
+    ax.set_xlabel("$a_{2j}/a_{1j}$")
+    ax.set_ylabel("per-item loss / $a_{1j}$")
+    ax.set_title(f"Figure 1: loss$_j$ (α={alpha:g}, β={beta:g})")
+    ax.legend(fontsize=8)
+    save(fig, out_dir, f"{prefix}_fig1_loss_j.png")
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    med_delta = np.nanmedian(delta[ok]) if ok.any() else d
+    ax.plot(grid, gain_j(1.0, grid, d, d), color="C1", label="gain$_j$/a$_{1j}$, Eq. (23), Δ$_1$=β$_1$+α$_2$")
+    ax.plot(grid, gain_j(1.0, grid, d, med_delta), color="C1", ls="--", label=f"Eq. (23), median Δ$_1$={med_delta:.3f}")
+    ax.plot(grid, loss_j(1.0, grid, r), color="0.6", label="loss$_j$/a$_{1j}$ (Fig. 1)")
+    ax.scatter(ratio[ok], gain[ok] / a1[ok], s=4, alpha=0.3, color="C3", label="realised gain, item 1")
+    ax.axhline(2 * d, ls=":", color="k")
+    ax.annotate(f"max $\\tilde c_1$={2 * d:.2f}", (0.02, 2 * d), xytext=(0, 3), textcoords="offset points")
+    ax.set_xlabel("$a_{2j}/a_{1j}$")
+    ax.set_ylabel("per-item gain / $a_{1j}$")
+    ax.set_title("Figure 2: gain$_j$ and loss$_j$")
+    ax.legend(fontsize=7)
+    save(fig, out_dir, f"{prefix}_fig2_gain_j.png")
+
+
+def headline(results, ds, out_dir):
+    alpha = axis_values(ds, "mechanism.alpha")
+    beta = axis_values(ds, "mechanism.beta")
+    x = alpha + beta
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
+    errbar(ax[0], x, ds, "loss", "loss (simulated)")
+    errbar(ax[0], x, ds, "loss_bound_items", "Σ$_j$ loss$_j$, Eq. (14)")
+    ax[0].plot(x, const(ds, "expected_loss_bound_symmetric"), "k-", label="E[Σ 1{min≥r max}(max−min)], Eq. (77)")
+    ax[0].plot(x, const(ds, "expected_loss_bound_e2"), "k--", label="$c_m^2$ m, Eq. (74)")
+    ax[0].set_xlabel("α + β")
+    ax[0].set_ylabel("loss")
+    ax[0].set_title(f"Two agents, m=20, U(0,1): loss (violations: {violations(ds)})")
+    ax[0].legend(fontsize=7)
+    errbar(ax[1], x, ds, "gain", "gain (simulated)", color="C3")
+    errbar(ax[1], x, ds, "gain_bound", "Σ$_j$ gain$_j$, Prop. 4.1", color="C1")
+    errbar(ax[1], x, ds, "loss", "loss", color="C0")
+    ax[1].set_xlabel("α + β")
+    ax[1].set_title("gain >= Σ gain$_j$ ≫ loss")
+    ax[1].legend(fontsize=7)
+    save(fig, out_dir, "objective_headline_loss_gain.png")
+    p = pick_point(ds, "mechanism.alpha", 0.2)
+    figure1_2(results, ds, out_dir, p, alpha[p], beta[p], "objective_headline")
+
+
+def fig4_fig5(results, ds, out_dir):
+    gammas = axis_values(ds, "population.gamma")
+    r = float(np.ravel(const(ds, "r1"))[0])
+    m = 50
+    # Figure 4: loss_j and its quadratic majorant in a_2j for a fixed a_1j.
+    a1 = 0.8
+    xs = np.linspace(0, 1, 500)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(xs, loss_j(a1, xs, r), color="0.3", label="loss$_j$, Eq. (14)")
+    ax.plot(xs, quadratic_majorant(xs, a1, r), color="C3", label="quadratic majorant, Eq. (40)")
+    ax.set_xlabel("$a_{2j}$")
+    ax.set_ylabel("loss$_j$")
+    ax.set_title(f"Figure 4 ($a_{{1j}}$={a1}, $r_1$={r:.3f})")
+    ax.legend(fontsize=8)
+    save(fig, out_dir, "objective_fig4_quadratic_majorant.png")
+    # Figure 5: Theorem D.1's per-item bound in a_1j, with realised per-item losses of item 1.
+    p = pick_point(ds, "population.gamma", 0.01)
+    g = gammas[p]
+    a1d = fairmc.open_draws(results, "probe_a1")[p]
+    lossd = fairmc.open_draws(results, "probe_loss")[p]
+    ok = np.isfinite(a1d)
+    norm1 = m / 2.0
+    grid = np.linspace(0, 1, 800)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(grid, dissimilar_item_bound(grid, norm1, g, 0.5, r), color="C3",
+            label=f"Eq. (38), τ=1/2, γ||a$_1$||=γm/2={g * norm1:.2f}")
+    ax.scatter(a1d[ok], lossd[ok], s=5, alpha=0.4, label="realised loss of item 1")
+    ax.set_xlabel("$a_{1j}$")
+    ax.set_ylabel("loss$_j$ bound")
+    ax.set_title(f"Figure 5: γ-dissimilar agents (γ={g:g}, m={m})")
+    ax.legend(fontsize=8)
+    save(fig, out_dir, "objective_fig5_dissimilar_item_bound.png")
+    # Loss vs γ: simulated, the per-draw Theorem D.1 bound and Corollary D.2.
+    fig, ax = plt.subplots(figsize=(6, 4))
+    errbar(ax, gammas, ds, "loss", "loss (simulated)")
+    errbar(ax, gammas, ds, "loss_bound_dissimilar", "Theorem D.1 (per draw, mean)")
+    ax.plot(gammas, const(ds, "expected_loss_bound_d2"), "k-", label="Cor. D.2: 2mc(1+1/r)(γm)$^{4/3}$")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("γ")
+    ax.set_ylabel("loss")
+    ax.set_title(f"Two γ-dissimilar agents (violations: {violations(ds)})")
+    ax.legend(fontsize=8)
+    save(fig, out_dir, "objective_dissimilar_loss_vs_gamma.png")
+
+
+def independent(ds, out_dir):
+    alpha = axis_values(ds, "mechanism.alpha")
+    c = np.ravel(const(ds, "c_m"))
+    fig, ax = plt.subplots(figsize=(6, 4))
+    errbar(ax, c, ds, "loss_bound_symmetric", "Σ 1{min≥r max}(max−min), simulated")
+    errbar(ax, c, ds, "loss", "loss, simulated")
+    ax.plot(c, const(ds, "expected_loss_bound_symmetric"), "k-", label="exact, Eq. (77)")
+    ax.plot(c, const(ds, "expected_loss_bound_e2"), "k--", label="$c_m^2$ m, Eq. (74)")
+    ax.plot(c, const(ds, "expected_loss_leading_e3"), "k:", label="$c_m^2$ Σκ/2, Eq. (79)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("$c_m(α, β)$")
+    ax.set_ylabel("expected loss")
+    ax.set_title(f"Two independent agents, U(0,1), m=10 (α=β∈[{alpha.min():g},{alpha.max():g}])")
+    ax.legend(fontsize=7)
+    save(fig, out_dir, "objective_independent_quadratic_loss.png")
+
+
+def single_point(ds, out_dir, name):
+    fig, ax = plt.subplots(figsize=(5, 4))
+    labels, sims, errs, exact = [], [], [], []
+    for metric, constant in [("loss_bound_symmetric", "expected_loss_bound_symmetric"), ("loss", "expected_loss_leading_e3")]:
+        if metric in ds.variables:
+            labels.append(metric)
+            sims.append(float(np.ravel(ds[metric].values)[0]))
+            errs.append(4 * float(np.ravel(ds[metric + "_sem"].values)[0]))
+            exact.append(float(np.ravel(const(ds, constant))[0]) if constant in ds.variables else np.nan)
+    xs = np.arange(len(labels))
+    ax.bar(xs - 0.2, sims, 0.4, yerr=errs, capsize=4, label="simulated ± 4 sem")
+    ax.bar(xs + 0.2, exact, 0.4, label="closed form / quadrature")
+    ax.set_xticks(xs, labels, fontsize=8)
+    ax.set_title(name)
+    ax.legend(fontsize=8)
+    save(fig, out_dir, f"{name}.png")
+
+
+def multi_agent_agents(ds, out_dir):
+    n = axis_values(ds, "population.agents")
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
+    errbar(ax[0], n, ds, "pof_bertsimas", "relative loss = PoF (Eq. 6)")
+    ax[0].plot(n, np.broadcast_to(const(ds, "relative_loss_bound"), n.shape), "k-", label="max$_j$ $c_j$ (Theorem 3.4)")
+    ax[0].plot(n, 1 - 1 / np.sqrt(n), "k:", label="1 − 1/√n (proportional / envy-free)")
+    ax[0].set_xscale("log")
+    ax[0].set_xlabel("agents n")
+    ax[0].set_ylabel("relative loss")
+    ax[0].set_title(f"Theorem 3.4: independent of n (violations: {violations(ds)})")
+    ax[0].legend(fontsize=7)
+    errbar(ax[1], n, ds, "gain_to_loss", "gain/loss")
+    errbar(ax[1], n, ds, "individual_tradeoff", "individual tradeoff (Eq. 8)")
+    ax[1].set_xscale("log")
+    ax[1].set_yscale("log")
+    ax[1].set_xlabel("agents n")
+    ax[1].legend(fontsize=8)
+    save(fig, out_dir, "objective_multi_agent_vs_n.png")
+
+
+def sweep_items(ds, out_dir):
+    m = axis_values(ds, "population.items")
+    fig, ax = plt.subplots(figsize=(6, 4))
+    errbar(ax, m, ds, "loss", "loss")
+    errbar(ax, m, ds, "gain", "gain")
+    errbar(ax, m, ds, "loss_bound", "Theorem 3.4 bound (mean)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("items m")
+    slope = ds.attrs.get("fit_loss_vs_population.items_slope", np.nan)
+    ax.set_title(f"n=5: loss and gain vs m (loss slope {float(slope):.2f})")
+    ax.legend(fontsize=8)
+    save(fig, out_dir, "objective_sweep_items.png")
+
+
+def sweep_aversion(ds, out_dir, name):
+    key = "mechanism.alpha" if "mechanism.alpha" in ds.variables else "mechanism.alpha_max"
+    a = axis_values(ds, key)
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
+    errbar(ax[0], a, ds, "pof_bertsimas", "relative loss (Eq. 6)")
+    ax[0].plot(a, np.ravel(const(ds, "c_multi")), "k-", label="max$_j$ $c_j$ (Theorem 3.4)")
+    ax[0].set_xlabel(key)
+    ax[0].set_ylabel("relative loss")
+    ax[0].set_title(f"n=10, m=10 (violations: {violations(ds)})")
+    ax[0].legend(fontsize=8)
+    errbar(ax[1], a, ds, "gain_to_loss", "gain/loss")
+    errbar(ax[1], a, ds, "individual_tradeoff", "individual tradeoff")
+    ax[1].set_xlabel(key)
+    ax[1].set_yscale("log")
+    ax[1].legend(fontsize=8)
+    save(fig, out_dir, f"{name}.png")
+
+
+def many_independent(ds, out_dir):
+    n = axis_values(ds, "population.agents")
+    fig, ax = plt.subplots(figsize=(6, 4))
+    errbar(ax, n, ds, "loss", "loss")
+    ax.plot(n, np.ravel(const(ds, "thm36_rate")), "k-", label="Σ$_j c_j^2 κ_j^2 b_j n$ (Eq. 22, no constant)")
+    errbar(ax, n, ds, "loss_bound", "Theorem 3.4 bound (mean)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("agents n (n b = 5)")
+    ax.set_title("Theorem 3.6: independent agents")
+    ax.legend(fontsize=8)
+    save(fig, out_dir, "objective_many_independent_agents.png")
+
+
+def clustered(ds, out_dir):
+    k = axis_values(ds, "population.clusters")
+    fig, ax = plt.subplots(figsize=(6, 4))
+    errbar(ax, k, ds, "loss", "loss")
+    errbar(ax, k, ds, "loss_bound", "Theorem 3.4 bound (mean)")
+    ax.set_yscale("log")
+    ax.set_xlabel("clusters K")
+    ax.set_title(f"Theorem 3.5: clustered agents (violations: {violations(ds)})")
+    ax.legend(fontsize=8)
+    save(fig, out_dir, "objective_clustered.png")
+
+
+def strategic(ds, out_dir):
+    a = axis_values(ds, "mechanism.alpha")
+    lo = np.ravel(const(ds, "strategic_band_lo"))
+    hi = np.ravel(const(ds, "strategic_band_hi"))
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
+    # Figure 3: for α_1 = α_m = 0.1, the three regions in a_1j given the belief a'_2j = 1.
+    al = 0.1
+    r = (1 - 2 * al) / (1 + 2 * al)
+    a1 = np.linspace(0, 2, 400)
+    ax[0].fill_between(a1, r**2 * a1, a1 / r**2, where=(a1 >= r) & (a1 <= 1 / r), color="C1", alpha=0.3,
+                       label="(3) reports within $[r^2 a_{1j}, a_{1j}/r^2]$ may pay")
+    ax[0].plot(a1, a1, "k-", label="truthful report")
+    ax[0].axvspan(0, r, color="C0", alpha=0.1, label="(1) $a_{1j} < r a'_{2j}$: truthful")
+    ax[0].axvspan(1 / r, 2, color="C2", alpha=0.1, label="(2) $a_{1j} > a'_{2j}/r$: truthful")
+    ax[0].set_xlabel("true $a_{1j}$ (belief $a'_{2j}$ = 1)")
+    ax[0].set_ylabel("report $a'_{1j}$")
+    ax[0].set_title(f"Figure 3 (α$_1$ = α$_m$ = {al})")
+    ax[0].legend(fontsize=7)
+    ax[1].plot(a, lo, "o-", label="$r^2(α_1, α_m)$")
+    ax[1].plot(a, hi, "s-", label="$1/r^2(α_1, α_m)$")
+    ax[1].axhline(1, color="k", lw=0.5)
+    ax[1].set_xlabel("α$_1$ = α$_m$")
+    ax[1].set_ylabel("report / true value")
+    ax[1].set_title("Proposition C.1: band of worthwhile reports")
+    ax[1].legend(fontsize=8)
+    save(fig, out_dir, "objective_fig3_strategic_band.png")
+
+
+def main(argv) -> int:
+    if len(argv) not in (1, 2):
+        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
+        return 2
+    results = argv[0]
+    out_dir = argv[1] if len(argv) == 2 else (results if os.path.isdir(results) else os.path.dirname(results))
+    os.makedirs(out_dir, exist_ok=True)
+    ds = fairmc.open_summary(results)
+    name = ds.attrs.get("experiment", "")
+    if name == "objective_headline":
+        headline(results, ds, out_dir)
+    elif name == "objective_fig1_fig2_items":
+        figure1_2(results, ds, out_dir, 0, 0.2, 0.1, "objective")
+    elif name == "objective_fig4_fig5_dissimilar":
+        fig4_fig5(results, ds, out_dir)
+    elif name == "objective_independent_agents":
+        independent(ds, out_dir)
+    elif name == "objective_independent_priors":
+        single_point(ds, out_dir, name)
+    elif name == "objective_multi_agent_agents":
+        multi_agent_agents(ds, out_dir)
+    elif name == "objective_sweep_items":
+        sweep_items(ds, out_dir)
+    elif name in ("objective_sweep_aversion", "objective_sweep_aversion_drawn"):
+        sweep_aversion(ds, out_dir, name)
+    elif name == "objective_many_independent_agents":
+        many_independent(ds, out_dir)
+    elif name == "objective_clustered":
+        clustered(ds, out_dir)
+    elif name == "objective_strategic_band":
+        strategic(ds, out_dir)
+    else:
+        print(f"plot_objective: no figure for experiment {name!r}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

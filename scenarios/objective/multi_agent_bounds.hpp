@@ -1,0 +1,29 @@
+// Multi-agent bounds of Sections 3.2 and 5: Theorem 3.4 (Eqs. 18–19, 101–102) and Prop. 5.2.
+#pragma once
+
+#include "scenarios/objective/instance.hpp"
+
+#include <vector>
+
+namespace fairmc::objective {
+
+// c̄_i(α, β) of Eq. (102): bounds c_ik = 1 − r_ik for every k.
+double c_bar(const Aversion& av, int i);
+// c_j(α, β) of Eq. (18) for the agents `top` = top_j.
+double c_item(const Aversion& av, const std::vector<int>& top);
+// The largest c_j over all possible top_j (β_{m,top_j} replaced by max_i β_i).
+double c_item_max(const Aversion& av);
+// Theorem 3.4 (Eq. 19): loss <= Σ_j c_j a_top_j with a_top_j = b_j Σ_{i in top_j} a_ij.
+double multi_agent_loss_bound(const Eigen::MatrixXd& a, const Aversion& av, int winners);
+
+// Proposition 5.2 (α = β = α·1): if Σ_i I_i^+ + I_i^- at x^θ is at least Σ_{i' in J^α}(u_i' − u_i)
+// (i the agent attaining IT), then IT <= max_i u_i(x*) / min_i u_i(x*). `applies` reports whether
+// the hypothesis holds on this draw.
+struct TradeoffBound {
+  double bound = 0.0;
+  bool applies = false;
+};
+TradeoffBound individual_tradeoff_bound(const Eigen::VectorXd& u_star,
+                                        const Eigen::VectorXd& u_theta, const Aversion& av);
+
+}  // namespace fairmc::objective

@@ -1,0 +1,314 @@
+#include "scenarios/objective/participatory_lp.hpp"
+
+#include "scenarios/objective/fehr_schmidt.hpp"
+#include "scenarios/objective/utilitarian.hpp"
+
+#include <glpk.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <numeric>
+#include <vector>
+
+namespace fairmc::objective {
+namespace {
+
+struct ProbDeleter {
+  void operator()(glp_prob* p) const { glp_delete_prob(p); }
+};
+using Prob = std::unique_ptr<glp_prob, ProbDeleter>;
+
+// Sparse triplets for glp_load_matrix (1-based, index 0 unused).
+struct Triplets {
+  std::vector<int> row{0}, col{0};
+  std::vector<double> val{0.0};
+  void add(int r, int c, double v) {
+    row.push_back(r);
+    col.push_back(c);
+    val.push_back(v);
+  }
+  void load(glp_prob* lp) {
+    glp_load_matrix(lp, static_cast<int>(row.size()) - 1, row.data(), col.data(), val.data());
+  }
+};
+
+glp_smcp simplex_params(int method) {
+  glp_smcp p;
+  glp_init_smcp(&p);
+  p.msg_lev = GLP_MSG_OFF;
+  p.meth = method;
+  return p;
+}
+
+// Re-solve from the current basis; if GLPK gives up, restart from an advanced basis.
+bool resolve(glp_prob* lp, int method) {
+  glp_smcp p = simplex_params(method);
+  if (glp_simplex(lp, &p) == 0 && glp_get_status(lp) == GLP_OPT) return true;
+  glp_adv_basis(lp, 0);
+  p = simplex_params(GLP_PRIMAL);
+  return glp_simplex(lp, &p) == 0 && glp_get_status(lp) == GLP_OPT;
+}
+
+// Numerator of r_ik (depends on i only) and its denominator (depends on k only), Eq. (17).
+double ratio_numerator(const Aversion& av, double sum_alpha, std::size_t i, double n) {
+  return 1.0 - av.beta[i] - (sum_alpha - av.alpha[i]) / (n - 1.0);
+}
+double ratio_denominator(const Aversion& av, double sum_beta, std::size_t k, double n) {
+  return 1.0 + av.alpha[k] + (sum_beta - av.beta[k]) / (n - 1.0);
+}
+
+}  // namespace
+
+double reallocation_ratio(const Aversion& av, int i, int k) {
+  const double n = static_cast<double>(av.alpha.size());
+  const double sa = std::accumulate(av.alpha.begin(), av.alpha.end(), 0.0);
+  const double sb = std::accumulate(av.beta.begin(), av.beta.end(), 0.0);
+  return ratio_numerator(av, sa, static_cast<std::size_t>(i), n) /
+         ratio_denominator(av, sb, static_cast<std::size_t>(k), n);
+}
+
+LpSolution solve_participatory(const Instance& inst) {
+  glp_term_out(GLP_OFF);  // per thread: GLPK's environment is thread-local
+  const int n = inst.agents(), m = inst.items(), K = inst.winners;
+  const double b = inst.cap(), nd = n;
+  const Aversion& av = inst.aversion;
+  const Eigen::MatrixXd& a = inst.a;
+
+  // Lemma 3.3 screening: x_kj > 0 forces a_kj >= r_ik a_ij for every i with x_ij < b_j, i.e. for
+  // all i != k but at most K−1 of them; so a_kj >= min_i r_ik · (K-th largest a_ij over i != k).
+  const double sa = std::accumulate(av.alpha.begin(), av.alpha.end(), 0.0);
+  const double sb = std::accumulate(av.beta.begin(), av.beta.end(), 0.0);
+  std::vector<double> num(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i)
+    num[static_cast<std::size_t>(i)] = ratio_numerator(av, sa, static_cast<std::size_t>(i), nd);
+  std::vector<double> sorted_num = num;
+  std::sort(sorted_num.begin(), sorted_num.end());
+  std::vector<double> r_min(static_cast<std::size_t>(n));
+  for (int k = 0; k < n; ++k) {
+    const auto sk = static_cast<std::size_t>(k);
+    const double lowest_other = (num[sk] == sorted_num[0] && n > 1) ? sorted_num[1] : sorted_num[0];
+    r_min[sk] = lowest_other / ratio_denominator(av, sb, sk, nd);
+  }
+
+  // Candidate columns (the screened universe). The LP starts with the winners of x* and grows by
+  // column generation: a candidate enters when its reduced cost a_ij y_i − y_j is positive
+  // (y: GLPK's row duals; the column has 1 in item row j and −a_ij in utility row i).
+  struct Column {
+    int agent, item, glp = 0;  // glp: GLPK column index once in the LP
+  };
+  const Eigen::MatrixXd xstar = utilitarian_allocation(a, K);
+  std::vector<Column> cand;
+  std::vector<double> top(static_cast<std::size_t>(n));
+  for (int j = 0; j < m; ++j) {
+    for (int i = 0; i < n; ++i) top[static_cast<std::size_t>(i)] = a(i, j);
+    const auto keep = static_cast<std::ptrdiff_t>(std::min(K + 1, n));
+    std::partial_sort(top.begin(), top.begin() + keep, top.end(), std::greater<>());
+    for (int i = 0; i < n; ++i) {
+      const auto si = static_cast<std::size_t>(i);
+      // K-th largest among the others: top[K] if i is itself among the top K, else top[K-1].
+      double kth = 0.0;
+      if (n - 1 >= K)
+        kth = a(i, j) >= top[static_cast<std::size_t>(K - 1)]
+                  ? top[static_cast<std::size_t>(K)]
+                  : top[static_cast<std::size_t>(K - 1)];
+      if (xstar(i, j) > 0.0 || r_min[si] <= 0.0 || a(i, j) >= r_min[si] * kth * (1.0 - 1e-12))
+        cand.push_back({i, j});
+    }
+  }
+
+  // Columns: u (n), t_i (n), then x as they enter. Rows: items (m), utility definitions (n), cuts.
+  // The penalty is split by agent, P(u) = Σ_i P_i(u) with P_i = α_i I_i^+ + β_i I_i^- (Eq. 9), and
+  // each t_i >= P_i(u) gets its own cuts (multi-cut Kelley): far fewer rounds than one t >= P(u).
+  Prob lp(glp_create_prob());
+  glp_set_obj_dir(lp.get(), GLP_MAX);
+  glp_add_cols(lp.get(), 2 * n);
+  glp_add_rows(lp.get(), m + n);
+  const auto tcol = [&](int i) { return n + 1 + i; };
+  for (int i = 0; i < n; ++i) {
+    glp_set_col_bnds(lp.get(), i + 1, GLP_FR, 0.0, 0.0);
+    glp_set_obj_coef(lp.get(), i + 1, 1.0);
+    glp_set_col_stat(lp.get(), i + 1, GLP_BS);
+    glp_set_row_bnds(lp.get(), m + i + 1, GLP_FX, 0.0, 0.0);
+    glp_set_row_stat(lp.get(), m + i + 1, GLP_NS);
+  }
+  for (int j = 0; j < m; ++j) {
+    glp_set_row_bnds(lp.get(), j + 1, GLP_FX, 1.0, 1.0);
+    glp_set_row_stat(lp.get(), j + 1, GLP_NS);
+  }
+  for (int i = 0; i < n; ++i) {
+    glp_set_col_bnds(lp.get(), tcol(i), GLP_FR, 0.0, 0.0);
+    glp_set_obj_coef(lp.get(), tcol(i), -1.0);
+    glp_set_col_stat(lp.get(), tcol(i), GLP_BS);
+  }
+  {
+    Triplets trip;
+    for (int i = 0; i < n; ++i) trip.add(m + i + 1, i + 1, 1.0);
+    trip.load(lp.get());
+  }
+  const auto add_column = [&](Column& c, int status) {
+    c.glp = glp_add_cols(lp.get(), 1);
+    const int rows[3] = {0, c.item + 1, m + c.agent + 1};
+    const double vals[3] = {0.0, 1.0, -a(c.agent, c.item)};
+    glp_set_mat_col(lp.get(), c.glp, 2, rows, vals);
+    glp_set_col_bnds(lp.get(), c.glp, GLP_DB, 0.0, b);
+    glp_set_col_stat(lp.get(), c.glp, status);
+  };
+  // Warm start at x*: per item one winner basic, the other winners at their cap b.
+  std::vector<char> basic_set(static_cast<std::size_t>(m), 0);
+  for (Column& c : cand)
+    if (xstar(c.agent, c.item) > 0.0) {
+      const bool basic = !basic_set[static_cast<std::size_t>(c.item)];
+      basic_set[static_cast<std::size_t>(c.item)] = 1;
+      add_column(c, basic ? GLP_BS : GLP_NU);
+    }
+
+  std::vector<int> ind(static_cast<std::size_t>(n) + 2);
+  std::vector<double> val(static_cast<std::size_t>(n) + 2);
+  const double scale = 1.0 / (n - 1.0);
+  // Cut t_i >= P_i evaluated linearly with the agents above/below i fixed as at `u`; returns the
+  // violation P_i(u) − t.
+  const auto cut_for = [&](int i, const Eigen::VectorXd& uu, double t, bool add, int status) {
+    const auto si = static_cast<std::size_t>(i);
+    int len = 0;
+    double own = 0.0, value = 0.0;
+    ind[static_cast<std::size_t>(++len)] = tcol(i);
+    val[static_cast<std::size_t>(len)] = 1.0;
+    for (int k = 0; k < n; ++k) {
+      if (k == i) continue;
+      const double coef = uu[k] > uu[i] ? av.alpha[si] * scale : -av.beta[si] * scale;
+      own -= coef;
+      value += coef * (uu[k] - uu[i]);
+      ind[static_cast<std::size_t>(++len)] = k + 1;
+      val[static_cast<std::size_t>(len)] = -coef;
+    }
+    ind[static_cast<std::size_t>(++len)] = i + 1;
+    val[static_cast<std::size_t>(len)] = -own;
+    const double violation = value - t;
+    if (add) {
+      const int row = glp_add_rows(lp.get(), 1);
+      glp_set_row_bnds(lp.get(), row, GLP_LO, 0.0, 0.0);
+      glp_set_mat_row(lp.get(), row, len, ind.data(), val.data());
+      glp_set_row_stat(lp.get(), row, status);
+    }
+    return violation;
+  };
+
+  LpSolution sol;
+  Eigen::VectorXd u = utilities(a, xstar);
+  for (int i = 0; i < n; ++i) cut_for(i, u, 0.0, true, GLP_NL);  // active at x*: t_i = P_i(u(x*))
+  sol.cuts = n;
+  if (!resolve(lp.get(), GLP_PRIMAL)) return sol;
+  std::vector<double> y_item(static_cast<std::size_t>(m)), y_agent(static_cast<std::size_t>(n));
+  const int max_rounds = 40 * (n + m) + 1000;
+  double last_gap = std::numeric_limits<double>::infinity();
+  int stalled = 0;
+  for (int round = 0; round < max_rounds; ++round) {
+    // Pricing: a column at 0 improves the objective iff its reduced cost a_ij y_i − y_j > 0.
+    for (int j = 0; j < m; ++j)
+      y_item[static_cast<std::size_t>(j)] = glp_get_row_dual(lp.get(), j + 1);
+    for (int i = 0; i < n; ++i)
+      y_agent[static_cast<std::size_t>(i)] = glp_get_row_dual(lp.get(), m + i + 1);
+    bool priced = false;
+    for (Column& c : cand) {
+      if (c.glp) continue;
+      const double d = a(c.agent, c.item) * y_agent[static_cast<std::size_t>(c.agent)] -
+                       y_item[static_cast<std::size_t>(c.item)];
+      if (d > 1e-9 * (1.0 + std::abs(y_item[static_cast<std::size_t>(c.item)]))) {
+        add_column(c, GLP_NL);
+        priced = true;
+      }
+    }
+    if (priced) {
+      if (!resolve(lp.get(), GLP_PRIMAL)) return sol;
+      continue;
+    }
+    for (int i = 0; i < n; ++i) u[i] = glp_get_col_prim(lp.get(), i + 1);
+    // GLPK satisfies rows to ~1e-7 relative, so a smaller violation can reappear forever.
+    const double tol = 1e-7 * (1.0 + u.cwiseAbs().maxCoeff());
+    int added = 0;
+    double gap = 0.0;  // LP bound minus the exact Σv at u: the total cut violation
+    for (int e = 0; e < n; ++e) {
+      const double t = glp_get_col_prim(lp.get(), tcol(e));
+      const double violation = cut_for(e, u, t, false, 0);
+      if (violation > tol) {
+        cut_for(e, u, t, true, GLP_BS);
+        gap += violation;
+        ++added;
+      }
+    }
+    // Stall guard: if GLPK's tolerances keep re-violating cuts without closing the gap, stop at
+    // the current (feasible, within `gap` of optimal) allocation instead of looping.
+    stalled = gap > last_gap * (1.0 - 1e-6) ? stalled + 1 : 0;
+    last_gap = std::min(last_gap, gap);
+    if (added == 0 || stalled >= 20) {
+      sol.x = Eigen::MatrixXd::Zero(n, m);
+      for (const Column& c : cand)
+        if (c.glp) sol.x(c.agent, c.item) = std::clamp(glp_get_col_prim(lp.get(), c.glp), 0.0, b);
+      sol.columns = glp_get_num_cols(lp.get()) - 2 * n;
+      sol.ok = true;
+      return sol;
+    }
+    sol.cuts += added;
+    if (!resolve(lp.get(), GLP_DUALP)) return sol;
+  }
+  return sol;
+}
+
+LpSolution solve_participatory_pairwise(const Instance& inst) {
+  glp_term_out(GLP_OFF);
+  const int n = inst.agents(), m = inst.items();
+  const Aversion& av = inst.aversion;
+  const int pairs = n * (n - 1) / 2;
+  const int nx = n * m;
+  Prob lp(glp_create_prob());
+  glp_set_obj_dir(lp.get(), GLP_MAX);
+  glp_add_cols(lp.get(), nx + n + 2 * pairs);
+  glp_add_rows(lp.get(), m + n + pairs);
+  Triplets trip;
+  const auto xcol = [&](int i, int j) { return 1 + i * m + j; };
+  const auto ucol = [&](int i) { return 1 + nx + i; };
+  for (int i = 0; i < n; ++i) {
+    glp_set_col_bnds(lp.get(), ucol(i), GLP_FR, 0.0, 0.0);
+    glp_set_obj_coef(lp.get(), ucol(i), 1.0);
+    glp_set_row_bnds(lp.get(), m + 1 + i, GLP_FX, 0.0, 0.0);
+    trip.add(m + 1 + i, ucol(i), 1.0);
+    for (int j = 0; j < m; ++j) {
+      glp_set_col_bnds(lp.get(), xcol(i, j), GLP_DB, 0.0, inst.cap());
+      trip.add(j + 1, xcol(i, j), 1.0);
+      trip.add(m + 1 + i, xcol(i, j), -inst.a(i, j));
+    }
+  }
+  for (int j = 0; j < m; ++j) glp_set_row_bnds(lp.get(), j + 1, GLP_FX, 1.0, 1.0);
+  // u_i − u_k = p_ik − q_ik with p, q >= 0; p costs (β_i + α_k)/(n−1), q costs (β_k + α_i)/(n−1).
+  int p = 0;
+  for (int i = 0; i < n; ++i)
+    for (int k = i + 1; k < n; ++k, ++p) {
+      const auto si = static_cast<std::size_t>(i), sk = static_cast<std::size_t>(k);
+      const int row = m + n + 1 + p, cp = nx + n + 1 + 2 * p, cq = cp + 1;
+      glp_set_row_bnds(lp.get(), row, GLP_FX, 0.0, 0.0);
+      glp_set_col_bnds(lp.get(), cp, GLP_LO, 0.0, 0.0);
+      glp_set_col_bnds(lp.get(), cq, GLP_LO, 0.0, 0.0);
+      glp_set_obj_coef(lp.get(), cp, -(av.beta[si] + av.alpha[sk]) / (n - 1.0));
+      glp_set_obj_coef(lp.get(), cq, -(av.beta[sk] + av.alpha[si]) / (n - 1.0));
+      trip.add(row, ucol(i), 1.0);
+      trip.add(row, ucol(k), -1.0);
+      trip.add(row, cp, -1.0);
+      trip.add(row, cq, 1.0);
+    }
+  trip.load(lp.get());
+  glp_smcp prm = simplex_params(GLP_PRIMAL);
+  prm.presolve = GLP_ON;
+  LpSolution sol;
+  sol.columns = nx;
+  if (glp_simplex(lp.get(), &prm) != 0 || glp_get_status(lp.get()) != GLP_OPT) return sol;
+  sol.x = Eigen::MatrixXd::Zero(n, m);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < m; ++j)
+      sol.x(i, j) = std::clamp(glp_get_col_prim(lp.get(), xcol(i, j)), 0.0, inst.cap());
+  sol.ok = true;
+  return sol;
+}
+
+}  // namespace fairmc::objective

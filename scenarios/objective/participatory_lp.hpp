@@ -1,0 +1,40 @@
+// x^θ (Eq. 3): the allocation maximising Σ_i v_i (Eqs. 9–11) over complete allocations with the
+// share cap x_ij <= b_j, as a linear program solved with GLPK.
+//
+// The LP of the proof of Lemma 3.3 has one variable per ordered pair of agents, which GLPK solves
+// in ~0.3 s at n = m = 50 (solve_participatory_pairwise, kept as the reference). The default solver
+// reaches the same optimum exactly with a much smaller LP:
+//   max Σ_i u_i − Σ_i t_i   s.t.  Σ_i x_ij = 1,  u_i = Σ_j a_ij x_ij,  0 <= x_ij <= b_j,
+//                                 t_i >= P_i(u) through cutting planes,
+// where P_i = α_i I_i^+ + β_i I_i^- is agent i's inequality penalty (Eq. 9), convex and piecewise
+// linear in u. A cut freezes which agents are above/below i at the current u (a supporting plane of
+// P_i); rounds add every violated cut (multi-cut Kelley) and stop when t_i >= P_i(u) for all i: the
+// relaxation's optimum is then feasible for the exact LP, hence optimal (to GLPK's ~1e-9).
+// Columns: x_kj that Lemma 3.3 proves zero in every optimum (a_kj < r_ik a_ij for more than
+// winners − 1 agents i) are never considered; the others enter by column generation when their
+// reduced cost is positive, starting from the winners of x* (warm-started basis).
+// Each call owns its glp_prob; GLPK 5 keeps its environment in thread-local storage, so
+// concurrent calls from different threads are safe (tested in tests/scenarios/objective).
+#pragma once
+
+#include "scenarios/objective/instance.hpp"
+
+namespace fairmc::objective {
+
+struct LpSolution {
+  Eigen::MatrixXd x;  // n x m allocation
+  bool ok = false;    // false if GLPK failed (x is then empty)
+  int cuts = 0;       // cutting planes used
+  int columns = 0;    // x columns that entered the LP
+};
+
+// Cutting-plane solver (default).
+LpSolution solve_participatory(const Instance& inst);
+
+// The full pairwise LP of the proof of Lemma 3.3 (reference for tests; O(n^2) rows).
+LpSolution solve_participatory_pairwise(const Instance& inst);
+
+// r_ik of Eq. (17).
+double reallocation_ratio(const Aversion& av, int i, int k);
+
+}  // namespace fairmc::objective

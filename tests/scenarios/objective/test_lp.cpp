@@ -1,0 +1,94 @@
+// x^θ three ways: the cutting-plane LP, the full pairwise LP of Lemma 3.3's proof and, for two
+// agents, the constructive Lemma 3.1. They must reach the same optimum of Σ v_i (Eqs. 9–11).
+#include "scenarios/objective/fehr_schmidt.hpp"
+#include "scenarios/objective/participatory_lp.hpp"
+#include "scenarios/objective/two_agent.hpp"
+#include "scenarios/objective/utilitarian.hpp"
+
+#include <doctest/doctest.h>
+
+#include <random>
+#include <thread>
+
+using namespace fairmc::objective;
+
+namespace {
+
+double welfare(const Instance& inst, const Eigen::MatrixXd& x) {
+  const Eigen::VectorXd u = utilities(inst.a, x);
+  return u.sum() - inequality_penalty(u, inst.aversion);
+}
+
+Instance random_instance(std::mt19937_64& g, int n, int m, int winners, bool heterogeneous) {
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  Instance inst;
+  inst.a.resize(n, m);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < m; ++j) inst.a(i, j) = unit(g);
+  for (int i = 0; i < n; ++i) {
+    const double al = heterogeneous ? 0.45 * unit(g) : 0.2;
+    inst.aversion.alpha.push_back(al);
+    inst.aversion.beta.push_back(heterogeneous ? al * unit(g) : 0.1);
+  }
+  inst.winners = winners;
+  return inst;
+}
+
+bool feasible(const Instance& inst, const Eigen::MatrixXd& x) {
+  for (Eigen::Index j = 0; j < x.cols(); ++j)
+    if (std::abs(x.col(j).sum() - 1.0) > 1e-7) return false;
+  return x.minCoeff() >= -1e-9 && x.maxCoeff() <= inst.cap() + 1e-9;
+}
+
+}  // namespace
+
+TEST_CASE("cutting-plane LP = pairwise LP = Lemma 3.1 for two agents") {
+  std::mt19937_64 g(7);
+  for (int rep = 0; rep < 40; ++rep) {
+    const Instance inst = random_instance(g, 2, 1 + rep % 12, 1, rep % 2 == 1);
+    const LpSolution cut = solve_participatory(inst), pair = solve_participatory_pairwise(inst);
+    const TwoAgentSolution cf = two_agent_allocation(inst.a, inst.aversion);
+    REQUIRE(cut.ok);
+    REQUIRE(pair.ok);
+    CHECK(feasible(inst, cut.x));
+    CHECK(feasible(inst, cf.x));
+    // GLPK's feasibility tolerance is 1e-7 relative; the optima agree far below that.
+    CHECK(welfare(inst, cut.x) == doctest::Approx(welfare(inst, pair.x)).epsilon(1e-8));
+    CHECK(welfare(inst, cf.x) == doctest::Approx(welfare(inst, pair.x)).epsilon(1e-8));
+  }
+}
+
+TEST_CASE("cutting-plane LP = pairwise LP for n agents, share caps and heterogeneous aversion") {
+  std::mt19937_64 g(11);
+  for (int rep = 0; rep < 24; ++rep) {
+    const int n = 3 + rep % 6, m = 2 + rep % 7, winners = 1 + rep % std::min(n, 3);
+    const Instance inst = random_instance(g, n, m, winners, rep % 3 != 0);
+    const LpSolution cut = solve_participatory(inst), pair = solve_participatory_pairwise(inst);
+    REQUIRE(cut.ok);
+    REQUIRE(pair.ok);
+    CHECK(feasible(inst, cut.x));
+    CHECK(welfare(inst, cut.x) == doctest::Approx(welfare(inst, pair.x)).epsilon(1e-8));
+    // x* maximises Σu over the same polytope, x^θ maximises Σv.
+    const Eigen::MatrixXd xs = utilitarian_allocation(inst.a, winners);
+    CHECK(utilities(inst.a, xs).sum() >= utilities(inst.a, cut.x).sum() - 1e-9);
+    CHECK(welfare(inst, cut.x) >= welfare(inst, xs) - 1e-9);
+  }
+}
+
+TEST_CASE("GLPK is safe from two threads (each solve owns its glp_prob)") {
+  std::mt19937_64 g(3);
+  std::vector<Instance> inst;
+  for (int i = 0; i < 16; ++i) inst.push_back(random_instance(g, 8, 8, 1, true));
+  std::vector<double> sequential(inst.size()), parallel(inst.size());
+  for (std::size_t i = 0; i < inst.size(); ++i)
+    sequential[i] = welfare(inst[i], solve_participatory(inst[i]).x);
+  auto work = [&](std::size_t first) {
+    for (std::size_t i = first; i < inst.size(); i += 2)
+      parallel[i] = welfare(inst[i], solve_participatory(inst[i]).x);
+  };
+  std::thread t0(work, 0), t1(work, 1);
+  t0.join();
+  t1.join();
+  for (std::size_t i = 0; i < inst.size(); ++i)
+    CHECK(parallel[i] == sequential[i]);  // bit-identical
+}
