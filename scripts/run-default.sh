@@ -13,7 +13,9 @@ run() {  # run EXPERIMENT PLOT_SCRIPT
   echo "== $exp"
   "$fairmc" run "$exp" -o "$out" --overwrite --no-progress
   if [[ -n $plot ]]; then "$py" "$plot" "$out" "$out"; fi
-  "$fairmc" show "$out" | head -40
+  "$fairmc" show "$out" >"$out/summary.txt"
+  sed -n '1,12p' "$out/summary.txt"
+  echo "   (full table: $out/summary.txt)"
 }
 run experiments/demo.yaml analysis/plot_demo.py
 for scenario in power objective persuasion scf; do
@@ -21,4 +23,5 @@ for scenario in power objective persuasion scf; do
     run "experiments/$scenario/headline.yaml" "analysis/plot_$scenario.py"
   fi
 done
-echo "figures:"; find results -name '*.png' -newer "$0" | sort
+echo "figures:"
+find results -name '*.png' -newer "$0" | sort
