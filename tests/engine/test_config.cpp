@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <unistd.h>
 #include <fstream>
 #include <string>
 
@@ -18,7 +19,7 @@ namespace {
 struct Scratch {
   fs::path dir;
   explicit Scratch(const std::string& name) {
-    dir = fs::temp_directory_path() / ("fairmc_test_config_" + name);
+    dir = fs::temp_directory_path() / ("fairmc_test_config_" + name + "_" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir / "configs" / "populations");
   }

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <unistd.h>
 #include <fstream>
 #include <sstream>
 
@@ -17,7 +18,7 @@ namespace {
 
 struct TempDir {
   fs::path dir;
-  explicit TempDir(const std::string& name) : dir(fs::temp_directory_path() / ("fairmc_test_runner_" + name)) {
+  explicit TempDir(const std::string& name) : dir(fs::temp_directory_path() / ("fairmc_test_runner_" + name + "_" + std::to_string(::getpid()))) {
     fs::remove_all(dir);
     fs::create_directories(dir);
   }

@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <random>
+#include <glpk.h>
 #include <thread>
 
 using namespace fairmc::objective;
@@ -85,6 +86,7 @@ TEST_CASE("GLPK is safe from two threads (each solve owns its glp_prob)") {
   auto work = [&](std::size_t first) {
     for (std::size_t i = first; i < inst.size(); i += 2)
       parallel[i] = welfare(inst[i], solve_participatory(inst[i]).x);
+    glp_free_env();  // GLPK keeps one environment per thread; free it before the thread ends
   };
   std::thread t0(work, 0), t1(work, 1);
   t0.join();
