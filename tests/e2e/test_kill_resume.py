@@ -92,6 +92,31 @@ def main():
             except AssertionError as e:
                 print(f"kill {k}: FAILED: {e}")
                 failed += 1
+        # Ctrl-C (SIGINT): finish the blocks in flight, save, say how to resume, exit 130.
+        out = os.path.join(tmp, "sigint")
+        p = subprocess.Popen([FAIRMC, "run", exp, "-o", out, "-j", "2", "--no-progress"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        while not os.path.exists(os.path.join(out, "results.h5")) and p.poll() is None:
+            time.sleep(0.001)
+        time.sleep(0.05)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate()
+        try:
+            if p.returncode == 0:
+                print("note: run finished before SIGINT arrived")
+            else:
+                assert p.returncode == 130, (p.returncode, err)
+                assert "fairmc run --resume " + out in err, err
+                with h5py.File(os.path.join(out, "results.h5"), "r") as f:
+                    assert int(f.attrs["complete"]) == 0
+                r = run(["run", "--resume", out, "--no-progress"])
+                assert r.returncode == 0, r.stderr
+            got = numbers(os.path.join(out, "results.h5"))
+            assert all(got[k].tobytes() == np.asarray(v).tobytes() for k, v in reference.items())
+            passed += 1
+        except AssertionError as e:
+            print(f"SIGINT: FAILED: {e}")
+            failed += 1
         # A changed experiment is refused on resume.
         with open(exp, "a") as f:
             f.write("mechanism: {work: 2}\n")
