@@ -16,13 +16,6 @@ namespace fairmc::scf {
 
 namespace {
 
-// name + index + "_" + suffix, built by appending (GCC 12 warns falsely on "lit" + string).
-std::string indexed(const char* name, std::size_t index, const std::string& suffix) {
-  std::string out(name);
-  out.append(std::to_string(index)).append("_").append(suffix);
-  return out;
-}
-
 constexpr std::size_t max_listed_agents = 8;
 
 struct RandomClaimants {
@@ -52,8 +45,8 @@ class DivisibleModel final : public Model {
         m.push_back(std::string(base).append(s));
       if (agents_ <= max_listed_agents) {
         for (std::size_t i = 0; i < agents_; ++i) {
-          m.push_back(indexed("x", i + 1, s));
-          m.push_back(indexed("cost", i + 1, s));
+          m.push_back(indexed_name("x", i + 1, s));
+          m.push_back(indexed_name("cost", i + 1, s));
         }
       }
     }

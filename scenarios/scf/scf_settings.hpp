@@ -1,11 +1,14 @@
 // Reading the `mechanism:` section shared by the three scf problems: which SCFs to optimise or
 // check, and their parameters.
 //
-//   scfs: utilitarian, leximin, nash_reference   # comma-separated; default: all the problem
-//   supports sum_max_gamma: 80      # gamma of sum + gamma max (default: the number of agents,
-//   Figure 5(c)) mean_max_gamma: 0.5    # gamma in [0, 1] of mean + gamma (max - mean) mad_gamma:
-//   0.25        # gamma in [0, 1/2] of mean + gamma mean|J - mean| (weak Pareto) kth: 2 # the
-//   positional dictator's rank dictator: 0            # the dictator's index
+// clang-format off
+//   scfs: utilitarian, leximin, nash_reference  # comma-separated; default: all the problem supports
+//   sum_max_gamma: 80     # gamma of sum + gamma max (default: the number of agents, Figure 5(c))
+//   mean_max_gamma: 0.5   # gamma in [0, 1] of mean + gamma (max - mean)
+//   mad_gamma: 0.25       # gamma in [0, 1/2] of mean + gamma mean|J - mean| (weak Pareto)
+//   kth: 2                # the positional dictator's rank
+//   dictator: 0           # the dictator's index
+// clang-format on
 #pragma once
 
 #include "engine/params.hpp"
@@ -13,6 +16,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace fairmc::scf {
@@ -31,5 +35,8 @@ struct ScfSettings {
   // The SCF of `kind` with these parameters and weights c_i.
   SocialCost make(Kind kind, std::vector<double> weights) const;
 };
+
+// Per-agent metric name: name + index + "_" + suffix ("agent3_cost").
+std::string indexed_name(const char* name, std::size_t index, const std::string& suffix);
 
 }  // namespace fairmc::scf

@@ -13,13 +13,6 @@ namespace fairmc::scf {
 
 namespace {
 
-// name + index + "_" + suffix, built by appending (GCC 12 warns falsely on "lit" + string).
-std::string indexed(const char* name, std::size_t index, const std::string& suffix) {
-  std::string out(name);
-  out.append(std::to_string(index)).append("_").append(suffix);
-  return out;
-}
-
 constexpr std::size_t max_listed_groups = 8;
 
 struct RandomNetwork {
@@ -51,8 +44,8 @@ class TrafficModel final : public Model {
         m.push_back(std::string(base).append(s));
       if (groups_ <= max_listed_groups) {
         for (std::size_t k = 0; k < groups_; ++k) {
-          m.push_back(indexed("share_fast_g", k + 1, s));
-          m.push_back(indexed("group_cost_g", k + 1, s));
+          m.push_back(indexed_name("share_fast_g", k + 1, s));
+          m.push_back(indexed_name("group_cost_g", k + 1, s));
         }
       }
     }

@@ -36,18 +36,23 @@ sweep:
   grid: {population.agents: [1, 5, 20]}
 )";
 
-fairmc::StoredRun run(const fs::path& file, int threads, const std::vector<std::string>& overrides = {},
-                      const fairmc::StoredRun* resume = nullptr, const std::string& text = experiment) {
+// Runs `text` (demo scenario) quietly into `file`.
+fairmc::RunOutcome run_into(const fs::path& file, int threads, const std::string& text,
+                            const std::vector<std::string>& overrides = {},
+                            const fairmc::StoredRun* resume = nullptr) {
   const auto e = fairmc::load_experiment_text(text, "test.yaml", overrides);
-  const auto catalog = fairmc::scenario_catalog();
   fairmc::RunOptions opt;
   opt.threads = threads;
   opt.results = file;
   opt.progress_bar = false;
   opt.resume = resume;
   std::ostringstream log;
-  const auto outcome = fairmc::run_experiment(e, catalog.front(), opt, log);
-  REQUIRE(outcome.complete);
+  return fairmc::run_experiment(e, fairmc::scenario_catalog().front(), opt, log);
+}
+
+fairmc::StoredRun run(const fs::path& file, int threads, const std::vector<std::string>& overrides = {},
+                      const fairmc::StoredRun* resume = nullptr, const std::string& text = experiment) {
+  REQUIRE(run_into(file, threads, text, overrides, resume).complete);
   return fairmc::read_results(file);
 }
 
@@ -128,14 +133,8 @@ population: {agents: 10}
   int covered = 0;
   const double truth = 10.0 / 11.0;
   for (int seed = 1; seed <= 200; ++seed) {
-    const auto e = fairmc::load_experiment_text(text, "coverage.yaml", {"seed=" + std::to_string(seed)});
-    fairmc::RunOptions opt;
-    opt.threads = 1;
-    opt.results = t.dir / "c.h5";
-    opt.progress_bar = false;
-    std::ostringstream log;
-    fairmc::run_experiment(e, fairmc::scenario_catalog().front(), opt, log);
-    const auto stored = fairmc::read_results(opt.results);
+    run_into(t.dir / "c.h5", 1, text, {"seed=" + std::to_string(seed)});
+    const auto stored = fairmc::read_results(t.dir / "c.h5");
     std::vector<fairmc::Summary> blocks;
     for (const auto& [b, rec] : stored.blocks[0]) blocks.push_back(rec.metrics[0]);
     const auto s = fairmc::Summary::merge_all(blocks);
@@ -157,16 +156,10 @@ population: {agents: 3}
 mechanism: {fail_for_agents: 4}
 sweep: {grid: {population.agents: [3, 4, 5]}}
 )";
-  const auto e = fairmc::load_experiment_text(text, "failing.yaml", {});
-  fairmc::RunOptions opt;
-  opt.threads = 2;
-  opt.results = t.dir / "f.h5";
-  opt.progress_bar = false;
-  std::ostringstream log;
-  const auto outcome = fairmc::run_experiment(e, fairmc::scenario_catalog().front(), opt, log);
+  const auto outcome = run_into(t.dir / "f.h5", 2, text);
   CHECK(outcome.complete);
   CHECK(outcome.failed_points == 1);
-  const auto stored = fairmc::read_results(opt.results);
+  const auto stored = fairmc::read_results(t.dir / "f.h5");
   CHECK(stored.errors[0].empty());
   CHECK(stored.errors[1].find("failing on purpose") != std::string::npos);
   CHECK(stored.errors[2].empty());
