@@ -34,7 +34,8 @@ int usage(std::ostream& o) {
        "  run EXPERIMENT.yaml [key=value ...] [-j N] [-o DIR]   run a sweep, write DIR/results.h5\n"
        "  run --resume DIR [draws=N]                            finish or extend an earlier run\n"
        "  plan EXPERIMENT.yaml [key=value ...]                  validate and print the sweep\n"
-       "  list                                                  scenarios, samplers, mechanisms, metrics\n"
+       "  list                                                  scenarios, samplers, mechanisms, "
+       "metrics\n"
        "  show RESULTS.h5                                       summary table of a results file\n\n"
        "`fairmc <command> --help` explains each.\n";
   return exit_usage;
@@ -59,18 +60,20 @@ Parsed parse(const std::vector<std::string>& args, const po::options_description
 
 int cmd_run(const std::vector<std::string>& args, const std::string& command_line, bool plan_only,
             const fairmc::Cluster& cluster) {
-  po::options_description opts(plan_only ? "fairmc plan EXPERIMENT.yaml [key=value ...]\n\n"
-                                           "Validates the experiment and every sweep point, prints the "
-                                           "expanded sweep; runs nothing.\n\noptions"
-                                         : "fairmc run EXPERIMENT.yaml [key=value ...] [options]\n"
-                                           "fairmc run --resume DIR [draws=N]\n\n"
-                                           "Runs every sweep point and writes DIR/results.h5 (checkpointed "
-                                           "every few seconds;\nCtrl-C saves and tells how to resume). "
-                                           "Overrides: a.b=v, a.b=1,2,3 (sweep),\na.b=range(a,b[,s]) | "
-                                           "linspace(a,b,n) | logspace(a,b,n[,round]).\n\noptions");
+  po::options_description opts(
+      plan_only ? "fairmc plan EXPERIMENT.yaml [key=value ...]\n\n"
+                  "Validates the experiment and every sweep point, prints the "
+                  "expanded sweep; runs nothing.\n\noptions"
+                : "fairmc run EXPERIMENT.yaml [key=value ...] [options]\n"
+                  "fairmc run --resume DIR [draws=N]\n\n"
+                  "Runs every sweep point and writes DIR/results.h5 (checkpointed "
+                  "every few seconds;\nCtrl-C saves and tells how to resume). "
+                  "Overrides: a.b=v, a.b=1,2,3 (sweep),\na.b=range(a,b[,s]) | "
+                  "linspace(a,b,n) | logspace(a,b,n[,round]).\n\noptions");
   opts.add_options()("help,h", "this help");
   if (!plan_only) {
-    opts.add_options()("threads,j", po::value<int>()->default_value(0), "worker threads (0 = all cores)")(
+    opts.add_options()("threads,j", po::value<int>()->default_value(0),
+                       "worker threads (0 = all cores)")(
         "output,o", po::value<std::string>(), "output directory (default results/<experiment>)")(
         "resume", po::value<std::string>(), "resume the run in this output directory")(
         "overwrite", "replace an existing results file in the output directory")(
@@ -92,8 +95,10 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     stored = fairmc::read_results(outdir / "results.h5");
     std::string experiment_file;
     for (const auto& a : p.positional) {
-      if (a.find('=') != std::string::npos) overrides.push_back(a);
-      else experiment_file = a;
+      if (a.find('=') != std::string::npos)
+        overrides.push_back(a);
+      else
+        experiment_file = a;
     }
     for (const auto& o : overrides)
       if (o.rfind("draws=", 0) != 0)
@@ -111,7 +116,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
                                       "directory (-o) instead.");
     }
     if (e.config_hash() != stored->config_hash)
-      throw fairmc::ConfigError({"<command line>", 0, 0}, "", "configuration hash mismatch on resume");
+      throw fairmc::ConfigError({"<command line>", 0, 0}, "",
+                                "configuration hash mismatch on resume");
     if (e.draws < stored->draws)
       throw fairmc::ConfigError({"<command line>", 0, 0}, "draws",
                                 "a resumed run can add draws, not remove them (has " +
@@ -131,7 +137,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     return exit_ok;
   }
   if (outdir.empty())
-    outdir = p.vm.count("output") ? fs::path(p.vm["output"].as<std::string>()) : fs::path("results") / e.name;
+    outdir = p.vm.count("output") ? fs::path(p.vm["output"].as<std::string>())
+                                  : fs::path("results") / e.name;
   const fs::path results = outdir / "results.h5";
   if (!stored && fs::exists(results) && !p.vm.count("overwrite"))
     throw fairmc::ConfigError({"<command line>", 0, 0}, "",
@@ -147,9 +154,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (cluster.root()) fs::create_directories(outdir, ec);
   cluster.barrier();
   if (ec || access(outdir.c_str(), W_OK) != 0)
-    throw fairmc::ConfigError({"<command line>", 0, 0}, "output",
-                              "cannot write to directory '" + outdir.string() + "'" +
-                                  (ec ? ": " + ec.message() : ""));
+    throw fairmc::ConfigError(
+        {"<command line>", 0, 0}, "output",
+        "cannot write to directory '" + outdir.string() + "'" + (ec ? ": " + ec.message() : ""));
   fairmc::RunOptions opt;
   opt.threads = p.vm["threads"].as<int>();
   opt.results = results;
@@ -168,7 +175,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   }
   if (!cluster.root()) return exit_ok;  // rank 0 reports and writes
   std::cerr << "fairmc: " << outcome.draws_computed << " draws in " << outcome.seconds << " s";
-  if (outcome.seconds > 0) std::cerr << " (" << outcome.draws_computed / outcome.seconds << " draws/s)";
+  if (outcome.seconds > 0)
+    std::cerr << " (" << outcome.draws_computed / outcome.seconds << " draws/s)";
   std::cerr << "\n";
   if (outcome.interrupted) {
     std::cerr << "fairmc: interrupted; partial results saved in " << results.string()
@@ -177,8 +185,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   }
   if (outcome.failed_points > 0) {
     std::cerr << "fairmc: " << outcome.failed_points
-              << " sweep point(s) failed; their messages are in /sweep/error of " << results.string()
-              << " (fairmc show)\n";
+              << " sweep point(s) failed; their messages are in /sweep/error of "
+              << results.string() << " (fairmc show)\n";
     return exit_failed_points;
   }
   std::cerr << "fairmc: wrote " << results.string() << "\n";
@@ -186,7 +194,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
 }
 
 int cmd_show(const std::vector<std::string>& args) {
-  po::options_description opts("fairmc show RESULTS.h5\n\nPrints the summary table of a results file.\n\noptions");
+  po::options_description opts(
+      "fairmc show RESULTS.h5\n\nPrints the summary table of a results file.\n\noptions");
   opts.add_options()("help,h", "this help");
   const Parsed p = parse(args, opts);
   if (p.vm.count("help") || p.positional.size() != 1) {
@@ -200,7 +209,8 @@ int cmd_show(const std::vector<std::string>& args) {
 }
 
 int cmd_list(const std::vector<std::string>& args) {
-  po::options_description opts("fairmc list\n\nLists scenarios with their samplers, mechanisms and metrics.\n\noptions");
+  po::options_description opts(
+      "fairmc list\n\nLists scenarios with their samplers, mechanisms and metrics.\n\noptions");
   opts.add_options()("help,h", "this help");
   const Parsed p = parse(args, opts);
   if (p.vm.count("help")) {

@@ -25,7 +25,8 @@ long peak_rss_kib() {
   return u.ru_maxrss;
 }
 
-double run_seconds(const std::vector<std::string>& overrides, int threads, std::int64_t* draws_out) {
+double run_seconds(const std::vector<std::string>& overrides, int threads,
+                   std::int64_t* draws_out) {
   const std::string text = "experiment: bench\nscenario: demo\nseed: 1\nblock: 1000\n";
   const auto e = fairmc::load_experiment_text(text, "bench.yaml", overrides);
   fairmc::RunOptions opt;
@@ -53,16 +54,17 @@ int main() {
     const double t0 = now();
     for (int i = 0; i < n; ++i) acc += rng.uniform01();
     const double t = now() - t0;
-    std::printf("rng: %.1f M uniform01/s (%.2f ns each) [checksum %.3f]\n", n / t / 1e6, t / n * 1e9,
-                acc / n);
+    std::printf("rng: %.1f M uniform01/s (%.2f ns each) [checksum %.3f]\n", n / t / 1e6,
+                t / n * 1e9, acc / n);
   }
   // 2. Engine overhead: a draw that does almost nothing (one uniform), one thread, 2e6 draws.
   {
     std::int64_t draws = 0;
     const double t = run_seconds({"draws=2000000", "population.agents=1"}, 1, &draws);
     // The scenario's own work here is ~3 uniforms (a few ns); the rest is engine.
-    std::printf("engine: %.3f us per draw all-in with a trivial mechanism (%.2f M draws/s, 1 thread)\n",
-                t / draws * 1e6, draws / t / 1e6);
+    std::printf(
+        "engine: %.3f us per draw all-in with a trivial mechanism (%.2f M draws/s, 1 thread)\n",
+        t / draws * 1e6, draws / t / 1e6);
   }
   // 3. Scaling on a compute-bound draw (2000 uniforms per draw).
   {

@@ -13,8 +13,8 @@ Cluster::Cluster(int* argc, char*** argv) {
   // Only under a launcher (mpirun, srun, ...): a plain run stays one process and never pays for
   // MPI start-up (OpenMPI's singleton mode starts a PMIx server).
   bool launched = false;
-  for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "PMI_RANK", "MPI_LOCALNRANKS",
-                          "SLURM_STEP_NUM_TASKS"})
+  for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "PMI_RANK",
+                          "MPI_LOCALNRANKS", "SLURM_STEP_NUM_TASKS"})
     launched = launched || std::getenv(var) != nullptr;
   if (!launched) return;
   int initialized = 0;

@@ -14,9 +14,9 @@ namespace fairmc {
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& engine_keys() {
-  static const std::vector<std::string> keys = {
-      "experiment", "description", "claim", "scenario", "seed",     "draws",
-      "block",      "keep_draws",  "metrics", "sweep",  "fits",     "defaults"};
+  static const std::vector<std::string> keys = {"experiment", "description", "claim", "scenario",
+                                                "seed",       "draws",       "block", "keep_draws",
+                                                "metrics",    "sweep",       "fits",  "defaults"};
   return keys;
 }
 
@@ -39,8 +39,8 @@ std::string read_file(const fs::path& p, const SourceMark& from, const std::stri
   std::ifstream in(p);
   if (!in) {
     throw ConfigError(from, key,
-                      "cannot read file '" + p.string() + "': " +
-                          (fs::exists(p) ? "permission denied" : "no such file"));
+                      "cannot read file '" + p.string() +
+                          "': " + (fs::exists(p) ? "permission denied" : "no such file"));
   }
   std::ostringstream s;
   s << in.rdbuf();
@@ -53,8 +53,10 @@ YAML::Node merge(const YAML::Node& base, const YAML::Node& over) {
   YAML::Node out = YAML::Clone(base);
   for (const auto& kv : over) {
     const std::string k = kv.first.Scalar();
-    if (out[k]) out[k] = merge(out[k], kv.second);
-    else out[k] = YAML::Clone(kv.second);
+    if (out[k])
+      out[k] = merge(out[k], kv.second);
+    else
+      out[k] = YAML::Clone(kv.second);
   }
   return out;
 }
@@ -145,7 +147,9 @@ void canonical_into(const YAML::Node& n, std::string& out) {
   }
 }
 
-YAML::Node number_node(double v) { return YAML::Node(shortest(v)); }
+YAML::Node number_node(double v) {
+  return YAML::Node(shortest(v));
+}
 
 // Splits "1,2,[3,4]" at commas outside brackets and quotes.
 std::vector<std::string> split_top_level(const std::string& s) {
@@ -173,7 +177,8 @@ std::vector<std::string> split_top_level(const std::string& s) {
   return out;
 }
 
-YAML::Node scalar_or_yaml(const std::string& text, const SourceMark& where, const std::string& key) {
+YAML::Node scalar_or_yaml(const std::string& text, const SourceMark& where,
+                          const std::string& key) {
   try {
     return YAML::Load(text);
   } catch (const YAML::Exception& e) {
@@ -224,7 +229,8 @@ std::vector<YAML::Node> sweep_values(const YAML::Node& spec, const SourceMark& w
     if (!std::regex_match(s, m, sweep_fn()))
       throw ConfigError(where, key,
                         "sweep values must be a list or range(a,b[,step]) / linspace(a,b,n) / "
-                        "logspace(a,b,n[,round]); got '" + s + "'");
+                        "logspace(a,b,n[,round]); got '" +
+                            s + "'");
     const std::string fn = m[1];
     std::vector<double> args;
     bool round = false;
@@ -247,13 +253,14 @@ std::vector<YAML::Node> sweep_values(const YAML::Node& spec, const SourceMark& w
       if (step == 0 || (args[1] - args[0]) / step > 1e6)
         throw ConfigError(where, key, "range(): step must be non-zero and give at most 1e6 values");
       // Python semantics: stop excluded.
-      for (double x = args[0]; step > 0 ? x < args[1] - 1e-12 * std::fabs(step)
-                                        : x > args[1] + 1e-12 * std::fabs(step);
+      for (double x = args[0];
+           step > 0 ? x < args[1] - 1e-12 * std::fabs(step) : x > args[1] + 1e-12 * std::fabs(step);
            x += step)
         out.push_back(number_node(x));
     } else {
       if (args.size() != 3 || args[2] < 1 || args[2] > 1e6 || std::floor(args[2]) != args[2])
-        throw ConfigError(where, key, fn + "(start, stop, count) needs an integer count in [1, 1e6]");
+        throw ConfigError(where, key,
+                          fn + "(start, stop, count) needs an integer count in [1, 1e6]");
       const auto n = static_cast<int>(args[2]);
       for (int i = 0; i < n; ++i) {
         const double t = n == 1 ? 0.0 : static_cast<double>(i) / (n - 1);
@@ -267,7 +274,8 @@ std::vector<YAML::Node> sweep_values(const YAML::Node& spec, const SourceMark& w
       }
     }
   } else {
-    throw ConfigError(where, key, "sweep values must be a list or a range/linspace/logspace string");
+    throw ConfigError(where, key,
+                      "sweep values must be a list or a range/linspace/logspace string");
   }
   if (out.empty()) throw ConfigError(where, key, "empty sweep: give at least one value");
   return out;
@@ -291,8 +299,9 @@ Experiment load_experiment_text(const std::string& text, const std::string& labe
     return load_unchecked(text, label, overrides, configs_dir);
   } catch (const YAML::Exception& e) {
     // A shape the checks above did not foresee (e.g. a scalar where a mapping must be).
-    throw ConfigError({label, e.mark.line + 1, e.mark.column + 1}, "",
-                      "unexpected structure: " + e.msg + " (see README, 'Writing an experiment file')");
+    throw ConfigError(
+        {label, e.mark.line + 1, e.mark.column + 1}, "",
+        "unexpected structure: " + e.msg + " (see README, 'Writing an experiment file')");
   }
 }
 
@@ -316,7 +325,8 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
   if (const YAML::Node d = doc["defaults"]; d) {
     const SourceMark where = own["defaults"];
     if (!d.IsSequence())
-      throw ConfigError(where, "defaults", "expected a list of configs/ names, e.g. [populations/normal]");
+      throw ConfigError(where, "defaults",
+                        "expected a list of configs/ names, e.g. [populations/normal]");
     for (std::size_t i = 0; i < d.size(); ++i) {
       if (!d[i].IsScalar()) throw ConfigError(where, "defaults", "items must be configs/ names");
       if (configs_dir.empty())
@@ -331,7 +341,8 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
   }
   for (const auto& [name, path] : layers) {
     const YAML::Node layer = parse_text(read_file(path, {}, "defaults"), path.string());
-    if (!layer.IsMap()) throw ConfigError({path.string(), 1, 1}, "", "a config file is a YAML mapping");
+    if (!layer.IsMap())
+      throw ConfigError({path.string(), 1, 1}, "", "a config file is a YAML mapping");
     index_marks(layer, "", path.string(), *e.marks);
     merged.reset(merge(merged, layer));
   }
@@ -359,7 +370,8 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
     const SourceMark where{"<command line>", 0, static_cast<int>(i + 1)};
     const auto eq = o.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw ConfigError(where, "", "override '" + o + "' is not key=value (e.g. population.agents=1000)");
+      throw ConfigError(where, "",
+                        "override '" + o + "' is not key=value (e.g. population.agents=1000)");
     std::string key = o.substr(0, eq);
     if (!key.empty() && key[0] == '+') key.erase(0, 1);  // Hydra's "add key" spelling
     const std::string value = o.substr(eq + 1);
@@ -376,7 +388,8 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
         for (const auto& p : parts) list.push_back(scalar_or_yaml(p, where, key));
       }
       if (merged["sweep"]["zip"][key])
-        throw ConfigError(where, key, "is swept in sweep.zip; override sweep.zip." + key + " instead");
+        throw ConfigError(where, key,
+                          "is swept in sweep.zip; override sweep.zip." + key + " instead");
       merged["sweep"]["grid"][key] = list;
     } else {
       if (merged["sweep"] && merged["sweep"]["grid"] && merged["sweep"]["grid"][key])
@@ -420,7 +433,7 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
     for (const auto& kv : spec) {
       const std::string key = kv.first.Scalar();
       const std::string path = std::string("sweep.") + part + "." + key;
-      const SourceMark where = e.marks->count(path) ? e.marks->at(path)
+      const SourceMark where = e.marks->count(path)  ? e.marks->at(path)
                                : e.marks->count(key) ? e.marks->at(key)
                                                      : sweep_mark;
       if (is_engine_key(split_path(key).front()))
@@ -432,7 +445,8 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
         if (!zip.values.empty() && values.size() != zip.size())
           throw ConfigError(where, path,
                             "zip lists must have equal length: " + std::to_string(values.size()) +
-                                " here, " + std::to_string(zip.size()) + " for " + zip.keys.front());
+                                " here, " + std::to_string(zip.size()) + " for " +
+                                zip.keys.front());
         zip.keys.push_back(key);
         zip.values.push_back(std::move(values));
       }

@@ -70,7 +70,8 @@ const std::vector<std::string>& engine_keys();
 
 // Loads an experiment file, composing `defaults:` from configs/ and applying overrides
 // (`a.b=v`, `a.b=1,2,3`, `a.b=range(..)|linspace(..)|logspace(..)`).
-Experiment load_experiment(const std::filesystem::path& file, const std::vector<std::string>& overrides);
+Experiment load_experiment(const std::filesystem::path& file,
+                           const std::vector<std::string>& overrides);
 // The same from text already in memory (resume reads the text stored in a results file).
 Experiment load_experiment_text(const std::string& text, const std::string& file_label,
                                 const std::vector<std::string>& overrides,

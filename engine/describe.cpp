@@ -8,7 +8,8 @@ namespace fairmc {
 std::string describe_plan(const Experiment& e, const std::vector<Point>& points,
                           const std::vector<PreparedPoint>& prepared) {
   std::ostringstream o;
-  o << "experiment " << e.name << " (scenario " << e.scenario << ") from " << e.file.string() << "\n";
+  o << "experiment " << e.name << " (scenario " << e.scenario << ") from " << e.file.string()
+    << "\n";
   if (!e.claim.empty()) o << "claim: " << e.claim << "\n";
   o << "seed " << e.seed << ", " << e.draws << " draws per point in " << e.block_count()
     << " blocks of " << e.block << (e.keep_draws ? ", raw draws kept" : "") << "\n";
@@ -20,8 +21,8 @@ std::string describe_plan(const Experiment& e, const std::vector<Point>& points,
   }
   o << "\n";
   for (std::size_t p = 0; p < points.size(); ++p) {
-    o << "  point " << std::setw(4) << p << "  key " << std::hex << std::setw(16) << std::setfill('0')
-      << points[p].key << std::dec << std::setfill(' ');
+    o << "  point " << std::setw(4) << p << "  key " << std::hex << std::setw(16)
+      << std::setfill('0') << points[p].key << std::dec << std::setfill(' ');
     for (const auto& [k, v] : points[p].values) o << "  " << k << "=" << v;
     o << "\n    metrics:";
     for (const auto& m : prepared[p].metrics) o << " " << m;
@@ -29,7 +30,8 @@ std::string describe_plan(const Experiment& e, const std::vector<Point>& points,
     o << "\n";
   }
   for (const auto& f : e.fits)
-    o << "fit: " << f.metric << " against " << f.against << (f.log ? " (log-log)" : " (linear)") << "\n";
+    o << "fit: " << f.metric << " against " << f.against << (f.log ? " (log-log)" : " (linear)")
+      << "\n";
   o << "total: " << points.size() * static_cast<std::size_t>(e.draws) << " draws\n";
   return o.str();
 }
@@ -39,7 +41,8 @@ std::string describe_catalog(const std::vector<ScenarioInfo>& catalog) {
   auto section = [&](const char* title, const std::vector<Described>& items) {
     if (items.empty()) return;
     o << "  " << title << ":\n";
-    for (const auto& i : items) o << "    " << std::left << std::setw(26) << i.name << i.help << "\n";
+    for (const auto& i : items)
+      o << "    " << std::left << std::setw(26) << i.name << i.help << "\n";
   };
   for (const auto& s : catalog) {
     o << s.name << " - " << s.help << "\n  paper: " << s.paper << "\n";
@@ -61,7 +64,8 @@ std::string build_info() {
 #else
   constexpr const char* mpi = "off";
 #endif
-  return std::string("fairmc ") + FAIRMC_VERSION + " (git " + FAIRMC_GIT_SHA + ", MPI: " + mpi + ")";
+  return std::string("fairmc ") + FAIRMC_VERSION + " (git " + FAIRMC_GIT_SHA + ", MPI: " + mpi +
+         ")";
 }
 
 }  // namespace fairmc

@@ -3,15 +3,15 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
-#include <fcntl.h>
 #include <iomanip>
 #include <sstream>
 #include <stdexcept>
-#include <unistd.h>
 
 #ifndef FAIRMC_VERSION
 #define FAIRMC_VERSION "unknown"
@@ -57,15 +57,18 @@ void check(herr_t rc, const std::string& what) {
 Hid group(hid_t parent, const std::string& name) {
   Hid gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "create property list");
   // netCDF-4 readers (xarray) expect tracked creation order.
-  check(H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "set order");
-  check(H5Pset_attr_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "set order");
+  check(H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+        "set order");
+  check(H5Pset_attr_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+        "set order");
   return Hid(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose,
              "create group " + name);
 }
 
 Hid dataset_props() {
   Hid dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");
-  check(H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "set order");
+  check(H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+        "set order");
   return dcpl;
 }
 
@@ -93,14 +96,16 @@ Hid vlen_string_type() {
 void attr(hid_t obj, const std::string& name, const std::string& value) {
   Hid t = fixed_string_type(value.size() + 1);
   Hid s = space({});
-  Hid a(H5Acreate2(obj, name.c_str(), t, s, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, "create attribute " + name);
+  Hid a(H5Acreate2(obj, name.c_str(), t, s, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+        "create attribute " + name);
   check(H5Awrite(a, t, value.c_str()), "write attribute " + name);
 }
 
 template <class T>
 void attr_num(hid_t obj, const std::string& name, T value, hid_t type) {
   Hid s = space({});
-  Hid a(H5Acreate2(obj, name.c_str(), type, s, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, "create attribute " + name);
+  Hid a(H5Acreate2(obj, name.c_str(), type, s, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+        "create attribute " + name);
   check(H5Awrite(a, type, &value), "write attribute " + name);
 }
 
@@ -118,8 +123,8 @@ Hid write_int64s(hid_t parent, const std::string& name, const std::vector<hsize_
                  const std::int64_t* data) {
   Hid s = space(dims);
   Hid dcpl = dataset_props();
-  Hid d(H5Dcreate2(parent, name.c_str(), H5T_STD_I64LE, s, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
-        "create dataset " + name);
+  Hid d(H5Dcreate2(parent, name.c_str(), H5T_STD_I64LE, s, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+        H5Dclose, "create dataset " + name);
   check(H5Dwrite(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
   return d;
 }
@@ -148,7 +153,8 @@ std::optional<double> numeric(const std::string& s) {
 }
 
 // Writes an axis' values: numbers as float64, anything else as strings.
-Hid write_axis_values(hid_t parent, const std::string& name, const std::vector<YAML::Node>& values) {
+Hid write_axis_values(hid_t parent, const std::string& name,
+                      const std::vector<YAML::Node>& values) {
   std::vector<double> nums;
   std::vector<std::string> texts;
   bool all_numeric = true;
@@ -166,10 +172,14 @@ Hid write_axis_values(hid_t parent, const std::string& name, const std::vector<Y
 
 const char* status_name(PointStatus s) {
   switch (s) {
-    case PointStatus::pending: return "pending";
-    case PointStatus::partial: return "partial";
-    case PointStatus::complete: return "complete";
-    case PointStatus::failed: return "failed";
+    case PointStatus::pending:
+      return "pending";
+    case PointStatus::partial:
+      return "partial";
+    case PointStatus::complete:
+      return "complete";
+    case PointStatus::failed:
+      return "failed";
   }
   return "?";
 }
@@ -270,8 +280,9 @@ void write_summary(hid_t file, const RunRecord& run) {
     const auto metric_at = [&](std::size_t p) {
       const auto& names = run.results[p].metrics;
       const auto it = std::find(names.begin(), names.end(), f.metric);
-      return it == names.end() ? nan
-                               : merged[p][static_cast<std::size_t>(it - names.begin())].mean_or_nan();
+      return it == names.end()
+                 ? nan
+                 : merged[p][static_cast<std::size_t>(it - names.begin())].mean_or_nan();
     };
     for (std::size_t s = 0; s < slices; ++s) {
       std::vector<std::size_t> coords(dims.size(), 0);
@@ -320,7 +331,8 @@ void write_points(hid_t file, const RunRecord& run) {
     attr(g, "error", r.error);
     std::vector<std::string> names = r.metrics;
     write_strings(g, "metrics", {names.size()}, names);
-    for (const auto& [name, value] : r.constants) attr_num<double>(g, name, value, H5T_NATIVE_DOUBLE);
+    for (const auto& [name, value] : r.constants)
+      attr_num<double>(g, name, value, H5T_NATIVE_DOUBLE);
 
     Hid stats = group(g, "stats");
     Hid blocks = group(g, "blocks");
@@ -338,8 +350,14 @@ void write_points(hid_t file, const RunRecord& run) {
     for (std::size_t m = 0; m < names.size(); ++m) {
       const Summary& s = merged[m];
       const double hw = s.ci95_half_width();
-      std::vector<double> row{s.n, s.mean_or_nan(), s.sd(), s.sem(), s.mean - hw, s.mean + hw,
-                              s.n > 0 ? s.min : NAN, s.n > 0 ? s.max : NAN};
+      std::vector<double> row{s.n,
+                              s.mean_or_nan(),
+                              s.sd(),
+                              s.sem(),
+                              s.mean - hw,
+                              s.mean + hw,
+                              s.n > 0 ? s.min : NAN,
+                              s.n > 0 ? s.max : NAN};
       std::string fields = stats_fields;
       std::vector<double> all;
       if (e.keep_draws) {
@@ -390,8 +408,10 @@ void write_results(const fs::path& path, const RunRecord& run) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported once, by us
   try {
     Hid fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create property list");
-    check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "set order");
-    check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "set order");
+    check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+          "set order");
+    check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+          "set order");
     Hid file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose,
              "create " + tmp.string());
     const Experiment& e = run.experiment;
@@ -409,11 +429,14 @@ void write_results(const fs::path& path, const RunRecord& run) {
     attr(file, "claim", e.claim);
     attr(file, "scenario", e.scenario);
     attr_num<std::uint64_t>(file, "seed", e.seed, H5T_NATIVE_UINT64);
-    attr(file, "rng", "Philox4x32-10 (Random123); key = hash(seed, point parameters), counter = (draw, substream)");
+    attr(file, "rng",
+         "Philox4x32-10 (Random123); key = hash(seed, point parameters), counter = (draw, "
+         "substream)");
     attr_num<std::int64_t>(file, "draws", e.draws, H5T_NATIVE_INT64);
     attr_num<std::int64_t>(file, "block", e.block, H5T_NATIVE_INT64);
     attr_num<std::int64_t>(file, "complete", run.complete ? 1 : 0, H5T_NATIVE_INT64);
-    attr_num<std::int64_t>(file, "points_failed", static_cast<std::int64_t>(failed), H5T_NATIVE_INT64);
+    attr_num<std::int64_t>(file, "points_failed", static_cast<std::int64_t>(failed),
+                           H5T_NATIVE_INT64);
 
     Hid cfg = group(file, "config");
     write_strings(cfg, "resolved", {}, {e.resolved_text()});
@@ -484,7 +507,8 @@ std::vector<T> read_array(hid_t parent, const std::string& name, hid_t type) {
   Hid d(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
   Hid s(H5Dget_space(d), H5Sclose, "get space");
   std::vector<T> out(static_cast<std::size_t>(H5Sget_simple_extent_npoints(s)));
-  if (!out.empty()) check(H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
+  if (!out.empty())
+    check(H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
   return out;
 }
 
@@ -528,7 +552,8 @@ StoredRun read_results(const fs::path& path) {
     std::map<std::int64_t, BlockRecord> recs;
     const auto& names = out.metrics.back();
     std::optional<Hid> draws;
-    if (exists(g, "draws")) draws.emplace(H5Gopen2(g, "draws", H5P_DEFAULT), H5Gclose, "open draws");
+    if (exists(g, "draws"))
+      draws.emplace(H5Gopen2(g, "draws", H5P_DEFAULT), H5Gclose, "open draws");
     for (std::size_t m = 0; m < names.size(); ++m) {
       const auto table = read_array<double>(blocks, names[m], H5T_NATIVE_DOUBLE);
       std::vector<double> all;
@@ -560,7 +585,8 @@ std::string describe_results(const fs::path& path) {
     << read_num_attr<std::uint64_t>(file, "seed", H5T_NATIVE_UINT64) << ", "
     << read_num_attr<std::int64_t>(file, "draws", H5T_NATIVE_INT64) << " draws/point, "
     << (complete ? "complete" : "INCOMPLETE (resume with fairmc run --resume)") << "\n";
-  if (const auto claim = read_string_attr(file, "claim"); !claim.empty()) o << "claim: " << claim << "\n";
+  if (const auto claim = read_string_attr(file, "claim"); !claim.empty())
+    o << "claim: " << claim << "\n";
   Hid pts(H5Gopen2(file, "points", H5P_DEFAULT), H5Gclose, "open /points");
   for (std::size_t p = 0; exists(pts, std::to_string(p)); ++p) {
     Hid g(H5Gopen2(pts, std::to_string(p).c_str(), H5P_DEFAULT), H5Gclose, "open point");
@@ -569,7 +595,8 @@ std::string describe_results(const fs::path& path) {
     check(H5Oget_info2(g, &info, H5O_INFO_NUM_ATTRS), "get info");
     for (hsize_t a = 0; a < info.num_attrs; ++a) {
       char name[256];
-      H5Aget_name_by_idx(g, ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, a, name, sizeof name, H5P_DEFAULT);
+      H5Aget_name_by_idx(g, ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, a, name, sizeof name,
+                         H5P_DEFAULT);
       const std::string n = name;
       if (n == "stream_key" || n == "metrics") continue;
       Hid at(H5Aopen(g, name, H5P_DEFAULT), H5Aclose, "open attr");

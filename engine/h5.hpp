@@ -25,9 +25,9 @@ struct StoredRun {
   std::uint64_t config_hash = 0;
   std::int64_t draws = 0;
   std::int64_t block = 0;
-  std::vector<std::vector<std::string>> metrics;                // per point
-  std::vector<std::map<std::int64_t, BlockRecord>> blocks;      // per point
-  std::vector<std::string> errors;                              // per point
+  std::vector<std::vector<std::string>> metrics;            // per point
+  std::vector<std::map<std::int64_t, BlockRecord>> blocks;  // per point
+  std::vector<std::string> errors;                          // per point
 };
 StoredRun read_results(const std::filesystem::path& path);
 

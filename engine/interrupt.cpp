@@ -1,8 +1,8 @@
 #include "engine/interrupt.hpp"
 
+#include <unistd.h>
 #include <atomic>
 #include <csignal>
-#include <unistd.h>
 
 namespace fairmc {
 namespace {
@@ -11,7 +11,8 @@ std::atomic<int> signals_seen{0};
 
 extern "C" void on_signal(int) {
   if (signals_seen.fetch_add(1) >= 1) _exit(130);
-  constexpr char msg[] = "\nfairmc: interrupt received, finishing current blocks (again to abort)\n";
+  constexpr char msg[] =
+      "\nfairmc: interrupt received, finishing current blocks (again to abort)\n";
   [[maybe_unused]] auto n = write(2, msg, sizeof msg - 1);
 }
 
@@ -32,6 +33,8 @@ InterruptGuard::~InterruptGuard() {
   sigaction(SIGTERM, &previous_term, nullptr);
 }
 
-bool InterruptGuard::requested() const { return signals_seen.load() > 0; }
+bool InterruptGuard::requested() const {
+  return signals_seen.load() > 0;
+}
 
 }  // namespace fairmc

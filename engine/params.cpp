@@ -100,8 +100,12 @@ Params Params::parse(std::string_view yaml_text, std::string file) {
   return make_params(root, marks, std::make_shared<UsageRecord>(), SourceMark{file, 1, 1});
 }
 
-const std::string& Params::path() const { return impl_->path; }
-std::string Params::path_of(std::string_view key) const { return join_path(impl_->path, key); }
+const std::string& Params::path() const {
+  return impl_->path;
+}
+std::string Params::path_of(std::string_view key) const {
+  return join_path(impl_->path, key);
+}
 
 SourceMark Params::mark_of(std::string_view key) const {
   const std::string full = path_of(key);
@@ -123,7 +127,9 @@ YAML::Node lookup(const Params::Impl& impl, std::string_view key) {
   return found;
 }
 
-bool present(const YAML::Node& n) { return n.IsDefined() && !n.IsNull(); }
+bool present(const YAML::Node& n) {
+  return n.IsDefined() && !n.IsNull();
+}
 
 std::optional<double> to_double(const YAML::Node& n) {
   if (!n.IsScalar()) return std::nullopt;
@@ -235,7 +241,8 @@ std::vector<double> Params::numbers(std::string_view key, Range r) const {
   auto take = [&](const YAML::Node& item, std::size_t i) {
     const auto v = to_double(item);
     if (!v || !r.contains(*v))
-      fail(key, "item " + std::to_string(i) + " is " + scalar_text(item) + "; expected " + accepted);
+      fail(key,
+           "item " + std::to_string(i) + " is " + scalar_text(item) + "; expected " + accepted);
     out.push_back(*v);
   };
   if (n.IsScalar()) {
@@ -259,8 +266,9 @@ std::vector<std::int64_t> Params::integers(std::string_view key, std::int64_t lo
   const Range r = Range::closed(static_cast<double>(lo), static_cast<double>(hi));
   std::vector<std::int64_t> out;
   for (const double v : numbers(key, r)) {
-    if (std::floor(v) != v) fail(key, "expected a list of integers in [" + std::to_string(lo) +
-                                          ", " + std::to_string(hi) + "]");
+    if (std::floor(v) != v)
+      fail(key, "expected a list of integers in [" + std::to_string(lo) + ", " +
+                    std::to_string(hi) + "]");
     out.push_back(static_cast<std::int64_t>(v));
   }
   return out;
@@ -299,7 +307,8 @@ std::vector<std::vector<double>> Params::matrix(std::string_view key, Range r) c
 
 Params Params::child(std::string_view key) const {
   const YAML::Node n = lookup(*impl_, key);
-  if (present(n) && !n.IsMap()) fail(key, "got " + scalar_text(n) + "; expected a mapping (key: value, ...)");
+  if (present(n) && !n.IsMap())
+    fail(key, "got " + scalar_text(n) + "; expected a mapping (key: value, ...)");
   auto impl = std::make_shared<Impl>(*impl_);
   impl->node.reset(present(n) ? n : YAML::Node(YAML::NodeType::Map));
   impl->path = path_of(key);
@@ -313,8 +322,8 @@ std::vector<Params> Params::children(std::string_view key) const {
   if (!n.IsSequence()) fail(key, "got " + scalar_text(n) + "; expected a list of mappings");
   std::vector<Params> out;
   for (std::size_t i = 0; i < n.size(); ++i) {
-    if (!n[i].IsMap()) fail(key, "item " + std::to_string(i) + " is " + scalar_text(n[i]) +
-                                     "; expected a mapping");
+    if (!n[i].IsMap())
+      fail(key, "item " + std::to_string(i) + " is " + scalar_text(n[i]) + "; expected a mapping");
     auto impl = std::make_shared<Impl>(*impl_);
     impl->node.reset(n[i]);
     impl->path = path_of(key) + "." + std::to_string(i);
@@ -325,8 +334,14 @@ std::vector<Params> Params::children(std::string_view key) const {
   return out;
 }
 
-bool Params::has(std::string_view key) const { return present(lookup(*impl_, key)); }
-bool Params::is_map(std::string_view key) const { return lookup(*impl_, key).IsMap(); }
-bool Params::is_list(std::string_view key) const { return lookup(*impl_, key).IsSequence(); }
+bool Params::has(std::string_view key) const {
+  return present(lookup(*impl_, key));
+}
+bool Params::is_map(std::string_view key) const {
+  return lookup(*impl_, key).IsMap();
+}
+bool Params::is_list(std::string_view key) const {
+  return lookup(*impl_, key).IsSequence();
+}
 
 }  // namespace fairmc

@@ -46,8 +46,8 @@ struct Range {
 
   static Range positive() { return {0.0, std::numeric_limits<double>::max(), true, false}; }
   static Range nonnegative() { return {0.0, std::numeric_limits<double>::max(), false, false}; }
-  static Range unit() { return {0.0, 1.0, false, false}; }              // [0, 1]
-  static Range unit_open() { return {0.0, 1.0, true, true}; }           // (0, 1)
+  static Range unit() { return {0.0, 1.0, false, false}; }     // [0, 1]
+  static Range unit_open() { return {0.0, 1.0, true, true}; }  // (0, 1)
   static Range closed(double a, double b) { return {a, b, false, false}; }
   static Range at_least(double a) { return {a, std::numeric_limits<double>::max(), false, false}; }
   bool contains(double x) const;
@@ -62,9 +62,11 @@ class Params {
   // Scalars. Without a fallback the key is required.
   double number(std::string_view key, Range r = {}) const;
   double number(std::string_view key, double fallback, Range r = {}) const;
-  std::int64_t integer(std::string_view key, std::int64_t lo = std::numeric_limits<std::int64_t>::min(),
+  std::int64_t integer(std::string_view key,
+                       std::int64_t lo = std::numeric_limits<std::int64_t>::min(),
                        std::int64_t hi = std::numeric_limits<std::int64_t>::max()) const;
-  std::int64_t integer(std::string_view key, std::int64_t fallback, std::int64_t lo, std::int64_t hi) const;
+  std::int64_t integer(std::string_view key, std::int64_t fallback, std::int64_t lo,
+                       std::int64_t hi) const;
   bool flag(std::string_view key) const;
   bool flag(std::string_view key, bool fallback) const;
   std::string text(std::string_view key) const;
@@ -76,7 +78,8 @@ class Params {
 
   // Sequences of scalars (a YAML list; a single scalar counts as a list of one).
   std::vector<double> numbers(std::string_view key, Range r = {}) const;
-  std::vector<double> numbers(std::string_view key, std::vector<double> fallback, Range r = {}) const;
+  std::vector<double> numbers(std::string_view key, std::vector<double> fallback,
+                              Range r = {}) const;
   std::vector<std::int64_t> integers(std::string_view key, std::int64_t lo, std::int64_t hi) const;
   // A list of equal-length numeric lists (rows).
   std::vector<std::vector<double>> matrix(std::string_view key, Range r = {}) const;

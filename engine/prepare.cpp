@@ -20,7 +20,8 @@ namespace {
 std::string accepted_under(const UsageRecord& used, const std::string& prefix) {
   std::string out;
   for (const auto& c : used.children_of(prefix)) {
-    if (prefix.empty() && std::find(engine_keys().begin(), engine_keys().end(), c) != engine_keys().end())
+    if (prefix.empty() &&
+        std::find(engine_keys().begin(), engine_keys().end(), c) != engine_keys().end())
       continue;
     out += (out.empty() ? "" : ", ") + c;
   }
@@ -36,16 +37,18 @@ void check_used(const YAML::Node& node, const std::string& prefix, const UsageRe
   if (node.IsMap()) {
     for (const auto& kv : node) {
       const std::string k = kv.first.Scalar();
-      if (prefix.empty() && std::find(engine_keys().begin(), engine_keys().end(), k) != engine_keys().end())
+      if (prefix.empty() &&
+          std::find(engine_keys().begin(), engine_keys().end(), k) != engine_keys().end())
         continue;
       const std::string path = prefix.empty() ? k : prefix + "." + k;
       if (!used.contains(path)) {
         const auto it = marks.find(path);
         const YAML::Mark m = kv.first.Mark();
-        const SourceMark where = it != marks.end() ? it->second : SourceMark{file, m.line + 1, m.column + 1};
-        throw ConfigError(where, path,
-                          "unknown key; accepted here: " + accepted_under(used, prefix) +
-                              " (see `fairmc list`)");
+        const SourceMark where =
+            it != marks.end() ? it->second : SourceMark{file, m.line + 1, m.column + 1};
+        throw ConfigError(
+            where, path,
+            "unknown key; accepted here: " + accepted_under(used, prefix) + " (see `fairmc list`)");
       }
       check_used(kv.second, path, used, marks, file);
     }
@@ -88,8 +91,9 @@ std::vector<PreparedPoint> prepare_points(const Experiment& e, const std::vector
           for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
           const auto mk = e.marks->find("metrics");
           throw ConfigError(mk != e.marks->end() ? mk->second : SourceMark{e.file.string(), 0, 0},
-                            "metrics", "unknown metric '" + m + "' for scenario " + scenario.name +
-                                           "; expected any of " + all);
+                            "metrics",
+                            "unknown metric '" + m + "' for scenario " + scenario.name +
+                                "; expected any of " + all);
         }
         pp.metrics.push_back(m);
         pp.metric_slot.push_back(static_cast<std::size_t>(it - names.begin()));

@@ -11,15 +11,20 @@ std::string hms(double s) {
   if (!std::isfinite(s) || s < 0) return "--:--";
   const long t = std::lround(s);
   char buf[32];
-  if (t >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
-  else std::snprintf(buf, sizeof buf, "%02ld:%02ld", t / 60, t % 60);
+  if (t >= 3600)
+    std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%02ld:%02ld", t / 60, t % 60);
   return buf;
 }
 std::string rate(double r) {
   char buf[32];
-  if (r >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", r / 1e6);
-  else if (r >= 1e3) std::snprintf(buf, sizeof buf, "%.1fk", r / 1e3);
-  else std::snprintf(buf, sizeof buf, "%.1f", r);
+  if (r >= 1e6)
+    std::snprintf(buf, sizeof buf, "%.2fM", r / 1e6);
+  else if (r >= 1e3)
+    std::snprintf(buf, sizeof buf, "%.1fk", r / 1e3);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f", r);
   return buf;
 }
 }  // namespace
@@ -61,11 +66,11 @@ void Progress::update(std::int64_t blocks_done, std::int64_t draws_done, std::si
     out_ << line << std::flush;
     drawn_ = true;
   } else {
-    std::snprintf(line, sizeof line,
-                  "progress %5.1f%%  blocks %lld/%lld  points %zu/%zu  %s draws/s  elapsed %s  ETA %s\n",
-                  100 * frac, static_cast<long long>(blocks_done),
-                  static_cast<long long>(total_blocks_), points_done, total_points_,
-                  rate(r).c_str(), hms(t).c_str(), hms(eta).c_str());
+    std::snprintf(
+        line, sizeof line,
+        "progress %5.1f%%  blocks %lld/%lld  points %zu/%zu  %s draws/s  elapsed %s  ETA %s\n",
+        100 * frac, static_cast<long long>(blocks_done), static_cast<long long>(total_blocks_),
+        points_done, total_points_, rate(r).c_str(), hms(t).c_str(), hms(eta).c_str());
     out_ << line << std::flush;
   }
 }

@@ -33,7 +33,8 @@ class Rng {
 
   Rng(std::uint64_t key, std::uint64_t draw, std::uint32_t substream) {
     key_ = {{static_cast<std::uint32_t>(key), static_cast<std::uint32_t>(key >> 32)}};
-    ctr_ = {{0u, substream, static_cast<std::uint32_t>(draw), static_cast<std::uint32_t>(draw >> 32)}};
+    ctr_ = {
+        {0u, substream, static_cast<std::uint32_t>(draw), static_cast<std::uint32_t>(draw >> 32)}};
   }
   Rng(std::uint64_t key, std::uint64_t draw, Substream s)
       : Rng(key, draw, static_cast<std::uint32_t>(s)) {}

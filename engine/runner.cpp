@@ -9,15 +9,15 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include <unistd.h>
 #include <algorithm>
-#include <cstring>
-#include <map>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <iomanip>
+#include <map>
 #include <ostream>
 #include <sstream>
-#include <unistd.h>
 
 namespace fairmc {
 
@@ -137,12 +137,14 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   run.points = expand(e);
   const auto prepared = prepare_points(e, run.points, scenario);  // validates the whole sweep
   run.command_line = opt.command_line;
-  run.created_utc = opt.resume && !opt.resume->created_utc.empty() ? opt.resume->created_utc : utc_now();
+  run.created_utc =
+      opt.resume && !opt.resume->created_utc.empty() ? opt.resume->created_utc : utc_now();
   run.results.resize(run.points.size());
   for (std::size_t p = 0; p < run.points.size(); ++p) {
     run.results[p].metrics = prepared[p].metrics;
     run.results[p].constants = prepared[p].constants;
-    if (opt.resume && p < opt.resume->blocks.size() && opt.resume->metrics[p] == prepared[p].metrics)
+    if (opt.resume && p < opt.resume->blocks.size() &&
+        opt.resume->metrics[p] == prepared[p].metrics)
       for (const auto& [b, rec] : opt.resume->blocks[p])
         // A stored block is reused only if it covers the same draws now: after `draws` grew, the
         // old short last block is recomputed in full.
@@ -169,7 +171,8 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   InterruptGuard interrupt;
   const Cluster solo = Cluster::single();
   std::ostringstream quiet;  // ranks other than 0 report nothing
-  Progress progress(opt.cluster && !opt.cluster->root() ? quiet : log, opt.progress_bar.value_or(isatty(2) == 1), total_blocks, total_draws,
+  Progress progress(opt.cluster && !opt.cluster->root() ? quiet : log,
+                    opt.progress_bar.value_or(isatty(2) == 1), total_blocks, total_draws,
                     run.points.size());
   auto points_done = [&] {
     std::size_t n = 0;
@@ -177,10 +180,12 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
     return n;
   };
   if (!opt.cluster || opt.cluster->root())
-    log << "fairmc: " << e.name << " (" << scenario.name << "): " << run.points.size() << " points x "
-      << e.draws << " draws in blocks of " << e.block << ", " << threads << " thread"
-      << (threads > 1 ? "s" : "") << " -> " << opt.results.string() << "\n";
-  if (blocks_done > 0 && (!opt.cluster || opt.cluster->root())) log << "fairmc: resuming, " << blocks_done << " of " << total_blocks << " blocks already done\n";
+    log << "fairmc: " << e.name << " (" << scenario.name << "): " << run.points.size()
+        << " points x " << e.draws << " draws in blocks of " << e.block << ", " << threads
+        << " thread" << (threads > 1 ? "s" : "") << " -> " << opt.results.string() << "\n";
+  if (blocks_done > 0 && (!opt.cluster || opt.cluster->root()))
+    log << "fairmc: resuming, " << blocks_done << " of " << total_blocks
+        << " blocks already done\n";
 
   RunOutcome outcome;
   const Cluster& cluster = opt.cluster ? *opt.cluster : solo;
@@ -214,7 +219,8 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
                           }
                         });
     });
-    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double took =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     auto gathered = cluster.gather(encode(mine, results));
     if (root) {
       // Units are applied in unit order whatever rank computed them.
@@ -240,8 +246,8 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
       wave = std::clamp<std::int64_t>(
           static_cast<std::int64_t>(static_cast<double>(wave) * std::clamp(scale, 0.25, 4.0)),
           threads * cluster.size(), 1'000'000);
-      if (std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint).count() >=
-          opt.checkpoint_seconds) {
+      if (std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint)
+              .count() >= opt.checkpoint_seconds) {
         write_results(opt.results, run);
         last_checkpoint = std::chrono::steady_clock::now();
       }

@@ -16,10 +16,10 @@
 namespace fairmc {
 
 struct RunOptions {
-  int threads = 0;                  // 0 = every core
-  std::filesystem::path results;    // the results file to write
-  double checkpoint_seconds = 5.0;  // between rewrites of the results file
-  std::optional<bool> progress_bar; // default: when stderr is a terminal
+  int threads = 0;                   // 0 = every core
+  std::filesystem::path results;     // the results file to write
+  double checkpoint_seconds = 5.0;   // between rewrites of the results file
+  std::optional<bool> progress_bar;  // default: when stderr is a terminal
   std::string command_line;
   const StoredRun* resume = nullptr;  // blocks already computed
   const Cluster* cluster = nullptr;   // MPI ranks sharing the work; null = this process alone

@@ -28,9 +28,13 @@ struct Summary {
   double min = std::numeric_limits<double>::infinity();
   double max = -std::numeric_limits<double>::infinity();
 
-  double variance() const { return n > 1 ? m2 / (n - 1) : std::numeric_limits<double>::quiet_NaN(); }
+  double variance() const {
+    return n > 1 ? m2 / (n - 1) : std::numeric_limits<double>::quiet_NaN();
+  }
   double sd() const { return std::sqrt(variance()); }
-  double sem() const { return n > 1 ? std::sqrt(variance() / n) : std::numeric_limits<double>::quiet_NaN(); }
+  double sem() const {
+    return n > 1 ? std::sqrt(variance() / n) : std::numeric_limits<double>::quiet_NaN();
+  }
   // Half-width of the 95% Student-t interval for the mean.
   double ci95_half_width() const;
   double mean_or_nan() const { return n > 0 ? mean : std::numeric_limits<double>::quiet_NaN(); }
@@ -50,9 +54,10 @@ class BlockAccumulator {
 
  private:
   using Acc = boost::accumulators::accumulator_set<
-      double, boost::accumulators::stats<boost::accumulators::tag::count, boost::accumulators::tag::mean,
-                                         boost::accumulators::tag::variance,
-                                         boost::accumulators::tag::min, boost::accumulators::tag::max>>;
+      double,
+      boost::accumulators::stats<boost::accumulators::tag::count, boost::accumulators::tag::mean,
+                                 boost::accumulators::tag::variance, boost::accumulators::tag::min,
+                                 boost::accumulators::tag::max>>;
   Acc acc_;
 };
 

@@ -14,7 +14,8 @@ class MaxOfUniforms final : public Model {
   std::vector<std::string> metrics() const override { return {"max", "gap", "mean"}; }
 
   void run(const Draw& draw, std::span<double> out) const override {
-    if (fail_) throw std::runtime_error("demo mechanism failing on purpose (mechanism.fail_for_agents)");
+    if (fail_)
+      throw std::runtime_error("demo mechanism failing on purpose (mechanism.fail_for_agents)");
     double max = 0.0;
     double sum = 0.0;
     for (std::int64_t rep = 0; rep < work_; ++rep) {
@@ -35,7 +36,8 @@ class MaxOfUniforms final : public Model {
 
   std::vector<std::pair<std::string, double>> constants() const override {
     const double n = static_cast<double>(agents_);
-    return {{"expected_max", n / (n + 1.0)}, {"expected_gap", 1.0 / (n + 1.0)}, {"expected_mean", 0.5}};
+    return {
+        {"expected_max", n / (n + 1.0)}, {"expected_gap", 1.0 / (n + 1.0)}, {"expected_mean", 0.5}};
   }
 
  private:

@@ -5,8 +5,8 @@
 
 #include <doctest/doctest.h>
 
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -19,7 +19,8 @@ namespace {
 struct Scratch {
   fs::path dir;
   explicit Scratch(const std::string& name) {
-    dir = fs::temp_directory_path() / ("fairmc_test_config_" + name + "_" + std::to_string(::getpid()));
+    dir = fs::temp_directory_path() /
+          ("fairmc_test_config_" + name + "_" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir / "configs" / "populations");
   }
@@ -65,8 +66,9 @@ bool has(const std::string& text, const std::string& part) {
 TEST_CASE("a valid experiment loads with engine defaults and expands") {
   Scratch s("valid");
   s.write("configs/defaults.yaml", "seed: 1\ndraws: 1000\nblock: 100\n");
-  const auto e = fairmc::load_experiment(s.write("exp.yaml", "experiment: t\nscenario: demo\n"
-                                                             "population: {agents: 5}\n"),
+  const auto e = fairmc::load_experiment(s.write("exp.yaml",
+                                                 "experiment: t\nscenario: demo\n"
+                                                 "population: {agents: 5}\n"),
                                          {});
   CHECK(e.draws == 1000);
   CHECK(e.block == 100);
@@ -77,8 +79,9 @@ TEST_CASE("a valid experiment loads with engine defaults and expands") {
 TEST_CASE("grid and zip sweeps expand row-major, zip paired") {
   Scratch s("sweep");
   const auto e = fairmc::load_experiment(
-      s.write("exp.yaml", demo + "mechanism: {work: 1}\nsweep:\n  grid: {population.agents: [1, 2, 3]}\n"
-                                 "  zip: {mechanism.work: [1, 2], mechanism.name: [max, max]}\n"),
+      s.write("exp.yaml",
+              demo + "mechanism: {work: 1}\nsweep:\n  grid: {population.agents: [1, 2, 3]}\n"
+                     "  zip: {mechanism.work: [1, 2], mechanism.name: [max, max]}\n"),
       {});
   REQUIRE(e.axes.size() == 2);
   CHECK(e.shape() == std::vector<std::size_t>{3, 2});
@@ -125,7 +128,9 @@ TEST_CASE("defaults are composed from configs/ and the experiment wins") {
   Scratch s("defaults");
   s.write("configs/populations/small.yaml", "population: {agents: 3}\ndraws: 77\n");
   const auto e = fairmc::load_experiment(
-      s.write("exp.yaml", "experiment: t\nscenario: demo\ndefaults: [populations/small]\ndraws: 5\n"), {});
+      s.write("exp.yaml",
+              "experiment: t\nscenario: demo\ndefaults: [populations/small]\ndraws: 5\n"),
+      {});
   CHECK(e.draws == 5);
   CHECK(fairmc::expand(e)[0].canonical == "{population: {agents: 3}}");
 }
@@ -165,7 +170,8 @@ TEST_CASE("errors name file, line, column, key and what is accepted") {
     CHECK(has(error_of(s, demo + "mechanism: {name: min}\n"), "expected one of max"));
   }
   SUBCASE("unknown scenario") {
-    CHECK(has(error_of(s, "experiment: t\nscenario: nope\n"), "unknown scenario 'nope'; expected one of"));
+    CHECK(has(error_of(s, "experiment: t\nscenario: nope\n"),
+              "unknown scenario 'nope'; expected one of"));
   }
   SUBCASE("empty sweep and unequal zip") {
     CHECK(has(error_of(s, demo + "sweep: {grid: {population.agents: []}}\n"), "empty sweep"));
@@ -181,7 +187,8 @@ TEST_CASE("errors name file, line, column, key and what is accepted") {
     CHECK(has(error_of(s, demo, {"population.agents"}), "is not key=value"));
   }
   SUBCASE("missing defaults file") {
-    CHECK(has(error_of(s, demo + "defaults: [populations/none]\n"), "no such config 'populations/none'"));
+    CHECK(has(error_of(s, demo + "defaults: [populations/none]\n"),
+              "no such config 'populations/none'"));
   }
   SUBCASE("unknown metric and fit against an unswept key") {
     CHECK(has(error_of(s, demo + "metrics: [max, median]\n"), "unknown metric 'median'"));

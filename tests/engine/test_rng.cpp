@@ -20,7 +20,8 @@ std::vector<std::uint32_t> first(Rng rng, int n) {
 }  // namespace
 
 TEST_CASE("the same (key, draw, substream) reproduces the same stream") {
-  CHECK(first(Rng(42, 7, Substream::population), 64) == first(Rng(42, 7, Substream::population), 64));
+  CHECK(first(Rng(42, 7, Substream::population), 64) ==
+        first(Rng(42, 7, Substream::population), 64));
 }
 
 TEST_CASE("streams of different draws, substreams and points differ") {

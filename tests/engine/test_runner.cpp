@@ -5,10 +5,10 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <unistd.h>
 #include <fstream>
 #include <sstream>
 
@@ -18,7 +18,9 @@ namespace {
 
 struct TempDir {
   fs::path dir;
-  explicit TempDir(const std::string& name) : dir(fs::temp_directory_path() / ("fairmc_test_runner_" + name + "_" + std::to_string(::getpid()))) {
+  explicit TempDir(const std::string& name)
+      : dir(fs::temp_directory_path() /
+            ("fairmc_test_runner_" + name + "_" + std::to_string(::getpid()))) {
     fs::remove_all(dir);
     fs::create_directories(dir);
   }
@@ -50,13 +52,17 @@ fairmc::RunOutcome run_into(const fs::path& file, int threads, const std::string
   return fairmc::run_experiment(e, fairmc::scenario_catalog().front(), opt, log);
 }
 
-fairmc::StoredRun run(const fs::path& file, int threads, const std::vector<std::string>& overrides = {},
-                      const fairmc::StoredRun* resume = nullptr, const std::string& text = experiment) {
+fairmc::StoredRun run(const fs::path& file, int threads,
+                      const std::vector<std::string>& overrides = {},
+                      const fairmc::StoredRun* resume = nullptr,
+                      const std::string& text = experiment) {
   REQUIRE(run_into(file, threads, text, overrides, resume).complete);
   return fairmc::read_results(file);
 }
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+bool same_bits(double a, double b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
 
 // Every stored number (block summaries and raw draws) bit-identical.
 void require_identical(const fairmc::StoredRun& a, const fairmc::StoredRun& b) {
@@ -80,7 +86,9 @@ void require_identical(const fairmc::StoredRun& a, const fairmc::StoredRun& b) {
 }
 
 // The h5 files' /summary datasets, byte for byte (h5py-free: via the stats text).
-std::string summary_text(const fs::path& file) { return fairmc::describe_results(file); }
+std::string summary_text(const fs::path& file) {
+  return fairmc::describe_results(file);
+}
 
 }  // namespace
 

@@ -3,5 +3,7 @@
 #include "scenarios/demo/demo.hpp"
 
 namespace fairmc {
-std::vector<ScenarioInfo> scenario_catalog() { return {demo::scenario()}; }
+std::vector<ScenarioInfo> scenario_catalog() {
+  return {demo::scenario()};
+}
 }  // namespace fairmc
