@@ -1,6 +1,7 @@
 # The two README commands. Both install missing Debian packages first (scripts/install-deps.sh).
 #   make run   - build (Release) and run the default experiments, writing results/ and PNGs
 #   make test  - build and run the whole test suite (doctest via ctest, plus the Python round trip)
+#   make bench - benchmarks: speed, scaling, memory, complexity (docs/performance.md)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 WERROR ?= OFF
@@ -23,9 +24,13 @@ run: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-bench: deps
+# make bench [BENCH="micro table complexity drivers"]: see scripts/bench.sh and docs/performance.md.
+# Installs Google Benchmark (libbenchmark-dev) too; `make test` and CI never need it.
+BENCH ?=
+bench:
+	bash scripts/install-deps.sh --bench
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
-	bash scripts/bench.sh $(BUILD)
+	bash scripts/bench.sh $(BUILD) $(BENCH)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs, from Debian packages, exactly the fairmc dependencies that are missing.
+#   scripts/install-deps.sh           what `make run` and `make test` (CI) need
+#   scripts/install-deps.sh --bench   also Google Benchmark, for `make bench`
 set -euo pipefail
 packages=(
   build-essential cmake git pkg-config
@@ -10,6 +12,15 @@ packages=(
 )
 # MPI is optional at build time and on by default here; FAIRMC_NO_MPI=1 skips it.
 if [[ -z ${FAIRMC_NO_MPI:-} ]]; then packages+=(openmpi-bin libopenmpi-dev); fi
+for arg in "$@"; do
+  case $arg in
+    --bench) packages+=(libbenchmark-dev) ;;
+    *)
+      echo "install-deps: unknown option '$arg' (--bench)" >&2
+      exit 2
+      ;;
+  esac
+done
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
