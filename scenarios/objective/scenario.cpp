@@ -4,6 +4,7 @@
 #include "scenarios/objective/metrics.hpp"
 #include "scenarios/objective/multi_agent_bounds.hpp"
 #include "scenarios/objective/population.hpp"
+#include "scenarios/objective/strategic_model.hpp"
 #include "scenarios/objective/two_agent.hpp"
 
 #include <algorithm>
@@ -106,7 +107,10 @@ ScenarioInfo scenario() {
   info.mechanisms = {
       {"participatory",
        "x* = utilitarian; x^theta = argmax sum of Fehr-Schmidt values (GLPK LP, exact); "
-       "solver: cutting_plane | pairwise | closed_form (two agents)"}};
+       "solver: cutting_plane | pairwise | closed_form (two agents)"},
+      {"strategic",
+       "Appendix C: agent 1's best report against the Prop. C.1 payment rule, searched over "
+       "single-item (search: single) or, for m <= 2, joint (search: joint) deviations"}};
   info.metrics.clear();
   for (const auto name : kMetricNames)
     info.metrics.push_back({std::string(name), "see docs/scenarios/objective.md"});
@@ -121,10 +125,14 @@ ScenarioInfo scenario() {
   help("pof_caragiannis", "Eq. 7: 1 + loss / sum u(x^theta)");
   help("loss_bound", "Theorem 3.4 (Eq. 19): sum_j c_j a_top_j");
   help("bound_violated", "1 if any bound that must hold on this draw fails");
+  for (std::size_t k = 0; k < kStrategicMetricNames.size(); ++k)
+    info.metrics.push_back({std::string(kStrategicMetricNames[k]),
+                            "strategic: " + std::string(kStrategicMetricHelp[k])});
   info.prepare = [](const Params& p) -> std::unique_ptr<const Model> {
     const Params pop = p.child("population");
     const Params mech = p.child("mechanism");
-    mech.choice("name", {"participatory"}, "participatory");
+    if (mech.choice("name", {"participatory", "strategic"}, "participatory") == "strategic")
+      return make_strategic_model(p);
     PopulationSpec ps = PopulationSpec::parse(pop);
     AversionSpec as = AversionSpec::parse(mech, ps.agents);
     const int winners = static_cast<int>(mech.integer("winners", 1, 1, 1'000'000));
