@@ -28,6 +28,7 @@ std::vector<double> rho_candidates(const StrategicSetting& s, int j, const Strat
   const double span = std::log(g.rho_max / g.rho_min);
   for (int k = 0; k < g.rho_points; ++k)
     rho.push_back(g.rho_min * std::exp(span * k / std::max(1, g.rho_points - 1)));
+  rho.back() = g.rho_max;  // exp(log(...)) may round past the end
   const ReportBand st = statement_band(s.alpha1, s.cap), pr = proof_band(s.alpha1, s.cap);
   for (const double v : {1.0, st.lo, st.hi, pr.lo, pr.hi}) rho.push_back(v);
   std::vector<double> jumps;
