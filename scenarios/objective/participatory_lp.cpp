@@ -6,6 +6,7 @@
 #include <glpk.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -164,40 +165,76 @@ LpSolution solve_participatory(const Instance& inst) {
       add_column(c, basic ? GLP_BS : GLP_NU);
     }
 
-  std::vector<int> ind(static_cast<std::size_t>(n) + 2);
-  std::vector<double> val(static_cast<std::size_t>(n) + 2);
+  std::array<int, 8> ind{};  // 1-based rows of <= 5 nonzeros
+  std::array<double, 8> val{};
   const double scale = 1.0 / (n - 1.0);
-  // Cut t_i >= P_i evaluated linearly with the agents above/below i fixed as at `u`; returns the
-  // violation P_i(u) − t.
-  const auto cut_for = [&](int i, const Eigen::VectorXd& uu, double t, bool add, int status) {
+  // A cut is P_i made linear by freezing the descending order σ of the agents at the point where
+  // it is taken. Written in u it has n + 1 nonzeros, and those dense rows made GLPK's pivots slow;
+  // with the prefix sums s_r = Σ_{q<=r} u_σ(q) of that order (n columns and n rows of <= 3
+  // nonzeros per order, shared by all cuts of a round) every cut has at most 5 nonzeros:
+  //   t_i >= α_i/(n−1) (s_{r−1} − r u_i) + β_i/(n−1) ((n−1−r) u_i − (s_n − s_r)),  r = rank of i.
+  // Same optimum, ~1.3–1.5x faster at n = m = 50 (measured in bench/).
+  std::vector<int> rank(static_cast<std::size_t>(n)), order(static_cast<std::size_t>(n));
+  int prefix0 = 0;  // GLPK column of s_1 (0-based rank 0) of the latest order
+  int len = 0;
+  const auto put = [&](int col, double v) {
+    ind[static_cast<std::size_t>(++len)] = col;
+    val[static_cast<std::size_t>(len)] = v;
+  };
+  const auto add_order = [&](const Eigen::VectorXd& uu) {
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return uu[x] > uu[y]; });
+    prefix0 = glp_add_cols(lp.get(), n);
+    const int row0 = glp_add_rows(lp.get(), n);
+    for (int r = 0; r < n; ++r) {
+      const int agent = order[static_cast<std::size_t>(r)];
+      rank[static_cast<std::size_t>(agent)] = r;
+      // s_r basic, its defining row at its (fixed) bound: the basis stays square and regular.
+      glp_set_col_bnds(lp.get(), prefix0 + r, GLP_FR, 0.0, 0.0);
+      glp_set_col_stat(lp.get(), prefix0 + r, GLP_BS);
+      len = 0;
+      put(prefix0 + r, 1.0);
+      put(agent + 1, -1.0);
+      if (r > 0) put(prefix0 + r - 1, -1.0);
+      glp_set_row_bnds(lp.get(), row0 + r, GLP_FX, 0.0, 0.0);
+      glp_set_mat_row(lp.get(), row0 + r, len, ind.data(), val.data());
+      glp_set_row_stat(lp.get(), row0 + r, GLP_NS);
+    }
+  };
+  // P_i(u) − t: how far (u, t) violates agent i's cut at u (tie terms vanish, so ties may be
+  // ranked either way).
+  const auto violation = [&](int i, const Eigen::VectorXd& uu, double t) {
     const auto si = static_cast<std::size_t>(i);
-    int len = 0;
-    double own = 0.0, value = 0.0;
-    ind[static_cast<std::size_t>(++len)] = tcol(i);
-    val[static_cast<std::size_t>(len)] = 1.0;
-    for (int k = 0; k < n; ++k) {
-      if (k == i) continue;
-      const double coef = uu[k] > uu[i] ? av.alpha[si] * scale : -av.beta[si] * scale;
-      own -= coef;
-      value += coef * (uu[k] - uu[i]);
-      ind[static_cast<std::size_t>(++len)] = k + 1;
-      val[static_cast<std::size_t>(len)] = -coef;
+    double value = 0.0;
+    for (int k = 0; k < n; ++k)
+      if (k != i)
+        value += uu[k] > uu[i] ? av.alpha[si] * scale * (uu[k] - uu[i])
+                               : av.beta[si] * scale * (uu[i] - uu[k]);
+    return value - t;
+  };
+  // Agent i's cut for the latest order (add_order first).
+  const auto add_cut = [&](int i, int status) {
+    const auto si = static_cast<std::size_t>(i);
+    const int r = rank[si];
+    const double ca = av.alpha[si] * scale, cb = av.beta[si] * scale;
+    len = 0;
+    put(tcol(i), 1.0);
+    put(i + 1, ca * r - cb * (n - 1 - r));
+    if (r > 0) put(prefix0 + r - 1, -ca);
+    if (r < n - 1) {
+      put(prefix0 + n - 1, cb);
+      put(prefix0 + r, -cb);
     }
-    ind[static_cast<std::size_t>(++len)] = i + 1;
-    val[static_cast<std::size_t>(len)] = -own;
-    const double violation = value - t;
-    if (add) {
-      const int row = glp_add_rows(lp.get(), 1);
-      glp_set_row_bnds(lp.get(), row, GLP_LO, 0.0, 0.0);
-      glp_set_mat_row(lp.get(), row, len, ind.data(), val.data());
-      glp_set_row_stat(lp.get(), row, status);
-    }
-    return violation;
+    const int row = glp_add_rows(lp.get(), 1);
+    glp_set_row_bnds(lp.get(), row, GLP_LO, 0.0, 0.0);
+    glp_set_mat_row(lp.get(), row, len, ind.data(), val.data());
+    glp_set_row_stat(lp.get(), row, status);
   };
 
   LpSolution sol;
   Eigen::VectorXd u = utilities(a, xstar);
-  for (int i = 0; i < n; ++i) cut_for(i, u, 0.0, true, GLP_NL);  // active at x*: t_i = P_i(u(x*))
+  add_order(u);
+  for (int i = 0; i < n; ++i) add_cut(i, GLP_NL);  // active at x*: t_i = P_i(u(x*))
   sol.cuts = n;
   if (!resolve(lp.get(), GLP_PRIMAL)) return sol;
   std::vector<double> y_item(static_cast<std::size_t>(m)), y_agent(static_cast<std::size_t>(n));
@@ -231,10 +268,11 @@ LpSolution solve_participatory(const Instance& inst) {
     double gap = 0.0;  // LP bound minus the exact Σv at u: the total cut violation
     for (int e = 0; e < n; ++e) {
       const double t = glp_get_col_prim(lp.get(), tcol(e));
-      const double violation = cut_for(e, u, t, false, 0);
-      if (violation > tol) {
-        cut_for(e, u, t, true, GLP_BS);
-        gap += violation;
+      const double v = violation(e, u, t);
+      if (v > tol) {
+        if (added == 0) add_order(u);
+        add_cut(e, GLP_BS);
+        gap += v;
         ++added;
       }
     }
@@ -246,7 +284,8 @@ LpSolution solve_participatory(const Instance& inst) {
       sol.x = Eigen::MatrixXd::Zero(n, m);
       for (const Column& c : cand)
         if (c.glp) sol.x(c.agent, c.item) = std::clamp(glp_get_col_prim(lp.get(), c.glp), 0.0, b);
-      sol.columns = glp_get_num_cols(lp.get()) - 2 * n;
+      sol.columns = static_cast<int>(
+          std::count_if(cand.begin(), cand.end(), [](const Column& c) { return c.glp != 0; }));
       sol.ok = true;
       return sol;
     }
