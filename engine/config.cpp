@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 
 namespace fairmc {
@@ -365,6 +366,7 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
         throw ConfigError(mark(std::string("sweep.") + part), std::string("sweep.") + part,
                           "expected a mapping of key: [values]");
   }
+  std::set<std::string> pinned;  // swept keys that an override fixed to one value
   for (std::size_t i = 0; i < overrides.size(); ++i) {
     const std::string& o = overrides[i];
     const SourceMark where{"<command line>", 0, static_cast<int>(i + 1)};
@@ -392,8 +394,10 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
                           "is swept in sweep.zip; override sweep.zip." + key + " instead");
       merged["sweep"]["grid"][key] = list;
     } else {
-      if (merged["sweep"] && merged["sweep"]["grid"] && merged["sweep"]["grid"][key])
+      if (merged["sweep"] && merged["sweep"]["grid"] && merged["sweep"]["grid"][key]) {
         merged["sweep"]["grid"].remove(key);  // a fixed value replaces the swept one
+        pinned.insert(key);
+      }
       set_path(merged, key, scalar_or_yaml(value, where, key), where);
     }
   }
@@ -457,6 +461,8 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
   for (const auto& kv : merged["sweep"] ? merged["sweep"] : YAML::Node(YAML::NodeType::Map))
     if (kv.first.Scalar() != "grid" && kv.first.Scalar() != "zip")
       root.child("sweep").fail(kv.first.Scalar(), "unknown key; sweep accepts grid and zip");
+  // A fit against an axis that an override pinned to one value has nothing to fit: drop it.
+  std::erase_if(e.fits, [&](const Fit& f) { return pinned.count(f.against) > 0; });
   for (const Fit& f : e.fits) {
     bool swept = false;
     for (const auto& a : e.axes)

@@ -15,8 +15,6 @@ extern "C" void on_signal(int) {
       "\nfairmc: interrupt received, finishing current blocks (again to abort)\n";
   [[maybe_unused]] auto n = write(2, msg, sizeof msg - 1);
 }
-
-struct sigaction previous_int, previous_term;
 }  // namespace
 
 InterruptGuard::InterruptGuard() {
@@ -24,13 +22,13 @@ InterruptGuard::InterruptGuard() {
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, &previous_int);
-  sigaction(SIGTERM, &sa, &previous_term);
+  sigaction(SIGINT, &sa, &previous_int_);
+  sigaction(SIGTERM, &sa, &previous_term_);
 }
 
 InterruptGuard::~InterruptGuard() {
-  sigaction(SIGINT, &previous_int, nullptr);
-  sigaction(SIGTERM, &previous_term, nullptr);
+  sigaction(SIGINT, &previous_int_, nullptr);
+  sigaction(SIGTERM, &previous_term_, nullptr);
 }
 
 bool InterruptGuard::requested() const {

@@ -2,6 +2,8 @@
 // blocks, save and exit; a second one exits at once (the last checkpoint is still a valid file).
 #pragma once
 
+#include <signal.h>
+
 namespace fairmc {
 
 class InterruptGuard {
@@ -11,6 +13,10 @@ class InterruptGuard {
   InterruptGuard(const InterruptGuard&) = delete;
   InterruptGuard& operator=(const InterruptGuard&) = delete;
   bool requested() const;
+
+ private:
+  struct sigaction previous_int_ {};  // restored on destruction
+  struct sigaction previous_term_ {};
 };
 
 }  // namespace fairmc

@@ -112,6 +112,21 @@ TEST_CASE("overrides set values and create sweeps") {
   CHECK(fairmc::expand(e)[1].values[0].second == "3");
 }
 
+TEST_CASE("pinning a swept key by an override drops the fits against it") {
+  Scratch s("pinned");
+  const std::string text = demo +
+                           "sweep: {grid: {population.agents: [2, 4]}}\n"
+                           "fits: [{metric: max, against: population.agents}]\n";
+  const fs::path p = s.write("exp.yaml", text);
+  CHECK(fairmc::load_experiment(p, {}).fits.size() == 1);
+  const auto e = fairmc::load_experiment(p, {"population.agents=8"});
+  CHECK(e.point_count() == 1);
+  CHECK(e.fits.empty());
+  // Without the override a fit against an unswept key is still an error.
+  CHECK(has(error_of(s, demo + "fits: [{metric: max, against: population.agents}]\n"),
+            "not a swept key"));
+}
+
 TEST_CASE("adding a sweep value does not change the existing points' streams") {
   Scratch s("stable");
   const fs::path p = s.write("exp.yaml", demo);
