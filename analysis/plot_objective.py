@@ -15,7 +15,8 @@ RESULTS_DIR):
   objective_sweep_aversion[_drawn] price of fairness, gain/loss, IT vs aversion
   objective_many_independent_agents Theorem 3.6 rate vs n
   objective_clustered              Theorem 3.5: loss vs number of clusters
-  objective_strategic_band         Figure 3 (Appendix C): no report outside [r^2 a, a/r^2] pays
+  objective_strategic_band         Figure 3 (Appendix C) from simulated best responses; violation rates
+  objective_strategic_joint        Appendix C, m = 2: single-item vs joint deviations
 Every figure marks simulated means with 95% intervals and the paper's closed forms as lines.
 """
 
@@ -326,32 +327,102 @@ def clustered(ds, out_dir):
     save(fig, out_dir, "objective_clustered.png")
 
 
-def strategic(ds, out_dir):
-    a = axis_values(ds, "mechanism.alpha")
-    lo = np.ravel(const(ds, "strategic_band_lo"))
-    hi = np.ravel(const(ds, "strategic_band_hi"))
-    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
-    # Figure 3: for α_1 = α_m = 0.1, the three regions in a_1j given the belief a'_2j = 1.
-    al = 0.1
-    r = (1 - 2 * al) / (1 + 2 * al)
-    a1 = np.linspace(0, 2, 400)
-    ax[0].fill_between(a1, r**2 * a1, a1 / r**2, where=(a1 >= r) & (a1 <= 1 / r), color="C1", alpha=0.3,
-                       label="(3) reports within $[r^2 a_{1j}, a_{1j}/r^2]$ may pay")
-    ax[0].plot(a1, a1, "k-", label="truthful report")
-    ax[0].axvspan(0, r, color="C0", alpha=0.1, label="(1) $a_{1j} < r a'_{2j}$: truthful")
-    ax[0].axvspan(1 / r, 2, color="C2", alpha=0.1, label="(2) $a_{1j} > a'_{2j}/r$: truthful")
-    ax[0].set_xlabel("true $a_{1j}$ (belief $a'_{2j}$ = 1)")
-    ax[0].set_ylabel("report $a'_{1j}$")
-    ax[0].set_title(f"Figure 3 (α$_1$ = α$_m$ = {al})")
-    ax[0].legend(fontsize=7)
-    ax[1].plot(a, lo, "o-", label="$r^2(α_1, α_m)$")
-    ax[1].plot(a, hi, "s-", label="$1/r^2(α_1, α_m)$")
-    ax[1].axhline(1, color="k", lw=0.5)
-    ax[1].set_xlabel("α$_1$ = α$_m$")
-    ax[1].set_ylabel("report / true value")
-    ax[1].set_title("Proposition C.1: band of worthwhile reports")
-    ax[1].legend(fontsize=8)
+def _strategic_point(results, items, alpha):
+    """Point index of (population.items, mechanism.alpha) in a strategic_band run, or None."""
+    table = fairmc.point_table(results)
+    hit = table[(table["population.items"] == items) & np.isclose(table["mechanism.alpha"], alpha)]
+    return int(hit.index[0]) if len(hit) else None
+
+
+def figure3_panel(ax, results, ds, point, items, alpha):
+    """Figure 3 from simulated best responses of item 1: x = a_1j/a'_2j, y = report a'_1j/a'_2j."""
+    draws = {k: fairmc.open_draws(results, k)[point]
+             for k in ("probe_true_ratio", "probe_br_lo", "probe_br_hi", "probe_br_nearest")}
+    x = draws["probe_true_ratio"]
+    ok = np.isfinite(x) & np.isfinite(draws["probe_br_nearest"])
+    x, lo, hi, near = (np.asarray(draws[k])[ok] for k in
+                       ("probe_true_ratio", "probe_br_lo", "probe_br_hi", "probe_br_nearest"))
+    r = (1 - 2 * alpha) / (1 + 2 * alpha)  # r(α_1, α_m) with α_1 = α'_2 = α_m = alpha
+    rho_max = float(np.ravel(const(ds, "rho_max"))[0])
+    # Best-responding reports: the hull [br_lo, br_hi] (an arrow where it reaches the grid's end,
+    # i.e. is unbounded) and the one closest to the truth, red when it lies outside the r^2 band.
+    outside = (near < r**2 * (1 - 1e-12)) | (near > (1 + 1e-12) / r**2)
+    ax.vlines(x, lo * x, hi * x, color="0.75", lw=0.6, label="best-responding reports (hull)")
+    top = hi >= rho_max * (1 - 1e-12)
+    ax.scatter(x[top], hi[top] * x[top], marker="^", s=6, color="0.6")
+    ax.scatter(x[~outside], (near * x)[~outside], s=8, color="C0", label="best response closest to the truth")
+    ax.scatter(x[outside], (near * x)[outside], s=14, color="C3",
+               label=f"... outside the $r^2$ band ({int(outside.sum())}/{len(x)})")
+    grid = np.logspace(np.log10(max(x.min(), 1e-3) / 2), np.log10(x.max() * 2), 200)
+    ax.plot(grid, grid, "k-", lw=0.8, label="truthful")
+    ax.plot(grid, r**2 * grid, "C1-", lw=1, label=f"$r^2$ band (Prop. C.1), r={r:.3f}")
+    ax.plot(grid, grid / r**2, "C1-", lw=1)
+    ax.plot(grid, r * grid, "C2--", lw=0.8, label="$r$ band (end of proof)")
+    ax.plot(grid, grid / r, "C2--", lw=0.8)
+    for edge in (r, 1 / r):  # regions (1)-(3) of the proof for the belief a'_2j = 1
+        ax.axvline(edge, color="0.5", ls=":", lw=0.8)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("true $a_{1j}$ / belief $a'_{2j}$ (item 1)")
+    ax.set_ylabel("report $a'_{1j}$ / $a'_{2j}$")
+    ax.set_title(f"Figure 3, simulated: m={items}, α$_1$=α'$_2$=α$_m$={alpha:g}")
+    ax.legend(fontsize=6, loc="upper left")
+
+
+def strategic(results, ds, out_dir):
+    """Appendix C: simulated best responses (mechanism strategic) against Prop. C.1's band."""
+    items = axis_values(ds, "population.items")
+    alphas = axis_values(ds, "mechanism.alpha")
+    a_fig = alphas[int(np.argmin(np.abs(alphas - 0.1)))]
+    panels = [m for m in (1, int(items.max())) if _strategic_point(results, m, a_fig) is not None]
+    fig, ax = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4.5), squeeze=False)
+    for k, m in enumerate(panels):
+        figure3_panel(ax[0][k], results, ds, _strategic_point(results, m, a_fig), m, a_fig)
     save(fig, out_dir, "objective_fig3_strategic_band.png")
+
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
+    for k, al in enumerate(alphas):
+        sel = {"mechanism.alpha": k}
+        for metric, style, name in (("band_violated", "o-", "$r^2$ band (statement)"),
+                                    ("proof_band_violated", "s--", "$r$ band (end of proof)"),
+                                    ("global_band_violated", "x:", "best single deviation overall")):
+            y = np.asarray(ds[metric].isel(sel).values, dtype=float)
+            lo = np.asarray(ds[metric + "_ci_lo"].isel(sel).values, dtype=float)
+            hi = np.asarray(ds[metric + "_ci_hi"].isel(sel).values, dtype=float)
+            ax[0].errorbar(items * (1 + 0.03 * k), y, yerr=[y - lo, hi - y], fmt=style, color=f"C{k}",
+                           capsize=2, ms=4, label=f"α={al:g}: {name}")
+        g = np.asarray(ds["gain_outside_band_max"].isel(sel).values, dtype=float)
+        ax[1].plot(items, np.maximum(g, 0), "o-", color=f"C{k}", label=f"α={al:g}: max gain outside the band")
+        dev = np.asarray(ds["deviation_max"].isel(sel).values, dtype=float)
+        ax[1].plot(items, dev - 1, "s--", color=f"C{k}", label=f"α={al:g}: mean deviation factor − 1")
+        ax[1].axhline(1 / ((1 - 2 * al) / (1 + 2 * al)) ** 2 - 1, color=f"C{k}", lw=0.6, ls=":")
+    ax[0].set_xscale("log")
+    ax[0].set_xlabel("items m")
+    ax[0].set_ylabel("share of draws with a violation")
+    ax[0].set_title("Prop. C.1 per item (other items truthful)")
+    ax[0].legend(fontsize=6)
+    ax[1].set_xscale("log")
+    ax[1].set_yscale("symlog", linthresh=1e-3)
+    ax[1].set_ylim(bottom=0)
+    ax[1].set_xlabel("items m")
+    ax[1].set_title("gain of the best report outside the band; dotted: $1/r^2 - 1$")
+    ax[1].legend(fontsize=6)
+    save(fig, out_dir, "objective_strategic_violations.png")
+
+
+def strategic_joint(ds, out_dir):
+    """m = 2: violations of the band by single-item deviations vs joint deviations."""
+    a = axis_values(ds, "mechanism.alpha_max")
+    fig, ax = plt.subplots(figsize=(6, 4))
+    errbar(ax, a, ds, "band_violated", "single item, other truthful ($r^2$ band)")
+    errbar(ax, a, ds, "proof_band_violated", "single item ($r$ band)")
+    errbar(ax, a, ds, "global_band_violated", "best single-item deviation overall")
+    errbar(ax, a, ds, "joint_band_violated", "joint deviations of both items")
+    ax.set_xlabel("α$_m$ (α$_1$, α'$_2$ ~ U(0, α$_m$))")
+    ax.set_ylabel("share of draws with a violation")
+    ax.set_title("Prop. C.1, m = 2: which reading holds")
+    ax.legend(fontsize=7)
+    save(fig, out_dir, "objective_strategic_joint.png")
 
 
 def main(argv) -> int:
@@ -384,7 +455,9 @@ def main(argv) -> int:
     elif name == "objective_clustered":
         clustered(ds, out_dir)
     elif name == "objective_strategic_band":
-        strategic(ds, out_dir)
+        strategic(results, ds, out_dir)
+    elif name == "objective_strategic_joint":
+        strategic_joint(ds, out_dir)
     else:
         print(f"plot_objective: no figure for experiment {name!r}", file=sys.stderr)
         return 1
