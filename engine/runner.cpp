@@ -1,13 +1,9 @@
 #include "engine/runner.hpp"
 
+#include "engine/executor.hpp"
 #include "engine/interrupt.hpp"
 #include "engine/prepare.hpp"
 #include "engine/progress.hpp"
-
-#include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/info.h>
-#include <oneapi/tbb/parallel_for.h>
-#include <oneapi/tbb/task_arena.h>
 
 #include <unistd.h>
 #include <algorithm>
@@ -166,8 +162,8 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   const std::int64_t total_blocks = static_cast<std::int64_t>(run.points.size()) * e.block_count();
   const std::int64_t total_draws = static_cast<std::int64_t>(run.points.size()) * e.draws;
 
-  const int threads = opt.threads > 0 ? opt.threads : tbb::info::default_concurrency();
-  tbb::task_arena arena(threads);
+  Executor executor(opt.threads);
+  const int threads = executor.threads();
   InterruptGuard interrupt;
   const Cluster solo = Cluster::single();
   std::ostringstream quiet;  // ranks other than 0 report nothing
@@ -208,16 +204,10 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
       mine.push_back(u);
     std::vector<UnitResult> results(mine.size());
     const auto t0 = std::chrono::steady_clock::now();
-    arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, mine.size(), 1),
-                        [&](const tbb::blocked_range<std::size_t>& r) {
-                          for (std::size_t i = r.begin(); i != r.end(); ++i) {
-                            const Unit& unit = units[mine[i]];
-                            if (!run.results[unit.point].error.empty()) continue;  // failed earlier
-                            results[i] = compute(e, run.points[unit.point], prepared[unit.point],
-                                                 unit.block);
-                          }
-                        });
+    executor.for_each(mine.size(), [&](std::size_t i) {
+      const Unit& unit = units[mine[i]];
+      if (!run.results[unit.point].error.empty()) return;  // failed earlier
+      results[i] = compute(e, run.points[unit.point], prepared[unit.point], unit.block);
     });
     const double took =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
