@@ -235,7 +235,27 @@ LpSolution solve_participatory(const Instance& inst) {
   Eigen::VectorXd u = utilities(a, xstar);
   add_order(u);
   for (int i = 0; i < n; ++i) add_cut(i, GLP_NL);  // active at x*: t_i = P_i(u(x*))
-  sol.cuts = n;
+  // Two order-free cuts per agent, i below everyone and i above everyone:
+  //   t_i >= α_i/(n−1) (Σ_k u_k − n u_i),   t_i >= β_i/(n−1) (n u_i − Σ_k u_k).
+  // Together they certify a tie of all agents, where strong aversion ends (at n = m = 50,
+  // α = 0.2, β = 0.1 every agent gets the same utility); order cuts alone need several rounds to
+  // pin a tie. Measured: 2.2x fewer instructions there, 1.2–3x elsewhere (bench/).
+  const int sum_u = prefix0 + n - 1;  // s_n = Σ_k u_k whatever the order
+  for (int i = 0; i < n; ++i) {
+    const auto si = static_cast<std::size_t>(i);
+    const double ca = av.alpha[si] * scale, cb = av.beta[si] * scale;
+    for (const bool below : {true, false}) {
+      len = 0;
+      put(tcol(i), 1.0);
+      put(sum_u, below ? -ca : cb);
+      put(i + 1, below ? ca * n : -cb * n);
+      const int row = glp_add_rows(lp.get(), 1);
+      glp_set_row_bnds(lp.get(), row, GLP_LO, 0.0, 0.0);
+      glp_set_mat_row(lp.get(), row, len, ind.data(), val.data());
+      glp_set_row_stat(lp.get(), row, GLP_BS);
+    }
+  }
+  sol.cuts = 3 * n;
   if (!resolve(lp.get(), GLP_PRIMAL)) return sol;
   std::vector<double> y_item(static_cast<std::size_t>(m)), y_agent(static_cast<std::size_t>(n));
   const int max_rounds = 40 * (n + m) + 1000;
