@@ -35,6 +35,16 @@ struct Triplets {
   }
 };
 
+// GLPK 5 keeps one environment per thread and frees it only on request; a worker thread that
+// solved an LP frees its own when it ends (the engine's threads come and go with TBB's pool).
+void use_glpk_on_this_thread() {
+  struct Environment {
+    Environment() { glp_term_out(GLP_OFF); }
+    ~Environment() { glp_free_env(); }
+  };
+  thread_local const Environment environment;
+}
+
 glp_smcp simplex_params(int method) {
   glp_smcp p;
   glp_init_smcp(&p);
@@ -71,7 +81,7 @@ double reallocation_ratio(const Aversion& av, int i, int k) {
 }
 
 LpSolution solve_participatory(const Instance& inst) {
-  glp_term_out(GLP_OFF);  // per thread: GLPK's environment is thread-local
+  use_glpk_on_this_thread();
   const int n = inst.agents(), m = inst.items(), K = inst.winners;
   const double b = inst.cap(), nd = n;
   const Aversion& av = inst.aversion;
@@ -316,7 +326,7 @@ LpSolution solve_participatory(const Instance& inst) {
 }
 
 LpSolution solve_participatory_pairwise(const Instance& inst) {
-  glp_term_out(GLP_OFF);
+  use_glpk_on_this_thread();
   const int n = inst.agents(), m = inst.items();
   const Aversion& av = inst.aversion;
   const int pairs = n * (n - 1) / 2;
