@@ -261,6 +261,38 @@ std::vector<double> Params::numbers(std::string_view key, std::vector<double> fa
   return numbers(key, r);
 }
 
+std::vector<std::string> Params::texts(std::string_view key,
+                                       std::vector<std::string> fallback) const {
+  const YAML::Node n = lookup(*impl_, key);
+  if (!present(n)) return fallback;
+  const std::string accepted = "a list of names, or one comma-separated string";
+  std::vector<std::string> out;
+  const auto take = [&](const std::string& text) {
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      const std::size_t comma = std::min(text.find(',', start), text.size());
+      std::string item = text.substr(start, comma - start);
+      const auto first = item.find_first_not_of(" \t");
+      const auto last = item.find_last_not_of(" \t");
+      if (first != std::string::npos) out.push_back(item.substr(first, last - first + 1));
+      start = comma + 1;
+    }
+  };
+  if (n.IsScalar()) {
+    take(n.Scalar());
+  } else if (n.IsSequence()) {
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      if (!n[i].IsScalar())
+        fail(key, "item " + std::to_string(i) + " is not a name; expected " + accepted);
+      take(n[i].Scalar());
+    }
+  } else {
+    fail(key, "got " + scalar_text(n) + "; expected " + accepted);
+  }
+  if (out.empty()) fail(key, "is empty; expected " + accepted);
+  return out;
+}
+
 std::vector<std::int64_t> Params::integers(std::string_view key, std::int64_t lo,
                                            std::int64_t hi) const {
   const Range r = Range::closed(static_cast<double>(lo), static_cast<double>(hi));

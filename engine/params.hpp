@@ -81,6 +81,8 @@ class Params {
   std::vector<double> numbers(std::string_view key, std::vector<double> fallback,
                               Range r = {}) const;
   std::vector<std::int64_t> integers(std::string_view key, std::int64_t lo, std::int64_t hi) const;
+  // A list of names: a YAML list of scalars, or one scalar split at commas ("sum, max").
+  std::vector<std::string> texts(std::string_view key, std::vector<std::string> fallback) const;
   // A list of equal-length numeric lists (rows).
   std::vector<std::vector<double>> matrix(std::string_view key, Range r = {}) const;
 

@@ -4,7 +4,6 @@
 #include "scenarios/scf/invariance.hpp"
 #include "scenarios/scf/scf_settings.hpp"
 
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -84,17 +83,12 @@ class InvarianceModel final : public Model {
 };
 
 std::vector<Level> read_levels(const Params& mech) {
-  const std::string list = mech.text("levels", "all");
+  const std::vector<std::string> names = mech.texts("levels", {"all"});
   std::vector<Level> out;
-  if (list == "all") return {all_levels.begin(), all_levels.end()};
-  std::stringstream in(list);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    const auto b = item.find_first_not_of(' ');
-    const auto e = item.find_last_not_of(' ');
-    if (b == std::string::npos) continue;
+  if (names.size() == 1 && names.front() == "all") return {all_levels.begin(), all_levels.end()};
+  for (const std::string& name : names) {
     try {
-      out.push_back(level_from_name(item.substr(b, e - b + 1)));
+      out.push_back(level_from_name(name));
     } catch (const std::invalid_argument& err) {
       mech.fail("levels", std::string(err.what()) +
                               "; accepted: onc, olc, cnc, cnc_ratio, cuc, cfc, rfc or all");

@@ -2,21 +2,10 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
 namespace fairmc::scf {
-
-namespace {
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t[");
-  const auto e = s.find_last_not_of(" \t]");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
-}  // namespace
 
 ScfSettings ScfSettings::read(const Params& mech, double agents, std::size_t max_index,
                               const std::function<bool(Kind)>& supported) {
@@ -26,23 +15,19 @@ ScfSettings ScfSettings::read(const Params& mech, double agents, std::size_t max
     if (supported(k.kind))
       supported_names += (supported_names.empty() ? "" : ", ") + std::string(k.name);
   }
-  const std::string list = mech.text("scfs", "all");
-  if (trim(list) == "all") {
+  const std::vector<std::string> names = mech.texts("scfs", {"all"});
+  if (names.size() == 1 && names.front() == "all") {
     for (const KindInfo& k : catalogue()) {
       if (supported(k.kind)) s.kinds.push_back(k.kind);
     }
   } else {
-    std::stringstream in(list);
-    std::string item;
-    while (std::getline(in, item, ',')) {
-      const std::string name = trim(item);
-      if (name.empty()) continue;
+    for (const std::string& name : names) {
       Kind k;
       try {
         k = kind_from_name(name);
       } catch (const std::invalid_argument&) {
         mech.fail("scfs", "unknown social cost function '" + name + "'; this problem accepts " +
-                              supported_names + " (comma-separated) or all");
+                              supported_names + " (a list) or all");
       }
       if (!supported(k)) {
         mech.fail("scfs",

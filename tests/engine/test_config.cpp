@@ -219,3 +219,13 @@ TEST_CASE("errors name file, line, column, key and what is accepted") {
     }
   }
 }
+
+TEST_CASE("a list of names is a YAML list or one comma-separated string") {
+  const auto p = fairmc::Params::parse("a: [sum, max]\nb: 'sum, max ,'\nc: one\nd: {x: 1}\n");
+  const std::vector<std::string> both{"sum", "max"};
+  CHECK(p.texts("a", {}) == both);
+  CHECK(p.texts("b", {}) == both);
+  CHECK(p.texts("c", {}) == std::vector<std::string>{"one"});
+  CHECK(p.texts("missing", {"all"}) == std::vector<std::string>{"all"});
+  CHECK_THROWS_AS(p.texts("d", {}), ConfigError);
+}
