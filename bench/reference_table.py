@@ -147,7 +147,11 @@ def main():
                     help="share of the cores other processes may use during a measurement")
     ap.add_argument("--quiet-timeout", type=float, default=60,
                     help="seconds to wait for an idle machine before each measurement")
+    ap.add_argument("--render", help="print the table of an existing table.json and stop")
     args = ap.parse_args()
+    if args.render:
+        print(render(json.loads(Path(args.render).read_text())))
+        return
     os.chdir(ROOT)
     out = Path(args.out)
     (out / "runs").mkdir(parents=True, exist_ok=True)
@@ -208,23 +212,43 @@ def main():
 
     version = subprocess.run([fairmc, "--version"], capture_output=True, text=True).stdout.strip()
     built = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(Path(fairmc).stat().st_mtime))
-    lines = [f"Machine: {machine()}. Binary: {version}, built {built}.", ""]
+    summary = {"machine": machine(), "binary": f"{version}, built {built}", "env": args.env,
+               "rows": rows, "memory": memory}
+    (out / "table.json").write_text(json.dumps(summary, indent=1) + "\n")
+    text = render(summary)
+    print()
+    print(text)
+    (out / "table.md").write_text(text + "\n")
+    print(f"\nwrote {out / 'table.md'} and {out / 'table.json'}")
+
+
+def render(summary):
+    """The Markdown table of a table.json."""
+    rows, memory = summary["rows"], summary["memory"]
+    env = "".join(f" Environment: {e}." for e in summary.get("env", []))
+    lines = [f"Machine: {summary['machine']}. Binary: {summary['binary']}.{env}", ""]
     lines.append("| scenario | reference (points x draws) | draws/s, 1 thread | draws/s, 2 threads | "
-                 "scaling | peak RSS | RSS at draws/10 | engine share | output | contention |")
-    lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+                 "scaling | 2-thread CPU busy | CPU j2/j1 | peak RSS | RSS at draws/10 | "
+                 "engine share | output | contention |")
+    lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         name = Path(r["experiment"]).parent.name + "/" + Path(r["experiment"]).name
+        j1, j2 = r["j1"], r["j2"]
         lines.append(
             f"| {r['scenario']} | `{name}` {r['points']} x {r['draws']:,} | "
-            f"{fmt_rate(r['j1']['draws_per_s'])} | {fmt_rate(r['j2']['draws_per_s'])} | "
-            f"{r['j2']['draws_per_s'] / r['j1']['draws_per_s']:.2f}x | "
-            f"{r['j2']['peak_rss_kib'] / 1024:.1f} MiB | "
+            f"{fmt_rate(j1['draws_per_s'])} | {fmt_rate(j2['draws_per_s'])} | "
+            f"{j2['draws_per_s'] / j1['draws_per_s']:.2f}x | "
+            f"{100 * j2['cpu_s'] / (2 * j2['wall_s']):.0f}% | {j2['cpu_s'] / j1['cpu_s']:.2f} | "
+            f"{j2['peak_rss_kib'] / 1024:.1f} MiB | "
             f"{r['j2_tenth']['peak_rss_kib'] / 1024:.1f} MiB | "
             f"{100 * r['split_j1']['engine_share']:.2f}% | "
-            f"{r['j2']['file_bytes'] / 1024:,.0f} KiB | "
-            f"{100 * r['j1']['foreign']:.0f}% / {100 * r['j2']['foreign']:.0f}% / "
+            f"{j2['file_bytes'] / 1024:,.0f} KiB | "
+            f"{100 * j1['foreign']:.0f}% / {100 * j2['foreign']:.0f}% / "
             f"{100 * r['split_j1']['foreign']:.0f}% |")
-    lines += ["", "Scaling = (draws/s on 2 threads) / (draws/s on 1 thread), wall clock. Engine "
+    lines += ["", "Scaling = (draws/s on 2 threads) / (draws/s on 1 thread), wall clock. 2-thread "
+              "CPU busy = CPU seconds / (2 x wall seconds) of the 2-thread run (the rest: workers "
+              "idle at wave ends and checkpoints). CPU j2/j1 = CPU seconds of the 2-thread run "
+              "over the 1-thread run (> 1: each draw costs more when both cores compute). Engine "
               "share = 1 - (time in the scenario's prepare() and run()) / (wall time), one thread "
               "(bench_split). Peak RSS of the 2-thread run. Contention = share of the cores other "
               "processes used during the 1-thread, 2-thread and split runs (from /proc/stat); "
@@ -233,13 +257,7 @@ def main():
         lines += ["", "Memory against draws (demo, 1 agent, blocks of 100, 2 threads): " + ", ".join(
             f"{m['draws']:.0e} draws ({m['blocks']:,} blocks) {m['peak_rss_kib'] / 1024:.1f} MiB"
             for m in memory) + "."]
-    text = "\n".join(lines)
-    print()
-    print(text)
-    (out / "table.md").write_text(text + "\n")
-    summary = {"machine": machine(), "binary": version, "rows": rows, "memory": memory}
-    (out / "table.json").write_text(json.dumps(summary, indent=1) + "\n")
-    print(f"\nwrote {out / 'table.md'} and {out / 'table.json'}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
