@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <time.h>
 
-static _Atomic long calls, iterations, factorizations;
+static _Atomic long problems, calls, iterations, factorizations;
 static _Atomic double seconds;
 
 static double now(void) {
@@ -30,6 +30,14 @@ int glp_simplex(glp_prob* P, const glp_smcp* parm) {
   return r;
 }
 
+// One problem per solve_participatory call, i.e. per draw of the objective scenario.
+glp_prob* glp_create_prob(void) {
+  static glp_prob* (*real)(void);
+  if (!real) real = (glp_prob * (*)(void)) dlsym(RTLD_NEXT, "glp_create_prob");
+  problems += 1;
+  return real();
+}
+
 int glp_factorize(glp_prob* P) {
   static int (*real)(glp_prob*);
   if (!real) real = (int (*)(glp_prob*))dlsym(RTLD_NEXT, "glp_factorize");
@@ -38,10 +46,11 @@ int glp_factorize(glp_prob* P) {
 }
 
 __attribute__((destructor)) static void report(void) {
+  const double lps = problems > 0 ? (double)problems : 1.0;
   fprintf(stderr,
-          "glpk_count: %ld glp_simplex calls, %ld simplex iterations (%.1f per call), %.3f s "
-          "inside (%.1f us per iteration), %ld explicit glp_factorize calls\n",
-          (long)calls, (long)iterations, calls ? (double)iterations / (double)calls : 0.0,
-          (double)seconds, iterations ? 1e6 * seconds / (double)iterations : 0.0,
-          (long)factorizations);
+          "glpk_count: %ld problems (LPs); per LP: %.2f glp_simplex calls, %.1f simplex "
+          "iterations, %.3f ms inside glp_simplex (%.1f us per iteration), %.2f explicit "
+          "glp_factorize calls\n",
+          (long)problems, (double)calls / lps, (double)iterations / lps, 1e3 * seconds / lps,
+          iterations ? 1e6 * seconds / (double)iterations : 0.0, (double)factorizations / lps);
 }
