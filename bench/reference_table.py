@@ -140,7 +140,7 @@ def main():
     ap.add_argument("--scale", type=float, default=1.0, help="multiply every draw count")
     ap.add_argument("--env", action="append", default=[], help="KEY=VALUE for every run")
     ap.add_argument("--repeat", type=int, default=1,
-                    help="runs of each measurement; the fastest is kept")
+                    help="pairs of 1- and 2-thread runs (and split runs); the fastest is kept")
     ap.add_argument("--tries", type=int, default=3,
                     help="reruns of a measurement disturbed by other processes (see --foreign)")
     ap.add_argument("--foreign", type=float, default=0.05,
@@ -178,14 +178,23 @@ def main():
         print(f"== {scenario}: {exp} {' '.join(ov)} ({points} x {draws} draws)", flush=True)
         row = {"scenario": scenario, "experiment": exp, "overrides": ov, "points": points,
                "draws": draws, "block": block}
+        # 1 and 2 threads alternate, so that each ratio compares runs taken minutes apart at
+        # most (the speed of this virtual machine's cores drifts by up to ~25% over an hour).
+        runs = {1: [], 2: []}
+        for _ in range(args.repeat):
+            for j in (1, 2):
+                r = run_fairmc(fairmc, exp, ov, j, out / "runs" / f"{scenario}-j{j}", env, quiet)
+                r["draws_per_s"] = points * draws / r["wall_s"]
+                runs[j].append(r)
+                print(f"   -j{j}: {r['wall_s']:.2f} s wall, {r['cpu_s']:.2f} s CPU, "
+                      f"{r['draws_per_s']:.1f} draws/s, {r['peak_rss_kib'] / 1024:.1f} MiB, "
+                      f"others used {100 * r['foreign']:.0f}% of the cores", flush=True)
         for j in (1, 2):
-            r = min((run_fairmc(fairmc, exp, ov, j, out / "runs" / f"{scenario}-j{j}", env, quiet)
-                     for _ in range(args.repeat)), key=lambda x: x["wall_s"])
-            row[f"j{j}"] = r
-            r["draws_per_s"] = points * draws / r["wall_s"]
-            print(f"   -j{j}: {r['wall_s']:.2f} s wall, {r['cpu_s']:.2f} s CPU, "
-                  f"{r['draws_per_s']:.1f} draws/s, {r['peak_rss_kib'] / 1024:.1f} MiB, "
-                  f"others used {100 * r['foreign']:.0f}% of the cores", flush=True)
+            row[f"j{j}"] = min(runs[j], key=lambda x: x["wall_s"])
+        ratios = sorted(b["draws_per_s"] / a["draws_per_s"] for a, b in zip(runs[1], runs[2]))
+        row["scaling_pairs"] = ratios
+        row["scaling"] = ratios[len(ratios) // 2] if len(ratios) % 2 else \
+            (ratios[len(ratios) // 2 - 1] + ratios[len(ratios) // 2]) / 2
         ov_tenth = [o for o in ov if not o.startswith("draws=")] + [f"draws={tenth}"]
         row["j2_tenth"] = run_fairmc(fairmc, exp, ov_tenth, 2, out / "runs" / f"{scenario}-tenth",
                                      env)
@@ -237,7 +246,7 @@ def render(summary):
         lines.append(
             f"| {r['scenario']} | `{name}` {r['points']} x {r['draws']:,} | "
             f"{fmt_rate(j1['draws_per_s'])} | {fmt_rate(j2['draws_per_s'])} | "
-            f"{j2['draws_per_s'] / j1['draws_per_s']:.2f}x | "
+            f"{r.get('scaling', j2['draws_per_s'] / j1['draws_per_s']):.2f}x | "
             f"{100 * j2['cpu_s'] / (2 * j2['wall_s']):.0f}% | {j2['cpu_s'] / j1['cpu_s']:.2f} | "
             f"{j2['peak_rss_kib'] / 1024:.1f} MiB | "
             f"{r['j2_tenth']['peak_rss_kib'] / 1024:.1f} MiB | "
@@ -245,7 +254,9 @@ def render(summary):
             f"{j2['file_bytes'] / 1024:,.0f} KiB | "
             f"{100 * j1['foreign']:.0f}% / {100 * j2['foreign']:.0f}% / "
             f"{100 * r['split_j1']['foreign']:.0f}% |")
-    lines += ["", "Scaling = (draws/s on 2 threads) / (draws/s on 1 thread), wall clock. 2-thread "
+    lines += ["", "Scaling = (draws/s on 2 threads) / (draws/s on 1 thread), wall clock, median "
+              "over pairs of consecutive 1- and 2-thread runs; draws/s columns: the fastest run. "
+              "2-thread "
               "CPU busy = CPU seconds / (2 x wall seconds) of the 2-thread run (the rest: workers "
               "idle at wave ends and checkpoints). CPU j2/j1 = CPU seconds of the 2-thread run "
               "over the 1-thread run (> 1: each draw costs more when both cores compute). Engine "
