@@ -11,7 +11,7 @@
 #   drivers     the older plain-timer drivers bench/bench_{engine,power,objective,persuasion,scf}
 # Output: results/bench/ (micro.json, table.md/json, complexity.md/json/png).
 # Environment: BENCH_MIN_TIME (Google Benchmark seconds per case, default 0.5),
-#              BENCH_SCALE (multiplies the table's draws, default 1).
+#              BENCH_SCALE (multiplies the table's draws, default 1), JOBS (build jobs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build
@@ -45,7 +45,7 @@ if [[ " ${targets[*]} " == *" bench_micro "* || " ${targets[*]} " == *" bench_co
     "(scripts/install-deps.sh --bench) and reconfigure" >&2
   exit 1
 fi
-cmake --build "$build" -j "$(nproc)" --target "${targets[@]}"
+cmake --build "$build" -j "${JOBS:-$(nproc)}" --target "${targets[@]}"
 
 echo "== machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for s in "${sections[@]}"; do
