@@ -6,6 +6,7 @@
 #include "engine/runner.hpp"
 #include "scenarios/catalog.hpp"
 
+#include <malloc.h>
 #include <boost/program_options.hpp>
 
 #include <cstdlib>
@@ -234,6 +235,11 @@ int cmd_list(const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Keep freed heap memory in the process: with glibc's defaults a draw that allocates more than
+  // 128 KiB returns it at its end and the next draw faults the pages back in and zeroes them
+  // (power at n = 1e5 ran 1.95x slower; docs/performance.md, finding 5).
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
   const fairmc::Cluster cluster(&argc, &argv);  // MPI ranks when started by mpirun/srun
   if (argc < 2) return usage(std::cerr);
   const std::string cmd = argv[1];

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <unistd.h>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -138,7 +139,13 @@ Hid write_strings(hid_t parent, const std::string& name, const std::vector<hsize
   Hid dcpl = dataset_props();
   Hid d(H5Dcreate2(parent, name.c_str(), t, s, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
         "create dataset " + name);
-  check(H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write " + name);
+  // HDF5's default transfer buffers (1 MiB type-conversion + 1 MiB background, calloc'ed per
+  // write) made every write pay 2 MiB of page faults once glibc began trimming them: a long run's
+  // checkpoints got 3x slower (docs/performance.md). The strings need only a few bytes each.
+  Hid dxpl(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "transfer properties");
+  check(H5Pset_buffer(dxpl, std::max<std::size_t>(64, 16 * values.size()), nullptr, nullptr),
+        "set transfer buffer");
+  check(H5Dwrite(d, t, H5S_ALL, H5S_ALL, dxpl, ptrs.data()), "write " + name);
   return d;
 }
 
