@@ -191,11 +191,17 @@ LpSolution solve_participatory(const Instance& inst) {
     ind[static_cast<std::size_t>(++len)] = col;
     val[static_cast<std::size_t>(len)] = v;
   };
+  // Appends the row put() has collected, `type` (GLP_FX or GLP_LO) with right-hand side 0.
+  const auto add_row = [&](int type, int status) {
+    const int row = glp_add_rows(lp.get(), 1);
+    glp_set_row_bnds(lp.get(), row, type, 0.0, 0.0);
+    glp_set_mat_row(lp.get(), row, len, ind.data(), val.data());
+    glp_set_row_stat(lp.get(), row, status);
+  };
   const auto add_order = [&](const Eigen::VectorXd& uu) {
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return uu[x] > uu[y]; });
     prefix0 = glp_add_cols(lp.get(), n);
-    const int row0 = glp_add_rows(lp.get(), n);
     for (int r = 0; r < n; ++r) {
       const int agent = order[static_cast<std::size_t>(r)];
       rank[static_cast<std::size_t>(agent)] = r;
@@ -206,9 +212,7 @@ LpSolution solve_participatory(const Instance& inst) {
       put(prefix0 + r, 1.0);
       put(agent + 1, -1.0);
       if (r > 0) put(prefix0 + r - 1, -1.0);
-      glp_set_row_bnds(lp.get(), row0 + r, GLP_FX, 0.0, 0.0);
-      glp_set_mat_row(lp.get(), row0 + r, len, ind.data(), val.data());
-      glp_set_row_stat(lp.get(), row0 + r, GLP_NS);
+      add_row(GLP_FX, GLP_NS);
     }
   };
   // P_i(u) − t: how far (u, t) violates agent i's cut at u (tie terms vanish, so ties may be
@@ -235,10 +239,7 @@ LpSolution solve_participatory(const Instance& inst) {
       put(prefix0 + n - 1, cb);
       put(prefix0 + r, -cb);
     }
-    const int row = glp_add_rows(lp.get(), 1);
-    glp_set_row_bnds(lp.get(), row, GLP_LO, 0.0, 0.0);
-    glp_set_mat_row(lp.get(), row, len, ind.data(), val.data());
-    glp_set_row_stat(lp.get(), row, status);
+    add_row(GLP_LO, status);
   };
 
   LpSolution sol;
@@ -259,10 +260,7 @@ LpSolution solve_participatory(const Instance& inst) {
       put(tcol(i), 1.0);
       put(sum_u, below ? -ca : cb);
       put(i + 1, below ? ca * n : -cb * n);
-      const int row = glp_add_rows(lp.get(), 1);
-      glp_set_row_bnds(lp.get(), row, GLP_LO, 0.0, 0.0);
-      glp_set_mat_row(lp.get(), row, len, ind.data(), val.data());
-      glp_set_row_stat(lp.get(), row, GLP_BS);
+      add_row(GLP_LO, GLP_BS);
     }
   }
   sol.cuts = 3 * n;

@@ -38,7 +38,7 @@ std::vector<double> expected_saturation_table(const Polymatroid& f, const Mappin
   std::vector<int> cls(static_cast<std::size_t>(n), 0), set;
   for (const Layer& layer : mapping) {
     std::fill(cls.begin(), cls.end(), 0);
-    while (true) {
+    do {
       double w = layer.weight;
       for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
         const SignalClass& c = layer.agents[i][static_cast<std::size_t>(cls[i])];
@@ -53,14 +53,7 @@ std::vector<double> expected_saturation_table(const Polymatroid& f, const Mappin
             if (mask >> i & 1U) set.push_back(i);
           table[mask] += w * saturation(f, key, util, set);
         }
-      int i = 0;
-      for (; i < n; ++i) {
-        auto& c = cls[static_cast<std::size_t>(i)];
-        if (++c < static_cast<int>(layer.agents[static_cast<std::size_t>(i)].size())) break;
-        c = 0;
-      }
-      if (i == n) break;
-    }
+    } while (next_class_profile(layer, cls));
   }
   return table;
 }

@@ -127,4 +127,12 @@ Mapping single_mean_maximal(const std::vector<DiscretePrior>& priors, const Buck
   return mapping;
 }
 
+bool next_class_profile(const Layer& layer, std::vector<int>& cls) {
+  for (std::size_t i = 0; i < cls.size(); ++i) {
+    if (++cls[i] < static_cast<int>(layer.agents[i].size())) return true;
+    cls[i] = 0;
+  }
+  return false;
+}
+
 }  // namespace fairmc::persuasion

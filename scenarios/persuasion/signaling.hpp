@@ -31,6 +31,10 @@ struct Layer {
 
 using Mapping = std::vector<Layer>;
 
+// Steps `cls` (one signal-class index per agent, all 0 at the start) to the next profile of the
+// layer, odometer-style; false once every profile has been visited.
+bool next_class_profile(const Layer& layer, std::vector<int>& cls);
+
 enum class Receiver { exact, bucketed };
 
 // The receiver's ranking key for a posterior mean.

@@ -78,7 +78,7 @@ Expected EnumerationOracle::evaluate(const Mapping& mapping, std::span<const int
   std::vector<double> marg;
   for (const Layer& layer : mapping) {
     std::fill(cls.begin(), cls.end(), 0);
-    while (true) {  // odometer over the product of class indices
+    do {  // every profile of class indices
       double w = layer.weight;
       for (int i = 0; i < n; ++i)
         w *= layer
@@ -86,14 +86,7 @@ Expected EnumerationOracle::evaluate(const Mapping& mapping, std::span<const int
                         [static_cast<std::size_t>(cls[static_cast<std::size_t>(i)])]
                  .prob;
       if (w > 0.0) greedy_scenario(*f_, layer, cls, priority, w, order, marg, acc);
-      int i = 0;
-      for (; i < n; ++i) {
-        auto& c = cls[static_cast<std::size_t>(i)];
-        if (++c < static_cast<int>(layer.agents[static_cast<std::size_t>(i)].size())) break;
-        c = 0;
-      }
-      if (i == n) break;
-    }
+    } while (next_class_profile(layer, cls));
   }
   return acc;
 }

@@ -24,12 +24,7 @@ class Equations {
         scale_(pop.m, 1.0) {
     // Per-issue spread, so that the x equations are tested relative to the population's size.
     for (std::size_t j = 0; j < pop.m; ++j) {
-      double mean = 0.0, sq = 0.0;
-      for (std::size_t i = 0; i < pop.n; ++i) mean += pop.ideal(i, j);
-      mean /= static_cast<double>(pop.n);
-      for (std::size_t i = 0; i < pop.n; ++i)
-        sq += (pop.ideal(i, j) - mean) * (pop.ideal(i, j) - mean);
-      const double sd = std::sqrt(sq / static_cast<double>(pop.n));
+      const double sd = std::sqrt(pop.issue_variance(j));
       if (sd > 0.0) scale_[j] = sd;
     }
   }

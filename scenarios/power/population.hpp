@@ -23,6 +23,14 @@ struct Population {
 
   double ideal(std::size_t i, std::size_t j) const { return y[i * m + j]; }
   double weight(std::size_t i, std::size_t j) const { return w[i * m + j]; }
+  // Population variance of the ideal points on issue j (divides by n).
+  double issue_variance(std::size_t j) const {
+    double mean = 0.0, sq = 0.0;
+    for (std::size_t i = 0; i < n; ++i) mean += ideal(i, j);
+    mean /= static_cast<double>(n);
+    for (std::size_t i = 0; i < n; ++i) sq += (ideal(i, j) - mean) * (ideal(i, j) - mean);
+    return sq / static_cast<double>(n);
+  }
 };
 
 struct Cluster {

@@ -170,14 +170,7 @@ class IterationModel final : public Model {
  private:
   static double spread(const Population& pop) {
     double total = 0.0;
-    for (std::size_t j = 0; j < pop.m; ++j) {
-      double mean = 0.0, sq = 0.0;
-      for (std::size_t i = 0; i < pop.n; ++i) mean += pop.ideal(i, j);
-      mean /= static_cast<double>(pop.n);
-      for (std::size_t i = 0; i < pop.n; ++i)
-        sq += (pop.ideal(i, j) - mean) * (pop.ideal(i, j) - mean);
-      total += sq / static_cast<double>(pop.n);
-    }
+    for (std::size_t j = 0; j < pop.m; ++j) total += pop.issue_variance(j);
     return std::sqrt(total / static_cast<double>(pop.m));
   }
   static double distance(const std::vector<double>& a, const std::vector<double>& b) {
