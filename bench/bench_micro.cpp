@@ -167,7 +167,7 @@ fairmc::RunRecord synthetic_run(int points, int blocks, int metrics, bool keep_d
         for (auto& d : rec.draws)
           for (double& x : d) x = rng.uniform01();
       }
-      r.blocks.emplace(b, std::move(rec));
+      r.add(b, std::move(rec));
     }
   }
   return run;

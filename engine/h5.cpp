@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 #include <iomanip>
 #include <sstream>
 #include <stdexcept>
@@ -325,153 +326,6 @@ void write_summary(hid_t file, const RunRecord& run) {
   }
 }
 
-void write_points(hid_t file, const RunRecord& run) {
-  const Experiment& e = run.experiment;
-  Hid pts = group(file, "points");
-  for (std::size_t p = 0; p < run.points.size(); ++p) {
-    const Point& pt = run.points[p];
-    const PointRecord& r = run.results[p];
-    Hid g = group(pts, std::to_string(p));
-    for (const auto& [k, v] : pt.values) attr(g, k, v);
-    attr_num<std::uint64_t>(g, "stream_key", pt.key, H5T_NATIVE_UINT64);
-    attr(g, "status", status_name(r.status(e.block_count())));
-    attr(g, "error", r.error);
-    std::vector<std::string> names = r.metrics;
-    write_strings(g, "metrics", {names.size()}, names);
-    for (const auto& [name, value] : r.constants)
-      attr_num<double>(g, name, value, H5T_NATIVE_DOUBLE);
-
-    Hid stats = group(g, "stats");
-    Hid blocks = group(g, "blocks");
-    const auto merged = r.merged();
-    std::vector<std::int64_t> index, range;
-    for (const auto& [b, rec] : r.blocks) {
-      index.push_back(b);
-      range.push_back(b * e.block);
-      range.push_back(b * e.block + rec.length);
-    }
-    write_int64s(blocks, "index", {index.size()}, index.data());
-    write_int64s(blocks, "range", {index.size(), 2}, range.data());
-    std::optional<Hid> draws;
-    if (e.keep_draws) draws.emplace(group(g, "draws"));
-    for (std::size_t m = 0; m < names.size(); ++m) {
-      const Summary& s = merged[m];
-      const double hw = s.ci95_half_width();
-      std::vector<double> row{s.n,
-                              s.mean_or_nan(),
-                              s.sd(),
-                              s.sem(),
-                              s.mean - hw,
-                              s.mean + hw,
-                              s.n > 0 ? s.min : NAN,
-                              s.n > 0 ? s.max : NAN};
-      std::string fields = stats_fields;
-      std::vector<double> all;
-      if (e.keep_draws) {
-        all = r.draws_of(m);
-        for (const double q : quantile_levels) row.push_back(quantile(all, q));
-        fields += std::string(",") + quantile_fields;
-      }
-      Hid d = write_doubles(stats, names[m], {row.size()}, row.data());
-      attr(d, "fields", fields);
-      std::vector<double> table;
-      for (const auto& [b, rec] : r.blocks) {
-        const Summary& bs = rec.metrics[m];
-        table.insert(table.end(), {bs.n, bs.mean, bs.m2, bs.min, bs.max});
-      }
-      Hid bd = write_doubles(blocks, names[m], {r.blocks.size(), 5}, table.data());
-      attr(bd, "fields", "n,mean,m2,min,max");
-      if (draws) write_doubles(*draws, names[m], {all.size()}, all.data());
-    }
-  }
-}
-
-void write_sweep(hid_t file, const RunRecord& run) {
-  const Experiment& e = run.experiment;
-  Hid g = group(file, "sweep");
-  for (const Axis& a : e.axes)
-    for (std::size_t k = 0; k < a.keys.size(); ++k) {
-      Hid d = write_axis_values(g, a.keys[k], a.values[k]);
-      attr(d, "axis", a.name);
-    }
-  std::vector<hsize_t> dims;
-  for (const auto s : e.shape()) dims.push_back(s);
-  std::vector<std::string> status, errors;
-  for (const auto& r : run.results) {
-    status.push_back(status_name(r.status(e.block_count())));
-    errors.push_back(r.error);
-  }
-  write_strings(g, "status", dims, status);
-  write_strings(g, "error", dims, errors);
-  std::string axes;
-  for (const auto& a : e.axes) axes += (axes.empty() ? "" : ",") + a.name;
-  attr(g, "axes", axes);
-}
-
-}  // namespace
-
-void write_results(const fs::path& path, const RunRecord& run) {
-  const fs::path tmp = path.string() + ".tmp";
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported once, by us
-  try {
-    Hid fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create property list");
-    check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-          "set order");
-    check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-          "set order");
-    Hid file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose,
-             "create " + tmp.string());
-    const Experiment& e = run.experiment;
-    std::size_t failed = 0;
-    for (const auto& r : run.results) failed += r.error.empty() ? 0 : 1;
-    attr(file, "format", "fairmc-results");
-    attr_num<std::int64_t>(file, "format_version", results_format_version, H5T_NATIVE_INT64);
-    attr(file, "fairmc_version", FAIRMC_VERSION);
-    attr(file, "git_sha", FAIRMC_GIT_SHA);
-    attr(file, "created_utc", run.created_utc);
-    attr(file, "updated_utc", utc_now());
-    attr(file, "command_line", run.command_line);
-    attr(file, "experiment", e.name);
-    attr(file, "description", e.description);
-    attr(file, "claim", e.claim);
-    attr(file, "scenario", e.scenario);
-    attr_num<std::uint64_t>(file, "seed", e.seed, H5T_NATIVE_UINT64);
-    attr(file, "rng",
-         "Philox4x32-10 (Random123); key = hash(seed, point parameters), counter = (draw, "
-         "substream)");
-    attr_num<std::int64_t>(file, "draws", e.draws, H5T_NATIVE_INT64);
-    attr_num<std::int64_t>(file, "block", e.block, H5T_NATIVE_INT64);
-    attr_num<std::int64_t>(file, "complete", run.complete ? 1 : 0, H5T_NATIVE_INT64);
-    attr_num<std::int64_t>(file, "points_failed", static_cast<std::int64_t>(failed),
-                           H5T_NATIVE_INT64);
-
-    Hid cfg = group(file, "config");
-    write_strings(cfg, "resolved", {}, {e.resolved_text()});
-    write_strings(cfg, "overrides", {e.overrides.size()}, e.overrides);
-    attr_num<std::uint64_t>(cfg, "config_hash", e.config_hash(), H5T_NATIVE_UINT64);
-    attr(cfg, "experiment_file", e.file.string());
-
-    write_sweep(file, run);
-    write_summary(file, run);
-    write_points(file, run);
-    check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
-  } catch (const std::exception& e) {
-    std::error_code ignore;
-    fs::remove(tmp, ignore);  // the previous results file, if any, stays as it was
-    throw std::runtime_error("cannot write " + path.string() + " (" + e.what() +
-                             "): is the disk full or the directory not writable?");
-  }
-  // Make the new file durable before it replaces the old one.
-  if (const int fd = ::open(tmp.c_str(), O_RDONLY); fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-  fs::rename(tmp, path);
-}
-
-// ---------------------------------------------------------------------------------------------
-namespace {
-
 std::string read_string_attr(hid_t obj, const std::string& name) {
   Hid a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);
   Hid t(H5Aget_type(a), H5Tclose, "get type");
@@ -534,7 +388,372 @@ Hid open_file(const fs::path& path) {
   return Hid(id, H5Fclose, "open " + path.string() + " (not an HDF5 results file?)");
 }
 
+// One dataset's rows [first, first + count) (2-D datasets: every column), through a hyperslab.
+void rows_io(hid_t d, hsize_t first, hsize_t count, hid_t type, void* buf, bool write) {
+  if (count == 0) return;
+  Hid fspace(H5Dget_space(d), H5Sclose, "get space");
+  hsize_t dims[2] = {0, 1};
+  const int rank = H5Sget_simple_extent_dims(fspace, dims, nullptr);
+  const hsize_t start[2] = {first, 0};
+  const hsize_t cnt[2] = {count, rank > 1 ? dims[1] : 1};
+  check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, nullptr, cnt, nullptr), "select rows");
+  Hid mspace(H5Screate_simple(rank, cnt, nullptr), H5Sclose, "create dataspace");
+  check(write ? H5Dwrite(d, type, mspace, fspace, H5P_DEFAULT, buf)
+              : H5Dread(d, type, mspace, fspace, H5P_DEFAULT, buf),
+        write ? "write rows" : "read rows");
+}
+
+Hid open_dataset(hid_t parent, const std::string& name) {
+  return Hid(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
+}
+
+Hid empty_dataset(hid_t parent, const std::string& name, hid_t type,
+                  const std::vector<hsize_t>& dims) {
+  Hid s = space(dims);
+  Hid dcpl = dataset_props();
+  return Hid(H5Dcreate2(parent, name.c_str(), type, s, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
+             "create dataset " + name);
+}
+
+// Blocks per chunk when copying block tables: about 1 MiB of buffers.
+std::size_t default_chunk_rows(std::size_t metrics, std::int64_t block, bool draws) {
+  const std::size_t bytes = 24 + metrics * (40 + (draws ? 8 * static_cast<std::size_t>(block) : 0));
+  return std::max<std::size_t>(1, (std::size_t{1} << 20) / bytes);
+}
+
+// Reads a point's block table (/points/<i>/blocks, and /draws if kept) a chunk of rows at a time.
+class StoredBlocks {
+ public:
+  StoredBlocks(hid_t point, const std::vector<std::string>& metrics, std::size_t chunk_rows)
+      : blocks_(H5Gopen2(point, "blocks", H5P_DEFAULT), H5Gclose, "open blocks"),
+        index_(open_dataset(blocks_, "index")),
+        range_(open_dataset(blocks_, "range")),
+        chunk_(chunk_rows) {
+    Hid s(H5Dget_space(index_), H5Sclose, "get space");
+    rows_ = static_cast<hsize_t>(H5Sget_simple_extent_npoints(s));
+    for (const auto& m : metrics) tables_.push_back(open_dataset(blocks_, m));
+    if (exists(point, "draws")) {
+      Hid g(H5Gopen2(point, "draws", H5P_DEFAULT), H5Gclose, "open draws");
+      for (const auto& m : metrics) draws_.push_back(open_dataset(g, m));
+    }
+  }
+
+  // The next stored block, in block order; false after the last.
+  bool next(std::int64_t& index, BlockRecord& rec) {
+    if (at_ == index_buf_.size()) {
+      if (first_ + at_ >= rows_) return false;
+      load();
+    }
+    index = index_buf_[at_];
+    rec.length = range_buf_[2 * at_ + 1] - range_buf_[2 * at_];
+    rec.metrics.resize(tables_.size());
+    for (std::size_t m = 0; m < tables_.size(); ++m) {
+      const double* t = table_buf_[m].data() + 5 * at_;
+      rec.metrics[m] = Summary{t[0], t[1], t[2], t[3], t[4]};
+    }
+    rec.draws.resize(draws_.size());
+    const auto len = static_cast<std::size_t>(rec.length);
+    for (std::size_t m = 0; m < draws_.size(); ++m)
+      rec.draws[m].assign(draws_buf_[m].begin() + static_cast<std::ptrdiff_t>(draw_at_),
+                          draws_buf_[m].begin() + static_cast<std::ptrdiff_t>(draw_at_ + len));
+    draw_at_ += len;
+    ++at_;
+    return true;
+  }
+
+ private:
+  void load() {
+    first_ += at_;
+    const hsize_t count = std::min<hsize_t>(chunk_, rows_ - first_);
+    index_buf_.resize(count);
+    range_buf_.resize(2 * count);
+    rows_io(index_, first_, count, H5T_NATIVE_INT64, index_buf_.data(), false);
+    rows_io(range_, first_, count, H5T_NATIVE_INT64, range_buf_.data(), false);
+    table_buf_.resize(tables_.size());
+    for (std::size_t m = 0; m < tables_.size(); ++m) {
+      table_buf_[m].resize(5 * count);
+      rows_io(tables_[m], first_, count, H5T_NATIVE_DOUBLE, table_buf_[m].data(), false);
+    }
+    hsize_t draws = 0;
+    for (hsize_t r = 0; r < count; ++r)
+      draws += static_cast<hsize_t>(range_buf_[2 * r + 1] - range_buf_[2 * r]);
+    draws_buf_.resize(draws_.size());
+    for (std::size_t m = 0; m < draws_.size(); ++m) {
+      draws_buf_[m].resize(draws);
+      rows_io(draws_[m], draws_first_, draws, H5T_NATIVE_DOUBLE, draws_buf_[m].data(), false);
+    }
+    draws_first_ += draws;
+    at_ = 0;
+    draw_at_ = 0;
+  }
+
+  Hid blocks_, index_, range_;
+  std::vector<Hid> tables_, draws_;
+  hsize_t chunk_ = 1, rows_ = 0;
+  hsize_t first_ = 0;        // file row of the loaded chunk's first block
+  hsize_t draws_first_ = 0;  // position in /draws of the next chunk
+  std::size_t at_ = 0, draw_at_ = 0;
+  std::vector<std::int64_t> index_buf_, range_buf_;
+  std::vector<std::vector<double>> table_buf_, draws_buf_;
+};
+
+// Writes a point's block table, `rows` blocks in block order, a chunk at a time.
+class BlockTableWriter {
+ public:
+  BlockTableWriter(hid_t blocks, const std::optional<Hid>& draws,
+                   const std::vector<std::string>& metrics, std::int64_t block, hsize_t rows,
+                   hsize_t total_draws, std::size_t chunk_rows)
+      : block_(block),
+        rows_(rows),
+        chunk_(chunk_rows),
+        index_(empty_dataset(blocks, "index", H5T_STD_I64LE, {rows})),
+        range_(empty_dataset(blocks, "range", H5T_STD_I64LE, {rows, 2})) {
+    for (const auto& m : metrics) {
+      tables_.push_back(empty_dataset(blocks, m, H5T_IEEE_F64LE, {rows, 5}));
+      attr(tables_.back(), "fields", "n,mean,m2,min,max");
+      if (draws) draws_.push_back(empty_dataset(*draws, m, H5T_IEEE_F64LE, {total_draws}));
+    }
+    table_buf_.resize(tables_.size());
+    draws_buf_.resize(draws_.size());
+  }
+
+  void put(std::int64_t index, const BlockRecord& rec) {
+    if (written_ + index_buf_.size() >= rows_)
+      throw std::logic_error("block table of " + std::to_string(rows_) + " rows overflows");
+    index_buf_.push_back(index);
+    range_buf_.insert(range_buf_.end(), {index * block_, index * block_ + rec.length});
+    for (std::size_t m = 0; m < tables_.size(); ++m) {
+      const Summary& s = m < rec.metrics.size() ? rec.metrics[m] : Summary{};
+      table_buf_[m].insert(table_buf_[m].end(), {s.n, s.mean, s.m2, s.min, s.max});
+    }
+    for (std::size_t m = 0; m < draws_.size(); ++m)
+      if (m < rec.draws.size())
+        draws_buf_[m].insert(draws_buf_[m].end(), rec.draws[m].begin(), rec.draws[m].end());
+    if (index_buf_.size() >= chunk_) flush();
+  }
+
+  // Writes the last chunk; every announced row must have been put.
+  void finish() {
+    flush();
+    if (written_ != rows_)
+      throw std::logic_error("block table has " + std::to_string(written_) + " of " +
+                             std::to_string(rows_) + " rows");
+  }
+
+ private:
+  void flush() {
+    const hsize_t count = index_buf_.size();
+    rows_io(index_, written_, count, H5T_NATIVE_INT64, index_buf_.data(), true);
+    rows_io(range_, written_, count, H5T_NATIVE_INT64, range_buf_.data(), true);
+    for (std::size_t m = 0; m < tables_.size(); ++m) {
+      rows_io(tables_[m], written_, count, H5T_NATIVE_DOUBLE, table_buf_[m].data(), true);
+      table_buf_[m].clear();
+    }
+    const hsize_t draws = draws_buf_.empty() ? 0 : draws_buf_.front().size();
+    for (std::size_t m = 0; m < draws_.size(); ++m) {
+      if (draws_buf_[m].size() != draws) throw std::logic_error("ragged draws");
+      rows_io(draws_[m], draws_written_, draws, H5T_NATIVE_DOUBLE, draws_buf_[m].data(), true);
+      draws_buf_[m].clear();
+    }
+    written_ += count;
+    draws_written_ += draws;
+    index_buf_.clear();
+    range_buf_.clear();
+  }
+
+  std::int64_t block_;
+  hsize_t rows_;
+  std::size_t chunk_;
+  Hid index_, range_;
+  std::vector<Hid> tables_, draws_;
+  hsize_t written_ = 0, draws_written_ = 0;
+  std::vector<std::int64_t> index_buf_, range_buf_;
+  std::vector<std::vector<double>> table_buf_, draws_buf_;
+};
+
+// The point's blocks in block order: those of the previous file that still count, merged with the
+// ones computed since it was written.
+void write_block_table(hid_t blocks, const std::optional<Hid>& draws, const PointRecord& r,
+                       std::optional<StoredBlocks> previous, std::int64_t block,
+                       std::size_t chunk_rows) {
+  const bool failed = !r.error.empty();
+  BlockTableWriter out(blocks, draws, r.metrics, block,
+                       static_cast<hsize_t>(failed ? 0 : r.blocks_done()),
+                       static_cast<hsize_t>(failed ? 0 : r.draws_done), chunk_rows);
+  if (failed) return out.finish();
+  std::int64_t old_index = -1;
+  BlockRecord old;
+  // A stored block counts if it is still part of the run and was not recomputed since (a resumed
+  // run recomputes the short last block of a run it extends).
+  const auto next_old = [&] {
+    while (previous && previous->next(old_index, old))
+      if (r.has(old_index) && !r.unsaved.contains(old_index)) return true;
+    return false;
+  };
+  bool have_old = next_old();
+  auto fresh = r.unsaved.begin();
+  while (have_old || fresh != r.unsaved.end()) {
+    if (have_old && (fresh == r.unsaved.end() || old_index < fresh->first)) {
+      out.put(old_index, old);
+      have_old = next_old();
+    } else {
+      out.put(fresh->first, fresh->second);
+      ++fresh;
+    }
+  }
+  out.finish();
+}
+
+void write_points(hid_t file, const RunRecord& run, hid_t previous_points, std::size_t chunk_rows) {
+  const Experiment& e = run.experiment;
+  Hid pts = group(file, "points");
+  for (std::size_t p = 0; p < run.points.size(); ++p) {
+    const Point& pt = run.points[p];
+    const PointRecord& r = run.results[p];
+    Hid g = group(pts, std::to_string(p));
+    for (const auto& [k, v] : pt.values) attr(g, k, v);
+    attr_num<std::uint64_t>(g, "stream_key", pt.key, H5T_NATIVE_UINT64);
+    attr(g, "status", status_name(r.status(e.block_count())));
+    attr(g, "error", r.error);
+    const std::vector<std::string>& names = r.metrics;
+    write_strings(g, "metrics", {names.size()}, names);
+    for (const auto& [name, value] : r.constants)
+      attr_num<double>(g, name, value, H5T_NATIVE_DOUBLE);
+
+    Hid stats = group(g, "stats");
+    {
+      Hid blocks = group(g, "blocks");
+      std::optional<Hid> draws;
+      if (e.keep_draws) draws.emplace(group(g, "draws"));
+      std::optional<Hid> old_point;
+      std::optional<StoredBlocks> previous;
+      if (previous_points >= 0 && r.saved > 0 && r.error.empty()) {
+        old_point.emplace(H5Gopen2(previous_points, std::to_string(p).c_str(), H5P_DEFAULT),
+                          H5Gclose, "open point " + std::to_string(p) + " of the previous file");
+        previous.emplace(
+            *old_point, names,
+            chunk_rows ? chunk_rows : default_chunk_rows(names.size(), e.block, e.keep_draws));
+      }
+      write_block_table(
+          blocks, draws, r, std::move(previous), e.block,
+          chunk_rows ? chunk_rows : default_chunk_rows(names.size(), e.block, e.keep_draws));
+    }
+    const auto merged = r.merged();
+    for (std::size_t m = 0; m < names.size(); ++m) {
+      const Summary& s = merged[m];
+      const double hw = s.ci95_half_width();
+      std::vector<double> row{s.n,
+                              s.mean_or_nan(),
+                              s.sd(),
+                              s.sem(),
+                              s.mean - hw,
+                              s.mean + hw,
+                              s.n > 0 ? s.min : NAN,
+                              s.n > 0 ? s.max : NAN};
+      std::string fields = stats_fields;
+      if (e.keep_draws) {
+        // Quantiles need every draw; kept draws are the one thing allowed to cost memory.
+        Hid draws(H5Gopen2(g, "draws", H5P_DEFAULT), H5Gclose, "open draws");
+        const auto all = read_array<double>(draws, names[m], H5T_NATIVE_DOUBLE);
+        for (const double q : quantile_levels) row.push_back(quantile(all, q));
+        fields += std::string(",") + quantile_fields;
+      }
+      Hid d = write_doubles(stats, names[m], {row.size()}, row.data());
+      attr(d, "fields", fields);
+    }
+  }
+}
+
+void write_sweep(hid_t file, const RunRecord& run) {
+  const Experiment& e = run.experiment;
+  Hid g = group(file, "sweep");
+  for (const Axis& a : e.axes)
+    for (std::size_t k = 0; k < a.keys.size(); ++k) {
+      Hid d = write_axis_values(g, a.keys[k], a.values[k]);
+      attr(d, "axis", a.name);
+    }
+  std::vector<hsize_t> dims;
+  for (const auto s : e.shape()) dims.push_back(s);
+  std::vector<std::string> status, errors;
+  for (const auto& r : run.results) {
+    status.push_back(status_name(r.status(e.block_count())));
+    errors.push_back(r.error);
+  }
+  write_strings(g, "status", dims, status);
+  write_strings(g, "error", dims, errors);
+  std::string axes;
+  for (const auto& a : e.axes) axes += (axes.empty() ? "" : ",") + a.name;
+  attr(g, "axes", axes);
+}
+
 }  // namespace
+
+void write_results(const fs::path& path, const RunRecord& run, std::size_t chunk_rows) {
+  const fs::path tmp = path.string() + ".tmp";
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported once, by us
+  try {
+    // Blocks saved by earlier writes are copied from the previous file, chunk by chunk.
+    std::optional<Hid> previous, previous_points;
+    if (!run.saved_in.empty() && std::any_of(run.results.begin(), run.results.end(),
+                                             [](const PointRecord& r) { return r.saved > 0; })) {
+      previous.emplace(open_file(run.saved_in));
+      previous_points.emplace(H5Gopen2(*previous, "points", H5P_DEFAULT), H5Gclose,
+                              "open /points of " + run.saved_in.string());
+    }
+    Hid fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create property list");
+    check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+          "set order");
+    check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+          "set order");
+    Hid file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose,
+             "create " + tmp.string());
+    const Experiment& e = run.experiment;
+    std::size_t failed = 0;
+    for (const auto& r : run.results) failed += r.error.empty() ? 0 : 1;
+    attr(file, "format", "fairmc-results");
+    attr_num<std::int64_t>(file, "format_version", results_format_version, H5T_NATIVE_INT64);
+    attr(file, "fairmc_version", FAIRMC_VERSION);
+    attr(file, "git_sha", FAIRMC_GIT_SHA);
+    attr(file, "created_utc", run.created_utc);
+    attr(file, "updated_utc", utc_now());
+    attr(file, "command_line", run.command_line);
+    attr(file, "experiment", e.name);
+    attr(file, "description", e.description);
+    attr(file, "claim", e.claim);
+    attr(file, "scenario", e.scenario);
+    attr_num<std::uint64_t>(file, "seed", e.seed, H5T_NATIVE_UINT64);
+    attr(file, "rng",
+         "Philox4x32-10 (Random123); key = hash(seed, point parameters), counter = (draw, "
+         "substream)");
+    attr_num<std::int64_t>(file, "draws", e.draws, H5T_NATIVE_INT64);
+    attr_num<std::int64_t>(file, "block", e.block, H5T_NATIVE_INT64);
+    attr_num<std::int64_t>(file, "complete", run.complete ? 1 : 0, H5T_NATIVE_INT64);
+    attr_num<std::int64_t>(file, "points_failed", static_cast<std::int64_t>(failed),
+                           H5T_NATIVE_INT64);
+
+    Hid cfg = group(file, "config");
+    write_strings(cfg, "resolved", {}, {e.resolved_text()});
+    write_strings(cfg, "overrides", {e.overrides.size()}, e.overrides);
+    attr_num<std::uint64_t>(cfg, "config_hash", e.config_hash(), H5T_NATIVE_UINT64);
+    attr(cfg, "experiment_file", e.file.string());
+
+    write_sweep(file, run);
+    write_summary(file, run);
+    write_points(file, run, previous_points ? hid_t{*previous_points} : hid_t{-1}, chunk_rows);
+    check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
+  } catch (const std::exception& e) {
+    std::error_code ignore;
+    fs::remove(tmp, ignore);  // the previous results file, if any, stays as it was
+    throw std::runtime_error("cannot write " + path.string() + " (" + e.what() +
+                             "): is the disk full or the directory not writable?");
+  }
+  // Make the new file durable before it replaces the old one.
+  if (const int fd = ::open(tmp.c_str(), O_RDONLY); fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  fs::rename(tmp, path);
+}
 
 StoredRun read_results(const fs::path& path) {
   Hid file = open_file(path);
@@ -553,34 +772,25 @@ StoredRun read_results(const fs::path& path) {
     Hid g(H5Gopen2(pts, std::to_string(p).c_str(), H5P_DEFAULT), H5Gclose, "open point");
     out.metrics.push_back(read_strings(g, "metrics"));
     out.errors.push_back(read_string_attr(g, "error"));
-    Hid blocks(H5Gopen2(g, "blocks", H5P_DEFAULT), H5Gclose, "open blocks");
-    const auto index = read_array<std::int64_t>(blocks, "index", H5T_NATIVE_INT64);
-    const auto range = read_array<std::int64_t>(blocks, "range", H5T_NATIVE_INT64);
-    std::map<std::int64_t, BlockRecord> recs;
-    const auto& names = out.metrics.back();
-    std::optional<Hid> draws;
-    if (exists(g, "draws"))
-      draws.emplace(H5Gopen2(g, "draws", H5P_DEFAULT), H5Gclose, "open draws");
-    for (std::size_t m = 0; m < names.size(); ++m) {
-      const auto table = read_array<double>(blocks, names[m], H5T_NATIVE_DOUBLE);
-      std::vector<double> all;
-      if (draws) all = read_array<double>(*draws, names[m], H5T_NATIVE_DOUBLE);
-      std::size_t offset = 0;
-      for (std::size_t b = 0; b < index.size(); ++b) {
-        BlockRecord& rec = recs[index[b]];
-        rec.length = range[2 * b + 1] - range[2 * b];
-        rec.metrics.push_back(Summary{table[5 * b], table[5 * b + 1], table[5 * b + 2],
-                                      table[5 * b + 3], table[5 * b + 4]});
-        if (draws) {
-          const auto len = static_cast<std::size_t>(range[2 * b + 1] - range[2 * b]);
-          rec.draws.emplace_back(all.begin() + offset, all.begin() + offset + len);
-          offset += len;
-        }
-      }
-    }
-    out.blocks.push_back(std::move(recs));
   }
+  out.file = path;
   return out;
+}
+
+void for_each_stored_block(const fs::path& path, std::size_t point,
+                           const std::function<void(std::int64_t, const BlockRecord&)>& visit,
+                           std::size_t chunk_rows) {
+  Hid file = open_file(path);
+  Hid g(H5Gopen2(file, ("points/" + std::to_string(point)).c_str(), H5P_DEFAULT), H5Gclose,
+        "open point " + std::to_string(point) + " of " + path.string());
+  const auto names = read_strings(g, "metrics");
+  const auto block = read_num_attr<std::int64_t>(file, "block", H5T_NATIVE_INT64);
+  StoredBlocks blocks(
+      g, names,
+      chunk_rows ? chunk_rows : default_chunk_rows(names.size(), block, exists(g, "draws")));
+  std::int64_t index = 0;
+  BlockRecord rec;
+  while (blocks.next(index, rec)) visit(index, rec);
 }
 
 std::string describe_results(const fs::path& path) {

@@ -6,7 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <map>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,8 +14,12 @@ namespace fairmc {
 
 inline constexpr int results_format_version = 1;
 
-// Writes `run` to `path` atomically (path + ".tmp", fsync, rename).
-void write_results(const std::filesystem::path& path, const RunRecord& run);
+// Writes `run` to `path` atomically (path + ".tmp", fsync, rename). Blocks saved by an earlier
+// write are copied from `run.saved_in` at most `chunk_rows` blocks at a time (0: about 1 MiB's
+// worth), so memory does not grow with the run. Afterwards the caller marks the blocks saved
+// (RunRecord::mark_saved).
+void write_results(const std::filesystem::path& path, const RunRecord& run,
+                   std::size_t chunk_rows = 0);
 
 // What --resume needs from a results file.
 struct StoredRun {
@@ -25,11 +29,18 @@ struct StoredRun {
   std::uint64_t config_hash = 0;
   std::int64_t draws = 0;
   std::int64_t block = 0;
-  std::vector<std::vector<std::string>> metrics;            // per point
-  std::vector<std::map<std::int64_t, BlockRecord>> blocks;  // per point
-  std::vector<std::string> errors;                          // per point
+  std::vector<std::vector<std::string>> metrics;  // per point
+  std::vector<std::string> errors;                // per point
+  std::filesystem::path file;                     // where it was read from
 };
+// The file's header and per-point metrics; its blocks are read by for_each_stored_block.
 StoredRun read_results(const std::filesystem::path& path);
+
+// Calls visit(block index, block) for every block the file holds for `point`, in block order,
+// reading at most `chunk_rows` blocks at a time (0: about 1 MiB's worth).
+void for_each_stored_block(const std::filesystem::path& path, std::size_t point,
+                           const std::function<void(std::int64_t, const BlockRecord&)>& visit,
+                           std::size_t chunk_rows = 0);
 
 // A printable summary table of a results file (for `fairmc show`).
 std::string describe_results(const std::filesystem::path& path);

@@ -9,25 +9,39 @@ namespace fairmc {
 
 PointStatus PointRecord::status(std::int64_t block_count) const {
   if (!error.empty()) return PointStatus::failed;
-  if (blocks.empty()) return PointStatus::pending;
-  return static_cast<std::int64_t>(blocks.size()) >= block_count ? PointStatus::complete
-                                                                 : PointStatus::partial;
+  if (blocks_done() == 0) return PointStatus::pending;
+  return blocks_done() >= block_count ? PointStatus::complete : PointStatus::partial;
 }
 
 std::vector<Summary> PointRecord::merged() const {
-  std::vector<Summary> out(metrics.size());
-  for (const auto& [index, block] : blocks)
-    for (std::size_t m = 0; m < out.size() && m < block.metrics.size(); ++m)
-      out[m] = Summary::merge(out[m], block.metrics[m]);
+  auto out = fold.merged();
+  out.resize(metrics.size());
   return out;
 }
 
-std::vector<double> PointRecord::draws_of(std::size_t metric) const {
-  std::vector<double> out;
-  for (const auto& [index, block] : blocks)
-    if (metric < block.draws.size())
-      out.insert(out.end(), block.draws[metric].begin(), block.draws[metric].end());
-  return out;
+void PointRecord::add(std::int64_t block, BlockRecord rec) {
+  fold.add(block, rec.metrics);
+  draws_done += rec.length;
+  unsaved.emplace(block, std::move(rec));
+}
+
+void PointRecord::add_saved(std::int64_t block, const BlockRecord& rec) {
+  fold.add(block, rec.metrics);
+  draws_done += rec.length;
+  ++saved;
+}
+
+void PointRecord::fail(std::string message) {
+  error = std::move(message);
+  fold = BlockFold();
+  unsaved.clear();
+  saved = 0;
+  draws_done = 0;
+}
+
+void PointRecord::mark_saved() {
+  saved = blocks_done();
+  unsaved.clear();
 }
 
 namespace {
@@ -51,6 +65,11 @@ std::vector<std::string> RunRecord::constant_names() const {
     for (const auto& c : r.constants) v.push_back(c.first);
     return v;
   });
+}
+
+void RunRecord::mark_saved(const std::filesystem::path& file) {
+  for (auto& r : results) r.mark_saved();
+  saved_in = file;
 }
 
 std::string utc_now() {

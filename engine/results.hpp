@@ -1,12 +1,15 @@
 // The in-memory state of a run: what each sweep point has computed so far. The runner fills it,
-// engine/h5 writes and reads it; it holds everything a results file holds, so a run resumes from
-// the file alone.
+// engine/h5 writes it. Memory does not grow with the number of draws: each point keeps its merged
+// statistics (BlockFold) and only the blocks completed since the results file was last written;
+// the earlier blocks are on disk, and each write copies them from the previous file.
 #pragma once
 
+#include "engine/block_fold.hpp"
 #include "engine/config.hpp"
 #include "engine/stats.hpp"
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <utility>
@@ -25,13 +28,26 @@ enum class PointStatus : std::int8_t { pending = 0, partial = 1, complete = 2, f
 struct PointRecord {
   std::vector<std::string> metrics;
   std::vector<std::pair<std::string, double>> constants;
-  std::map<std::int64_t, BlockRecord> blocks;  // completed blocks, by block index
-  std::string error;                           // non-empty when the point failed
+  std::string error;  // non-empty when the point failed
+
+  BlockFold fold;                               // every completed block, merged in block order
+  std::map<std::int64_t, BlockRecord> unsaved;  // completed since the results file was written
+  std::int64_t saved = 0;                       // blocks held by the last results file written
+  std::int64_t draws_done = 0;                  // draws covered by the completed blocks
 
   PointStatus status(std::int64_t block_count) const;
-  // Merge of the completed blocks in block order: bit-identical whatever computed them.
-  std::vector<Summary> merged() const;
-  std::vector<double> draws_of(std::size_t metric) const;  // completed blocks, in order
+  bool has(std::int64_t block) const { return fold.contains(block); }
+  std::int64_t blocks_done() const { return fold.count(); }
+  std::vector<Summary> merged() const;  // one per metric
+
+  // A block computed in this run (kept until the next write).
+  void add(std::int64_t block, BlockRecord rec);
+  // A block the previous results file already holds (resume).
+  void add_saved(std::int64_t block, const BlockRecord& rec);
+  // A failed point keeps no blocks: its numbers would be partial.
+  void fail(std::string message);
+  // After a write: every completed block is in the file.
+  void mark_saved();
 };
 
 struct RunRecord {
@@ -41,10 +57,13 @@ struct RunRecord {
   std::string command_line;
   std::string created_utc;
   bool complete = false;
+  // The results file that holds the points' saved blocks (empty: none yet).
+  std::filesystem::path saved_in;
 
   // Every metric / constant name any point reports, in first-seen order.
   std::vector<std::string> metric_names() const;
   std::vector<std::string> constant_names() const;
+  void mark_saved(const std::filesystem::path& file);
 };
 
 // Current UTC time as ISO 8601 ("2026-11-25T12:00:00Z"), for the results' timestamps.

@@ -24,6 +24,44 @@ struct Unit {
   std::int64_t block;
 };
 
+// Walks the (point, block) units in order, skipping blocks already done.
+class UnitCursor {
+ public:
+  UnitCursor(const std::vector<PointRecord>& points, std::int64_t blocks)
+      : points_(points), blocks_(blocks) {
+    skip();
+  }
+  bool done() const { return point_ >= points_.size(); }
+  std::vector<Unit> take(std::size_t n) {
+    std::vector<Unit> out;
+    while (out.size() < n && !done()) {
+      out.push_back({point_, block_});
+      ++block_;
+      skip();
+    }
+    return out;
+  }
+
+ private:
+  void skip() {
+    while (!done()) {
+      const PointRecord& p = points_[point_];
+      block_ = std::max(block_, p.fold.frontier());
+      if (block_ < blocks_ && !p.has(block_)) return;
+      if (block_ >= blocks_) {
+        ++point_;
+        block_ = 0;
+      } else {
+        ++block_;
+      }
+    }
+  }
+  const std::vector<PointRecord>& points_;
+  std::int64_t blocks_;
+  std::size_t point_ = 0;
+  std::int64_t block_ = 0;
+};
+
 struct UnitResult {
   BlockRecord record;
   std::int64_t record_length = 0;
@@ -139,26 +177,22 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   for (std::size_t p = 0; p < run.points.size(); ++p) {
     run.results[p].metrics = prepared[p].metrics;
     run.results[p].constants = prepared[p].constants;
-    if (opt.resume && p < opt.resume->blocks.size() &&
+    if (opt.resume && p < opt.resume->metrics.size() &&
         opt.resume->metrics[p] == prepared[p].metrics)
-      for (const auto& [b, rec] : opt.resume->blocks[p])
+      for_each_stored_block(opt.resume->file, p, [&](std::int64_t b, const BlockRecord& rec) {
         // A stored block is reused only if it covers the same draws now: after `draws` grew, the
         // old short last block is recomputed in full.
         if (b < e.block_count() && rec.length == std::min(e.block, e.draws - b * e.block))
-          run.results[p].blocks.emplace(b, rec);
+          run.results[p].add_saved(b, rec);
+      });
   }
+  if (opt.resume) run.saved_in = opt.resume->file;
 
-  std::vector<Unit> units;
   std::int64_t blocks_done = 0, draws_done = 0;
-  for (std::size_t p = 0; p < run.points.size(); ++p)
-    for (std::int64_t b = 0; b < e.block_count(); ++b) {
-      if (run.results[p].blocks.count(b)) {
-        ++blocks_done;
-        draws_done += std::min(e.block, e.draws - b * e.block);
-      } else {
-        units.push_back({p, b});
-      }
-    }
+  for (const auto& r : run.results) {
+    blocks_done += r.blocks_done();
+    draws_done += r.draws_done;
+  }
   const std::int64_t total_blocks = static_cast<std::int64_t>(run.points.size()) * e.block_count();
   const std::int64_t total_draws = static_cast<std::int64_t>(run.points.size()) * e.draws;
 
@@ -186,23 +220,32 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   RunOutcome outcome;
   const Cluster& cluster = opt.cluster ? *opt.cluster : solo;
   const bool root = cluster.root();
-  if (root) write_results(opt.results, run);  // a valid (empty) file exists from the start on
+  std::size_t unsaved_bytes = 0;  // estimated heap of the blocks not yet written (no draws)
+  const auto checkpoint = [&] {
+    write_results(opt.results, run);
+    run.mark_saved(opt.results);  // the blocks are on disk now: memory stays flat
+    unsaved_bytes = 0;
+  };
+  if (root) checkpoint();  // a valid (empty) file exists from the start on
   auto last_checkpoint = std::chrono::steady_clock::now();
-  std::size_t next = 0;
+  // Work units in (point, block) order, skipping the blocks a resumed run already has. Every rank
+  // walks the same sequence: blocks added during the run all lie behind the cursor.
+  UnitCursor cursor(run.results, e.block_count());
   // A wave ends when its slowest unit does, so with few units per thread one thread idles at every
   // wave end (power's blocks of ~0.3 s left 14% of two threads idle at 2 units per thread).
   const std::int64_t min_wave = 4 * threads * cluster.size();
+  constexpr std::int64_t max_wave = 2048;
   std::int64_t wave = min_wave;
   while (true) {
     // Rank 0 decides whether to go on and how many units the next wave has.
-    std::vector<std::int64_t> control{next < units.size() && !interrupt.requested() ? 1 : 0, wave};
+    std::vector<std::int64_t> control{!cursor.done() && !interrupt.requested() ? 1 : 0, wave};
     cluster.broadcast(control);
     if (control[0] == 0) break;
     wave = control[1];
-    const std::size_t end = std::min(units.size(), next + static_cast<std::size_t>(wave));
+    const std::vector<Unit> units = cursor.take(static_cast<std::size_t>(wave));
     // This rank's share of the wave: every size-th unit.
     std::vector<std::size_t> mine;
-    for (std::size_t u = next + static_cast<std::size_t>(cluster.rank()); u < end;
+    for (std::size_t u = static_cast<std::size_t>(cluster.rank()); u < units.size();
          u += static_cast<std::size_t>(cluster.size()))
       mine.push_back(u);
     std::vector<UnitResult> results(mine.size());
@@ -224,11 +267,12 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
         PointRecord& rec = run.results[unit.point];
         if (!rec.error.empty()) continue;
         if (!r.error.empty()) {
-          rec.error = r.error;  // a failed point keeps no blocks: its numbers would be partial
-          rec.blocks.clear();
+          rec.fail(r.error);
           continue;
         }
-        rec.blocks.emplace(unit.block, std::move(r.record));
+        // A map node, the record and its summaries, with allocator overhead.
+        unsaved_bytes += 160 + sizeof(Summary) * r.record.metrics.size();
+        rec.add(unit.block, std::move(r.record));
         ++blocks_done;
         draws_done += r.record_length;
         outcome.draws_computed += r.record_length;
@@ -237,25 +281,26 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
       // Aim for waves of about two seconds: Ctrl-C still answers within one, the wave-end idling
       // stays a few per cent, and synchronising is cheap.
       const double scale = took > 0 ? 2.0 / took : 4.0;
+      // The cap bounds the memory one wave's results take, however fast the blocks are.
       wave = std::clamp<std::int64_t>(
           static_cast<std::int64_t>(static_cast<double>(wave) * std::clamp(scale, 0.25, 4.0)),
-          min_wave, 1'000'000);
+          min_wave, std::max<std::int64_t>(min_wave, max_wave));
       if (std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint)
-              .count() >= opt.checkpoint_seconds) {
-        write_results(opt.results, run);
+                  .count() >= opt.checkpoint_seconds ||
+          unsaved_bytes >= opt.checkpoint_bytes) {
+        checkpoint();
         last_checkpoint = std::chrono::steady_clock::now();
       }
     }
-    next = end;
   }
   progress.finish();
-  outcome.interrupted = next < units.size();
+  outcome.interrupted = !cursor.done();
   if (!root) return outcome;
   outcome.failed_points = 0;
   for (const auto& r : run.results) outcome.failed_points += r.error.empty() ? 0 : 1;
   run.complete = !outcome.interrupted;
   outcome.complete = run.complete;
-  write_results(opt.results, run);
+  checkpoint();
   outcome.seconds = progress.elapsed_seconds();
   return outcome;
 }

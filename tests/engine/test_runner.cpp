@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -41,10 +42,12 @@ sweep:
 // Runs `text` (demo scenario) quietly into `file`.
 fairmc::RunOutcome run_into(const fs::path& file, int threads, const std::string& text,
                             const std::vector<std::string>& overrides = {},
-                            const fairmc::StoredRun* resume = nullptr) {
+                            const fairmc::StoredRun* resume = nullptr,
+                            double checkpoint_seconds = 5.0) {
   const auto e = fairmc::load_experiment_text(text, "test.yaml", overrides);
   fairmc::RunOptions opt;
   opt.threads = threads;
+  opt.checkpoint_seconds = checkpoint_seconds;
   opt.results = file;
   opt.progress_bar = false;
   opt.resume = resume;
@@ -52,12 +55,21 @@ fairmc::RunOutcome run_into(const fs::path& file, int threads, const std::string
   return fairmc::run_experiment(e, fairmc::scenario_catalog().front(), opt, log);
 }
 
-fairmc::StoredRun run(const fs::path& file, int threads,
-                      const std::vector<std::string>& overrides = {},
-                      const fairmc::StoredRun* resume = nullptr,
-                      const std::string& text = experiment) {
+// Every block a results file holds, per point.
+using Blocks = std::vector<std::map<std::int64_t, fairmc::BlockRecord>>;
+Blocks stored_blocks(const fs::path& file) {
+  const auto stored = fairmc::read_results(file);
+  Blocks out(stored.metrics.size());
+  for (std::size_t p = 0; p < out.size(); ++p)
+    fairmc::for_each_stored_block(
+        file, p, [&](std::int64_t b, const fairmc::BlockRecord& rec) { out[p].emplace(b, rec); });
+  return out;
+}
+
+Blocks run(const fs::path& file, int threads, const std::vector<std::string>& overrides = {},
+           const fairmc::StoredRun* resume = nullptr, const std::string& text = experiment) {
   REQUIRE(run_into(file, threads, text, overrides, resume).complete);
-  return fairmc::read_results(file);
+  return stored_blocks(file);
 }
 
 bool same_bits(double a, double b) {
@@ -65,12 +77,12 @@ bool same_bits(double a, double b) {
 }
 
 // Every stored number (block summaries and raw draws) bit-identical.
-void require_identical(const fairmc::StoredRun& a, const fairmc::StoredRun& b) {
-  REQUIRE(a.blocks.size() == b.blocks.size());
-  for (std::size_t p = 0; p < a.blocks.size(); ++p) {
-    REQUIRE(a.blocks[p].size() == b.blocks[p].size());
-    for (const auto& [i, block] : a.blocks[p]) {
-      const auto& other = b.blocks[p].at(i);
+void require_identical(const Blocks& a, const Blocks& b) {
+  REQUIRE(a.size() == b.size());
+  for (std::size_t p = 0; p < a.size(); ++p) {
+    REQUIRE(a[p].size() == b[p].size());
+    for (const auto& [i, block] : a[p]) {
+      const auto& other = b[p].at(i);
       REQUIRE(block.length == other.length);
       for (std::size_t m = 0; m < block.metrics.size(); ++m) {
         const auto& x = block.metrics[m];
@@ -103,13 +115,28 @@ TEST_CASE("results are bit-identical for 1 and 2 threads") {
 TEST_CASE("a resumed and extended run equals an uninterrupted one") {
   TempDir t("resume");
   // 250 draws end in a short block (250 = 3*64 + 58) that must be recomputed when extended.
-  run(t.dir / "part.h5", 2, {"draws=250"});
+  const auto before = run(t.dir / "part.h5", 2, {"draws=250"});
   const auto stored = fairmc::read_results(t.dir / "part.h5");
-  const auto resumed = run(t.dir / "part.h5", 2, {"draws=1000"}, &stored);
+  // Checkpointing after every wave: each rewrite copies the blocks saved so far from the file.
+  REQUIRE(run_into(t.dir / "part.h5", 2, experiment, {"draws=1000"}, &stored, 0.0).complete);
+  const auto resumed = stored_blocks(t.dir / "part.h5");
   const auto straight = run(t.dir / "straight.h5", 1);
   require_identical(resumed, straight);
+  CHECK(summary_text(t.dir / "part.h5") == summary_text(t.dir / "straight.h5"));
   // Blocks computed before the extension are reused, not recomputed.
-  CHECK(stored.blocks[0].at(0).metrics[0].mean == resumed.blocks[0].at(0).metrics[0].mean);
+  CHECK(before[0].at(0).metrics[0].mean == resumed[0].at(0).metrics[0].mean);
+  CHECK(before[0].at(3).length == 58);
+  CHECK(resumed[0].at(3).length == 64);
+}
+
+TEST_CASE("checkpointing after every wave changes no number") {
+  TempDir t("checkpoints");
+  // 3 points x 16 blocks in waves of 8, 32, ... units; every wave ends in a rewrite of the file
+  // that copies the earlier blocks from the previous one, and the run keeps none in memory.
+  REQUIRE(run_into(t.dir / "every.h5", 2, experiment, {}, nullptr, 0.0).complete);
+  const auto never = run(t.dir / "never.h5", 2);
+  require_identical(stored_blocks(t.dir / "every.h5"), never);
+  CHECK(summary_text(t.dir / "every.h5") == summary_text(t.dir / "never.h5"));
 }
 
 TEST_CASE("mechanisms compared at one point see the same population (common random numbers)") {
@@ -125,8 +152,8 @@ sweep: {grid: {mechanism.work: [1, 3]}}
 )";
   const auto r = run(t.dir / "crn.h5", 2, {}, nullptr, text);
   // `work` changes cost but not the sampled values: both points' numbers coincide exactly.
-  REQUIRE(r.blocks.size() == 2);
-  CHECK(r.blocks[0].at(3).metrics[0].mean == r.blocks[1].at(3).metrics[0].mean);
+  REQUIRE(r.size() == 2);
+  CHECK(r[0].at(3).metrics[0].mean == r[1].at(3).metrics[0].mean);
 }
 
 TEST_CASE("the 95% interval covers E[max] = n/(n+1) in about 95% of 200 seeds") {
@@ -142,9 +169,9 @@ population: {agents: 10}
   const double truth = 10.0 / 11.0;
   for (int seed = 1; seed <= 200; ++seed) {
     run_into(t.dir / "c.h5", 1, text, {"seed=" + std::to_string(seed)});
-    const auto stored = fairmc::read_results(t.dir / "c.h5");
+    const auto stored = stored_blocks(t.dir / "c.h5");
     std::vector<fairmc::Summary> blocks;
-    for (const auto& [b, rec] : stored.blocks[0]) blocks.push_back(rec.metrics[0]);
+    for (const auto& [b, rec] : stored[0]) blocks.push_back(rec.metrics[0]);
     const auto s = fairmc::Summary::merge_all(blocks);
     covered += std::fabs(s.mean - truth) <= s.ci95_half_width();
   }
@@ -171,7 +198,8 @@ sweep: {grid: {population.agents: [3, 4, 5]}}
   CHECK(stored.errors[0].empty());
   CHECK(stored.errors[1].find("failing on purpose") != std::string::npos);
   CHECK(stored.errors[2].empty());
-  CHECK(stored.blocks[0].size() == 3);
-  CHECK(stored.blocks[1].empty());
-  CHECK(stored.blocks[2].size() == 3);
+  const auto blocks = stored_blocks(t.dir / "f.h5");
+  CHECK(blocks[0].size() == 3);
+  CHECK(blocks[1].empty());
+  CHECK(blocks[2].size() == 3);
 }
