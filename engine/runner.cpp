@@ -1,5 +1,6 @@
 #include "engine/runner.hpp"
 
+#include "engine/checkpoint.hpp"
 #include "engine/executor.hpp"
 #include "engine/interrupt.hpp"
 #include "engine/prepare.hpp"
@@ -220,13 +221,10 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   RunOutcome outcome;
   const Cluster& cluster = opt.cluster ? *opt.cluster : solo;
   const bool root = cluster.root();
-  std::size_t unsaved_bytes = 0;  // estimated heap of the blocks not yet written (no draws)
-  const auto checkpoint = [&] {
-    write_results(opt.results, run);
-    run.mark_saved(opt.results);  // the blocks are on disk now: memory stays flat
-    unsaved_bytes = 0;
-  };
-  if (root) checkpoint();  // a valid (empty) file exists from the start on
+  Checkpointer checkpoints(opt.results, run);
+  // Estimated heap of the blocks not yet handed to a write (kept raw draws not counted).
+  std::size_t unsaved_bytes = 0;
+  if (root) checkpoints.write_now();  // a valid (empty) file exists from the start on
   auto last_checkpoint = std::chrono::steady_clock::now();
   // Work units in (point, block) order, skipping the blocks a resumed run already has. Every rank
   // walks the same sequence: blocks added during the run all lie behind the cursor.
@@ -285,11 +283,15 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
       wave = std::clamp<std::int64_t>(
           static_cast<std::int64_t>(static_cast<double>(wave) * std::clamp(scale, 0.25, 4.0)),
           min_wave, std::max<std::int64_t>(min_wave, max_wave));
-      if (std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint)
-                  .count() >= opt.checkpoint_seconds ||
-          unsaved_bytes >= opt.checkpoint_bytes) {
-        checkpoint();
+      // Past the memory budget the workers wait for a write still in flight; otherwise a
+      // checkpoint that finds the previous write still running is tried again after the next wave.
+      const bool over_budget = unsaved_bytes >= opt.checkpoint_bytes;
+      if ((over_budget ||
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint)
+                   .count() >= opt.checkpoint_seconds) &&
+          checkpoints.start(over_budget)) {
         last_checkpoint = std::chrono::steady_clock::now();
+        unsaved_bytes = 0;
       }
     }
   }
@@ -300,7 +302,7 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   for (const auto& r : run.results) outcome.failed_points += r.error.empty() ? 0 : 1;
   run.complete = !outcome.interrupted;
   outcome.complete = run.complete;
-  checkpoint();
+  checkpoints.write_now();
   outcome.seconds = progress.elapsed_seconds();
   return outcome;
 }

@@ -21,7 +21,7 @@ struct RunOptions {
   double checkpoint_seconds = 5.0;  // between rewrites of the results file
   // Rewrite sooner once the block summaries not yet written would take this much memory, so
   // memory stays flat however fast blocks complete (kept raw draws do not count).
-  std::size_t checkpoint_bytes = std::size_t{8} << 20;
+  std::size_t checkpoint_bytes = std::size_t{4} << 20;
   std::optional<bool> progress_bar;  // default: when stderr is a terminal
   std::string command_line;
   const StoredRun* resume = nullptr;  // blocks already computed
