@@ -195,6 +195,28 @@ BENCHMARK(write_results)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
+// A checkpoint late in a long run: every block is already saved in the previous file, so the
+// write copies them chunk by chunk (the runner's memory stays flat; this is what it costs).
+void rewrite_results(benchmark::State& s) {
+  auto run = synthetic_run(static_cast<int>(s.range(0)), static_cast<int>(s.range(1)),
+                           static_cast<int>(s.range(2)), false);
+  const fs::path path = fs::temp_directory_path() / "fairmc_bench_rewrite.h5";
+  fairmc::write_results(path, run);
+  run.mark_saved(path);
+  for (auto _ : s) fairmc::write_results(path, run);
+  s.counters["file_KiB"] = static_cast<double>(fs::file_size(path)) / 1024.0;
+  s.SetItemsProcessed(s.iterations() * s.range(0) * s.range(1));  // blocks copied
+  fs::remove(path);
+}
+BENCHMARK(rewrite_results)
+    ->Name("engine/rewrite_results")
+    ->ArgNames({"points", "blocks", "metrics"})
+    ->Args({1, 1'000, 3})
+    ->Args({1, 100'000, 3})
+    ->Args({1, 1'000, 160})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
 // The engine around a mechanism that draws one uniform (demo, agents = 1), one thread: stream
 // set-up, NaN pre-fill, the virtual call, per-metric accumulation, merge and the results file
 // (written at the start and at the end). draws = 1 gives the fixed cost of a run; the cost per

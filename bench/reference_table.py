@@ -7,7 +7,7 @@ For each scenario it runs experiments/<scenario>/bench_reference.yaml
   * `fairmc run -j2` with a tenth of the draws: peak RSS again (memory must not grow with draws);
   * `bench_split -j1`: the same run in-process with Model::run timed, for the share of the time
     spent in the engine rather than in the scenario (prepare + run).
-Then a memory check over three decades of draws (demo, 1 agent, blocks of 100).
+Then a memory check over four decades of draws (demo, 1 agent, blocks of 100).
 On a shared machine every timed run first waits for an idle second, measures how much of the
 cores other processes took meanwhile (/proc/stat), and is rerun (--tries) when that exceeds
 --foreign; the table reports it per run.
@@ -212,7 +212,7 @@ def main():
     # Memory against the number of draws (blocks of 100, raw draws not kept).
     memory = []
     if not only or "demo" in only:
-        for d in (10**5, 10**6, 10**7):
+        for d in (10**5, 10**6, 10**7, 10**8):
             r = run_fairmc(fairmc, "experiments/demo/bench_reference.yaml",
                            ["population.agents=1", "block=100", f"draws={d}"], 2,
                            out / "runs" / "memory", env)
@@ -266,7 +266,8 @@ def render(summary):
               "above a few % the timings of that run are disturbed."]
     if memory:
         lines += ["", "Memory against draws (demo, 1 agent, blocks of 100, 2 threads): " + ", ".join(
-            f"{m['draws']:.0e} draws ({m['blocks']:,} blocks) {m['peak_rss_kib'] / 1024:.1f} MiB"
+            f"{m['draws']:.0e} draws ({m['blocks']:,} blocks) {m['peak_rss_kib'] / 1024:.1f} MiB "
+            f"in {m['wall_s']:.1f} s"
             for m in memory) + "."]
     return "\n".join(lines)
 

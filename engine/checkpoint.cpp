@@ -13,8 +13,8 @@ Checkpointer::~Checkpointer() {
     }
 }
 
-RunRecord Checkpointer::snapshot() {
-  RunRecord s;
+void Checkpointer::take_snapshot() {
+  RunRecord& s = snapshot_.emplace();
   s.experiment = run_.experiment;
   s.points = run_.points;
   s.command_line = run_.command_line;
@@ -36,12 +36,21 @@ RunRecord Checkpointer::snapshot() {
     from.unsaved.clear();
     written_blocks_[p] = from.blocks_done();
   }
-  return s;
 }
 
 void Checkpointer::collect() {
   if (!writing_.valid()) return;
-  writing_.get();  // rethrows the write's error
+  try {
+    last_write_seconds_ = writing_.get();
+  } catch (...) {
+    // The file on disk is the previous one: its blocks go back to being unsaved.
+    for (std::size_t p = 0; p < run_.results.size(); ++p)
+      if (run_.results[p].error.empty())
+        run_.results[p].unsaved.merge(snapshot_->results[p].unsaved);
+    snapshot_.reset();
+    throw;
+  }
+  snapshot_.reset();
   for (std::size_t p = 0; p < run_.results.size(); ++p)
     // A point that failed meanwhile keeps no blocks, in memory or in the next file.
     if (run_.results[p].error.empty()) run_.results[p].saved = written_blocks_[p];
@@ -53,12 +62,28 @@ bool Checkpointer::start(bool wait) {
       writing_.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
     return false;
   collect();
-  writing_ = std::async(std::launch::async, [this, s = snapshot()] { write_results(file_, s); });
+  take_snapshot();
+  try {
+    writing_ = std::async(std::launch::async, [this] {
+      const auto t0 = std::chrono::steady_clock::now();
+      write_results(file_, *snapshot_);
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    });
+  } catch (...) {
+    for (std::size_t p = 0; p < run_.results.size(); ++p)
+      run_.results[p].unsaved.merge(snapshot_->results[p].unsaved);
+    snapshot_.reset();
+    throw;
+  }
   return true;
 }
 
 void Checkpointer::write_now() {
-  collect();
+  try {
+    collect();
+  } catch (...) {
+    // Its blocks are back in the run: this write saves them, or reports its own error.
+  }
   write_results(file_, run_);
   run_.mark_saved(file_);
 }

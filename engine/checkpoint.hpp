@@ -2,8 +2,8 @@
 //
 // One write at a time, each from a snapshot: the blocks completed since the last write move into
 // it, the rest of the run is copied, and a background thread writes the file (engine/h5). Once
-// the file is on disk, those blocks count as saved and the next write copies them from it. Only
-// the writer thread calls HDF5 while a write is in flight.
+// the file is on disk, those blocks count as saved and the next write copies them from it; if the
+// write fails, they move back. Only the writer thread calls HDF5 while a write is in flight.
 #pragma once
 
 #include "engine/results.hpp"
@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <future>
+#include <optional>
 #include <vector>
 
 namespace fairmc {
@@ -24,20 +25,25 @@ class Checkpointer {
   ~Checkpointer();
 
   // Starts writing the run as it is now on the background thread, unless a write is still in
-  // flight: then returns false, or with `wait` waits for it first. Rethrows an earlier write's
-  // error.
+  // flight: then returns false, or with `wait` waits for it first. Rethrows the error of the
+  // write before (its blocks are back in the run).
   bool start(bool wait);
-  // Writes the run as it is now on this thread, after any write in flight.
+  // Writes the run as it is now on this thread, after any write in flight (whose error, if any,
+  // is superseded by this write's outcome).
   void write_now();
+  // Wall time of the last background write, seconds.
+  double last_write_seconds() const { return last_write_seconds_; }
 
  private:
-  RunRecord snapshot();
+  void take_snapshot();
   void collect();  // waits for the write in flight and marks its blocks saved
 
   std::filesystem::path file_;
   RunRecord& run_;
-  std::future<void> writing_;
-  std::vector<std::int64_t> written_blocks_;  // per point, in the write in flight
+  std::optional<RunRecord> snapshot_;         // what the write in flight writes
+  std::vector<std::int64_t> written_blocks_;  // per point, in that snapshot
+  std::future<double> writing_;
+  double last_write_seconds_ = 0;
 };
 
 }  // namespace fairmc

@@ -505,6 +505,7 @@ class BlockTableWriter {
                    hsize_t total_draws, std::size_t chunk_rows)
       : block_(block),
         rows_(rows),
+        total_draws_(total_draws),
         chunk_(chunk_rows),
         index_(empty_dataset(blocks, "index", H5T_STD_I64LE, {rows})),
         range_(empty_dataset(blocks, "range", H5T_STD_I64LE, {rows, 2})) {
@@ -535,9 +536,10 @@ class BlockTableWriter {
   // Writes the last chunk; every announced row must have been put.
   void finish() {
     flush();
-    if (written_ != rows_)
+    if (written_ != rows_ || (!draws_.empty() && draws_written_ != total_draws_))
       throw std::logic_error("block table has " + std::to_string(written_) + " of " +
-                             std::to_string(rows_) + " rows");
+                             std::to_string(rows_) + " rows, " + std::to_string(draws_written_) +
+                             " of " + std::to_string(total_draws_) + " draws");
   }
 
  private:
@@ -562,7 +564,7 @@ class BlockTableWriter {
   }
 
   std::int64_t block_;
-  hsize_t rows_;
+  hsize_t rows_, total_draws_;
   std::size_t chunk_;
   Hid index_, range_;
   std::vector<Hid> tables_, draws_;

@@ -25,14 +25,16 @@ struct Unit {
   std::int64_t block;
 };
 
-// Walks the (point, block) units in order, skipping blocks already done.
+// Walks the (point, block) units in order, skipping the blocks done before the run started. It
+// keeps its own copy of which those were: only rank 0 records what happens during the run (a
+// point that fails forgets its blocks), and every rank must walk the same sequence.
 class UnitCursor {
  public:
-  UnitCursor(const std::vector<PointRecord>& points, std::int64_t blocks)
-      : points_(points), blocks_(blocks) {
+  UnitCursor(const std::vector<PointRecord>& points, std::int64_t blocks) : blocks_(blocks) {
+    for (const auto& p : points) done_.push_back(p.fold);
     skip();
   }
-  bool done() const { return point_ >= points_.size(); }
+  bool done() const { return point_ >= done_.size(); }
   std::vector<Unit> take(std::size_t n) {
     std::vector<Unit> out;
     while (out.size() < n && !done()) {
@@ -46,9 +48,9 @@ class UnitCursor {
  private:
   void skip() {
     while (!done()) {
-      const PointRecord& p = points_[point_];
-      block_ = std::max(block_, p.fold.frontier());
-      if (block_ < blocks_ && !p.has(block_)) return;
+      const BlockFold& d = done_[point_];
+      block_ = std::max(block_, d.frontier());
+      if (block_ < blocks_ && !d.contains(block_)) return;
       if (block_ >= blocks_) {
         ++point_;
         block_ = 0;
@@ -57,7 +59,7 @@ class UnitCursor {
       }
     }
   }
-  const std::vector<PointRecord>& points_;
+  std::vector<BlockFold> done_;
   std::int64_t blocks_;
   std::size_t point_ = 0;
   std::int64_t block_ = 0;
@@ -188,6 +190,11 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
       });
   }
   if (opt.resume) run.saved_in = opt.resume->file;
+  const Cluster solo = Cluster::single();
+  const Cluster& cluster = opt.cluster ? *opt.cluster : solo;
+  const bool root = cluster.root();
+  // Every rank has read the file it resumes before rank 0 replaces it (shared file systems).
+  if (opt.resume) cluster.barrier();
 
   std::int64_t blocks_done = 0, draws_done = 0;
   for (const auto& r : run.results) {
@@ -200,7 +207,6 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   Executor executor(opt.threads);
   const int threads = executor.threads();
   InterruptGuard interrupt;
-  const Cluster solo = Cluster::single();
   std::ostringstream quiet;  // ranks other than 0 report nothing
   Progress progress(opt.cluster && !opt.cluster->root() ? quiet : log,
                     opt.progress_bar.value_or(isatty(2) == 1), total_blocks, total_draws,
@@ -219,15 +225,12 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
         << " blocks already done\n";
 
   RunOutcome outcome;
-  const Cluster& cluster = opt.cluster ? *opt.cluster : solo;
-  const bool root = cluster.root();
   Checkpointer checkpoints(opt.results, run);
   // Estimated heap of the blocks not yet handed to a write (kept raw draws not counted).
   std::size_t unsaved_bytes = 0;
   if (root) checkpoints.write_now();  // a valid (empty) file exists from the start on
   auto last_checkpoint = std::chrono::steady_clock::now();
-  // Work units in (point, block) order, skipping the blocks a resumed run already has. Every rank
-  // walks the same sequence: blocks added during the run all lie behind the cursor.
+  // Work units in (point, block) order, skipping the blocks a resumed run already has.
   UnitCursor cursor(run.results, e.block_count());
   // A wave ends when its slowest unit does, so with few units per thread one thread idles at every
   // wave end (power's blocks of ~0.3 s left 14% of two threads idle at 2 units per thread).
@@ -284,11 +287,14 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
           static_cast<std::int64_t>(static_cast<double>(wave) * std::clamp(scale, 0.25, 4.0)),
           min_wave, std::max<std::int64_t>(min_wave, max_wave));
       // Past the memory budget the workers wait for a write still in flight; otherwise a
-      // checkpoint that finds the previous write still running is tried again after the next wave.
+      // checkpoint that finds the previous write still running is tried again after the next
+      // wave, and checkpoints are spaced by 4x the last write's time at least, so that writing a
+      // large file does not take a core from the workers most of the time.
       const bool over_budget = unsaved_bytes >= opt.checkpoint_bytes;
+      const double since =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint).count();
       if ((over_budget ||
-           std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint)
-                   .count() >= opt.checkpoint_seconds) &&
+           since >= std::max(opt.checkpoint_seconds, 4 * checkpoints.last_write_seconds())) &&
           checkpoints.start(over_budget)) {
         last_checkpoint = std::chrono::steady_clock::now();
         unsaved_bytes = 0;

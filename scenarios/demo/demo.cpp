@@ -8,13 +8,14 @@ namespace {
 
 class MaxOfUniforms final : public Model {
  public:
-  MaxOfUniforms(std::int64_t agents, std::int64_t work, bool fail)
-      : agents_(agents), work_(work), fail_(fail) {}
+  // fail_from < 0: never fails; otherwise every draw from that index on throws.
+  MaxOfUniforms(std::int64_t agents, std::int64_t work, std::int64_t fail_from)
+      : agents_(agents), work_(work), fail_from_(fail_from) {}
 
   std::vector<std::string> metrics() const override { return {"max", "gap", "mean"}; }
 
   void run(const Draw& draw, std::span<double> out) const override {
-    if (fail_)
+    if (fail_from_ >= 0 && draw.index() >= static_cast<std::uint64_t>(fail_from_))
       throw std::runtime_error("demo mechanism failing on purpose (mechanism.fail_for_agents)");
     double max = 0.0;
     double sum = 0.0;
@@ -43,7 +44,7 @@ class MaxOfUniforms final : public Model {
  private:
   std::int64_t agents_;
   std::int64_t work_;
-  bool fail_;
+  std::int64_t fail_from_;
 };
 
 }  // namespace
@@ -63,10 +64,12 @@ ScenarioInfo scenario() {
     const Params mech = p.child("mechanism");
     mech.choice("name", {"max"}, "max");
     const std::int64_t agents = pop.integer("agents", 1, 100'000'000);
-    // Failure injection for the engine's tests: the point with this many agents throws.
+    // Failure injection for the engine's tests: the point with this many agents throws, from
+    // draw `fail_from_draw` on.
     const std::int64_t fail_for = mech.integer("fail_for_agents", 0, 0, 100'000'000);
+    const std::int64_t fail_from = mech.integer("fail_from_draw", 0, 0, 1'000'000'000'000);
     return std::make_unique<MaxOfUniforms>(agents, mech.integer("work", 1, 1, 1'000'000),
-                                           fail_for == agents);
+                                           fail_for == agents ? fail_from : -1);
   };
   return info;
 }

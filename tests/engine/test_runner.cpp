@@ -43,11 +43,11 @@ sweep:
 fairmc::RunOutcome run_into(const fs::path& file, int threads, const std::string& text,
                             const std::vector<std::string>& overrides = {},
                             const fairmc::StoredRun* resume = nullptr,
-                            double checkpoint_seconds = 5.0) {
+                            bool checkpoint_every_wave = false) {
   const auto e = fairmc::load_experiment_text(text, "test.yaml", overrides);
   fairmc::RunOptions opt;
   opt.threads = threads;
-  opt.checkpoint_seconds = checkpoint_seconds;
+  if (checkpoint_every_wave) opt.checkpoint_bytes = 0;  // over budget after every wave
   opt.results = file;
   opt.progress_bar = false;
   opt.resume = resume;
@@ -118,7 +118,7 @@ TEST_CASE("a resumed and extended run equals an uninterrupted one") {
   const auto before = run(t.dir / "part.h5", 2, {"draws=250"});
   const auto stored = fairmc::read_results(t.dir / "part.h5");
   // Checkpointing after every wave: each rewrite copies the blocks saved so far from the file.
-  REQUIRE(run_into(t.dir / "part.h5", 2, experiment, {"draws=1000"}, &stored, 0.0).complete);
+  REQUIRE(run_into(t.dir / "part.h5", 2, experiment, {"draws=1000"}, &stored, true).complete);
   const auto resumed = stored_blocks(t.dir / "part.h5");
   const auto straight = run(t.dir / "straight.h5", 1);
   require_identical(resumed, straight);
@@ -131,9 +131,9 @@ TEST_CASE("a resumed and extended run equals an uninterrupted one") {
 
 TEST_CASE("checkpointing after every wave changes no number") {
   TempDir t("checkpoints");
-  // 3 points x 16 blocks in waves of 8, 32, ... units; every wave ends in a rewrite of the file
-  // that copies the earlier blocks from the previous one, and the run keeps none in memory.
-  REQUIRE(run_into(t.dir / "every.h5", 2, experiment, {}, nullptr, 0.0).complete);
+  // 3 points x 16 blocks in waves of 8, 32, 8 units; after every wave a background rewrite of the
+  // file copies the earlier blocks from the previous one, and the run keeps none in memory.
+  REQUIRE(run_into(t.dir / "every.h5", 2, experiment, {}, nullptr, true).complete);
   const auto never = run(t.dir / "never.h5", 2);
   require_identical(stored_blocks(t.dir / "every.h5"), never);
   CHECK(summary_text(t.dir / "every.h5") == summary_text(t.dir / "never.h5"));
@@ -191,7 +191,10 @@ population: {agents: 3}
 mechanism: {fail_for_agents: 4}
 sweep: {grid: {population.agents: [3, 4, 5]}}
 )";
-  const auto outcome = run_into(t.dir / "f.h5", 2, text);
+  // Blocks of 10 in waves of 8 and more, each followed by a background write: the failing point
+  // has completed blocks in memory and in a write in flight when its draw 150 throws.
+  const auto outcome = run_into(t.dir / "f.h5", 2, text,
+                                {"block=10", "mechanism.fail_from_draw=150"}, nullptr, true);
   CHECK(outcome.complete);
   CHECK(outcome.failed_points == 1);
   const auto stored = fairmc::read_results(t.dir / "f.h5");
@@ -199,7 +202,7 @@ sweep: {grid: {population.agents: [3, 4, 5]}}
   CHECK(stored.errors[1].find("failing on purpose") != std::string::npos);
   CHECK(stored.errors[2].empty());
   const auto blocks = stored_blocks(t.dir / "f.h5");
-  CHECK(blocks[0].size() == 3);
+  CHECK(blocks[0].size() == 30);
   CHECK(blocks[1].empty());
-  CHECK(blocks[2].size() == 3);
+  CHECK(blocks[2].size() == 30);
 }
