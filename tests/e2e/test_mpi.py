@@ -1,4 +1,5 @@
-"""`mpirun -np 2 fairmc run` writes numbers bit-identical to a one-process run (issue 7, item 1).
+"""`mpirun -np 2 fairmc run` writes numbers bit-identical to a one-process run (issue 7, item 1),
+also when it resumes and extends a one-process run, and when a sweep point fails part-way.
 
 Skipped (reported as such) when fairmc was built without MPI or mpirun is missing.
 Usage: /usr/bin/python3 tests/e2e/test_mpi.py PATH_TO_fairmc
@@ -34,6 +35,18 @@ def numbers(path):
     return out
 
 
+def numbers_and_status(path):
+    out = numbers(path)
+    with h5py.File(path, "r") as f:
+        out["status"] = b"".join(f["sweep/status"][()].ravel())
+    return out
+
+
+def mpi(mpirun, np_, args, env):
+    return subprocess.run([mpirun, "--oversubscribe", "-np", str(np_), FAIRMC, *args],
+                          capture_output=True, text=True, env=env)
+
+
 def main():
     version = subprocess.run([FAIRMC, "--version"], capture_output=True, text=True).stdout
     mpirun = shutil.which("mpirun")
@@ -53,22 +66,55 @@ def main():
                            capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
         reference = numbers(os.path.join(one, "results.h5"))
+        def check(label, got, want):
+            nonlocal passed, failed
+            if got == want:
+                passed += 1
+            else:
+                diff = sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))
+                print(f"{label}: differs in {diff[:5]}")
+                failed += 1
+
         for np_, threads in ((2, 1), (2, 2), (3, 1)):
             out = os.path.join(tmp, f"np{np_}_j{threads}")
-            r = subprocess.run([mpirun, "--oversubscribe", "-np", str(np_), FAIRMC, "run", exp, "-o", out,
-                                "-j", str(threads), "--no-progress"],
-                               capture_output=True, text=True, env=env)
+            r = mpi(mpirun, np_, ["run", exp, "-o", out, "-j", str(threads), "--no-progress",
+                                  "--checkpoint", "0"], env)
             if r.returncode != 0:
                 print(f"-np {np_}: exit {r.returncode}: {r.stderr[-2000:]}")
                 failed += 1
                 continue
-            got = numbers(os.path.join(out, "results.h5"))
-            if got == reference:
-                passed += 1
-            else:
-                diff = sorted(k for k in set(got) | set(reference) if got.get(k) != reference.get(k))
-                print(f"-np {np_} -j {threads}: differs in {diff[:5]}")
-                failed += 1
+            check(f"-np {np_} -j {threads}", numbers(os.path.join(out, "results.h5")), reference)
+
+        # One process computes 1,250 draws (the last block short), two ranks resume to 3,000.
+        part = os.path.join(tmp, "part")
+        r = subprocess.run([FAIRMC, "run", exp, "draws=1250", "-o", part, "-j", "1",
+                            "--no-progress"], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        r = mpi(mpirun, 2, ["run", "--resume", part, "draws=3000", "-j", "1", "--no-progress",
+                            "--checkpoint", "0"], env)
+        if r.returncode != 0:
+            print(f"resume -np 2: exit {r.returncode}: {r.stderr[-2000:]}")
+            failed += 1
+        else:
+            check("resume -np 2", numbers(os.path.join(part, "results.h5")), reference)
+
+        # The 50-agent point fails at draw 1,500, after many of its blocks were merged and saved.
+        failing = ["mechanism.fail_for_agents=50", "mechanism.fail_from_draw=1500"]
+        solo = os.path.join(tmp, "fail_one")
+        r = subprocess.run([FAIRMC, "run", exp, *failing, "-o", solo, "-j", "1", "--no-progress"],
+                           capture_output=True, text=True)
+        assert r.returncode == 1, r.stderr
+        want = numbers_and_status(os.path.join(solo, "results.h5"))
+        assert want["status"] == b"completefailedcomplete", want["status"]
+        ranks = os.path.join(tmp, "fail_np2")
+        r = mpi(mpirun, 2, ["run", exp, *failing, "-o", ranks, "-j", "2", "--no-progress",
+                            "--checkpoint", "0"], env)
+        if r.returncode != 1:
+            print(f"failing point -np 2: exit {r.returncode}: {r.stderr[-2000:]}")
+            failed += 1
+        else:
+            check("failing point -np 2", numbers_and_status(os.path.join(ranks, "results.h5")),
+                  want)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
