@@ -3,6 +3,7 @@
 #include "engine/h5.hpp"
 
 #include <chrono>
+#include <map>
 
 namespace fairmc {
 
@@ -14,27 +15,14 @@ Checkpointer::~Checkpointer() {
 }
 
 void Checkpointer::take_snapshot() {
-  RunRecord& s = snapshot_.emplace();
-  s.experiment = run_.experiment;
-  s.points = run_.points;
-  s.command_line = run_.command_line;
-  s.created_utc = run_.created_utc;
-  s.complete = run_.complete;
-  s.saved_in = run_.saved_in;
-  s.results.resize(run_.results.size());
+  // The snapshot is a copy of the run, except that the unsaved blocks move instead.
+  std::vector<std::map<std::int64_t, BlockRecord>> unsaved(run_.results.size());
+  for (std::size_t p = 0; p < unsaved.size(); ++p) unsaved[p].swap(run_.results[p].unsaved);
+  RunRecord& s = snapshot_.emplace(run_);
   written_blocks_.assign(run_.results.size(), 0);
-  for (std::size_t p = 0; p < run_.results.size(); ++p) {
-    PointRecord& from = run_.results[p];
-    PointRecord& to = s.results[p];
-    to.metrics = from.metrics;
-    to.constants = from.constants;
-    to.error = from.error;
-    to.fold = from.fold;
-    to.saved = from.saved;
-    to.draws_done = from.draws_done;
-    to.unsaved = std::move(from.unsaved);
-    from.unsaved.clear();
-    written_blocks_[p] = from.blocks_done();
+  for (std::size_t p = 0; p < unsaved.size(); ++p) {
+    s.results[p].unsaved.swap(unsaved[p]);
+    written_blocks_[p] = run_.results[p].blocks_done();
   }
 }
 

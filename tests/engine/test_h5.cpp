@@ -2,9 +2,10 @@
 
 #include "engine/rng.hpp"
 
+#include "tests/temp_dir.hpp"
+
 #include <doctest/doctest.h>
 
-#include <unistd.h>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -14,16 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path dir;
-  explicit TempDir(const std::string& name)
-      : dir(fs::temp_directory_path() /
-            ("fairmc_test_h5_" + name + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ~TempDir() { fs::remove_all(dir); }
-};
+using fairmc::testing::TempDir;
 
 // Two demo points, 10 blocks of 8 draws each (the last one short: 77 draws), two metrics.
 fairmc::RunRecord empty_run(bool keep_draws) {
@@ -80,7 +72,7 @@ bool same(const fairmc::BlockRecord& x, const fairmc::BlockRecord& y) {
 TEST_CASE("checkpoints that copy earlier blocks from the previous file lose and reorder nothing") {
   for (const bool keep_draws : {false, true}) {
     CAPTURE(keep_draws);
-    TempDir t(keep_draws ? "draws" : "nodraws");
+    TempDir t(keep_draws ? "h5_draws" : "h5_nodraws");
     // Blocks arrive in waves, out of order, with a gap that closes late; every wave is written
     // (3 blocks per chunk, so copies span several chunks) and then forgotten.
     const std::vector<std::vector<std::int64_t>> waves{{0, 1}, {4, 2}, {3, 6, 7}, {}, {9, 5, 8}};
@@ -116,7 +108,7 @@ TEST_CASE("checkpoints that copy earlier blocks from the previous file lose and 
 }
 
 TEST_CASE("a rewrite drops saved blocks the run no longer counts and keeps recomputed ones") {
-  TempDir t("stale");
+  TempDir t("h5_stale");
   fairmc::RunRecord first = empty_run(true);
   for (std::int64_t b = 0; b < 4; ++b) first.results[0].add(b, block(0, b, true));
   fairmc::write_results(t.dir / "r.h5", first);
@@ -134,7 +126,7 @@ TEST_CASE("a rewrite drops saved blocks the run no longer counts and keeps recom
 }
 
 TEST_CASE("a failed point is written with no blocks") {
-  TempDir t("failed");
+  TempDir t("h5_failed");
   fairmc::RunRecord run = empty_run(false);
   for (std::int64_t b = 0; b < 3; ++b) run.results[1].add(b, block(1, b, false));
   fairmc::write_results(t.dir / "f.h5", run);

@@ -3,9 +3,10 @@
 #include "engine/h5.hpp"
 #include "scenarios/catalog.hpp"
 
+#include "tests/temp_dir.hpp"
+
 #include <doctest/doctest.h>
 
-#include <unistd.h>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -17,16 +18,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path dir;
-  explicit TempDir(const std::string& name)
-      : dir(fs::temp_directory_path() /
-            ("fairmc_test_runner_" + name + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ~TempDir() { fs::remove_all(dir); }
-};
+using fairmc::testing::TempDir;
 
 const std::string experiment = R"(experiment: runner_test
 scenario: demo
@@ -105,7 +97,7 @@ std::string summary_text(const fs::path& file) {
 }  // namespace
 
 TEST_CASE("results are bit-identical for 1 and 2 threads") {
-  TempDir t("threads");
+  TempDir t("runner_threads");
   const auto one = run(t.dir / "one.h5", 1);
   const auto two = run(t.dir / "two.h5", 2);
   require_identical(one, two);
@@ -113,7 +105,7 @@ TEST_CASE("results are bit-identical for 1 and 2 threads") {
 }
 
 TEST_CASE("a resumed and extended run equals an uninterrupted one") {
-  TempDir t("resume");
+  TempDir t("runner_resume");
   // 250 draws end in a short block (250 = 3*64 + 58) that must be recomputed when extended.
   const auto before = run(t.dir / "part.h5", 2, {"draws=250"});
   const auto stored = fairmc::read_results(t.dir / "part.h5");
@@ -130,7 +122,7 @@ TEST_CASE("a resumed and extended run equals an uninterrupted one") {
 }
 
 TEST_CASE("checkpointing after every wave changes no number") {
-  TempDir t("checkpoints");
+  TempDir t("runner_checkpoints");
   // 3 points x 16 blocks in waves of 8, 32, 8 units; after every wave a background rewrite of the
   // file copies the earlier blocks from the previous one, and the run keeps none in memory.
   REQUIRE(run_into(t.dir / "every.h5", 2, experiment, {}, nullptr, true).complete);
@@ -140,7 +132,7 @@ TEST_CASE("checkpointing after every wave changes no number") {
 }
 
 TEST_CASE("mechanisms compared at one point see the same population (common random numbers)") {
-  TempDir t("crn");
+  TempDir t("runner_crn");
   const std::string text = R"(experiment: crn
 scenario: demo
 seed: 5
@@ -158,7 +150,7 @@ sweep: {grid: {mechanism.work: [1, 3]}}
 
 TEST_CASE("the 95% interval covers E[max] = n/(n+1) in about 95% of 200 seeds") {
   // Coverage count ~ Binomial(200, 0.95): mean 190, sd 3.08; [178, 200] is mean +- 4 sd.
-  TempDir t("coverage");
+  TempDir t("runner_coverage");
   const std::string text = R"(experiment: coverage
 scenario: demo
 draws: 200
@@ -181,7 +173,7 @@ population: {agents: 10}
 }
 
 TEST_CASE("a failing sweep point is recorded with its message and the others go on") {
-  TempDir t("failing");
+  TempDir t("runner_failing");
   const std::string text = R"(experiment: failing
 scenario: demo
 seed: 5
