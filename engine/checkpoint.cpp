@@ -7,11 +7,44 @@
 
 namespace fairmc {
 
+Checkpointer::Checkpointer(std::filesystem::path file, RunRecord& run)
+    : file_(std::move(file)), run_(run), writer_([this] { serve(); }) {}
+
 Checkpointer::~Checkpointer() {
   if (writing_.valid()) try {
       writing_.get();
     } catch (...) {
     }
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  writer_.join();
+}
+
+void Checkpointer::serve() {
+  while (true) {
+    std::packaged_task<double()> task;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || task_.has_value(); });
+      if (!task_) return;
+      task = std::move(*task_);
+      task_.reset();
+    }
+    task();  // an exception is stored in the task's future
+  }
+}
+
+std::future<double> Checkpointer::post(std::packaged_task<double()> task) {
+  auto done = task.get_future();
+  {
+    std::lock_guard lock(mutex_);
+    task_.emplace(std::move(task));
+  }
+  wake_.notify_one();
+  return done;
 }
 
 void Checkpointer::take_snapshot() {
@@ -51,18 +84,11 @@ bool Checkpointer::start(bool wait) {
     return false;
   collect();
   take_snapshot();
-  try {
-    writing_ = std::async(std::launch::async, [this] {
-      const auto t0 = std::chrono::steady_clock::now();
-      write_results(file_, *snapshot_);
-      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    });
-  } catch (...) {
-    for (std::size_t p = 0; p < run_.results.size(); ++p)
-      run_.results[p].unsaved.merge(snapshot_->results[p].unsaved);
-    snapshot_.reset();
-    throw;
-  }
+  writing_ = post(std::packaged_task<double()>([this] {
+    const auto t0 = std::chrono::steady_clock::now();
+    write_results(file_, *snapshot_);
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }));
   return true;
 }
 
@@ -72,7 +98,11 @@ void Checkpointer::write_now() {
   } catch (...) {
     // Its blocks are back in the run: this write saves them, or reports its own error.
   }
-  write_results(file_, run_);
+  // On the writer thread too, so that every write's buffers come from the same malloc arena.
+  post(std::packaged_task<double()>([this] {
+    write_results(file_, run_);
+    return 0.0;
+  })).get();
   run_.mark_saved(file_);
 }
 

@@ -8,17 +8,20 @@
 
 #include "engine/results.hpp"
 
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <future>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <vector>
 
 namespace fairmc {
 
 class Checkpointer {
  public:
-  Checkpointer(std::filesystem::path file, RunRecord& run) : file_(std::move(file)), run_(run) {}
+  Checkpointer(std::filesystem::path file, RunRecord& run);
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
   // Waits for a write in flight; its error, if any, is dropped (the previous file stays valid).
@@ -37,6 +40,9 @@ class Checkpointer {
  private:
   void take_snapshot();
   void collect();  // waits for the write in flight and marks its blocks saved
+  // Runs `task` on the writer thread; its future reports the result.
+  std::future<double> post(std::packaged_task<double()> task);
+  void serve();  // the writer thread
 
   std::filesystem::path file_;
   RunRecord& run_;
@@ -44,6 +50,15 @@ class Checkpointer {
   std::vector<std::int64_t> written_blocks_;  // per point, in that snapshot
   std::future<double> writing_;
   double last_write_seconds_ = 0;
+
+  // One long-lived writer thread: every write's HDF5 and snapshot buffers then come from one
+  // malloc arena (a thread per write left several arenas each holding a write's peak, as the
+  // process keeps freed heap: scf's RSS grew from 35 to 57 MiB).
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::optional<std::packaged_task<double()>> task_;
+  bool stopping_ = false;
+  std::thread writer_;
 };
 
 }  // namespace fairmc
