@@ -52,11 +52,7 @@ void Checkpointer::take_snapshot() {
   std::vector<std::map<std::int64_t, BlockRecord>> unsaved(run_.results.size());
   for (std::size_t p = 0; p < unsaved.size(); ++p) unsaved[p].swap(run_.results[p].unsaved);
   RunRecord& s = snapshot_.emplace(run_);
-  written_blocks_.assign(run_.results.size(), 0);
-  for (std::size_t p = 0; p < unsaved.size(); ++p) {
-    s.results[p].unsaved.swap(unsaved[p]);
-    written_blocks_[p] = run_.results[p].blocks_done();
-  }
+  for (std::size_t p = 0; p < unsaved.size(); ++p) s.results[p].unsaved.swap(unsaved[p]);
 }
 
 void Checkpointer::collect() {
@@ -71,10 +67,10 @@ void Checkpointer::collect() {
     snapshot_.reset();
     throw;
   }
-  snapshot_.reset();
   for (std::size_t p = 0; p < run_.results.size(); ++p)
     // A point that failed meanwhile keeps no blocks, in memory or in the next file.
-    if (run_.results[p].error.empty()) run_.results[p].saved = written_blocks_[p];
+    if (run_.results[p].error.empty()) run_.results[p].saved = snapshot_->results[p].blocks_done();
+  snapshot_.reset();
   run_.saved_in = file_;
 }
 

@@ -9,13 +9,11 @@
 #include "engine/results.hpp"
 
 #include <condition_variable>
-#include <cstdint>
 #include <filesystem>
 #include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
-#include <vector>
 
 namespace fairmc {
 
@@ -46,8 +44,7 @@ class Checkpointer {
 
   std::filesystem::path file_;
   RunRecord& run_;
-  std::optional<RunRecord> snapshot_;         // what the write in flight writes
-  std::vector<std::int64_t> written_blocks_;  // per point, in that snapshot
+  std::optional<RunRecord> snapshot_;  // what the write in flight writes
   std::future<double> writing_;
   double last_write_seconds_ = 0;
 

@@ -111,22 +111,29 @@ void attr_num(hid_t obj, const std::string& name, T value, hid_t type) {
   check(H5Awrite(a, type, &value), "write attribute " + name);
 }
 
-Hid write_doubles(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
-                  const double* data) {
+// A new dataset of `type` and shape `dims`, its contents not written yet.
+Hid create_dataset(hid_t parent, const std::string& name, hid_t type,
+                   const std::vector<hsize_t>& dims) {
   Hid s = space(dims);
   Hid dcpl = dataset_props();
-  Hid d(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, s, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-        H5Dclose, "create dataset " + name);
+  return Hid(H5Dcreate2(parent, name.c_str(), type, s, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
+             "create dataset " + name);
+}
+
+Hid open_dataset(hid_t parent, const std::string& name) {
+  return Hid(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
+}
+
+Hid write_doubles(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
+                  const double* data) {
+  Hid d = create_dataset(parent, name, H5T_IEEE_F64LE, dims);
   check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
   return d;
 }
 
 Hid write_int64s(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
                  const std::int64_t* data) {
-  Hid s = space(dims);
-  Hid dcpl = dataset_props();
-  Hid d(H5Dcreate2(parent, name.c_str(), H5T_STD_I64LE, s, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-        H5Dclose, "create dataset " + name);
+  Hid d = create_dataset(parent, name, H5T_STD_I64LE, dims);
   check(H5Dwrite(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
   return d;
 }
@@ -136,10 +143,7 @@ Hid write_strings(hid_t parent, const std::string& name, const std::vector<hsize
   std::vector<const char*> ptrs;
   for (const auto& v : values) ptrs.push_back(v.c_str());
   Hid t = vlen_string_type();
-  Hid s = space(dims);
-  Hid dcpl = dataset_props();
-  Hid d(H5Dcreate2(parent, name.c_str(), t, s, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
-        "create dataset " + name);
+  Hid d = create_dataset(parent, name, t, dims);
   // HDF5's default transfer buffers (1 MiB type-conversion + 1 MiB background, calloc'ed per
   // write) made every write pay 2 MiB of page faults once glibc began trimming them: a long run's
   // checkpoints got 3x slower (docs/performance.md). The strings need only a few bytes each.
@@ -351,7 +355,7 @@ T read_num_attr(hid_t obj, const std::string& name, hid_t type) {
 }
 
 std::vector<std::string> read_strings(hid_t parent, const std::string& name) {
-  Hid d(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
+  Hid d = open_dataset(parent, name);
   Hid s(H5Dget_space(d), H5Sclose, "get space");
   const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(s));
   std::vector<char*> ptrs(n, nullptr);
@@ -365,7 +369,7 @@ std::vector<std::string> read_strings(hid_t parent, const std::string& name) {
 
 template <class T>
 std::vector<T> read_array(hid_t parent, const std::string& name, hid_t type) {
-  Hid d(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
+  Hid d = open_dataset(parent, name);
   Hid s(H5Dget_space(d), H5Sclose, "get space");
   std::vector<T> out(static_cast<std::size_t>(H5Sget_simple_extent_npoints(s)));
   if (!out.empty())
@@ -420,18 +424,6 @@ void rows_io(hid_t d, hsize_t first, hsize_t count, hid_t type, void* buf, bool 
   check(write ? H5Dwrite(d, type, mspace, fspace, H5P_DEFAULT, buf)
               : H5Dread(d, type, mspace, fspace, H5P_DEFAULT, buf),
         write ? "write rows" : "read rows");
-}
-
-Hid open_dataset(hid_t parent, const std::string& name) {
-  return Hid(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
-}
-
-Hid empty_dataset(hid_t parent, const std::string& name, hid_t type,
-                  const std::vector<hsize_t>& dims) {
-  Hid s = space(dims);
-  Hid dcpl = dataset_props();
-  return Hid(H5Dcreate2(parent, name.c_str(), type, s, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
-             "create dataset " + name);
 }
 
 // Blocks per chunk when copying block tables: about 1 MiB of buffers.
@@ -526,12 +518,12 @@ class BlockTableWriter {
         rows_(rows),
         total_draws_(total_draws),
         chunk_(chunk_rows),
-        index_(empty_dataset(blocks, "index", H5T_STD_I64LE, {rows})),
-        range_(empty_dataset(blocks, "range", H5T_STD_I64LE, {rows, 2})) {
+        index_(create_dataset(blocks, "index", H5T_STD_I64LE, {rows})),
+        range_(create_dataset(blocks, "range", H5T_STD_I64LE, {rows, 2})) {
     for (const auto& m : metrics) {
-      tables_.push_back(empty_dataset(blocks, m, H5T_IEEE_F64LE, {rows, 5}));
+      tables_.push_back(create_dataset(blocks, m, H5T_IEEE_F64LE, {rows, 5}));
       attr(tables_.back(), "fields", "n,mean,m2,min,max");
-      if (draws) draws_.push_back(empty_dataset(*draws, m, H5T_IEEE_F64LE, {total_draws}));
+      if (draws) draws_.push_back(create_dataset(*draws, m, H5T_IEEE_F64LE, {total_draws}));
     }
     table_buf_.resize(tables_.size());
     draws_buf_.resize(draws_.size());
@@ -642,22 +634,20 @@ void write_points(hid_t file, const RunRecord& run, hid_t previous_points, std::
       attr_num<double>(g, name, value, H5T_NATIVE_DOUBLE);
 
     Hid stats = group(g, "stats");
+    std::optional<Hid> draws;
     {
       Hid blocks = group(g, "blocks");
-      std::optional<Hid> draws;
       if (e.keep_draws) draws.emplace(group(g, "draws"));
+      const std::size_t rows_per_chunk =
+          chunk_rows ? chunk_rows : default_chunk_rows(names.size(), e.block, e.keep_draws);
       std::optional<Hid> old_point;
       std::optional<StoredBlocks> previous;
       if (previous_points >= 0 && r.saved > 0 && r.error.empty()) {
         old_point.emplace(H5Gopen2(previous_points, std::to_string(p).c_str(), H5P_DEFAULT),
                           H5Gclose, "open point " + std::to_string(p) + " of the previous file");
-        previous.emplace(
-            *old_point, names,
-            chunk_rows ? chunk_rows : default_chunk_rows(names.size(), e.block, e.keep_draws));
+        previous.emplace(*old_point, names, rows_per_chunk);
       }
-      write_block_table(
-          blocks, draws, r, std::move(previous), e.block,
-          chunk_rows ? chunk_rows : default_chunk_rows(names.size(), e.block, e.keep_draws));
+      write_block_table(blocks, draws, r, std::move(previous), e.block, rows_per_chunk);
     }
     const auto merged = r.merged();
     for (std::size_t m = 0; m < names.size(); ++m) {
@@ -672,10 +662,9 @@ void write_points(hid_t file, const RunRecord& run, hid_t previous_points, std::
                               s.n > 0 ? s.min : NAN,
                               s.n > 0 ? s.max : NAN};
       std::string fields = stats_fields;
-      if (e.keep_draws) {
+      if (draws) {
         // Quantiles need every draw; kept draws are the one thing allowed to cost memory.
-        Hid draws(H5Gopen2(g, "draws", H5P_DEFAULT), H5Gclose, "open draws");
-        const auto all = read_array<double>(draws, names[m], H5T_NATIVE_DOUBLE);
+        const auto all = read_array<double>(*draws, names[m], H5T_NATIVE_DOUBLE);
         for (const double q : quantile_levels) row.push_back(quantile(all, q));
         fields += std::string(",") + quantile_fields;
       }
