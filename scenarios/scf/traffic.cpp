@@ -1,5 +1,7 @@
 #include "scenarios/scf/traffic.hpp"
 
+#include "scenarios/scf/traffic_nash.hpp"
+
 #include <boost/math/tools/minima.hpp>
 #include <boost/math/tools/roots.hpp>
 #include <boost/math/tools/toms748_solve.hpp>
@@ -10,6 +12,7 @@
 #include <functional>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
@@ -89,32 +92,6 @@ std::vector<double> weighted_shares(const RoutingProblem& p, double x) {
   return s;
 }
 
-// Nash relative to reference costs ref_k at fast flow x: maximise sum n_k c_k log g_k with
-// g_k = ref_k - tau_k - d_s + p_k delta. KKT: g_k = c_k / nu, p_k = clamp((c_k/nu - G_k)/delta).
-std::vector<double> nash_shares(const RoutingProblem& p, const std::vector<double>& ref, double x) {
-  const std::size_t K = p.groups.size();
-  const double N = p.total();
-  const double df = p.fast.delay(x);
-  const double ds = p.slow.delay(N - x);
-  const double delta = ds - df;
-  std::vector<double> s(K, N > 0.0 ? x / N : 0.0);
-  if (delta == 0.0) return s;
-  auto shares_at = [&](double inv_nu) {  // inv_nu = 1 / nu > 0
-    std::vector<double> out(K);
-    for (std::size_t k = 0; k < K; ++k) {
-      const double G = ref[k] - p.groups[k].detour - ds;
-      out[k] = std::clamp((p.groups[k].weight * inv_nu - G) / delta, 0.0, 1.0);
-    }
-    return out;
-  };
-  // The flow sent is monotone in 1/nu; bracket it from both sides.
-  double lo = 0.0;
-  double hi = 1.0;
-  auto f = [&](double v) { return mass(p, shares_at(v)) - x; };
-  for (int i = 0; i < 200 && (f(hi) > 0.0) == (f(lo) > 0.0) && f(hi) != 0.0; ++i) hi *= 2.0;
-  return shares_at(monotone_root(f, lo, hi));
-}
-
 // Fluid leximin comparison of two cost profiles given as (cost, mass) lists.
 int leximin_compare(std::vector<std::pair<double, double>> a,
                     std::vector<std::pair<double, double>> b, double rel_tol) {
@@ -146,10 +123,9 @@ std::vector<std::pair<double, double>> profile(const RoutingProblem& p, const Ro
 }
 
 // SCF key of a routing, with every group member carrying the group cost (mass n_k).
-double routing_key(const RoutingProblem& p, const SocialCost& scf, const Routing& r,
-                   const std::vector<double>& ref) {
+double routing_key(const RoutingProblem& p, const SocialCost& scf, const Routing& r) {
   const double N = p.total();
-  double sum = 0.0, wsum = 0.0, mx = -inf, nash = 0.0;
+  double sum = 0.0, wsum = 0.0, mx = -inf;
   for (std::size_t k = 0; k < p.groups.size(); ++k) {
     const CommuterGroup& g = p.groups[k];
     if (g.size <= 0.0) continue;
@@ -157,10 +133,6 @@ double routing_key(const RoutingProblem& p, const SocialCost& scf, const Routing
     sum += g.size * J;
     wsum += g.size * g.weight * J;
     mx = std::max(mx, J);
-    if (scf.kind == Kind::nash_reference) {
-      const double gain = ref[k] - J;
-      nash = gain > 0.0 ? nash - g.size * g.weight * std::log(gain) : inf;
-    }
   }
   switch (scf.kind) {
     case Kind::utilitarian:
@@ -174,8 +146,6 @@ double routing_key(const RoutingProblem& p, const SocialCost& scf, const Routing
       return sum + scf.gamma * mx;
     case Kind::mean_plus_gamma_max:
       return sum / N + scf.gamma * (mx - sum / N);
-    case Kind::nash_reference:
-      return nash;
     default:
       throw std::invalid_argument("traffic: unsupported social cost function");
   }
@@ -238,8 +208,9 @@ Routing make_routing(const RoutingProblem& p, std::vector<double> shares) {
 
 Routing wardrop_equilibrium(const RoutingProblem& p) {
   const double N = p.total();
-  const double x = std::clamp(
-      (p.slow.slope * N + p.slow.offset - p.fast.offset) / (p.fast.slope + p.slow.slope), 0.0, N);
+  const double A = p.fast.slope + p.slow.slope;
+  const double num = p.slow.slope * N + p.slow.offset - p.fast.offset;
+  const double x = A > 0.0 ? std::clamp(num / A, 0.0, N) : num > 0.0 ? N : num < 0.0 ? 0.0 : N / 2;
   return make_routing(p, std::vector<double>(p.groups.size(), N > 0.0 ? x / N : 0.0));
 }
 
@@ -268,21 +239,26 @@ Routing solve(const RoutingProblem& p, const SocialCost& scf) {
                                 0.0, N);
     return make_routing(p, std::vector<double>(K, N > 0.0 ? x / N : 0.0));
   }
-  std::vector<double> ref;
-  if (scf.kind == Kind::nash_reference) ref = wardrop_equilibrium(p).group_cost;
+  if (scf.kind == Kind::nash_reference) {
+    // Closed-form KKT solution (traffic_nash.cpp): a grid misses thin improving sets.
+    std::optional<std::vector<double>> shares = nash_reference_shares(p);
+    if (!shares) {
+      Routing r = wardrop_equilibrium(p);
+      r.feasible = false;
+      return r;
+    }
+    return make_routing(p, std::move(*shares));
+  }
   std::function<std::vector<double>(double)> inner;
   switch (scf.kind) {
     case Kind::weighted_sum:
       inner = [&](double x) { return weighted_shares(p, x); };
       break;
-    case Kind::nash_reference:
-      inner = [&](double x) { return nash_shares(p, ref, x); };
-      break;
     default:
       inner = [&](double x) { return level_shares(p, x); };
       break;
   }
-  auto key = [&](double x) { return routing_key(p, scf, make_routing(p, inner(x)), ref); };
+  auto key = [&](double x) { return routing_key(p, scf, make_routing(p, inner(x))); };
   double x = minimise_flow(N, key);
   if (scf.kind == Kind::leximin) {
     // Among fast flows whose worst-off cost is (numerically) minimal, take the leximin-best.

@@ -8,8 +8,9 @@
 // group has the expected cost J_k = tau_k + p_k d_fast + (1 - p_k) d_slow.
 //
 // For a fixed fast flow x every SCF's inner problem over the shares is solved exactly (the sum is
-// fixed by x; max and leximin by water-filling on the cost level; weighted sums greedily; Nash by
-// its KKT condition); the fast flow itself is found by a fine grid over [0, N] refined with Brent.
+// fixed by x; max and leximin by water-filling on the cost level; weighted sums greedily); the
+// fast flow itself is found by a fine grid over [0, N] refined with Brent. The Nash product over
+// the equilibrium is solved in closed form over flow and shares together (traffic_nash.hpp).
 // Within-group symmetric shares are optimal for every anonymous SCF here because the costs are
 // linear in the individual shares once x is fixed.
 #pragma once
@@ -54,7 +55,8 @@ RoutingProblem figure5_network();
 // The routing given a fast flow and shares (costs and delays filled in).
 Routing make_routing(const RoutingProblem& problem, std::vector<double> shares);
 // Non-controlled (Wardrop) equilibrium: both links equally fast where used; every group splits
-// in the same proportion. Its costs are the reference J^eq of Figure 5(d).
+// in the same proportion. Its costs are the reference J^eq of Figure 5(d). Two constant links
+// (both slopes 0): everybody on the faster one, half on each when they are equally fast.
 Routing wardrop_equilibrium(const RoutingProblem& problem);
 
 bool traffic_supports(Kind kind);

@@ -155,3 +155,23 @@ TEST_CASE("scf: random traffic optima order total and worst-off costs as the SCF
     }
   }
 }
+
+TEST_CASE("scf: Figure 5 sampler with links 1 x and 1 x + S - Nash over the equilibrium defined") {
+  // Issue 14 item 4: the improving fast flows are (40, 40 + S/2); the Nash flow is 40 + S/4.
+  for (const double S : {0.5, 0.3, 0.1}) {
+    CAPTURE(S);
+    const auto m = scf::scenario().prepare(Params::parse(
+        "population: {sampler: figure5, fast: {slope: 1, offset: 0}, slow: {slope: 1, offset: " +
+        std::to_string(S) +
+        "}}\nmechanism: {name: traffic, scfs: \"utilitarian, nash_reference\"}\n"));
+    const auto out = run_once(*m, 1, 0);
+    CHECK(metric(*m, out, "fast_flow_nash_reference") ==
+          doctest::Approx(40.0 + S / 4.0).epsilon(1e-14));
+    CHECK(metric(*m, out, "fast_flow_utilitarian") ==
+          doctest::Approx(40.0 + S / 4.0).epsilon(1e-14));
+    for (const char* g : {"group_cost_g1_", "group_cost_g2_"}) {
+      CHECK(metric(*m, out, std::string(g) + "nash_reference") <
+            metric(*m, out, std::string(g) + "equilibrium"));
+    }
+  }
+}
