@@ -149,7 +149,10 @@ def plot_table1(ds, out):
     fig, axes = plt.subplots(1, 2, figsize=(15, 6.5))
     for ax, what in zip(axes, ("ranking_changed", "choice_changed")):
         M = np.array([[scalar(sel, f"{what}_{s}_{lv}") for lv in LEVELS] for s in scfs])
-        E = np.array([[scalar(sel, f"table1_invariant_{s}_{lv}") for lv in LEVELS] for s in scfs])
+        # Trivially invariant cells (one agent, gamma = 0 or 1) carry no prediction: NaN.
+        E = np.array([[scalar(sel, f"table1_invariant_{s}_{lv}")
+                       if f"table1_invariant_{s}_{lv}" in ds.variables else np.nan
+                       for lv in LEVELS] for s in scfs])
         im = ax.imshow(M, cmap="Reds", vmin=0, vmax=1, aspect="auto")
         for i in range(len(scfs)):
             for j in range(len(LEVELS)):
@@ -166,9 +169,14 @@ def plot_table1(ds, out):
     mismatch = 0
     for s in scfs:
         for lv in LEVELS:
-            e = np.asarray(ds[f"table1_invariant_{s}_{lv}"].values).ravel()[0]
-            r = np.asarray(ds[f"ranking_changed_{s}_{lv}"].values)
-            mismatch += int(np.any(r > 0) if e == 1 else np.any(r == 0))
+            if f"table1_invariant_{s}_{lv}" not in ds.variables:
+                continue
+            # Per sweep point; NaN = a trivially invariant cell at that point (not a prediction).
+            e = np.asarray(ds[f"table1_invariant_{s}_{lv}"].values).ravel()
+            r = np.asarray(ds[f"ranking_changed_{s}_{lv}"].values).ravel()
+            for ei, ri in zip(e, r):
+                if not np.isnan(ei):
+                    mismatch += int(ri > 0 if ei == 1 else ri == 0)
     fig.suptitle("Definition 3 / Table I: blue boxes = invariance predicted by Theorem 1 and "
                  f"Figure 2 (mismatches over all agent counts: {mismatch})")
     fig.tight_layout()

@@ -62,11 +62,21 @@ class InvarianceModel final : public Model {
   }
 
   std::vector<std::pair<std::string, double>> constants() const override {
+    // Table I's prediction per cell, except in trivially invariant cells: those where the SCF
+    // with these parameters and agents degenerates to one invariant under the level although
+    // Table I's SCF is not (one agent: every cell), marked table1_trivial_<scf>_<level> = 1.
     std::vector<std::pair<std::string, double>> c;
     for (const Kind k : settings_.kinds) {
+      const SocialCost scf = settings_.make(k, {});
+      const Level effective = scf.effective_level(agents_);
       for (const Level l : levels_) {
-        c.emplace_back("table1_invariant_" + std::string(info(k).name) + "_" + std::string(name(l)),
-                       is_subgroup(l, info(k).level) ? 1.0 : 0.0);
+        const std::string tag = std::string(info(k).name) + "_" + std::string(name(l));
+        const bool predicted = is_subgroup(l, info(k).level);
+        if (agents_ <= 1 || (is_subgroup(l, effective) && !predicted)) {
+          c.emplace_back("table1_trivial_" + tag, 1.0);
+        } else {
+          c.emplace_back("table1_invariant_" + tag, predicted ? 1.0 : 0.0);
+        }
       }
     }
     return c;

@@ -3,7 +3,8 @@
 // Each draw samples a strictly negative cost profile (agents x outcomes, outcome 0 the reference
 // x0) and, per comparability level, one random admissible transformation; for every SCF it
 // records whether the best outcome changed and whether the ranking of outcomes changed. The
-// constants table1_invariant_<scf>_<level> hold the prediction (1 = must never change).
+// constants table1_invariant_<scf>_<level> hold the prediction (1 = must never change), except in
+// trivially invariant cells (one agent; gamma = 0 or 1), marked table1_trivial_<scf>_<level>.
 #pragma once
 
 #include "engine/scenario.hpp"

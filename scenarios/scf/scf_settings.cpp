@@ -37,8 +37,23 @@ ScfSettings ScfSettings::read(const Params& mech, double agents, std::size_t max
     }
     if (s.kinds.empty()) mech.fail("scfs", "lists no social cost function");
   }
-  // Parameters are read only for the SCFs in use, so a stray key is reported as unknown.
+  // Parameters are read only for the SCFs in use; one given for an SCF that is not selected is
+  // an error that names the SCF (a sweep over it would otherwise silently change nothing).
   auto uses = [&](Kind k) { return std::find(s.kinds.begin(), s.kinds.end(), k) != s.kinds.end(); };
+  std::string selected;
+  for (const Kind k : s.kinds)
+    selected += (selected.empty() ? "" : ", ") + std::string(info(k).name);
+  for (const auto& [key, kind] : parameter_keys()) {
+    if (mech.has(key) && !uses(kind)) {
+      const std::string owner(info(kind).name);
+      if (!supported(kind)) {
+        mech.fail(key, "is the parameter of " + owner +
+                           ", which this problem does not offer; remove " + std::string(key));
+      }
+      mech.fail(key, "is the parameter of " + owner + ", which is not selected (scfs: " + selected +
+                         "); add " + owner + " to scfs or remove " + std::string(key));
+    }
+  }
   if (uses(Kind::sum_plus_gamma_max)) {
     s.sum_max_gamma = mech.number("sum_max_gamma", agents, Range::nonnegative());
   }
@@ -56,6 +71,16 @@ ScfSettings ScfSettings::read(const Params& mech, double agents, std::size_t max
   if (uses(Kind::dictator))
     s.dictator = static_cast<std::size_t>(mech.integer("dictator", 0, 0, hi));
   return s;
+}
+
+const std::vector<std::pair<std::string_view, Kind>>& ScfSettings::parameter_keys() {
+  static const std::vector<std::pair<std::string_view, Kind>> keys = {
+      {"sum_max_gamma", Kind::sum_plus_gamma_max},
+      {"mean_max_gamma", Kind::mean_plus_gamma_max},
+      {"mad_gamma", Kind::mean_plus_gamma_mad},
+      {"kth", Kind::kth_largest},
+      {"dictator", Kind::dictator}};
+  return keys;
 }
 
 SocialCost ScfSettings::make(Kind kind, std::vector<double> weights) const {

@@ -17,6 +17,8 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace fairmc::scf {
@@ -32,6 +34,8 @@ struct ScfSettings {
   // `agents` bounds kth and dictator and is the default sum_max_gamma.
   static ScfSettings read(const Params& mech, double agents, std::size_t max_index,
                           const std::function<bool(Kind)>& supported);
+  // Each parameter key with the SCF that reads it.
+  static const std::vector<std::pair<std::string_view, Kind>>& parameter_keys();
   // The SCF of `kind` with these parameters and weights c_i.
   SocialCost make(Kind kind, std::vector<double> weights) const;
 };

@@ -91,19 +91,29 @@ const std::vector<KindInfo>& catalogue() {
        false,
        true,
        "Thm 1 (CFC); Fig. 5(c)"},
+      // Strongly Paretian for gamma < 1: (1 - gamma) mean + gamma max, the mean strictly
+      // decreasing and max weakly under a Pareto improvement. gamma = 1 is max (weak only:
+      // lowering a cost below the maximum leaves it unchanged); see SocialCost::axioms().
       {Kind::mean_plus_gamma_max,
        "mean_plus_gamma_max",
        "mean + gamma (max_i J_i - mean)",
        Level::cfc,
-       {true, false, true, true, true},
+       {true, true, true, true, true},
        false,
        true,
        "Thm 1 (CFC), footnote 4"},
+      // Strongly Paretian for gamma <= 1/2. Since sum_i (J_i - m) = 0, sum_i |J_i - m| =
+      // 2 max_B sum_{i in B} (J_i - m) over proper subsets B (B = N gives 0, like B = {}), so
+      //   C(J) = max_B sum_i a_i^B J_i,  a_i^B = (1 - 2 gamma |B| / n) / n + [i in B] 2 gamma / n,
+      // a maximum of linear forms whose coefficients are all > 0 iff 2 gamma (n - 1) / n < 1, i.e.
+      // gamma < n / (2 (n - 1)), which holds for every n when gamma <= 1/2. Then J' <= J, J' != J
+      // gives C(J') = a^B' . J' < a^B' . J <= C(J). Just above n / (2 (n - 1)) (-> 1/2 for large
+      // n), one agent below the mean and n - 1 above: lowering the low cost raises C.
       {Kind::mean_plus_gamma_mad,
        "mean_plus_gamma_mad",
        "mean + gamma mean_i |J_i - mean|",
        Level::cfc,
-       {true, false, true, true, true},
+       {true, true, true, true, true},
        false,
        true,
        "Thm 1 (CFC), g homogeneous"},
@@ -227,6 +237,47 @@ int SocialCost::compare(const Score& a, const Score& b, double rel_tol) const {
     if (s != 0) return s;
   }
   return 0;
+}
+
+Level SocialCost::effective_level(std::size_t agents) const {
+  if (agents <= 1) return Level::onc;
+  switch (kind) {
+    case Kind::sum_plus_gamma_max:
+    case Kind::mean_plus_gamma_mad:
+      return gamma == 0.0 ? Level::cuc : Level::cfc;
+    case Kind::mean_plus_gamma_max:
+      return gamma == 0.0 ? Level::cuc : gamma == 1.0 ? Level::olc : Level::cfc;
+    default:
+      return info(kind).level;
+  }
+}
+
+Axioms SocialCost::axioms() const {
+  Axioms a = info(kind).axioms;
+  switch (kind) {
+    case Kind::mean_plus_gamma_max:
+      // gamma = 1 is max (weak P only); gamma > 1 puts a negative weight on the mean (not even
+      // weak P: lowering every cost, the maximum's least, can raise C).
+      a.strong_pareto = gamma < 1.0;
+      a.weak_pareto = gamma <= 1.0;
+      break;
+    case Kind::mean_plus_gamma_mad:
+      // The bound valid for every number of agents (see the catalogue); above it the Pareto
+      // properties depend on n.
+      a.strong_pareto = a.weak_pareto = gamma <= 0.5;
+      break;
+    case Kind::weighted_sum:
+    case Kind::nash_reference:
+    case Kind::nash_negative: {
+      bool equal = true;
+      for (const double c : weights) equal = equal && c == weights.front();
+      a.anonymity = equal;
+      break;
+    }
+    default:
+      break;
+  }
+  return a;
 }
 
 }  // namespace fairmc::scf

@@ -85,6 +85,17 @@ struct SocialCost {
   // -1 if `a` is socially strictly preferred to `b`, +1 if `b` is, 0 if equal up to `rel_tol`
   // (relative to the magnitudes compared).
   int compare(const Score& a, const Score& b, double rel_tol) const;
+
+  // The axioms this SCF satisfies with its parameters (info(kind).axioms holds them for the
+  // parameter ranges ScfSettings accepts: mean + gamma (max - mean) is strongly Paretian for
+  // gamma < 1, mean + gamma MAD for gamma <= 1/2; weighted forms are anonymous with equal c_i).
+  Axioms axioms() const;
+
+  // The weakest level under which the ranking of outcomes of `agents` agents is invariant given
+  // the parameters: info(kind).level except where the SCF degenerates. One agent: every SCF
+  // orders outcomes by that agent's cost (ONC). gamma = 0 turns the CFC forms into the sum or
+  // mean (CUC); mean + 1 (max - mean) is max (OLC).
+  Level effective_level(std::size_t agents) const;
 };
 
 }  // namespace fairmc::scf

@@ -39,7 +39,9 @@ double monotone_root(F f, double lo, double hi) {
 
 double mass(const RoutingProblem& p, const std::vector<double>& shares) {
   double x = 0.0;
-  for (std::size_t k = 0; k < shares.size(); ++k) x += p.groups[k].size * shares[k];
+  for (std::size_t k = 0; k < shares.size(); ++k) {
+    if (p.groups[k].size > 0.0) x += p.groups[k].size * shares[k];
+  }
   return x;
 }
 
@@ -199,8 +201,13 @@ Routing make_routing(const RoutingProblem& p, std::vector<double> shares) {
   r.slow_delay = p.slow.delay(p.total() - r.fast_flow);
   r.group_cost.resize(shares.size());
   for (std::size_t k = 0; k < shares.size(); ++k) {
-    r.group_cost[k] =
-        p.groups[k].detour + shares[k] * r.fast_delay + (1.0 - shares[k]) * r.slow_delay;
+    if (p.groups[k].size > 0.0) {
+      r.group_cost[k] =
+          p.groups[k].detour + shares[k] * r.fast_delay + (1.0 - shares[k]) * r.slow_delay;
+    } else {
+      // An empty group has no commuters: no share, no cost (NaN), and no say in any SCF.
+      shares[k] = r.group_cost[k] = std::numeric_limits<double>::quiet_NaN();
+    }
   }
   r.share_fast = std::move(shares);
   return r;
@@ -279,7 +286,9 @@ Routing solve(const RoutingProblem& p, const SocialCost& scf) {
 
 double total_cost(const RoutingProblem& p, const Routing& r) {
   double s = 0.0;
-  for (std::size_t k = 0; k < p.groups.size(); ++k) s += p.groups[k].size * r.group_cost[k];
+  for (std::size_t k = 0; k < p.groups.size(); ++k) {
+    if (p.groups[k].size > 0.0) s += p.groups[k].size * r.group_cost[k];
+  }
   return s;
 }
 

@@ -52,7 +52,8 @@ struct Routing {
 // Figure 5(a): 40 long-distance commuters (detour 40) and 40 short-distance commuters.
 RoutingProblem figure5_network();
 
-// The routing given a fast flow and shares (costs and delays filled in).
+// The routing given shares (flow, costs and delays filled in). Groups of size 0 have no
+// members: their share and cost are NaN and every summary and SCF skips them.
 Routing make_routing(const RoutingProblem& problem, std::vector<double> shares);
 // Non-controlled (Wardrop) equilibrium: both links equally fast where used; every group splits
 // in the same proportion. Its costs are the reference J^eq of Figure 5(d). Two constant links

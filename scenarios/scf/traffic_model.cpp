@@ -15,6 +15,18 @@ namespace {
 
 constexpr std::size_t max_listed_groups = 8;
 
+// Gini coefficient of the commuters' delays (non-empty groups, weighted by their sizes).
+double cost_gini(const RoutingProblem& p, const Routing& r) {
+  std::vector<double> cost, mass;
+  for (std::size_t k = 0; k < p.groups.size(); ++k) {
+    if (p.groups[k].size > 0.0) {
+      cost.push_back(r.group_cost[k]);
+      mass.push_back(p.groups[k].size);
+    }
+  }
+  return weighted_gini(cost, mass);
+}
+
 struct RandomNetwork {
   std::size_t groups = 2;
   Distribution size = Distribution::constant(40.0);
@@ -54,8 +66,6 @@ class TrafficModel final : public Model {
 
   void run(const Draw& draw, std::span<double> out) const override {
     const RoutingProblem problem = fixed_ ? *fixed_ : sample(draw);
-    std::vector<double> mass;
-    for (const CommuterGroup& g : problem.groups) mass.push_back(g.size);
     std::vector<double> weights;
     for (const CommuterGroup& g : problem.groups) weights.push_back(g.weight);
     std::size_t j = 0;
@@ -65,7 +75,7 @@ class TrafficModel final : public Model {
       if (!r.feasible) return;
       out[first] = total_cost(problem, r);
       out[first + 1] = worst_cost(problem, r);
-      out[first + 2] = weighted_gini(r.group_cost, mass);
+      out[first + 2] = cost_gini(problem, r);
       out[first + 3] = r.fast_flow;
       out[first + 4] = r.fast_delay;
       out[first + 5] = r.slow_delay;

@@ -111,3 +111,44 @@ TEST_CASE("scf: invariance draws are deterministic per (point, draw)") {
   model->run(Draw(99, 3), b);
   CHECK(a == b);
 }
+
+TEST_CASE("scf: one agent - every Table I cell is trivially invariant, no prediction printed") {
+  const int draws = 60;
+  const Counts c = run_invariance(R"(
+population: {sampler: negative_profiles, agents: 1, outcomes: 6}
+mechanism: {name: invariance, scfs: all}
+)",
+                                  draws);
+  for (const KindInfo& k : catalogue()) {
+    for (const Level l : all_levels) {
+      const std::string tag = std::string(k.name) + "_" + std::string(name(l));
+      CAPTURE(tag);
+      CHECK(c.expected.count("table1_invariant_" + tag) == 0);
+      CHECK(c.expected.at("table1_trivial_" + tag) == 1.0);
+      CHECK(c.sum.at("ranking_changed_" + tag) == 0.0);
+    }
+  }
+}
+
+TEST_CASE("scf: gamma 0 or 1 - the degenerate CFC cells are marked trivial, others predicted") {
+  const int draws = 100;
+  const Counts c = run_invariance(R"(
+population: {sampler: negative_profiles, agents: 5, outcomes: 6}
+mechanism: {name: invariance, scfs: "sum_plus_gamma_max, mean_plus_gamma_max, mean_plus_gamma_mad",
+            sum_max_gamma: 0, mean_max_gamma: 1, mad_gamma: 0.25}
+)",
+                                  draws);
+  // sum + 0 max is the sum (CUC); mean + 1 (max - mean) is max (OLC); MAD with 0.25 is CFC.
+  for (const Level l : all_levels) {
+    const std::string lv(name(l));
+    CAPTURE(lv);
+    const bool sum_trivial = l == Level::cuc;
+    const bool max_trivial = l == Level::olc;
+    CHECK(c.expected.count("table1_trivial_sum_plus_gamma_max_" + lv) == (sum_trivial ? 1 : 0));
+    CHECK(c.expected.count("table1_invariant_sum_plus_gamma_max_" + lv) == (sum_trivial ? 0 : 1));
+    CHECK(c.expected.count("table1_trivial_mean_plus_gamma_max_" + lv) == (max_trivial ? 1 : 0));
+    CHECK(c.expected.count("table1_trivial_mean_plus_gamma_mad_" + lv) == 0);
+    if (sum_trivial) CHECK(c.sum.at("ranking_changed_sum_plus_gamma_max_" + lv) == 0.0);
+    if (max_trivial) CHECK(c.sum.at("ranking_changed_mean_plus_gamma_max_" + lv) == 0.0);
+  }
+}

@@ -175,3 +175,55 @@ TEST_CASE("scf: Figure 5 sampler with links 1 x and 1 x + S - Nash over the equi
     }
   }
 }
+
+TEST_CASE("scf: a parameter of an SCF that is not selected is rejected naming that SCF") {
+  const ScenarioInfo s = scf::scenario();
+  const struct {
+    const char* yaml;
+    const char* key;
+    const char* owner;
+  } cases[] = {
+      {"population: {sampler: figure5}\nmechanism: {name: traffic, scfs: utilitarian, "
+       "sum_max_gamma: 80}\n",
+       "mechanism.sum_max_gamma", "sum_plus_gamma_max"},
+      {"population: {sampler: negative_profiles, agents: 4}\nmechanism: {name: invariance, "
+       "scfs: leximin, mad_gamma: 0.3}\n",
+       "mechanism.mad_gamma", "mean_plus_gamma_mad"},
+      {"population: {sampler: negative_profiles, agents: 4}\nmechanism: {name: invariance, "
+       "scfs: leximin, kth: 2}\n",
+       "mechanism.kth", "kth_largest"},
+      {"population: {sampler: figure5}\nmechanism: {name: traffic, mad_gamma: 0.3}\n",
+       "mechanism.mad_gamma", "does not offer"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.yaml);
+    try {
+      s.prepare(Params::parse(c.yaml));
+      FAIL("expected a ConfigError");
+    } catch (const ConfigError& e) {
+      CHECK(e.key_path() == c.key);
+      CHECK(e.problem().find(c.owner) != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("scf: an empty commuter group gets no share and no cost") {
+  const auto m = scf::scenario().prepare(
+      Params::parse("population: {sampler: figure5, long: 0}\nmechanism: {name: traffic}\n"));
+  const auto out = run_once(*m, 1, 0);
+  for (const char* s : {"equilibrium", "utilitarian", "rawls_max", "leximin", "sum_plus_gamma_max",
+                        "mean_plus_gamma_max", "weighted_sum", "nash_reference"}) {
+    CAPTURE(s);
+    CHECK(std::isnan(metric(*m, out, std::string("share_fast_g1_") + s)));
+    CHECK(std::isnan(metric(*m, out, std::string("group_cost_g1_") + s)));
+  }
+  // 40 short commuters alone: equilibrium 1.5 x = 40 + (40 - x), x = 32, delay 48; the sum of
+  // delays 1.5 x^2 + (80 - x)(40 - x) is minimal at x = 24 (delays 36 and 56).
+  CHECK(metric(*m, out, "fast_flow_equilibrium") == doctest::Approx(32.0));
+  CHECK(metric(*m, out, "total_cost_equilibrium") == doctest::Approx(40.0 * 48.0));
+  CHECK(metric(*m, out, "worst_cost_equilibrium") == doctest::Approx(48.0));
+  CHECK(metric(*m, out, "cost_gini_equilibrium") == doctest::Approx(0.0));
+  CHECK(metric(*m, out, "fast_flow_utilitarian") == doctest::Approx(24.0));
+  CHECK(metric(*m, out, "fast_flow_nash_reference") == doctest::Approx(24.0));
+  CHECK(metric(*m, out, "total_cost_utilitarian") == doctest::Approx(24.0 * 36.0 + 16.0 * 56.0));
+}

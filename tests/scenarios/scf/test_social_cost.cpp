@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <random>
 #include <stdexcept>
 #include <vector>
 
@@ -152,4 +153,52 @@ TEST_CASE("scf: Proposition 1 - ratios of SCF differences (CUC, CFC) and of SCF 
   CHECK(nash.value(xs) / nash.value(ys) ==
         doctest::Approx(nash.value(x) / nash.value(y)).epsilon(1e-13));
   CHECK(nash.value(xs) != doctest::Approx(nash.value(x)));
+}
+
+TEST_CASE(
+    "scf: mean + gamma MAD (gamma <= 1/2) and mean + gamma (max - mean) (gamma < 1) are "
+    "strongly Paretian") {
+  std::mt19937_64 g(17);
+  std::uniform_real_distribution<double> U(0.0, 1.0);
+  for (const Kind k : {Kind::mean_plus_gamma_mad, Kind::mean_plus_gamma_max}) {
+    CHECK(info(k).axioms.strong_pareto);
+    const double top = k == Kind::mean_plus_gamma_mad ? 0.5 : 0.999;
+    for (int rep = 0; rep < 3000; ++rep) {
+      const std::size_t n = 1 + static_cast<std::size_t>(12 * U(g));
+      const SocialCost s = make(k, rep % 5 == 0 ? top : top * U(g));
+      CHECK(s.axioms().strong_pareto);
+      std::vector<double> J(n), Jp(n);
+      for (std::size_t i = 0; i < n; ++i) J[i] = rep % 3 == 0 ? std::floor(4 * U(g)) : U(g);
+      // A Pareto improvement: nobody worse, one (sometimes several) strictly better.
+      Jp = J;
+      const std::size_t who = static_cast<std::size_t>(n * U(g)) % n;
+      Jp[who] -= 0.01 + U(g);
+      if (rep % 2 == 0) {
+        for (std::size_t i = 0; i < n; ++i) Jp[i] -= (U(g) < 0.5 ? 0.0 : U(g));
+      }
+      CAPTURE(rep);
+      CHECK(s.value(Jp) < s.value(J));
+    }
+  }
+}
+
+TEST_CASE("scf: just outside the Pareto ranges a strict Pareto improvement does not lower C") {
+  // mean + gamma (max - mean) at gamma = 1 is max: lowering a cost below the maximum keeps C.
+  {
+    const SocialCost s = make(Kind::mean_plus_gamma_max, 1.0);
+    CHECK(!s.axioms().strong_pareto);
+    CHECK(s.value(std::vector<double>{0.0, 1.0}) == s.value(std::vector<double>{-0.5, 1.0}));
+  }
+  // mean + gamma MAD with one agent below the mean and n - 1 above: lowering the low cost by d
+  // changes C by d (2 gamma (n - 1) / n - 1) / n > 0 once gamma > n / (2 (n - 1)) (0.50505 at
+  // n = 100): gamma = 0.51 is not Paretian, gamma = 0.5 is.
+  std::vector<double> J(100, 1.0);
+  J[0] = 0.0;
+  std::vector<double> Jp = J;
+  Jp[0] = -0.1;
+  const SocialCost outside = make(Kind::mean_plus_gamma_mad, 0.51);
+  CHECK(!outside.axioms().strong_pareto);
+  CHECK(outside.value(Jp) > outside.value(J));
+  CHECK(make(Kind::mean_plus_gamma_mad, 0.5).value(Jp) <
+        make(Kind::mean_plus_gamma_mad, 0.5).value(J));
 }
