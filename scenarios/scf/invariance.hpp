@@ -33,6 +33,8 @@ class CostProfile {
   double at(std::size_t x, std::size_t i) const { return cost_[x * agents_ + i]; }
 
   CostProfile transformed(const Transform& t) const;
+  // The same into `out` (resized; its storage reused across calls).
+  void transform_into(const Transform& t, CostProfile& out) const;
 
  private:
   std::size_t agents_;
@@ -56,6 +58,36 @@ std::vector<Score> outcome_scores(const SocialCost& scf, const CostProfile& prof
 // The same check from precomputed scores (the original profile's are shared by all levels).
 InvarianceOutcome compare_rankings(const SocialCost& scf, const std::vector<Score>& original,
                                    const std::vector<Score>& transformed);
+
+// The costs of each outcome of a profile sorted worst (largest) first, as far as leximin
+// comparisons ask: the maximum decides unless two outcomes tie on it, so most outcomes are never
+// copied or sorted, and a tie sorts only a growing prefix (partial sorts).
+class WorstFirst {
+ public:
+  explicit WorstFirst(const CostProfile& profile)
+      : profile_(&profile), ready_(profile.outcomes(), 0) {}
+  std::size_t agents() const { return profile_->agents(); }
+  // The (r+1)-th largest cost of outcome x.
+  double at(std::size_t x, std::size_t r);
+
+ private:
+  const CostProfile* profile_;
+  std::vector<double> sorted_;      // outcomes x agents, an outcome copied on first use
+  std::vector<std::size_t> ready_;  // per outcome: positions [0, ready) hold the largest, sorted
+};
+
+// The original profile's side of the check from keys (OutcomeKeys::compute's layout, one SCF:
+// the key of each outcome), computed once for all levels: the best outcome and, for every pair
+// x < y in row order, the sign of their comparison beyond 1e-7 (0: not strictly ranked).
+// Leximin, whose key is the maximum, breaks ties on the sorted costs.
+struct RankingBefore {
+  std::size_t best = 0;
+  std::vector<signed char> sign;
+};
+RankingBefore rank_before(const SocialCost& scf, std::span<const double> keys, WorstFirst& sorted);
+// The check against a transformed profile's keys; same results as compare_rankings on scores.
+InvarianceOutcome compare_rankings(const SocialCost& scf, const RankingBefore& before,
+                                   std::span<const double> keys, WorstFirst& sorted);
 
 // The best outcome under `scf` (lowest social cost; first one on ties).
 std::size_t best_outcome(const SocialCost& scf, const CostProfile& profile);

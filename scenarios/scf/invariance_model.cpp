@@ -2,6 +2,7 @@
 
 #include "scenarios/scf/distribution.hpp"
 #include "scenarios/scf/invariance.hpp"
+#include "scenarios/scf/outcome_keys.hpp"
 #include "scenarios/scf/scf_settings.hpp"
 
 #include <string>
@@ -43,20 +44,35 @@ class InvarianceModel final : public Model {
     for (double& c : w) c = weights_.sample(pop);
     std::vector<SocialCost> scfs;
     for (const Kind k : settings_.kinds) scfs.push_back(settings_.make(k, w));
-    std::vector<CostProfile> transformed;
-    for (const Level l : levels_) {
+    // Every SCF's key of every outcome from shared per-outcome statistics; the original
+    // profile's keys and sorted costs serve all levels.
+    const OutcomeKeys keys(std::move(scfs));
+    const std::size_t S = keys.scfs().size();
+    const std::size_t L = levels_.size();
+    std::vector<double> before, after;
+    keys.compute(profile, before);
+    WorstFirst sorted_before(profile);
+    std::vector<RankingBefore> ranked(S);
+    for (std::size_t s = 0; s < S; ++s) {
+      ranked[s] = rank_before(keys.scfs()[s],
+                              std::span<const double>(before.data() + s * outcomes_, outcomes_),
+                              sorted_before);
+    }
+    CostProfile t(agents_, outcomes_);
+    for (std::size_t li = 0; li < L; ++li) {
+      const Level l = levels_[li];
       // One stream per level, so a level's transformation does not depend on the others chosen.
       Rng rng = draw.stream(static_cast<std::uint32_t>(Substream::first_free) +
                             static_cast<std::uint32_t>(l));
-      transformed.push_back(profile.transformed(Transform::sample(l, agents_, rng, offset_scale_)));
-    }
-    std::size_t j = 0;
-    for (const SocialCost& s : scfs) {
-      const std::vector<Score> before = outcome_scores(s, profile);
-      for (const CostProfile& t : transformed) {
-        const InvarianceOutcome r = compare_rankings(s, before, outcome_scores(s, t));
-        out[j++] = r.choice_changed ? 1.0 : 0.0;
-        out[j++] = r.ranking_changed ? 1.0 : 0.0;
+      profile.transform_into(Transform::sample(l, agents_, rng, offset_scale_), t);
+      keys.compute(t, after);
+      WorstFirst sorted_after(t);
+      for (std::size_t s = 0; s < S; ++s) {
+        const InvarianceOutcome r = compare_rankings(
+            keys.scfs()[s], ranked[s],
+            std::span<const double>(after.data() + s * outcomes_, outcomes_), sorted_after);
+        out[2 * (s * L + li)] = r.choice_changed ? 1.0 : 0.0;
+        out[2 * (s * L + li) + 1] = r.ranking_changed ? 1.0 : 0.0;
       }
     }
   }

@@ -13,15 +13,6 @@ namespace {
 
 constexpr double inf = std::numeric_limits<double>::infinity();
 
-// Sign of a - b with a tolerance relative to their magnitudes.
-int signed_compare(double a, double b, double rel_tol) {
-  if (a == b) return 0;
-  if (std::isinf(a) || std::isinf(b)) return a < b ? -1 : 1;
-  const double scale = std::max(std::abs(a), std::abs(b));
-  if (std::abs(a - b) <= rel_tol * scale) return 0;
-  return a < b ? -1 : 1;
-}
-
 }  // namespace
 
 const std::vector<KindInfo>& catalogue() {
@@ -230,10 +221,10 @@ Score SocialCost::score(std::span<const double> costs) const {
 }
 
 int SocialCost::compare(const Score& a, const Score& b, double rel_tol) const {
-  if (kind != Kind::leximin) return signed_compare(a.key, b.key, rel_tol);
+  if (kind != Kind::leximin) return compare_with_tolerance(a.key, b.key, rel_tol);
   // Leximin on costs: the outcome whose worst-off is better wins; on a tie, the next worst-off.
   for (std::size_t r = 0; r < a.sorted.size() && r < b.sorted.size(); ++r) {
-    const int s = signed_compare(a.sorted[r], b.sorted[r], rel_tol);
+    const int s = compare_with_tolerance(a.sorted[r], b.sorted[r], rel_tol);
     if (s != 0) return s;
   }
   return 0;

@@ -10,6 +10,8 @@
 
 #include "scenarios/scf/comparability.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <span>
 #include <string>
@@ -50,6 +52,17 @@ struct KindInfo {
   bool uses_gamma;
   std::string_view paper;  // where the paper states it
 };
+
+// Sign of a - b: 0 when they differ by at most rel_tol times the larger magnitude (infinities
+// compare exactly). SocialCost::compare on keys and on leximin's sorted costs; inline, as the
+// invariance check makes thousands of these per draw.
+inline int compare_with_tolerance(double a, double b, double rel_tol) {
+  if (a == b) return 0;
+  if (std::isinf(a) || std::isinf(b)) return a < b ? -1 : 1;
+  const double scale = std::max(std::abs(a), std::abs(b));
+  if (std::abs(a - b) <= rel_tol * scale) return 0;
+  return a < b ? -1 : 1;
+}
 
 const std::vector<KindInfo>& catalogue();
 const KindInfo& info(Kind kind);

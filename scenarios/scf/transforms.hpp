@@ -11,6 +11,7 @@
 #include "scenarios/scf/comparability.hpp"
 
 #include <cstddef>
+#include <span>
 #include <vector>
 
 namespace fairmc::scf {
@@ -23,6 +24,8 @@ class Transform {
 
   Level level() const { return level_; }
   double apply(std::size_t agent, double cost) const;
+  // apply() to the costs of every agent of one outcome (out[i] = apply(i, costs[i])).
+  void apply(std::span<const double> costs, std::span<double> out) const;
 
  private:
   Level level_ = Level::rfc;

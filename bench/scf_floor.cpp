@@ -1,0 +1,216 @@
+// The arithmetic floor of the scf reference workload (experiments/scf/bench_reference.yaml: the
+// Table I check, 100 agents x 10 outcomes, 11 SCFs x 7 comparability levels) next to the model.
+//
+// The floor kernel performs only what a draw cannot avoid, with fairmc's Rng and libm as the model
+// calls them (bit-identical results rule out other exp/log/pow): the draw's random variates (the
+// profile, its reference outcome, the weights, every level's transformation as
+// Transform::sample draws it) and one exp per log-uniform variate; the transformation itself (a
+// pow per cost for the two ordinal levels, a multiply-add for the five affine ones); per profile
+// (original + 7 transformed) and outcome one pass for sum, maximum and second largest, the
+// weighted sum, the absolute deviations from the mean and the two Nash log-sums (one log per agent
+// and outcome; the reference outcome's own gains are 0, so its reference key needs none); and the
+// key comparisons: each SCF's pairs once on the original profile, and per level its pairs and
+// best outcome on the transformed one.
+//
+//   scf_floor                 interleaved timing, floor vs model, thread CPU µs per draw (median
+//                             of rounds)
+//   scf_floor floor|model N   only that one for N draws (for callgrind instruction counts)
+#include "bench/bench_common.hpp"
+#include "engine/rng.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace {
+
+using fairmc::Draw;
+using fairmc::Rng;
+using fairmc::Substream;
+
+constexpr std::size_t n = 100;     // agents
+constexpr std::size_t m = 10;      // outcomes
+constexpr std::size_t scfs = 11;   // every SCF
+constexpr std::size_t levels = 7;  // every comparability level
+
+struct Buffers {
+  std::vector<double> profile = std::vector<double>(n * m);
+  std::vector<double> transformed = std::vector<double>(n * m);
+  std::vector<double> weights = std::vector<double>(n);
+  std::vector<double> a = std::vector<double>(n), b = std::vector<double>(n),
+                      p = std::vector<double>(n);
+  std::vector<double> keys = std::vector<double>(scfs * m);
+};
+
+double log_uniform(Rng& rng, double llo, double lhi) {
+  return std::exp(llo + (lhi - llo) * rng.uniform01());
+}
+
+// Statistics and keys of one profile: what every SCF's key needs, once per outcome.
+void keys_of(const double* P, const double* w, double* keys) {
+  const double* ref = P;
+  for (std::size_t x = 0; x < m; ++x) {
+    const double* c = P + x * n;
+    double sum = 0.0, max = c[0], second = -INFINITY, wsum = 0.0;
+    for (std::size_t i = 0; i < n; ++i) sum += c[i];
+    for (std::size_t i = 1; i < n; ++i) {
+      if (c[i] > max) {
+        second = max;
+        max = c[i];
+      } else if (c[i] > second) {
+        second = c[i];
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) wsum += w[i] * c[i];
+    const double mean = sum / static_cast<double>(n);
+    double mad = 0.0;
+    for (std::size_t i = 0; i < n; ++i) mad += std::abs(c[i] - mean);
+    double nash_ref = 0.0, nash_neg = 0.0;
+    if (x == 0) {
+      nash_ref = INFINITY;
+    } else {
+      for (std::size_t i = 0; i < n; ++i) nash_ref -= w[i] * std::log(ref[i] - c[i]);
+    }
+    for (std::size_t i = 0; i < n; ++i) nash_neg -= w[i] * std::log(-c[i]);
+    const double k[scfs] = {sum,
+                            wsum,
+                            max,
+                            max,
+                            second,
+                            nash_ref,
+                            nash_neg,
+                            sum + 100.0 * max,
+                            mean + 0.5 * (max - mean),
+                            mean + 0.25 * mad / static_cast<double>(n),
+                            c[0]};
+    for (std::size_t s = 0; s < scfs; ++s) keys[s * m + x] = k[s];
+  }
+}
+
+int sign(double a, double b, double tol) {
+  if (a == b) return 0;
+  if (std::abs(a - b) <= tol * std::max(std::abs(a), std::abs(b))) return 0;
+  return a < b ? -1 : 1;
+}
+
+double floor_draw(const Draw& draw, Buffers& B) {
+  Rng pop = draw.stream(Substream::population);
+  for (std::size_t i = n; i < n * m; ++i) B.profile[i] = -(0.1 + 0.9 * pop.uniform01());
+  for (std::size_t i = 0; i < n; ++i) {
+    double worst = -1.0;  // x0 lies between the agent's worst other outcome and 0
+    for (std::size_t x = 1; x < m; ++x) worst = std::max(worst, B.profile[x * n + i]);
+    B.profile[i] = worst * (0.1 + 0.8 * pop.uniform01());
+  }
+  for (double& w : B.weights) w = 0.5 + pop.uniform01();
+  keys_of(B.profile.data(), B.weights.data(), B.keys.data());
+  // Each SCF's pairs once on the original profile.
+  signed char before[scfs][m * (m - 1) / 2];
+  double acc = 0.0;
+  for (std::size_t s = 0; s < scfs; ++s) {
+    std::size_t q = 0;
+    for (std::size_t x = 0; x < m; ++x)
+      for (std::size_t y = x + 1; y < m; ++y)
+        before[s][q++] = static_cast<signed char>(sign(B.keys[s * m + x], B.keys[s * m + y], 1e-7));
+  }
+  const double la = std::log(0.2), ha = std::log(5.0), lp = std::log(1.0 / 3.0), hp = std::log(3.0);
+  for (std::size_t l = 0; l < levels; ++l) {
+    Rng rng = draw.stream(static_cast<std::uint32_t>(Substream::first_free) +
+                          static_cast<std::uint32_t>(l));
+    // Transform::sample's variates: a0, b0 (offset levels), p0 (ordinal), then per agent.
+    const bool per_scale = l == 0 || l == 2 || l == 3, ordinal = l <= 1;
+    const bool offset = l != 3 && l != 6, per_offset = per_scale || l == 4;
+    const double a0 = log_uniform(rng, la, ha);
+    const double b0 = offset ? -rng.uniform01() : 0.0;
+    const double p0 = ordinal ? log_uniform(rng, lp, hp) : 1.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      B.a[i] = per_scale ? log_uniform(rng, la, ha) : a0;
+      B.b[i] = offset && per_offset ? -rng.uniform01() : b0;
+      B.p[i] = l == 0 ? log_uniform(rng, lp, hp) : p0;
+    }
+    for (std::size_t x = 0; x < m; ++x) {
+      const double* c = B.profile.data() + x * n;
+      double* t = B.transformed.data() + x * n;
+      if (ordinal) {
+        for (std::size_t i = 0; i < n; ++i) t[i] = B.b[i] - B.a[i] * std::pow(-c[i], B.p[i]);
+      } else {
+        for (std::size_t i = 0; i < n; ++i) t[i] = B.a[i] * c[i] + B.b[i];
+      }
+    }
+    keys_of(B.transformed.data(), B.weights.data(), B.keys.data());
+    for (std::size_t s = 0; s < scfs; ++s) {
+      const double* k = B.keys.data() + s * m;
+      std::size_t best = 0, q = 0;
+      for (std::size_t x = 1; x < m; ++x) best = k[x] < k[best] ? x : best;
+      int changed = 0;
+      for (std::size_t x = 0; x < m; ++x)
+        for (std::size_t y = x + 1; y < m; ++y, ++q)
+          changed |= before[s][q] != 0 && sign(k[x], k[y], 1e-10) != before[s][q];
+      acc += static_cast<double>(best) + changed;
+    }
+  }
+  return acc;
+}
+
+// CPU time of this thread: on a shared machine wall time mostly measures the other processes.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+double model_draw(const fairmc::Model& model, const Draw& draw, std::vector<double>& out) {
+  std::fill(out.begin(), out.end(), std::numeric_limits<double>::quiet_NaN());
+  model.run(draw, out);
+  double acc = 0.0;
+  for (const double v : out) acc += v;
+  return acc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto loaded = fairmc::bench::load_file(fairmc::bench::reference_file("scf"));
+  const fairmc::Model& model = *loaded.prepared.at(0).model;
+  std::vector<double> out(model.metrics().size());
+  Buffers B;
+  if (argc == 3) {
+    const std::string what = argv[1];
+    const long draws = std::atol(argv[2]);
+    double acc = 0.0;
+    for (long d = 0; d < draws; ++d) {
+      const Draw draw(7, static_cast<std::uint64_t>(d));
+      acc += what == "floor" ? floor_draw(draw, B) : model_draw(model, draw, out);
+    }
+    std::printf("%s: %ld draws (checksum %.6g)\n", what.c_str(), draws, acc);
+    return 0;
+  }
+  const int rounds = 9, draws = 400;
+  std::vector<double> tf, tm;
+  double acc = 0.0;
+  for (int r = 0; r < rounds; ++r) {
+    for (int which = 0; which < 2; ++which) {
+      const double t0 = thread_cpu_seconds();
+      for (int d = 0; d < draws; ++d) {
+        const Draw draw(7, static_cast<std::uint64_t>(r * draws + d));
+        acc += which == 0 ? floor_draw(draw, B) : model_draw(model, draw, out);
+      }
+      const double us = 1e6 * (thread_cpu_seconds() - t0) / draws;
+      (which == 0 ? tf : tm).push_back(us);
+    }
+  }
+  std::sort(tf.begin(), tf.end());
+  std::sort(tm.begin(), tm.end());
+  std::printf(
+      "scf reference workload (100 agents x 10 outcomes, 11 SCFs x 7 levels), one thread\n");
+  std::printf("  floor kernel: %.1f us/draw CPU (median of %d rounds, min %.1f)\n", tf[rounds / 2],
+              rounds, tf[0]);
+  std::printf("  model run():  %.1f us/draw (median, min %.1f)\n", tm[rounds / 2], tm[0]);
+  std::printf("  model / floor: %.2f (medians), %.2f (minima)   [checksum %.6g]\n",
+              tm[rounds / 2] / tf[rounds / 2], tm[0] / tf[0], acc);
+  return 0;
+}

@@ -1,0 +1,158 @@
+#include "scenarios/scf/outcome_keys.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+
+namespace fairmc::scf {
+
+namespace {
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+// -sum_i c_i log gain_i, +inf from the first gain <= 0 on (SocialCost::key's Nash loop), with
+// the kind and the presence of weights hoisted out of the loop.
+template <bool reference, bool weighted>
+double nash_key(const double* w, const double* c, const double* ref, std::size_t n) {
+  double sum = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double gain = reference ? ref[i] - c[i] : -c[i];
+    if (!(gain > 0.0)) return inf;
+    if constexpr (weighted) {
+      sum -= w[i] * std::log(gain);
+    } else {
+      sum -= 1.0 * std::log(gain);
+    }
+  }
+  return sum;
+}
+
+double nash_key(const SocialCost& s, std::span<const double> c, std::span<const double> ref) {
+  const double* w = s.weights.data();
+  const bool weighted = !s.weights.empty();
+  if (s.kind == Kind::nash_reference) {
+    return weighted ? nash_key<true, true>(w, c.data(), ref.data(), c.size())
+                    : nash_key<true, false>(w, c.data(), ref.data(), c.size());
+  }
+  return weighted ? nash_key<false, true>(w, c.data(), ref.data(), c.size())
+                  : nash_key<false, false>(w, c.data(), ref.data(), c.size());
+}
+
+}  // namespace
+
+OutcomeKeys::OutcomeKeys(std::vector<SocialCost> scfs) : scfs_(std::move(scfs)) {
+  for (const SocialCost& s : scfs_) {
+    switch (s.kind) {
+      case Kind::utilitarian:
+      case Kind::mean_plus_gamma_mad:
+        need_sum_ = true;
+        break;
+      case Kind::rawls_max:
+      case Kind::leximin:
+        need_max_ = true;
+        break;
+      case Kind::sum_plus_gamma_max:
+      case Kind::mean_plus_gamma_max:
+        need_sum_ = need_max_ = true;
+        break;
+      case Kind::kth_largest:
+        need_max_ = true;
+        kth_ = std::max(kth_, s.k);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+void OutcomeKeys::compute(const CostProfile& p, std::vector<double>& keys) const {
+  const std::size_t n = p.agents();
+  const std::size_t X = p.outcomes();
+  const double dn = static_cast<double>(n);
+  keys.resize(scfs_.size() * X);
+  const std::span<const double> ref = p.outcome(0);
+  std::vector<double> scratch;  // k-th largest for k > 2 only
+  for (std::size_t x = 0; x < X; ++x) {
+    const std::span<const double> c = p.outcome(x);
+    // One pass: the sum left to right (as std::accumulate), the largest and second largest.
+    double sum = 0.0;
+    double max = c[0];
+    double second = -inf;
+    if (need_sum_) {
+      for (const double v : c) sum += v;
+    }
+    if (kth_ >= 2) {
+      for (std::size_t i = 1; i < n; ++i) {
+        if (c[i] > max) {
+          second = max;
+          max = c[i];
+        } else if (c[i] > second) {
+          second = c[i];
+        }
+      }
+    } else if (need_max_) {
+      for (std::size_t i = 1; i < n; ++i) max = c[i] > max ? c[i] : max;
+    }
+    for (std::size_t s = 0; s < scfs_.size(); ++s) {
+      const SocialCost& scf = scfs_[s];
+      double key = 0.0;
+      switch (scf.kind) {
+        case Kind::utilitarian:
+          key = sum;
+          break;
+        case Kind::weighted_sum: {
+          double w = 0.0;
+          if (scf.weights.empty()) {
+            for (std::size_t i = 0; i < n; ++i) w += 1.0 * c[i];
+          } else {
+            for (std::size_t i = 0; i < n; ++i) w += scf.weights[i] * c[i];
+          }
+          key = w;
+          break;
+        }
+        case Kind::rawls_max:
+        case Kind::leximin:
+          key = max;
+          break;
+        case Kind::kth_largest: {
+          const std::size_t r = std::min(scf.k, n) - 1;
+          if (r <= 1) {
+            key = r == 0 ? max : second;
+          } else {
+            scratch.assign(c.begin(), c.end());
+            std::nth_element(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(r),
+                             scratch.end(), std::greater<>());
+            key = scratch[r];
+          }
+          break;
+        }
+        case Kind::nash_reference:
+        case Kind::nash_negative:
+          key = nash_key(scf, c, ref);
+          break;
+        case Kind::sum_plus_gamma_max:
+          key = sum + scf.gamma * max;
+          break;
+        case Kind::mean_plus_gamma_max: {
+          const double mean = sum / dn;
+          key = mean + scf.gamma * (max - mean);
+          break;
+        }
+        case Kind::mean_plus_gamma_mad: {
+          const double mean = sum / dn;
+          double mad = 0.0;
+          for (const double v : c) mad += std::abs(v - mean);
+          key = mean + scf.gamma * mad / dn;
+          break;
+        }
+        case Kind::dictator:
+          key = c[scf.dictator];
+          break;
+      }
+      keys[s * X + x] = key;
+    }
+  }
+}
+
+}  // namespace fairmc::scf
