@@ -296,3 +296,33 @@ TEST_CASE(
   REQUIRE(s);
   CHECK(std::isfinite(nash_objective(p, *s)));
 }
+
+TEST_CASE("scf: Nash over the equilibrium, many weighted groups: no feasible perturbation helps") {
+  // K = 3..8 groups with unequal weights and sizes, interior and corner equilibria: the
+  // objective computed from the costs alone never rises along random feasible directions.
+  std::mt19937_64 g(4242);
+  std::uniform_real_distribution<double> U(0.0, 1.0);
+  int tried = 0;
+  for (int rep = 0; rep < 150; ++rep) {
+    RoutingProblem p;
+    const int K = 3 + rep % 6;
+    for (int k = 0; k < K; ++k)
+      p.groups.push_back({1.0 + 40.0 * U(g) * U(g), 80.0 * U(g), 0.1 + 6.0 * U(g) * U(g)});
+    p.fast = {0.2 + 2.0 * U(g), 0.0};
+    p.slow = {0.2 + 2.0 * U(g), 0.0};
+    (U(g) < 0.5 ? p.slow : p.fast).offset = std::pow(10.0, -1.0 + 3.0 * U(g));
+    const auto shares = nash_reference_shares(p);
+    if (!shares) continue;
+    ++tried;
+    CAPTURE(rep);
+    const double best = nash_objective(p, *shares);
+    REQUIRE(std::isfinite(best));
+    for (int dir = 0; dir < 60; ++dir) {
+      std::vector<double> q = *shares;
+      for (double& s : q) s = std::clamp(s + 1e-4 * (2.0 * U(g) - 1.0), 0.0, 1.0);
+      // Relative rounding of the objective: gains are J^eq - J with J ~ 10^2.
+      CHECK(nash_objective(p, q) <= best + 1e-9 * std::abs(best) + 1e-9);
+    }
+  }
+  CHECK(tried > 100);
+}
