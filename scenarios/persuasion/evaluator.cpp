@@ -1,5 +1,6 @@
 #include "scenarios/persuasion/evaluator.hpp"
 
+#include "scenarios/persuasion/exchangeable.hpp"
 #include "scenarios/persuasion/majorization.hpp"
 
 namespace fairmc::persuasion {
@@ -7,8 +8,13 @@ namespace fairmc::persuasion {
 Evaluator::Evaluator(const Instance& instance, EvaluatorSettings settings,
                      std::function<std::vector<double>(std::size_t)> uniforms)
     : n_(instance.constraint->size()), settings_(settings), uniform_source_(std::move(uniforms)) {
-  for (Component& c : instance.constraint->components(instance.constraint))
-    parts_.push_back({std::move(c.agents), std::move(c.rank)});
+  parts_ = instance.constraint->components(instance.constraint);
+}
+
+void Evaluator::symmetrise(const Mapping& mapping, PolicyResult& r) const {
+  const std::vector<int> orbit = exchangeable_orbits(mapping, parts_);
+  average_over_orbits(orbit, r.utility);
+  average_over_orbits(orbit, r.fake);
 }
 
 std::unique_ptr<UtilityOracle> Evaluator::oracle_for(const Part& part, const Mapping& sub) {
@@ -54,6 +60,7 @@ PolicyResult Evaluator::majorized(const Mapping& mapping) {
       r.fake[static_cast<std::size_t>(part.agents[a])] = mn.x[a];
     }
   }
+  symmetrise(mapping, r);
   return r;
 }
 
@@ -112,7 +119,9 @@ PolicyResult Evaluator::multiplicative_weights(const Mapping& mapping, std::vect
   if (targets.empty())
     for (int j = 1; j <= n_; ++j) targets.push_back(mw_prefix_value(n_, oracle, j, iterations));
   MwResult mw = mw_majorize(n_, oracle, std::move(targets), iterations);
-  return {std::move(mw.value), std::move(mw.fake), true};
+  PolicyResult r{std::move(mw.value), std::move(mw.fake), true};
+  symmetrise(mapping, r);
+  return r;
 }
 
 }  // namespace fairmc::persuasion

@@ -7,6 +7,7 @@
 // Each (mapping, component) picks its expectation method: the exact matroid DP for uniform
 // matroids, enumeration when the scenario count is at most `max_scenarios`, Monte Carlo
 // otherwise (or always, in monte_carlo mode; never, in exact mode, which then reports failure).
+// The majorized and MW results are averaged over exchangeable agents (exchangeable.hpp).
 #pragma once
 
 #include "scenarios/persuasion/min_norm.hpp"
@@ -62,11 +63,11 @@ class Evaluator {
   bool exact() const { return exact_; }
 
  private:
-  struct Part {
-    std::vector<int> agents;
-    std::shared_ptr<const Polymatroid> rank;
-  };
+  using Part = Component;
   std::unique_ptr<UtilityOracle> oracle_for(const Part& part, const Mapping& sub);
+  // Orbit averaging over exchangeable agents (exchangeable.hpp): identical agents get equal
+  // utilities, whichever corral Wolfe's algorithm or MW ended with.
+  void symmetrise(const Mapping& mapping, PolicyResult& r) const;
 
   int n_;
   EvaluatorSettings settings_;
