@@ -82,11 +82,17 @@ class PersuasionModel final : public Model {
     std::vector<PolicyResult> res(kPolicyCount);
     bool ok = true;
     const auto& pri = inst.priors;
+    // Baselines: the selection rule best in true utilities (issue 14, item 10). With the exact
+    // receiver that is the min-norm point (Theorem 3.1); with the bucketed one, a rule majorized
+    // in canonical utilities can be beaten for everyone by another tie-break inside a bucket.
+    const auto baseline = [&](const Mapping& m) {
+      return mech_.receiver == Receiver::exact ? ev.majorized(m) : ev.true_optimal(m);
+    };
     if (mech_.enabled[kNoInfo])
-      res[kNoInfo] = ev.majorized(no_information(pri, mech_.receiver, buckets_));
+      res[kNoInfo] = baseline(no_information(pri, mech_.receiver, buckets_));
     if (mech_.enabled[kFull] || mech_.enabled[kFullPriority]) {
       const Mapping full = full_revelation(pri, mech_.receiver, buckets_);
-      if (mech_.enabled[kFull]) res[kFull] = ev.majorized(full);
+      if (mech_.enabled[kFull]) res[kFull] = baseline(full);
       if (mech_.enabled[kFullPriority]) {
         std::vector<int> by_index(pri.size());
         std::iota(by_index.begin(), by_index.end(), 0);

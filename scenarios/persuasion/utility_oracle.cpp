@@ -11,25 +11,32 @@ int agent_count(const Mapping& mapping) {
   return mapping.empty() ? 0 : static_cast<int>(mapping.front().agents.size());
 }
 
-// One scenario: greedy in order of decreasing key, ties by priority; accumulates w·x_i·(value,
-// fake) of the realised classes.
+// The receiver's order (Lemma 2.4): larger key first; among equal keys the selection rule decides,
+// by decreasing weight·value when weighted, then by priority rank.
+bool served_before(const SignalClass& a, int prio_a, double w_a, const SignalClass& b, int prio_b,
+                   double w_b, bool weighted) {
+  if (a.key != b.key) return a.key > b.key;
+  if (weighted) {
+    const double sa = w_a * a.value, sb = w_b * b.value;
+    if (sa != sb) return sa > sb;
+  }
+  return prio_a < prio_b;
+}
+
+// One scenario: greedy in the receiver's order; accumulates w·x_i·(value, fake) of the realised
+// classes.
 void greedy_scenario(const Polymatroid& f, const Layer& layer, std::span<const int> cls,
-                     std::span<const int> priority, double w, std::vector<int>& order,
-                     std::vector<double>& marg, Expected& acc) {
+                     std::span<const int> priority, std::span<const double> weight, double w,
+                     std::vector<int>& order, std::vector<double>& marg, Expected& acc) {
   const std::size_t n = cls.size();
   order.resize(n);
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](int a, int b) {
-    const double ka = layer
-                          .agents[static_cast<std::size_t>(a)]
-                                 [static_cast<std::size_t>(cls[static_cast<std::size_t>(a)])]
-                          .key;
-    const double kb = layer
-                          .agents[static_cast<std::size_t>(b)]
-                                 [static_cast<std::size_t>(cls[static_cast<std::size_t>(b)])]
-                          .key;
-    if (ka != kb) return ka > kb;
-    return priority[static_cast<std::size_t>(a)] < priority[static_cast<std::size_t>(b)];
+    const auto ua = static_cast<std::size_t>(a), ub = static_cast<std::size_t>(b);
+    const SignalClass& ca = layer.agents[ua][static_cast<std::size_t>(cls[ua])];
+    const SignalClass& cb = layer.agents[ub][static_cast<std::size_t>(cls[ub])];
+    return served_before(ca, priority[ua], weight.empty() ? 0.0 : weight[ua], cb, priority[ub],
+                         weight.empty() ? 0.0 : weight[ub], !weight.empty());
   });
   marg.resize(n);
   f.marginals(order, marg);
@@ -69,7 +76,19 @@ Mapping restrict_mapping(const Mapping& mapping, std::span<const int> agents) {
   return out;
 }
 
+Expected UtilityOracle::evaluate_weighted(const Mapping& mapping, std::span<const int> priority,
+                                          std::span<const double> weight) const {
+  if (!weight.empty())
+    throw std::logic_error("this utility oracle has no signal-dependent tie-breaking");
+  return evaluate(mapping, priority);
+}
+
 Expected EnumerationOracle::evaluate(const Mapping& mapping, std::span<const int> priority) const {
+  return evaluate_weighted(mapping, priority, {});
+}
+
+Expected EnumerationOracle::evaluate_weighted(const Mapping& mapping, std::span<const int> priority,
+                                              std::span<const double> weight) const {
   const int n = agent_count(mapping);
   Expected acc{std::vector<double>(static_cast<std::size_t>(n), 0.0),
                std::vector<double>(static_cast<std::size_t>(n), 0.0)};
@@ -85,13 +104,18 @@ Expected EnumerationOracle::evaluate(const Mapping& mapping, std::span<const int
                  .agents[static_cast<std::size_t>(i)]
                         [static_cast<std::size_t>(cls[static_cast<std::size_t>(i)])]
                  .prob;
-      if (w > 0.0) greedy_scenario(*f_, layer, cls, priority, w, order, marg, acc);
+      if (w > 0.0) greedy_scenario(*f_, layer, cls, priority, weight, w, order, marg, acc);
     } while (next_class_profile(layer, cls));
   }
   return acc;
 }
 
 Expected MatroidDpOracle::evaluate(const Mapping& mapping, std::span<const int> priority) const {
+  return evaluate_weighted(mapping, priority, {});
+}
+
+Expected MatroidDpOracle::evaluate_weighted(const Mapping& mapping, std::span<const int> priority,
+                                            std::span<const double> weight) const {
   const int n = agent_count(mapping);
   const auto un = static_cast<std::size_t>(n);
   Expected acc{std::vector<double>(un, 0.0), std::vector<double>(un, 0.0)};
@@ -104,12 +128,14 @@ Expected MatroidDpOracle::evaluate(const Mapping& mapping, std::span<const int> 
         if (c.prob <= 0.0 || (c.value == 0.0 && c.fake == 0.0)) continue;
         // P(j is ranked before i | i sends c): a strictly larger key, or an equal key and a
         // higher priority (Lemma 2.4's order).
+        const bool weighted = !weight.empty();
+        const double wi = weighted ? weight[i] : 0.0;
         for (std::size_t j = 0; j < un; ++j) {
           if (j == i) continue;
           double p = 0.0;
-          const bool j_first = priority[j] < priority[i];
+          const double wj = weighted ? weight[j] : 0.0;
           for (const SignalClass& d : layer.agents[j])
-            if (d.key > c.key || (d.key == c.key && j_first)) p += d.prob;
+            if (served_before(d, priority[j], wj, c, priority[i], wi, weighted)) p += d.prob;
           precede[j] = p;
         }
         // P(fewer than k predecessors): Poisson-binomial counts truncated at k (mass reaching
@@ -145,6 +171,11 @@ MonteCarloOracle::MonteCarloOracle(std::shared_ptr<const Polymatroid> f,
 }
 
 Expected MonteCarloOracle::evaluate(const Mapping& mapping, std::span<const int> priority) const {
+  return evaluate_weighted(mapping, priority, {});
+}
+
+Expected MonteCarloOracle::evaluate_weighted(const Mapping& mapping, std::span<const int> priority,
+                                             std::span<const double> weight) const {
   const int n = agent_count(mapping);
   const auto un = static_cast<std::size_t>(n);
   Expected acc{std::vector<double>(un, 0.0), std::vector<double>(un, 0.0)};
@@ -162,7 +193,7 @@ Expected MonteCarloOracle::evaluate(const Mapping& mapping, std::span<const int>
         while (u >= cdf && c + 1 < classes.size()) cdf += classes[++c].prob;
         cls[i] = static_cast<int>(c);
       }
-      greedy_scenario(*f_, layer, cls, priority, w, order, marg, acc);
+      greedy_scenario(*f_, layer, cls, priority, weight, w, order, marg, acc);
     }
   }
   return acc;

@@ -33,6 +33,12 @@ class UtilityOracle {
  public:
   virtual ~UtilityOracle() = default;
   virtual Expected evaluate(const Mapping& mapping, std::span<const int> priority) const = 0;
+  // Linear optimisation over every selection rule of the mapping, in true utilities: a selection
+  // rule may break ties among equal keys by the realised signals, and max Σ_i w_i E[μ_i x_i] is
+  // the greedy that serves equal keys in order of decreasing w_i·μ (the signal's true value),
+  // then by `priority`. An empty `weight` is evaluate(). The default supports only that case.
+  virtual Expected evaluate_weighted(const Mapping& mapping, std::span<const int> priority,
+                                     std::span<const double> weight) const;
   virtual bool exact() const = 0;
 };
 
@@ -43,6 +49,8 @@ class EnumerationOracle final : public UtilityOracle {
  public:
   explicit EnumerationOracle(std::shared_ptr<const Polymatroid> f) : f_(std::move(f)) {}
   Expected evaluate(const Mapping& mapping, std::span<const int> priority) const override;
+  Expected evaluate_weighted(const Mapping& mapping, std::span<const int> priority,
+                             std::span<const double> weight) const override;
   bool exact() const override { return true; }
 
  private:
@@ -53,6 +61,8 @@ class MatroidDpOracle final : public UtilityOracle {
  public:
   explicit MatroidDpOracle(int capacity) : k_(capacity) {}
   Expected evaluate(const Mapping& mapping, std::span<const int> priority) const override;
+  Expected evaluate_weighted(const Mapping& mapping, std::span<const int> priority,
+                             std::span<const double> weight) const override;
   bool exact() const override { return true; }
 
  private:
@@ -64,6 +74,8 @@ class MonteCarloOracle final : public UtilityOracle {
   // uniforms[s * n + i]: the U(0,1) that picks agent i's signal in sample s (inverse CDF).
   MonteCarloOracle(std::shared_ptr<const Polymatroid> f, std::vector<double> uniforms, int samples);
   Expected evaluate(const Mapping& mapping, std::span<const int> priority) const override;
+  Expected evaluate_weighted(const Mapping& mapping, std::span<const int> priority,
+                             std::span<const double> weight) const override;
   bool exact() const override { return false; }
 
  private:
