@@ -116,6 +116,7 @@ Expected MatroidDpOracle::evaluate(const Mapping& mapping, std::span<const int> 
 
 Expected MatroidDpOracle::evaluate_weighted(const Mapping& mapping, std::span<const int> priority,
                                             std::span<const double> weight) const {
+  if (weight.empty()) return evaluate_by_priority(mapping, priority);
   const int n = agent_count(mapping);
   const auto un = static_cast<std::size_t>(n);
   Expected acc{std::vector<double>(un, 0.0), std::vector<double>(un, 0.0)};
@@ -156,6 +157,82 @@ Expected MatroidDpOracle::evaluate_weighted(const Mapping& mapping, std::span<co
         const double w = layer.weight * c.prob * allocated;
         acc.value[i] += w * c.value;
         acc.fake[i] += w * c.fake;
+      }
+    }
+  }
+  return acc;
+}
+
+// The same expectations for an agent-level priority in O(m·k) per (layer, key) instead of
+// O(m^2·k): P(j before (i, c)) only depends on c's key and on whether j has the higher priority,
+// so it is read from two per-key tables, Σ P(key_j > key) and Σ P(key_j >= key). For a key,
+// with the agents sorted by priority, the count of i's predecessors is the product of the
+// Bernoulli generating functions (1 - p + p z) of the agents before i (p from ">=") and after i
+// (p from ">"): a prefix product times a suffix product, each truncated at degree k - 1, so
+// P(fewer than k predecessors) = Σ_{a+b<k} prefix[a]·suffix[b]. All terms are non-negative (no
+// cancellation); the result equals the per-agent DP up to rounding (relative 1e-15).
+Expected MatroidDpOracle::evaluate_by_priority(const Mapping& mapping,
+                                               std::span<const int> priority) const {
+  const int n = agent_count(mapping);
+  const auto un = static_cast<std::size_t>(n);
+  Expected acc{std::vector<double>(un, 0.0), std::vector<double>(un, 0.0)};
+  if (k_ <= 0 || n == 0) return acc;
+  const auto uk = static_cast<std::size_t>(k_);
+  std::vector<int> by_rank(un);  // agents in priority order
+  std::iota(by_rank.begin(), by_rank.end(), 0);
+  std::sort(by_rank.begin(), by_rank.end(), [&](int a, int b) {
+    return priority[static_cast<std::size_t>(a)] < priority[static_cast<std::size_t>(b)];
+  });
+  std::vector<double> keys, suffix(un * uk), prefix(uk), next(uk);
+  for (const Layer& layer : mapping) {
+    keys.clear();
+    for (const auto& classes : layer.agents)
+      for (const SignalClass& c : classes)
+        if (c.prob > 0.0 && (c.value != 0.0 || c.fake != 0.0)) keys.push_back(c.key);
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    for (const double key : keys) {
+      // Suffix products of the ">" factors, from the lowest priority up: suffix[r] covers ranks
+      // r+1..n-1.
+      double* sfx = suffix.data();
+      std::fill(sfx + (un - 1) * uk, sfx + un * uk, 0.0);
+      sfx[(un - 1) * uk] = 1.0;
+      for (std::size_t r = un - 1; r-- > 0;) {
+        const auto j = static_cast<std::size_t>(by_rank[r + 1]);
+        double p = 0.0;
+        for (const SignalClass& d : layer.agents[j])
+          if (d.key > key) p += d.prob;
+        const double* from = sfx + (r + 1) * uk;
+        double* to = sfx + r * uk;
+        to[0] = from[0] * (1.0 - p);
+        for (std::size_t t = 1; t < uk; ++t) to[t] = from[t] * (1.0 - p) + from[t - 1] * p;
+      }
+      std::fill(prefix.begin(), prefix.end(), 0.0);
+      prefix[0] = 1.0;
+      for (std::size_t r = 0; r < un; ++r) {
+        const auto i = static_cast<std::size_t>(by_rank[r]);
+        bool has = false;
+        for (const SignalClass& c : layer.agents[i])
+          has = has || (c.key == key && c.prob > 0.0 && (c.value != 0.0 || c.fake != 0.0));
+        if (has) {
+          double sum = 0.0;  // P(fewer than k predecessors)
+          const double* sf = sfx + r * uk;
+          for (std::size_t a = 0; a < uk; ++a)
+            for (std::size_t b = 0; a + b < uk; ++b) sum += prefix[a] * sf[b];
+          for (const SignalClass& c : layer.agents[i]) {
+            if (c.key != key || c.prob <= 0.0 || (c.value == 0.0 && c.fake == 0.0)) continue;
+            const double w = layer.weight * c.prob * sum;
+            acc.value[i] += w * c.value;
+            acc.fake[i] += w * c.fake;
+          }
+        }
+        // Agent i precedes every later agent's signal of this key when its key is >= it.
+        double p = 0.0;
+        for (const SignalClass& d : layer.agents[i])
+          if (d.key >= key) p += d.prob;
+        next[0] = prefix[0] * (1.0 - p);
+        for (std::size_t t = 1; t < uk; ++t) next[t] = prefix[t] * (1.0 - p) + prefix[t - 1] * p;
+        prefix.swap(next);
       }
     }
   }

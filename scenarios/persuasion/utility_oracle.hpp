@@ -66,6 +66,7 @@ class MatroidDpOracle final : public UtilityOracle {
   bool exact() const override { return true; }
 
  private:
+  Expected evaluate_by_priority(const Mapping& mapping, std::span<const int> priority) const;
   int k_;
 };
 
