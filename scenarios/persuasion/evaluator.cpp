@@ -23,7 +23,8 @@ void Evaluator::symmetrise(const Mapping& mapping, PolicyResult& r) const {
 
 std::unique_ptr<UtilityOracle> Evaluator::oracle_for(const Part& part, const Mapping& sub) {
   if (settings_.mode != UtilityMode::monte_carlo) {
-    if (const auto k = part.rank->uniform_capacity()) return std::make_unique<MatroidDpOracle>(*k);
+    if (const auto k = part.rank->uniform_capacity())
+      return std::make_unique<MatroidDpOracle>(*k, sub);  // `sub` outlives the oracle
     if (scenario_count(sub) <= settings_.max_scenarios)
       return std::make_unique<EnumerationOracle>(part.rank);
     if (settings_.mode == UtilityMode::exact) {
@@ -209,6 +210,7 @@ PolicyResult Evaluator::multiplicative_weights(const Mapping& mapping, std::vect
                                                int iterations) {
   // Oracles are built once here: restricting the mapping per call would dominate the cost.
   std::vector<Mapping> subs;
+  subs.reserve(parts_.size());  // no reallocation: the oracles are bound to these mappings
   std::vector<std::unique_ptr<UtilityOracle>> oracles;
   for (const Part& part : parts_) {
     subs.push_back(restrict_mapping(mapping, part.agents));

@@ -7,6 +7,8 @@
 namespace fairmc::persuasion {
 namespace {
 
+std::vector<MatroidDpOracle::Tables> build_tables(const Mapping& mapping);
+
 int agent_count(const Mapping& mapping) {
   return mapping.empty() ? 0 : static_cast<int>(mapping.front().agents.size());
 }
@@ -116,7 +118,11 @@ Expected MatroidDpOracle::evaluate(const Mapping& mapping, std::span<const int> 
 
 Expected MatroidDpOracle::evaluate_weighted(const Mapping& mapping, std::span<const int> priority,
                                             std::span<const double> weight) const {
-  if (weight.empty()) return evaluate_by_priority(mapping, priority);
+  if (weight.empty()) {
+    const int n = agent_count(mapping);
+    if (&mapping == bound_) return evaluate_by_priority(tables_, n, priority);
+    return evaluate_by_priority(build_tables(mapping), n, priority);
+  }
   const int n = agent_count(mapping);
   const auto un = static_cast<std::size_t>(n);
   Expected acc{std::vector<double>(un, 0.0), std::vector<double>(un, 0.0)};
@@ -163,17 +169,107 @@ Expected MatroidDpOracle::evaluate_weighted(const Mapping& mapping, std::span<co
   return acc;
 }
 
-// The same expectations for an agent-level priority in O(m·k) per (layer, key) instead of
-// O(m^2·k): P(j before (i, c)) only depends on c's key and on whether j has the higher priority,
-// so it is read from two per-key tables, Σ P(key_j > key) and Σ P(key_j >= key). For a key,
-// with the agents sorted by priority, the count of i's predecessors is the product of the
-// Bernoulli generating functions (1 - p + p z) of the agents before i (p from ">=") and after i
-// (p from ">"): a prefix product times a suffix product, each truncated at degree k - 1, so
-// P(fewer than k predecessors) = Σ_{a+b<k} prefix[a]·suffix[b]. All terms are non-negative (no
-// cancellation); the result equals the per-agent DP up to rounding (relative 1e-15).
-Expected MatroidDpOracle::evaluate_by_priority(const Mapping& mapping,
+namespace {
+
+std::vector<MatroidDpOracle::Tables> build_tables(const Mapping& mapping) {
+  std::vector<MatroidDpOracle::Tables> out;
+  for (const Layer& layer : mapping) {
+    MatroidDpOracle::Tables t;
+    t.weight = layer.weight;
+    const std::size_t n = layer.agents.size();
+    for (const auto& classes : layer.agents)
+      for (const SignalClass& c : classes)
+        if (c.prob > 0.0 && (c.value != 0.0 || c.fake != 0.0)) t.keys.push_back(c.key);
+    std::sort(t.keys.begin(), t.keys.end());
+    t.keys.erase(std::unique(t.keys.begin(), t.keys.end()), t.keys.end());
+    const std::size_t nq = t.keys.size();
+    t.above.assign(nq * n, 0.0);
+    t.at_least.assign(nq * n, 0.0);
+    t.value_coef.assign(nq * n, 0.0);
+    t.fake_coef.assign(nq * n, 0.0);
+    t.has.assign(nq * n, 0);
+    for (std::size_t j = 0; j < n; ++j)
+      for (const SignalClass& d : layer.agents[j]) {
+        // d's key sits at or between the table keys: it is above keys[0..lo) and at least
+        // keys[0..hi).
+        const auto lo = static_cast<std::size_t>(
+            std::lower_bound(t.keys.begin(), t.keys.end(), d.key) - t.keys.begin());
+        const auto hi = static_cast<std::size_t>(
+            std::upper_bound(t.keys.begin(), t.keys.end(), d.key) - t.keys.begin());
+        for (std::size_t q = 0; q < lo; ++q) t.above[q * n + j] += d.prob;
+        for (std::size_t q = 0; q < hi; ++q) t.at_least[q * n + j] += d.prob;
+        if (hi > lo && d.prob > 0.0 && (d.value != 0.0 || d.fake != 0.0)) {
+          t.value_coef[lo * n + j] += layer.weight * d.prob * d.value;
+          t.fake_coef[lo * n + j] += layer.weight * d.prob * d.fake;
+          t.has[lo * n + j] = 1;
+        }
+      }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<MatroidDpOracle::Tables> MatroidDpOracle::tables(const Mapping& mapping) {
+  return build_tables(mapping);
+}
+
+MatroidDpOracle::MatroidDpOracle(int capacity, const Mapping& bound)
+    : k_(capacity), bound_(&bound), tables_(build_tables(bound)) {}
+
+// The same expectations for an agent-level priority in O(n·k) per (layer, key) instead of
+// O(n^2·k): P(j before (i, c)) only depends on c's key and on whether j has the higher priority,
+// so it is read from the two per-key tables. For a key, with the agents sorted by priority, the
+// count of i's predecessors has the generating function Π (1 - p + p z) over the agents before
+// i (p from ">=") and after i (p from ">"): a prefix product times a suffix product, each
+// truncated at degree k - 1, and P(fewer than k predecessors) = Σ_{a+b<k} prefix[a]·suffix[b].
+// All terms are non-negative (no cancellation); the result equals the per-agent DP up to
+// rounding (relative 1e-15).
+namespace {
+
+// The per-layer work of evaluate_by_priority; K > 0 fixes the capacity at compile time (the
+// loops over the k count states unroll), K = 0 reads it from `k`. Same arithmetic either way.
+template <std::size_t K>
+void prefix_suffix_layer(const MatroidDpOracle::Tables& t, std::size_t un, std::size_t k,
+                         std::span<const int> by_rank, double* sfx, double* prefix, Expected& acc) {
+  const std::size_t uk = K > 0 ? K : k;
+  for (std::size_t q = 0; q < t.keys.size(); ++q) {
+    const double* above = &t.above[q * un];
+    const double* at_least = &t.at_least[q * un];
+    // sfx[r·k ..] = product over ranks r+1..n-1 of the ">" factors.
+    std::fill(sfx + (un - 1) * uk, sfx + un * uk, 0.0);
+    sfx[(un - 1) * uk] = 1.0;
+    for (std::size_t r = un - 1; r-- > 0;) {
+      const double p = above[by_rank[r + 1]];
+      const double* from = sfx + (r + 1) * uk;
+      double* to = sfx + r * uk;
+      to[0] = from[0] * (1.0 - p);
+      for (std::size_t s = 1; s < uk; ++s) to[s] = from[s] * (1.0 - p) + from[s - 1] * p;
+    }
+    std::fill(prefix, prefix + uk, 0.0);
+    prefix[0] = 1.0;
+    for (std::size_t r = 0; r < un; ++r) {
+      const auto i = static_cast<std::size_t>(by_rank[r]);
+      if (t.has[q * un + i]) {
+        double sum = 0.0;  // P(fewer than k predecessors)
+        const double* sf = sfx + r * uk;
+        for (std::size_t a = 0; a < uk; ++a)
+          for (std::size_t b = 0; a + b < uk; ++b) sum += prefix[a] * sf[b];
+        acc.value[i] += sum * t.value_coef[q * un + i];
+        acc.fake[i] += sum * t.fake_coef[q * un + i];
+      }
+      const double p = at_least[i];  // i precedes later agents' signals of this key
+      for (std::size_t s = uk; s-- > 1;) prefix[s] = prefix[s] * (1.0 - p) + prefix[s - 1] * p;
+      prefix[0] *= 1.0 - p;
+    }
+  }
+}
+
+}  // namespace
+
+Expected MatroidDpOracle::evaluate_by_priority(std::span<const Tables> layers, int n,
                                                std::span<const int> priority) const {
-  const int n = agent_count(mapping);
   const auto un = static_cast<std::size_t>(n);
   Expected acc{std::vector<double>(un, 0.0), std::vector<double>(un, 0.0)};
   if (k_ <= 0 || n == 0) return acc;
@@ -183,57 +279,25 @@ Expected MatroidDpOracle::evaluate_by_priority(const Mapping& mapping,
   std::sort(by_rank.begin(), by_rank.end(), [&](int a, int b) {
     return priority[static_cast<std::size_t>(a)] < priority[static_cast<std::size_t>(b)];
   });
-  std::vector<double> keys, suffix(un * uk), prefix(uk), next(uk);
-  for (const Layer& layer : mapping) {
-    keys.clear();
-    for (const auto& classes : layer.agents)
-      for (const SignalClass& c : classes)
-        if (c.prob > 0.0 && (c.value != 0.0 || c.fake != 0.0)) keys.push_back(c.key);
-    std::sort(keys.begin(), keys.end());
-    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    for (const double key : keys) {
-      // Suffix products of the ">" factors, from the lowest priority up: suffix[r] covers ranks
-      // r+1..n-1.
-      double* sfx = suffix.data();
-      std::fill(sfx + (un - 1) * uk, sfx + un * uk, 0.0);
-      sfx[(un - 1) * uk] = 1.0;
-      for (std::size_t r = un - 1; r-- > 0;) {
-        const auto j = static_cast<std::size_t>(by_rank[r + 1]);
-        double p = 0.0;
-        for (const SignalClass& d : layer.agents[j])
-          if (d.key > key) p += d.prob;
-        const double* from = sfx + (r + 1) * uk;
-        double* to = sfx + r * uk;
-        to[0] = from[0] * (1.0 - p);
-        for (std::size_t t = 1; t < uk; ++t) to[t] = from[t] * (1.0 - p) + from[t - 1] * p;
-      }
-      std::fill(prefix.begin(), prefix.end(), 0.0);
-      prefix[0] = 1.0;
-      for (std::size_t r = 0; r < un; ++r) {
-        const auto i = static_cast<std::size_t>(by_rank[r]);
-        bool has = false;
-        for (const SignalClass& c : layer.agents[i])
-          has = has || (c.key == key && c.prob > 0.0 && (c.value != 0.0 || c.fake != 0.0));
-        if (has) {
-          double sum = 0.0;  // P(fewer than k predecessors)
-          const double* sf = sfx + r * uk;
-          for (std::size_t a = 0; a < uk; ++a)
-            for (std::size_t b = 0; a + b < uk; ++b) sum += prefix[a] * sf[b];
-          for (const SignalClass& c : layer.agents[i]) {
-            if (c.key != key || c.prob <= 0.0 || (c.value == 0.0 && c.fake == 0.0)) continue;
-            const double w = layer.weight * c.prob * sum;
-            acc.value[i] += w * c.value;
-            acc.fake[i] += w * c.fake;
-          }
-        }
-        // Agent i precedes every later agent's signal of this key when its key is >= it.
-        double p = 0.0;
-        for (const SignalClass& d : layer.agents[i])
-          if (d.key >= key) p += d.prob;
-        next[0] = prefix[0] * (1.0 - p);
-        for (std::size_t t = 1; t < uk; ++t) next[t] = prefix[t] * (1.0 - p) + prefix[t - 1] * p;
-        prefix.swap(next);
-      }
+  std::vector<double> buffer((un + 1) * uk);  // suffix products, then the prefix
+  double* sfx = buffer.data();
+  double* prefix = sfx + un * uk;
+  for (const Tables& t : layers) {
+    switch (k_) {
+      case 1:
+        prefix_suffix_layer<1>(t, un, uk, by_rank, sfx, prefix, acc);
+        break;
+      case 2:
+        prefix_suffix_layer<2>(t, un, uk, by_rank, sfx, prefix, acc);
+        break;
+      case 3:
+        prefix_suffix_layer<3>(t, un, uk, by_rank, sfx, prefix, acc);
+        break;
+      case 4:
+        prefix_suffix_layer<4>(t, un, uk, by_rank, sfx, prefix, acc);
+        break;
+      default:
+        prefix_suffix_layer<0>(t, un, uk, by_rank, sfx, prefix, acc);
     }
   }
   return acc;
