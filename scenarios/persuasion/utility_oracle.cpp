@@ -1,6 +1,7 @@
 #include "scenarios/persuasion/utility_oracle.hpp"
 
 #include <algorithm>
+#include <array>
 #include <numeric>
 #include <stdexcept>
 
@@ -274,13 +275,28 @@ Expected MatroidDpOracle::evaluate_by_priority(std::span<const Tables> layers, i
   Expected acc{std::vector<double>(un, 0.0), std::vector<double>(un, 0.0)};
   if (k_ <= 0 || n == 0) return acc;
   const auto uk = static_cast<std::size_t>(k_);
-  std::vector<int> by_rank(un);  // agents in priority order
+  // Scratch on the stack for the usual sizes (one partition group), on the heap otherwise:
+  // Wolfe's algorithm makes ~20 calls per mapping and each allocation costs as much as a key.
+  constexpr std::size_t kStack = 512;
+  std::array<int, kStack> rank_stack;
+  std::array<double, kStack> buffer_stack;
+  std::vector<int> rank_heap;
+  std::vector<double> buffer_heap;
+  int* rank_data = rank_stack.data();
+  double* sfx = buffer_stack.data();  // suffix products, then the prefix
+  if (un > kStack) {
+    rank_heap.resize(un);
+    rank_data = rank_heap.data();
+  }
+  if ((un + 1) * uk > kStack) {
+    buffer_heap.resize((un + 1) * uk);
+    sfx = buffer_heap.data();
+  }
+  const std::span<int> by_rank(rank_data, un);  // agents in priority order
   std::iota(by_rank.begin(), by_rank.end(), 0);
   std::sort(by_rank.begin(), by_rank.end(), [&](int a, int b) {
     return priority[static_cast<std::size_t>(a)] < priority[static_cast<std::size_t>(b)];
   });
-  std::vector<double> buffer((un + 1) * uk);  // suffix products, then the prefix
-  double* sfx = buffer.data();
   double* prefix = sfx + un * uk;
   for (const Tables& t : layers) {
     switch (k_) {
