@@ -1,19 +1,30 @@
 #include "scenarios/persuasion/evaluator.hpp"
 
+#include "scenarios/persuasion/exchangeable.hpp"
 #include "scenarios/persuasion/majorization.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
 
 namespace fairmc::persuasion {
 
 Evaluator::Evaluator(const Instance& instance, EvaluatorSettings settings,
                      std::function<std::vector<double>(std::size_t)> uniforms)
     : n_(instance.constraint->size()), settings_(settings), uniform_source_(std::move(uniforms)) {
-  for (Component& c : instance.constraint->components(instance.constraint))
-    parts_.push_back({std::move(c.agents), std::move(c.rank)});
+  parts_ = instance.constraint->components(instance.constraint);
+}
+
+void Evaluator::symmetrise(const Mapping& mapping, PolicyResult& r) const {
+  const std::vector<int> orbit = exchangeable_orbits(mapping, parts_);
+  average_over_orbits(orbit, r.utility);
+  average_over_orbits(orbit, r.fake);
 }
 
 std::unique_ptr<UtilityOracle> Evaluator::oracle_for(const Part& part, const Mapping& sub) {
   if (settings_.mode != UtilityMode::monte_carlo) {
-    if (const auto k = part.rank->uniform_capacity()) return std::make_unique<MatroidDpOracle>(*k);
+    if (const auto k = part.rank->uniform_capacity())
+      return std::make_unique<MatroidDpOracle>(*k, sub);  // `sub` outlives the oracle
     if (scenario_count(sub) <= settings_.max_scenarios)
       return std::make_unique<EnumerationOracle>(part.rank);
     if (settings_.mode == UtilityMode::exact) {
@@ -54,6 +65,119 @@ PolicyResult Evaluator::majorized(const Mapping& mapping) {
       r.fake[static_cast<std::size_t>(part.agents[a])] = mn.x[a];
     }
   }
+  symmetrise(mapping, r);
+  return r;
+}
+
+namespace {
+
+// True when every two signals with the same key (any agents, any layer) have the same μ: the
+// receiver's ties then never separate values, and true utilities behave as fake ones.
+bool ties_share_value(const Mapping& mapping) {
+  std::vector<std::pair<double, double>> kv;
+  for (const Layer& layer : mapping)
+    for (const auto& classes : layer.agents)
+      for (const SignalClass& c : classes)
+        if (c.prob > 0.0) kv.emplace_back(c.key, c.value);
+  std::sort(kv.begin(), kv.end());
+  for (std::size_t t = 1; t < kv.size(); ++t)
+    if (kv[t].first == kv[t - 1].first && kv[t].second != kv[t - 1].second) return false;
+  return true;
+}
+
+double nash_log(std::span<const double> u, std::span<const double> served) {
+  double s = 0.0;
+  for (std::size_t i = 0; i < u.size(); ++i)
+    if (served[i] > 0.0) s += std::log(u[i]);
+  return s;
+}
+
+}  // namespace
+
+PolicyResult Evaluator::true_optimal(const Mapping& mapping) {
+  PolicyResult r{std::vector<double>(static_cast<std::size_t>(n_), 0.0),
+                 std::vector<double>(static_cast<std::size_t>(n_), 0.0), true};
+  const bool base_polytope = ties_share_value(mapping);
+  for (const Part& part : parts_) {
+    const Mapping sub = restrict_mapping(mapping, part.agents);
+    const auto oracle = oracle_for(part, sub);
+    if (!oracle) {
+      r.ok = false;
+      return r;
+    }
+    const auto m = static_cast<int>(part.agents.size());
+    const auto um = part.agents.size();
+    std::vector<double> u;
+    if (base_polytope) {  // Wolfe on the true utilities themselves
+      u = min_norm_base(m, [&](std::span<const int> priority) {
+            Expected e = oracle->evaluate(sub, priority);
+            std::vector<double> value = e.value;
+            return Vertex{std::vector<int>(priority.begin(), priority.end()), std::move(e.value),
+                          std::move(value)};
+          }).value;
+    } else {
+      // Start: the majorized rule, whose U_i > 0 exactly for the agents some rule serves (a
+      // min-norm base is positive wherever the rank of the singleton is).
+      u = min_norm_base(m, [&](std::span<const int> priority) {
+            Expected e = oracle->evaluate(sub, priority);
+            return Vertex{std::vector<int>(priority.begin(), priority.end()), std::move(e.fake),
+                          std::move(e.value)};
+          }).value;
+      const std::vector<double> served = u;
+      std::vector<int> by_index(um);
+      std::iota(by_index.begin(), by_index.end(), 0);
+      double F = nash_log(u, served);
+      for (int it = 0; it < 40; ++it) {
+        // Newton step for Σ log u at y = u: maximise the quadratic model, i.e. the min-norm point
+        // of p_i = v_i / y_i - 2 over rules v. Linear optimisation min <x, p> serves equal keys
+        // by decreasing (-x_i / y_i)·μ.
+        const std::vector<double> y = u;
+        std::vector<double> w(um);
+        const MinNormResult step = min_norm_point(
+            m,
+            [&](std::span<const double> x) {
+              for (std::size_t i = 0; i < um; ++i) w[i] = served[i] > 0.0 ? -x[i] / y[i] : 0.0;
+              Expected e = oracle->evaluate_weighted(sub, by_index, w);
+              std::vector<double> p(um, 0.0);
+              for (std::size_t i = 0; i < um; ++i)
+                if (served[i] > 0.0) p[i] = e.value[i] / y[i] - 2.0;
+              return Vertex{{}, std::move(p), std::move(e.value)};
+            },
+            0, 1e-20);
+        // Newton decrement: model gain Σ d_i - ½ Σ d_i², d = (v - y) / y.
+        double gain = 0.0;
+        for (std::size_t i = 0; i < um; ++i)
+          if (served[i] > 0.0) {
+            const double d = (step.value[i] - y[i]) / y[i];
+            gain += d - 0.5 * d * d;
+          }
+        if (gain <= 1e-20) break;
+        bool moved = false;
+        for (double t = 1.0; t >= 1.0 / 1024; t *= 0.5) {  // backtracking on the true objective
+          std::vector<double> cand(um);
+          bool positive = true;
+          for (std::size_t i = 0; i < um; ++i) {
+            cand[i] = y[i] + t * (step.value[i] - y[i]);
+            positive = positive && (served[i] <= 0.0 || cand[i] > 0.0);
+          }
+          if (!positive) continue;
+          const double Fc = nash_log(cand, served);
+          if (Fc > F) {
+            u = std::move(cand);
+            F = Fc;
+            moved = true;
+            break;
+          }
+        }
+        if (!moved) break;
+      }
+    }
+    for (std::size_t a = 0; a < um; ++a) {
+      r.utility[static_cast<std::size_t>(part.agents[a])] = u[a];
+      r.fake[static_cast<std::size_t>(part.agents[a])] = u[a];
+    }
+  }
+  symmetrise(mapping, r);
   return r;
 }
 
@@ -86,6 +210,7 @@ PolicyResult Evaluator::multiplicative_weights(const Mapping& mapping, std::vect
                                                int iterations) {
   // Oracles are built once here: restricting the mapping per call would dominate the cost.
   std::vector<Mapping> subs;
+  subs.reserve(parts_.size());  // no reallocation: the oracles are bound to these mappings
   std::vector<std::unique_ptr<UtilityOracle>> oracles;
   for (const Part& part : parts_) {
     subs.push_back(restrict_mapping(mapping, part.agents));
@@ -112,7 +237,9 @@ PolicyResult Evaluator::multiplicative_weights(const Mapping& mapping, std::vect
   if (targets.empty())
     for (int j = 1; j <= n_; ++j) targets.push_back(mw_prefix_value(n_, oracle, j, iterations));
   MwResult mw = mw_majorize(n_, oracle, std::move(targets), iterations);
-  return {std::move(mw.value), std::move(mw.fake), true};
+  PolicyResult r{std::move(mw.value), std::move(mw.fake), true};
+  symmetrise(mapping, r);
+  return r;
 }
 
 }  // namespace fairmc::persuasion

@@ -7,6 +7,7 @@
 // Each (mapping, component) picks its expectation method: the exact matroid DP for uniform
 // matroids, enumeration when the scenario count is at most `max_scenarios`, Monte Carlo
 // otherwise (or always, in monte_carlo mode; never, in exact mode, which then reports failure).
+// The majorized and MW results are averaged over exchangeable agents (exchangeable.hpp).
 #pragma once
 
 #include "scenarios/persuasion/min_norm.hpp"
@@ -51,6 +52,16 @@ class Evaluator {
             std::function<std::vector<double>(std::size_t)> uniforms);
 
   PolicyResult majorized(const Mapping& mapping);
+  // The selection rule that is best in TRUE utilities over every selection rule of the mapping
+  // (ties among equal keys may depend on the signals): the maximiser of the Nash welfare
+  // Σ log U_i (agents no rule serves left out). It is unique, and it is the 1-majorized point in
+  // true utilities whenever one exists (a 1-majorized vector maximises every symmetric concave
+  // increasing function, Prop. 2.3 / Tomić–Weyl, and a strictly concave one has one maximiser).
+  // With the exact receiver, or a bucketed one whose tied signals always share their μ, true
+  // utilities form a base polytope (Lemma 3.2 with values μ) and this is its min-norm point;
+  // otherwise damped Newton steps, each a min-norm problem solved by Wolfe's algorithm, starting
+  // from the majorized rule (issue 14, item 10). `fake` is set to the true utilities.
+  PolicyResult true_optimal(const Mapping& mapping);
   PolicyResult fixed_priority(const Mapping& mapping, std::span<const int> priority);
   // MW phase two towards `targets` (phase one first when targets is empty).
   PolicyResult multiplicative_weights(const Mapping& mapping, std::vector<double> targets,
@@ -62,11 +73,11 @@ class Evaluator {
   bool exact() const { return exact_; }
 
  private:
-  struct Part {
-    std::vector<int> agents;
-    std::shared_ptr<const Polymatroid> rank;
-  };
+  using Part = Component;
   std::unique_ptr<UtilityOracle> oracle_for(const Part& part, const Mapping& sub);
+  // Orbit averaging over exchangeable agents (exchangeable.hpp): identical agents get equal
+  // utilities, whichever corral Wolfe's algorithm or MW ended with.
+  void symmetrise(const Mapping& mapping, PolicyResult& r) const;
 
   int n_;
   EvaluatorSettings settings_;

@@ -58,24 +58,31 @@ std::vector<int> increasing_priority(std::span<const double> x) {
 }
 
 MinNormResult min_norm_base(int n, const VertexOracle& oracle, int max_iterations) {
+  return min_norm_point(
+      n, [&](std::span<const double> x) { return oracle(increasing_priority(x)); }, max_iterations);
+}
+
+MinNormResult min_norm_point(int n, const LinearOracle& oracle, int max_iterations,
+                             double tolerance) {
   const auto un = static_cast<std::size_t>(n);
   if (max_iterations <= 0) max_iterations = 20 * n + 200;
   MinNormResult r;
   std::vector<double> zero(un, 0.0);
-  r.corral.push_back(oracle(increasing_priority(zero)));
+  r.corral.push_back(oracle(zero));
   r.lambda = {1.0};
   r.x = r.corral.front().fake;
   const double scale = std::max(1e-300, dot(r.x, r.x));
-  const double tol = 1e-12 * scale;
+  const double tol = tolerance * scale;
   for (r.iterations = 0; r.iterations < max_iterations; ++r.iterations) {
-    Vertex q = oracle(increasing_priority(r.x));
+    Vertex q = oracle(r.x);
     // Wolfe's optimality test: x is the min-norm point iff <x, x> <= <x, q> for the best q.
     if (dot(r.x, r.x) - dot(r.x, q.fake) <= tol) {
       r.converged = true;
       break;
     }
-    const bool known = std::any_of(r.corral.begin(), r.corral.end(),
-                                   [&](const Vertex& v) { return v.priority == q.priority; });
+    const bool known = std::any_of(r.corral.begin(), r.corral.end(), [&](const Vertex& v) {
+      return v.priority == q.priority && (!v.priority.empty() || v.fake == q.fake);
+    });
     if (known) {  // numerical stall: the new vertex is already in the corral
       r.converged = true;
       break;

@@ -38,4 +38,13 @@ std::vector<int> increasing_priority(std::span<const double> x);
 
 MinNormResult min_norm_base(int n, const VertexOracle& oracle, int max_iterations = 0);
 
+// Wolfe's algorithm on any polytope given by linear optimisation: oracle(x) returns a vertex q
+// minimising <x, q.fake> (q.priority may be empty; vertices are then told apart by q.fake).
+// min_norm_base is this with oracle(x) = vertex(increasing_priority(x)). Stops when Wolfe's gap
+// ||x||² - <x, q> is at most `tolerance` times the first vertex's squared norm (the distance to
+// the optimum is then at most sqrt(tolerance) relative), or when the best vertex repeats.
+using LinearOracle = std::function<Vertex(std::span<const double> x)>;
+MinNormResult min_norm_point(int n, const LinearOracle& oracle, int max_iterations = 0,
+                             double tolerance = 1e-12);
+
 }  // namespace fairmc::persuasion

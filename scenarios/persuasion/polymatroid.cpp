@@ -26,6 +26,38 @@ std::vector<Component> Polymatroid::components(std::shared_ptr<const Polymatroid
   return {all};
 }
 
+std::vector<int> Polymatroid::exchangeable_classes() const {
+  const int n = size();
+  std::vector<int> label(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) label[static_cast<std::size_t>(i)] = i;
+  if (n > 12) return label;
+  // f(mask) for every subset, then i ~ j iff f(S + i) = f(S + j) for all S avoiding i and j.
+  // The relation is transitive ((i k) = (i j)(j k)(i j)), so comparing with one representative
+  // per class suffices.
+  const std::size_t full = std::size_t{1} << n;
+  std::vector<double> value(full);
+  std::vector<int> set;
+  for (std::size_t mask = 0; mask < full; ++mask) {
+    set.clear();
+    for (int i = 0; i < n; ++i)
+      if (mask >> i & 1U) set.push_back(i);
+    value[mask] = rank(set);
+  }
+  const auto swappable = [&](int i, int j) {
+    const std::size_t bi = std::size_t{1} << i, bj = std::size_t{1} << j;
+    for (std::size_t mask = 0; mask < full; ++mask)
+      if ((mask & (bi | bj)) == 0 && value[mask | bi] != value[mask | bj]) return false;
+    return true;
+  };
+  for (int j = 1; j < n; ++j)
+    for (int i = 0; i < j; ++i)
+      if (label[static_cast<std::size_t>(i)] == i && swappable(i, j)) {
+        label[static_cast<std::size_t>(j)] = i;
+        break;
+      }
+  return label;
+}
+
 // ---- uniform matroid ----------------------------------------------------------------------------
 UniformMatroid::UniformMatroid(int n, int k) : n_(n), k_(k) {
   if (n < 1 || k < 0) throw std::invalid_argument("uniform matroid needs n >= 1 and k >= 0");
@@ -36,6 +68,9 @@ double UniformMatroid::rank(std::span<const int> set) const {
 void UniformMatroid::marginals(std::span<const int> order, std::span<double> out) const {
   for (std::size_t t = 0; t < order.size(); ++t)
     out[t] = t < static_cast<std::size_t>(k_) ? 1.0 : 0.0;
+}
+std::vector<int> UniformMatroid::exchangeable_classes() const {
+  return std::vector<int>(static_cast<std::size_t>(n_), 0);
 }
 std::string UniformMatroid::describe() const {
   return std::to_string(k_) + "-uniform matroid on " + std::to_string(n_);
@@ -81,6 +116,9 @@ std::vector<Component> PartitionMatroid::components(std::shared_ptr<const Polyma
   }
   return out;
 }
+std::vector<int> PartitionMatroid::exchangeable_classes() const {
+  return group_of_;  // members of one group; a swap across groups is not an automorphism
+}
 std::string PartitionMatroid::describe() const {
   return "partition matroid with " + std::to_string(capacity_.size()) + " groups";
 }
@@ -121,6 +159,20 @@ void BudgetedCaps::marginals(std::span<const int> order, std::span<double> out) 
     out[t] = now - before;
     before = now;
   }
+}
+std::vector<int> BudgetedCaps::exchangeable_classes() const {
+  // Same group and the same demand: f depends on S only through the groups' demand totals.
+  std::vector<int> label(group_of_.size());
+  for (std::size_t j = 0; j < label.size(); ++j) {
+    label[j] = static_cast<int>(j);
+    for (std::size_t i = 0; i < j; ++i)
+      if (label[i] == static_cast<int>(i) && group_of_[i] == group_of_[j] &&
+          demand_[i] == demand_[j]) {
+        label[j] = static_cast<int>(i);
+        break;
+      }
+  }
+  return label;
 }
 std::string BudgetedCaps::describe() const {
   std::ostringstream s;

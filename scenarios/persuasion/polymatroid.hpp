@@ -37,6 +37,11 @@ class Polymatroid {
   virtual std::vector<Component> components(std::shared_ptr<const Polymatroid> self) const;
   // k when f(S) = min(|S|, k): enables the exact Poisson-binomial utility computation.
   virtual std::optional<int> uniform_capacity() const { return std::nullopt; }
+  // One label per agent: agents with equal labels are exchangeable, i.e. swapping the two is an
+  // automorphism of f (f(S + i) = f(S + j) for every S avoiding both). Swaps of that kind
+  // generate a group whose orbits are these classes. The default checks every subset for
+  // n <= 12 and otherwise claims no symmetry (singletons), which is always safe.
+  virtual std::vector<int> exchangeable_classes() const;
   virtual std::string describe() const = 0;
 };
 
@@ -48,6 +53,7 @@ class UniformMatroid final : public Polymatroid {
   double rank(std::span<const int> set) const override;
   void marginals(std::span<const int> order, std::span<double> out) const override;
   std::optional<int> uniform_capacity() const override { return k_; }
+  std::vector<int> exchangeable_classes() const override;
   std::string describe() const override;
 
  private:
@@ -63,6 +69,7 @@ class PartitionMatroid final : public Polymatroid {
   double rank(std::span<const int> set) const override;
   void marginals(std::span<const int> order, std::span<double> out) const override;
   std::vector<Component> components(std::shared_ptr<const Polymatroid> self) const override;
+  std::vector<int> exchangeable_classes() const override;
   std::string describe() const override;
 
  private:
@@ -80,6 +87,7 @@ class BudgetedCaps final : public Polymatroid {
   int size() const override { return static_cast<int>(group_of_.size()); }
   double rank(std::span<const int> set) const override;
   void marginals(std::span<const int> order, std::span<double> out) const override;
+  std::vector<int> exchangeable_classes() const override;
   std::string describe() const override;
 
  private:

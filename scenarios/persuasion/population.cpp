@@ -102,6 +102,13 @@ std::vector<DiscretePrior> PopulationSpec::sample(Rng& rng) const {
   return priors;
 }
 
+int PopulationSpec::max_support() const {
+  if (dist == "discrete") return static_cast<int>(values.size());
+  if (dist == "uniform" || dist == "power_law") return support;
+  if (dist == "geometric") return levels;
+  return 2;  // two_point, appendix_a
+}
+
 ConstraintSpec ConstraintSpec::read(const Params& p, int agents) {
   ConstraintSpec s;
   s.type = p.choice("type", {"uniform", "partition", "budgeted", "table"}, "uniform");

@@ -29,6 +29,8 @@ struct PopulationSpec {
 
   static PopulationSpec read(const Params& p);
   std::vector<DiscretePrior> sample(Rng& rng) const;
+  // Largest support size a sampled prior can have (an upper bound: snapping may merge values).
+  int max_support() const;
 };
 
 struct ConstraintSpec {

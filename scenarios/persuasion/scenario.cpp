@@ -32,13 +32,46 @@ struct MechanismSpec {
   bool enabled[kPolicyCount] = {true, true, false, true, false};
   EvaluatorSettings evaluator;
   int mw_iterations = 300;
-  bool mw_exact_targets = true;
 };
+
+// Issue 14, item 12: one estimator per sweep point, decided from the parameters alone, so a
+// point never averages exact draws with Monte Carlo ones. Uniform and partition matroids are
+// always exact (Poisson-binomial DP); otherwise enumeration is chosen when the largest scenario
+// count any draw of the point can have, over the enabled policies, is at most max_scenarios:
+// s^n for full revelation (s = the largest prior support), K·2^n for Δmax (each agent's maximal
+// mapping has at most two signals per layer), 1 for no information.
+bool exact_estimator(const PopulationSpec& pop, const ConstraintSpec& con,
+                     const MechanismSpec& mech, const Buckets& buckets) {
+  if (mech.evaluator.mode != UtilityMode::automatic)
+    return mech.evaluator.mode == UtilityMode::exact;
+  if (con.type == "uniform" || con.type == "partition") return true;
+  const auto power = [](std::uint64_t base, int n) {
+    constexpr std::uint64_t cap = std::uint64_t{1} << 62;
+    std::uint64_t r = 1;
+    for (int i = 0; i < n && r < cap; ++i) r = r > cap / base ? cap : r * base;
+    return r;
+  };
+  const auto s = static_cast<std::uint64_t>(std::max(1, pop.max_support()));
+  std::uint64_t worst = 1;
+  if (mech.enabled[kFull] || mech.enabled[kFullPriority])
+    worst = std::max(worst, power(s, pop.agents));
+  if (mech.enabled[kPaper] || mech.enabled[kMw]) {
+    const auto K = static_cast<std::uint64_t>(buckets.count());
+    const std::uint64_t per_layer = power(std::min<std::uint64_t>(s, 2), pop.agents);
+    worst = std::max(
+        worst, per_layer > (std::uint64_t{1} << 62) / K ? std::uint64_t{1} << 62 : per_layer * K);
+  }
+  return worst <= mech.evaluator.max_scenarios;
+}
 
 class PersuasionModel final : public Model {
  public:
   PersuasionModel(PopulationSpec pop, ConstraintSpec con, MechanismSpec mech)
       : pop_(std::move(pop)), con_(std::move(con)), mech_(mech), buckets_(pop_.V, mech.epsilon) {
+    estimator_exact_ = exact_estimator(pop_, con_, mech_, buckets_);
+    // Auto resolves here, once per point; exact mode keeps reporting NaN for a draw it cannot
+    // enumerate (its estimator is still exact).
+    mech_.evaluator.mode = estimator_exact_ ? UtilityMode::exact : UtilityMode::monte_carlo;
     metrics_ = {"utilities_exact"};
     const bool bound = mech_.enabled[kPaper] || mech_.enabled[kMw];
     for (int p = 0; p < kPolicyCount; ++p) {
@@ -65,7 +98,8 @@ class PersuasionModel final : public Model {
             {"certified_factor", buckets_.eta() * K},
             {"log_v_over_eps", std::log(pop_.V / mech_.epsilon)},
             {"V", pop_.V},
-            {"epsilon", mech_.epsilon}};
+            {"epsilon", mech_.epsilon},
+            {"estimator_exact", estimator_exact_ ? 1.0 : 0.0}};
   }
 
   void run(const Draw& draw, std::span<double> out) const override {
@@ -82,11 +116,17 @@ class PersuasionModel final : public Model {
     std::vector<PolicyResult> res(kPolicyCount);
     bool ok = true;
     const auto& pri = inst.priors;
+    // Baselines: the selection rule best in true utilities (issue 14, item 10). With the exact
+    // receiver that is the min-norm point (Theorem 3.1); with the bucketed one, a rule majorized
+    // in canonical utilities can be beaten for everyone by another tie-break inside a bucket.
+    const auto baseline = [&](const Mapping& m) {
+      return mech_.receiver == Receiver::exact ? ev.majorized(m) : ev.true_optimal(m);
+    };
     if (mech_.enabled[kNoInfo])
-      res[kNoInfo] = ev.majorized(no_information(pri, mech_.receiver, buckets_));
+      res[kNoInfo] = baseline(no_information(pri, mech_.receiver, buckets_));
     if (mech_.enabled[kFull] || mech_.enabled[kFullPriority]) {
       const Mapping full = full_revelation(pri, mech_.receiver, buckets_);
-      if (mech_.enabled[kFull]) res[kFull] = ev.majorized(full);
+      if (mech_.enabled[kFull]) res[kFull] = baseline(full);
       if (mech_.enabled[kFullPriority]) {
         std::vector<int> by_index(pri.size());
         std::iota(by_index.begin(), by_index.end(), 0);
@@ -100,8 +140,9 @@ class PersuasionModel final : public Model {
       ok = ok && maj.ok;
       fake_prefix = prefix_smallest(maj.fake);
       if (mech_.enabled[kMw]) {
-        std::vector<double> targets = mech_.mw_exact_targets ? fake_prefix : std::vector<double>{};
-        res[kMw] = ev.multiplicative_weights(dmax, std::move(targets), mech_.mw_iterations);
+        // The targets never change MW's best responses (multiplicative_weights.hpp); the exact
+        // ones are passed because they are at hand.
+        res[kMw] = ev.multiplicative_weights(dmax, fake_prefix, mech_.mw_iterations);
         if (res[kMw].ok) {
           const std::vector<double> q = prefix_smallest(res[kMw].fake);
           double gap = 0.0;
@@ -161,6 +202,7 @@ class PersuasionModel final : public Model {
   ConstraintSpec con_;
   MechanismSpec mech_;
   Buckets buckets_;
+  bool estimator_exact_ = true;
   std::vector<std::string> metrics_;
 };
 
@@ -186,7 +228,11 @@ MechanismSpec read_mechanism(const Params& m) {
   s.evaluator.samples = static_cast<int>(m.integer("samples", 1000, 1, 10'000'000));
   const Params mw = m.child("mw");
   s.mw_iterations = static_cast<int>(mw.integer("iterations", 300, 1, 10'000'000));
-  s.mw_exact_targets = mw.choice("targets", {"exact", "game"}, "exact") == "exact";
+  if (mw.has("targets"))
+    mw.fail("targets",
+            "removed: the targets never influenced MW's best responses (every per-prefix Hedge "
+            "sees the same losses, so the dual weights' order, hence the greedy response, does "
+            "not depend on them); `exact` and `game` gave bit-identical results. Delete the key");
   return s;
 }
 

@@ -61,3 +61,29 @@ TEST_CASE("persuasion: MW mixture reaches the majorized prefix sums (Theorem 1.2
           opt[static_cast<std::size_t>(j - 1)] - 4.0 * opt.back() * std::sqrt(std::log(n) / 2000));
   }
 }
+
+TEST_CASE("persuasion: MW best responses do not depend on the targets (issue 14 #11)") {
+  // Why mechanism.mw.targets was removed: exact targets, MW phase-one targets and zeros give
+  // bit-identical mixtures, because the order of the dual weights never depends on them.
+  Rng rng(7, 0, 0);
+  const int n = 7;
+  std::vector<DiscretePrior> priors;
+  for (int i = 0; i < n; ++i)
+    priors.push_back(DiscretePrior::make({1.0, 1.0 + 7.0 * rng.uniform01(), 8.0},
+                                         {0.3 + rng.uniform01(), 0.3, 0.2 * rng.uniform01()}));
+  const Mapping dmax = single_mean_maximal(priors, Buckets(8.0, 0.5));
+  const MatroidDpOracle dp(3);
+  const VertexOracle oracle = [&](std::span<const int> pr) {
+    Expected e = dp.evaluate(dmax, pr);
+    return Vertex{std::vector<int>(pr.begin(), pr.end()), std::move(e.fake), std::move(e.value)};
+  };
+  const std::vector<double> opt = prefix_smallest(min_norm_base(n, oracle).x);
+  std::vector<double> game;
+  for (int j = 1; j <= n; ++j) game.push_back(mw_prefix_value(n, oracle, j, 60));
+  const MwResult a = mw_majorize(n, oracle, opt, 120);
+  const MwResult b = mw_majorize(n, oracle, game, 120);
+  const MwResult c = mw_majorize(n, oracle, std::vector<double>(n, 0.0), 120);
+  CHECK(a.fake == b.fake);
+  CHECK(a.fake == c.fake);
+  CHECK(a.value == c.value);
+}

@@ -126,6 +126,51 @@ TEST_CASE("persuasion: configuration errors name the key") {
   CHECK_NOTHROW(
       prep("population: {agents: 2, V: 4}\nconstraint: {type: table, table: [0, 1, 1, 1.5]}"));
   CHECK_NOTHROW(prep("population: {agents: 11, prior: {dist: appendix_a}}"));
+  // Issue 14 #11: the MW target option changed nothing and is rejected with the reason.
+  for (const char* t : {"exact", "game"}) {
+    const std::string yaml = std::string(
+                                 "population: {agents: 3, V: 4}\nmechanism: {policies: "
+                                 "{mw: true}, mw: {targets: ") +
+                             t + "}}";
+    try {
+      (void)prep(yaml.c_str());
+      FAIL("mechanism.mw.targets accepted");
+    } catch (const ConfigError& e) {
+      CHECK(std::string(e.what()).find("targets") != std::string::npos);
+      CHECK(e.problem().find("removed") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("persuasion: one estimator per sweep point, decided from the parameters (issue 14 #12)") {
+  // Budgeted caps, 6 agents with 3 values on 4 grid levels: a draw has at most 3^6 = 729 full-
+  // revelation scenarios (Δmax: K·2^6 = 384), fewer when snapping merges values. With
+  // max_scenarios 200 the old per-draw choice enumerated about 7 draws in 8 and sampled the rest;
+  // the point must use one estimator, here Monte Carlo, for all of them.
+  const char* base = R"(
+population: {agents: 6, V: 8, prior: {dist: uniform, support: 3}, grid: 4}
+constraint: {type: budgeted, groups: 2, cap: 1.0, budget: 1.5, demand: [0.4, 1.0]}
+mechanism: {policies: {no_information: true, full_revelation: true, paper: true},
+            max_scenarios: %d, samples: 300}
+)";
+  char buf[512];
+  for (const int cap : {200, 729}) {
+    std::snprintf(buf, sizeof buf, base, cap);
+    const auto m = persuasion::scenario().prepare(Params::parse(buf));
+    const double expect = cap >= 729 ? 1.0 : 0.0;
+    CHECK(constant(*m, "estimator_exact") == expect);
+    for (std::uint64_t d = 0; d < 16; ++d)
+      CHECK(metric(*m, run_one(*m, d), "utilities_exact") == expect);
+  }
+  // Uniform and partition matroids are always exact (Poisson-binomial DP), whatever n.
+  const auto big = persuasion::scenario().prepare(
+      Params::parse("population: {agents: 40, V: 8, prior: {dist: uniform, support: 4}}\n"
+                    "constraint: {type: partition, groups: 4, capacity: 2}\n"
+                    "mechanism: {max_scenarios: 1}"));
+  CHECK(constant(*big, "estimator_exact") == 1.0);
+  const auto mc = persuasion::scenario().prepare(
+      Params::parse("population: {agents: 4, V: 8}\nmechanism: {utilities: monte_carlo}"));
+  CHECK(constant(*mc, "estimator_exact") == 0.0);
 }
 
 TEST_CASE("persuasion: every prior family samples priors on [1, V] and runs") {
