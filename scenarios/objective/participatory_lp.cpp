@@ -68,6 +68,8 @@ bool resolve(glp_prob* lp, int method) {
   return glp_simplex(lp, &p) == 0 && glp_get_status(lp) == GLP_OPT;
 }
 
+constexpr int kCutMaxAge = 3;  // see "Cut ageing" in solve_participatory
+
 // Numerator of r_ik (depends on i only) and its denominator (depends on k only), Eq. (17).
 double ratio_numerator(const Aversion& av, double sum_alpha, std::size_t i, double n) {
   return 1.0 - av.beta[i] - (sum_alpha - av.alpha[i]) / (n - 1.0);
@@ -313,6 +315,7 @@ LpSolution solve_participatory(const Instance& inst) {
   const int max_rounds = 40 * (n + m) + 1000;
   double last_gap = std::numeric_limits<double>::infinity();
   int stalled = 0;
+  std::vector<int> age;  // per LP row: solves in a row a cut has been slack
   for (int round = 0; round < max_rounds; ++round) {
     // Pricing: a column at 0 improves the objective iff its reduced cost a_ij y_i − y_j > 0.
     for (int j = 0; j < m; ++j)
@@ -364,6 +367,30 @@ LpSolution solve_participatory(const Instance& inst) {
       return sol;
     }
     sol.cuts += added;
+    // Cut ageing: a cut basic (slack) in the last three solves is dropped before the resolve.
+    // The LP stays a relaxation, and the stopping test above certifies optimality whatever cuts
+    // it holds, so the optimum is unchanged; a dropped cut that matters is violated again and
+    // comes back as the current order's cut. At α = 0.02, β = 0.01 only ~77 of ~560 cuts bind at
+    // the end: 14% fewer instructions (callgrind). Dropping after one slack solve cycles (4x the
+    // cuts). The rows just added (the last `added`, after this round's prefix rows) are skipped.
+    {
+      const int rows = glp_get_num_rows(lp.get());
+      age.resize(static_cast<std::size_t>(rows), 0);
+      std::vector<int> drop{0};  // 1-based for glp_del_rows
+      std::vector<int> kept;
+      kept.reserve(age.size());
+      for (int r = 1; r <= rows; ++r) {
+        int& g = age[static_cast<std::size_t>(r - 1)];
+        const bool cut = r > m + n && glp_get_row_type(lp.get(), r) == GLP_LO;
+        g = cut && r <= rows - added && glp_get_row_stat(lp.get(), r) == GLP_BS ? g + 1 : 0;
+        if (g >= kCutMaxAge)
+          drop.push_back(r);
+        else
+          kept.push_back(g);
+      }
+      if (drop.size() > 1) glp_del_rows(lp.get(), static_cast<int>(drop.size()) - 1, drop.data());
+      age = std::move(kept);
+    }
     if (!resolve(lp.get(), GLP_DUALP)) return sol;
   }
   return sol;
