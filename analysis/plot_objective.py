@@ -202,7 +202,7 @@ def fig4_fig5(results, ds, out_dir):
     fig, ax = plt.subplots(figsize=(6, 4))
     errbar(ax, gammas, ds, "loss", "loss (simulated)")
     errbar(ax, gammas, ds, "loss_bound_dissimilar", "Theorem D.1 (per draw, mean)")
-    ax.plot(gammas, const(ds, "expected_loss_bound_d2"), "k-", label="Cor. D.2: 2mc(1+1/r)(γm)$^{4/3}$")
+    ax.plot(gammas, const(ds, "expected_loss_bound_d2"), "k-", label="Cor. D.2 (Eq. 67 at τ=2/3): mc(3+2/r)(γm)$^{4/3}$")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("γ")

@@ -65,7 +65,9 @@ TradeoffBound individual_tradeoff_bound(const Eigen::VectorXd& u_star,
   const bool homogeneous =
       std::all_of(av.alpha.begin(), av.alpha.end(), [&](double v) { return v == av.alpha[0]; }) &&
       std::equal(av.alpha.begin(), av.alpha.end(), av.beta.begin());
-  out.applies = homogeneous && ineq.sum() >= above;
+  // The proof (Lemma G.1, Eqs. 133–137) needs Σ_i v_i = Σ_i u_i − α I <= n u_i, i.e. α I >= above;
+  // the statement prints I >= above, which is weaker for α < 1 and not what the proof shows.
+  out.applies = homogeneous && av.alpha[0] * ineq.sum() >= above;
   out.bound = u_star.maxCoeff() / lo;
   return out;
 }

@@ -16,9 +16,10 @@ double c_item_max(const Aversion& av);
 // Theorem 3.4 (Eq. 19): loss <= Σ_j c_j a_top_j with a_top_j = b_j Σ_{i in top_j} a_ij.
 double multi_agent_loss_bound(const Eigen::MatrixXd& a, const Aversion& av, int winners);
 
-// Proposition 5.2 (α = β = α·1): if Σ_i I_i^+ + I_i^- at x^θ is at least Σ_{i' in J^α}(u_i' − u_i)
-// (i the agent attaining IT), then IT <= max_i u_i(x*) / min_i u_i(x*). `applies` reports whether
-// the hypothesis holds on this draw.
+// Proposition 5.2 (α = β = α·1) with the hypothesis its proof uses (Lemma G.1, Eqs. 133–137):
+// if α Σ_i (I_i^+ + I_i^-) at x^θ is at least Σ_{i' in J^α}(u_i' − u_i) (i the agent attaining IT),
+// then IT <= max_i u_i(x*) / min_i u_i(x*). The statement prints the hypothesis without the factor
+// α, which the proof does not support. `applies` reports whether the hypothesis holds on this draw.
 struct TradeoffBound {
   double bound = 0.0;
   bool applies = false;

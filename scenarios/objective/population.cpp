@@ -84,11 +84,20 @@ Eigen::MatrixXd PopulationSpec::sample(Rng& rng) const {
       break;
     }
   }
-  if (normalize)
-    for (int i = 0; i < agents; ++i) {
-      const double s = a.row(i).sum();
-      if (s > 0) a.row(i) /= s;
-    }
+  if (!normalize) return a;
+  if (structure == Structure::scaled_copy && ratio > 0.0) {
+    // ratio · a_1 / Σ_j ratio · a_1j = a_1 / Σ_j a_1j exactly, but not in floating point: dividing
+    // each row separately leaves the copies different in the last bit, and x* then splits items
+    // by rounding noise instead of the documented tie rule (lowest index wins).
+    const double s = a.row(0).sum();
+    if (s > 0) a.row(0) /= s;
+    for (int i = 1; i < agents; ++i) a.row(i) = a.row(0);
+    return a;
+  }
+  for (int i = 0; i < agents; ++i) {
+    const double s = a.row(i).sum();
+    if (s > 0) a.row(i) /= s;
+  }
   return a;
 }
 

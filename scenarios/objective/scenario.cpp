@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -64,8 +65,10 @@ class ObjectiveModel final : public Model {
       // Lemma E.1 / Eq. (77): exact expectation of the per-draw metric loss_bound_symmetric.
       c.emplace_back("expected_loss_bound_symmetric",
                      m * expected_symmetric_item_loss(pop_.prior, c_m));
-      if (std::isfinite(k))
-        c.emplace_back("expected_loss_leading_e3", c_m * c_m * m * k / 2.0);  // Eq. (79)
+      // Eq. (79) needs finite κ and coefficients in [0, 1] (Eq. 82 uses E[ā] <= 1); else NaN.
+      const bool e3 = std::isfinite(k) && pop_.prior.upper() <= 1.0;
+      c.emplace_back("expected_loss_leading_e3",
+                     e3 ? c_m * c_m * m * k / 2.0 : std::numeric_limits<double>::quiet_NaN());
       const bool beta_s1 = pop_.prior.kind == Prior::Kind::beta && pop_.prior.p2 == 1.0;
       const bool unif01 =
           pop_.prior.kind == Prior::Kind::uniform && pop_.prior.p1 == 0.0 && pop_.prior.p2 == 1.0;

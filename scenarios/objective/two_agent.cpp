@@ -92,8 +92,11 @@ double dissimilar_item_bound(double a1, double norm1, double gamma, double tau, 
 }
 
 double dissimilar_expected_bound(int m, double gamma, double r) {
+  // Eq. (67) at τ = 2/3: per item c[(1 + 2/r)(γm)^{4/3} + 2(γm)^{4/3}] = c(3 + 2/r)(γm)^{4/3}.
+  // Eq. (68) prints 2c(1 + 1/r) = c(2 + 2/r), which drops one c(γm)^{4/3} per item
+  // (docs/scenarios/objective.md, "Corollary D.2").
   const double c = 1.0 - r;
-  return 2.0 * m * c * (1.0 + 1.0 / r) * std::pow(gamma * m, 4.0 / 3.0);
+  return m * c * (3.0 + 2.0 / r) * std::pow(gamma * m, 4.0 / 3.0);
 }
 
 double beta_expected_item_loss(double s, double c) {

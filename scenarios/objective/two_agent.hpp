@@ -37,7 +37,9 @@ double quadratic_item_loss_bound(double x, double a1, double r);
 // Theorem D.1's per-item terms (Eqs. 37–38, Figure 5); `norm1` = ||a_1||_1. Their sum over items
 // bounds the loss of two γ-dissimilar agents with coefficients in [0, 1].
 double dissimilar_item_bound(double a1, double norm1, double gamma, double tau, double r);
-// Corollary D.2 (Eq. 68): E[loss] <= 2 m c (1 + 1/r)(γ m)^{4/3} for a_1j ~ U(0,1), γ <= 1/m.
+// Corollary D.2 as its proof's Eq. (67) gives it at τ = 2/3: E[loss] <= m c (3 + 2/r)(γ m)^{4/3}
+// for a_1j ~ U(0,1), γ <= 1/m (Eq. 68 prints 2 m c (1 + 1/r)(γ m)^{4/3}, which does not follow).
+// Equals m E[Eq. 67's integrand] whenever γm + (γm)^{2/3} <= 1.
 double dissimilar_expected_bound(int m, double gamma, double r);
 // Corollary E.2: for a_1j, a_2j i.i.d. Beta(s, 1), the exact E[1{min >= r max}(max − min)] per item
 // (Eq. 77) and its bound s^3 c^2/((s + 1/2)(s + 1)) (Eq. 78), with c = c_m.

@@ -8,6 +8,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -170,6 +171,11 @@ TEST_CASE("Proposition 4.4 (Eqs. 129–131): γ-dissimilar agents with gain/loss
     const double loss = utilities(inst.a, xs).sum() - utilities(inst.a, s.x).sum();
     const double gain = welfare(inst.a, av, s.x) - welfare(inst.a, av, xs);
     CHECK(loss == doctest::Approx((n - 1) * eps * eps).epsilon(1e-6));  // Eq. (131)
+    // Eq. (130) prints ε(2 − ε)Σ_{i>1}(β_1 + α_i) − (n−1)ε², the slip of Eq. (27): with the
+    // 1/(n−1) of Eqs. (10–11) the gain is ε(n − ε)/(n − 1)·Σ_{i>1}(β_1 + α_i) − (n−1)ε².
+    const double pair_sum = (n - 1) * (0.1 + 0.2);
+    CHECK(gain == doctest::Approx(-(n - 1) * eps * eps + eps * (n - eps) / (n - 1.0) * pair_sum)
+                      .epsilon(1e-6));
     CHECK(gain / loss > previous);
     previous = gain / loss;
   }
@@ -214,23 +220,34 @@ TEST_CASE("Eqs. 30–31: two agents, two goods, individual tradeoff -> 2") {
 TEST_CASE("Proposition 5.1: individual tradeoff approaches n") {
   const int n = 5;
   const Aversion av = homogeneous(n, 0.2, 0.1);
-  // The matrix printed in the proof (agents 2..n value every item at O(ε)) gives x^θ = x* for
-  // α_i < 1/2: Lemma 3.3 forbids moving an item to an agent with a_kj < r_ik a_ij. So IT = 1 there.
-  {
-    const int m = 3;
-    const double e1 = 1e-3, e2 = 2e-3;
-    Instance inst;
-    inst.a.resize(n, m);
-    inst.a(0, 0) = 1 - e1;
-    for (int j = 1; j < m; ++j) inst.a(0, j) = 1 - e2;
-    for (int i = 1; i < n; ++i) {
-      inst.a(i, 0) = e1 / (m - 1);
-      for (int j = 1; j < m; ++j) inst.a(i, j) = e2 / (m - 1);
+  // The proof's utility matrix read transposed (rows = items, columns = agents), the only reading
+  // in which every agent is normalised: agent 1 values item 1 at 1 − ε1 and each other item at
+  // ε1/(m−1), agents 2..n value item 1 at 1 − ε2 and the others at ε2/(m−1). x* gives item 1 to
+  // agent 1; x^θ equalises everyone: u = (1 − y)(1 − ε1) for agent 1 and, with items 2..m shared
+  // by agents 2..n, (n − 1)(1 − y)(1 − ε1) = y(1 − ε2) + ε2, so IT = 1/(1 − y) =
+  // n − (n − 1)ε1 − ε2 -> n. (The proof's x^θ shares items 2..m as 1/(m − 1) where a complete
+  // allocation needs 1/(n − 1); equal for m = n, irrelevant in the limit.)
+  for (const int m : {3, 5, 8}) {
+    for (const double e1 : {1e-2, 1e-3}) {
+      const double e2 = 2 * e1;
+      Instance inst;
+      inst.a.resize(n, m);
+      inst.a(0, 0) = 1 - e1;
+      for (int j = 1; j < m; ++j) inst.a(0, j) = e1 / (m - 1);
+      for (int i = 1; i < n; ++i) {
+        inst.a(i, 0) = 1 - e2;
+        for (int j = 1; j < m; ++j) inst.a(i, j) = e2 / (m - 1);
+      }
+      for (int i = 0; i < n; ++i) REQUIRE(inst.a.row(i).sum() == doctest::Approx(1.0));
+      inst.aversion = av;
+      const LpSolution s = solve_participatory(inst);
+      REQUIRE(s.ok);
+      const Eigen::VectorXd us = utilities(inst.a, utilitarian_allocation(inst.a, 1)),
+                            ut = utilities(inst.a, s.x);
+      CHECK(us[0] == doctest::Approx(1 - e1).epsilon(1e-14));
+      CHECK(ut.maxCoeff() - ut.minCoeff() <= 1e-9);  // equalised
+      CHECK(us[0] / ut[0] == doctest::Approx(n - (n - 1) * e1 - e2).epsilon(1e-9));
     }
-    inst.aversion = av;
-    const LpSolution s = solve_participatory(inst);
-    REQUIRE(s.ok);
-    CHECK(s.x.isApprox(utilitarian_allocation(inst.a, 1), 1e-9));
   }
   // What the text describes ("all agents have similar preferences"): one item, a_1 = 1 and
   // a_i = 1 − ε. x^θ splits the item to equalise utilities, so IT = u_1(x*)/u_1(x^θ) -> n while the
@@ -264,4 +281,58 @@ TEST_CASE("Theorem 3.4 constants (Eqs. 17, 18, 101, 102)") {
   CHECK(c_item(av, {1}) ==
         doctest::Approx((0.2 + 0.3 + 0.95 / 2) / (1 + 0.3 + 0.35 / 2)).epsilon(1e-14));
   CHECK(c_item_max(av) == doctest::Approx(c_item(av, {1})).epsilon(1e-15));
+}
+
+TEST_CASE("Corollary D.2: Eq. 68 is m times the U(0,1) mean of Eq. 67's integrand at τ = 2/3") {
+  // Eq. (67) bounds loss_j by Theorem D.1's Eq. (38) with ||a_1||_1 replaced by its maximum m and
+  // averages it over a_1j ~ U(0,1). At τ = 2/3 the two terms have the same exponent and the mean
+  // is exactly c(3 + 2/r)(γm)^{4/3} per item while γm + (γm)^{2/3} <= 1 (the middle case fits in
+  // [0, 1]); beyond that the mean is smaller. The printed 2c(1 + 1/r) is below the mean.
+  // The integrand is piecewise constant with two jumps, so the midpoint rule with N points is off
+  // by at most 2 · max/N.
+  const int N = 200'000;
+  struct Case {
+    int m;
+    double gamma, r;
+    bool tight;
+  };
+  for (const Case k :
+       {Case{20, 0.01, 0.7, true}, Case{10, 0.005, 0.5, true}, Case{50, 0.006, 0.9, true},
+        Case{4, 0.05, 0.8, true}, Case{10, 0.05, 0.6, false}, Case{8, 0.1, 0.75, false}}) {
+    CAPTURE(k.m);
+    CAPTURE(k.gamma);
+    const double tau = 2.0 / 3.0;
+    double mean = 0.0, top = 0.0;
+    for (int q = 0; q < N; ++q) {
+      const double v = dissimilar_item_bound((q + 0.5) / N, k.m, k.gamma, tau, k.r);
+      mean += v / N;
+      top = std::max(top, v);
+    }
+    const double expect = k.m * mean, bound = dissimilar_expected_bound(k.m, k.gamma, k.r);
+    const double quad_err = k.m * 2.0 * top / N;
+    CHECK(bound >= expect - quad_err);
+    if (k.tight) CHECK(std::abs(bound - expect) <= quad_err);
+    // the printed constant, for the record: it misses one c(γm)^{4/3} per item
+    const double c = 1.0 - k.r, gm = k.gamma * k.m;
+    const double printed = 2.0 * k.m * c * (1.0 + 1.0 / k.r) * std::pow(gm, 4.0 / 3.0);
+    CHECK(bound - printed == doctest::Approx(k.m * c * std::pow(gm, 4.0 / 3.0)).epsilon(1e-12));
+    if (k.tight) CHECK(printed < expect - quad_err);
+  }
+}
+
+TEST_CASE("Proposition 5.2: the hypothesis is the proof's α·I(x^θ) >= Σ_{J^α}(u_i' − u_i)") {
+  // u^θ = (1, 2, 3), u* = (3, 2, 3): agent 0 attains IT = 3; Σ_{J^α}(u_i' − u_0) = 1 + 2 = 3 and
+  // I = Σ_i I_i^+ + I_i^- = (1/(n−1)) Σ_i Σ_k |u_i − u_k| = 4. The printed hypothesis (I >= 3)
+  // holds, the proof's (α I >= 3) does not for any α < 1/2: Lemma G.1 then gives nothing.
+  const Eigen::Vector3d ut(1.0, 2.0, 3.0), us(3.0, 2.0, 3.0);
+  CHECK_FALSE(individual_tradeoff_bound(us, ut, homogeneous(3, 0.45, 0.45)).applies);
+  // Agent 1 attains IT = 2 and is the best off under x^θ (Σ_J = 0): the hypothesis holds for
+  // every α and the bound is max u*/min u* = 6.
+  const Eigen::Vector3d ut2(1.0, 3.0, 1.0), us2(1.0, 6.0, 1.5);
+  const TradeoffBound b = individual_tradeoff_bound(us2, ut2, homogeneous(3, 0.1, 0.1));
+  CHECK(b.applies);
+  CHECK(b.bound == 6.0);
+  // Heterogeneous aversion: the proposition says nothing.
+  CHECK_FALSE(
+      individual_tradeoff_bound(us2, ut2, Aversion{{0.1, 0.2, 0.1}, {0.1, 0.2, 0.1}}).applies);
 }

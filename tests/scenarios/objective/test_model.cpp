@@ -1,5 +1,6 @@
 // The scenario end to end: validation, determinism, bounds that must hold on every draw, and the
 // closed-form expectations of Appendix E against simulation (|mean − exact| <= 4 sem).
+#include "scenarios/objective/population.hpp"
 #include "scenarios/objective/scenario.hpp"
 
 #include <doctest/doctest.h>
@@ -144,4 +145,48 @@ TEST_CASE("Corollaries E.2 and D.2: expected-loss bounds hold in simulation") {
       3000);
   CHECK(d2.mean.at("loss") - 4 * d2.sem.at("loss") <= d2.constants.at("expected_loss_bound_d2"));
   CHECK(d2.max.at("dissimilarity") <= 0.04 + 1e-12);
+}
+
+TEST_CASE("Corollary E.3 (Eq. 79) is reported only where it applies: finite κ, support in [0, 1]") {
+  const auto e3 = [](const std::string& prior) {
+    const ScenarioInfo info = objective::scenario();
+    const auto model =
+        info.prepare(Params::parse("population: {agents: 2, items: 10, prior: " + prior +
+                                   "}\nmechanism: {alpha: 0.1, beta: 0.1}"));
+    for (const auto& [k, v] : model->constants())
+      if (k == "expected_loss_leading_e3") return v;
+    FAIL("no expected_loss_leading_e3");
+    return 0.0;
+  };
+  // c_m = 1 − r with r = (1 − 0.2)/(1 + 0.2): Eq. (79)'s leading term is c_m^2 m κ/2.
+  const double c = 1.0 - 0.8 / 1.2;
+  CHECK(e3("{dist: uniform}") == doctest::Approx(c * c * 10 / 2.0).epsilon(1e-14));
+  CHECK(e3("{dist: beta, a: 2, b: 1}") == doctest::Approx(c * c * 10).epsilon(1e-14));
+  // Eq. (82) bounds E[ā] by 1: unbounded priors (κ = 1 for the exponential) and U(0, 2) — whose
+  // leading term E[ā] c^2/2 = (4/3) c^2/2 per item exceeds Eq. (79) — are outside the corollary.
+  CHECK(std::isnan(e3("{dist: exponential, rate: 1}")));
+  CHECK(std::isnan(e3("{dist: lognormal, mu: 0, sigma: 0.5}")));
+  CHECK(std::isnan(e3("{dist: uniform, lo: 0, hi: 2}")));
+  CHECK(std::isnan(e3("{dist: beta, a: 2, b: 0.5}")));  // κ = ∞
+}
+
+TEST_CASE("normalize: true with scaled_copy gives identical agents and IT = n exactly") {
+  // ratio · a_1 normalised is a_1 normalised; rounding used to leave the copies a few ulps apart,
+  // so x* split the items by noise (n = 5: IT 4.36 ± 0.11). Now agent 1 wins every item (ties to
+  // the lowest index), x^θ equalises the n agents (Σ u = 1 whatever the allocation), IT = n.
+  const std::string yaml =
+      "population: {agents: 5, items: 12, structure: scaled_copy, ratio: 0.9, normalize: true}\n"
+      "mechanism: {alpha: 0.2, beta: 0.1}";
+  const objective::PopulationSpec ps =
+      objective::PopulationSpec::parse(Params::parse(yaml).child("population"));
+  for (std::uint64_t d = 0; d < 20; ++d) {
+    Rng rng = Draw(7, d).stream(Substream::population);
+    const Eigen::MatrixXd a = ps.sample(rng);
+    for (Eigen::Index i = 1; i < a.rows(); ++i) CHECK((a.row(i).array() == a.row(0).array()).all());
+  }
+  const Summary s = simulate(yaml, 40);
+  CHECK(s.mean.at("individual_tradeoff") == doctest::Approx(5.0).epsilon(1e-9));
+  CHECK(s.max.at("individual_tradeoff") - 5.0 <= 1e-9);
+  CHECK(s.sem.at("individual_tradeoff") <= 1e-9);
+  CHECK(s.mean.at("loss") == doctest::Approx(0.0).scale(1.0).epsilon(1e-9));
 }
