@@ -12,7 +12,8 @@ namespace fairmc::power {
 namespace {
 
 // The reduced equations F(z) = 0 in z = (x, log q) (or z = x when q is fixed):
-//   F_x,j = sum_i c_i w_ij e_ij / P_j   (the weighted mean's shift: x_j(c) - x_j)
+//   F_x,j = sum_i c_i w_ij e_ij / P_j   (the weighted mean's shift: x_j(c) - x_j), or in limit
+//           mode sum_i c_i w_ij e_ij / sqrt(q_j) (the net push in units of one agent's push)
 //   F_q,j = log P_j - log q_j            (P_j = sum_i c_i w_ij must reproduce q_j)
 class Equations {
  public:
@@ -20,6 +21,7 @@ class Equations {
       : pop_(pop),
         floor_(o.alpha / std::sqrt(static_cast<double>(pop.n))),
         fixed_metric_(!o.metric.empty()),
+        limit_(o.limit || fixed_metric_),
         metric_(o.metric),
         scale_(pop.m, 1.0) {
     // Per-issue spread, so that the x equations are tested relative to the population's size.
@@ -30,6 +32,7 @@ class Equations {
   }
 
   std::size_t dim() const { return fixed_metric_ ? pop_.m : 2 * pop_.m; }
+  bool limit() const { return limit_; }
   double floor() const { return floor_; }
 
   std::vector<double> x_of(const Eigen::VectorXd& z) const {
@@ -85,7 +88,7 @@ class Equations {
     Eigen::VectorXd F(static_cast<Eigen::Index>(d));
     for (std::size_t j = 0; j < m; ++j) {
       const auto J = static_cast<Eigen::Index>(j);
-      F[J] = N[j] / P[j];
+      F[J] = limit_ ? N[j] / std::sqrt(q[j]) : N[j] / P[j];
       if (!fixed_metric_) F[J + static_cast<Eigen::Index>(m)] = std::log(P[j]) - std::log(q[j]);
     }
     if (jac != nullptr) {
@@ -95,7 +98,13 @@ class Equations {
         dN(J, J) -= P[j];  // e_ij = y_ij - x_j
         for (std::size_t l = 0; l < d; ++l) {
           const auto L = static_cast<Eigen::Index>(l);
-          (*jac)(J, L) = (dN(J, L) - F[J] * dP(J, L)) / P[j];
+          if (limit_) {
+            // d(N_j q_j^(-1/2)): the log q_j column also gets -F_j / 2.
+            (*jac)(J, L) =
+                dN(J, L) / std::sqrt(q[j]) - (l == m + j && !fixed_metric_ ? 0.5 * F[J] : 0.0);
+          } else {
+            (*jac)(J, L) = (dN(J, L) - F[J] * dP(J, L)) / P[j];
+          }
           if (!fixed_metric_) {
             (*jac)(J + static_cast<Eigen::Index>(m), L) =
                 dP(J, L) / P[j] - (l == m + j ? 1.0 : 0.0);
@@ -107,12 +116,14 @@ class Equations {
     return F;
   }
 
-  // Scaled size of F: x equations relative to the spread, log q equations as they are.
+  // Scaled size of F: x equations relative to the spread (limit: in pushes, as they are), log q
+  // equations as they are.
   double size(const Eigen::VectorXd& F) const {
     double s = 0.0;
     for (Eigen::Index k = 0; k < F.size(); ++k) {
-      const double v =
-          static_cast<std::size_t>(k) < pop_.m ? F[k] / scale_[static_cast<std::size_t>(k)] : F[k];
+      const double v = static_cast<std::size_t>(k) < pop_.m && !limit_
+                           ? F[k] / scale_[static_cast<std::size_t>(k)]
+                           : F[k];
       s = std::max(s, std::abs(v));
     }
     return s;
@@ -125,7 +136,8 @@ class Equations {
     Eigen::VectorXd next = z;
     for (std::size_t j = 0; j < pop_.m; ++j) {
       const auto J = static_cast<Eigen::Index>(j);
-      next[J] += F[J];
+      // F_x is N/P, or N/sqrt(q) in limit mode.
+      next[J] += limit_ ? F[J] * std::sqrt(q_of(z)[j]) / P[j] : F[J];
       if (!fixed_metric_) next[J + static_cast<Eigen::Index>(pop_.m)] = std::log(P[j]);
     }
     return next;
@@ -137,6 +149,7 @@ class Equations {
   const Population& pop_;
   double floor_;
   bool fixed_metric_;
+  bool limit_;
   std::vector<double> metric_;
   std::vector<double> scale_;
 };
@@ -173,6 +186,30 @@ Eigen::VectorXd solve_one_issue(const Population& pop, const Equations& eqs, Eig
 }
 
 }  // namespace
+
+double limit_violation(const Population& pop, std::span<const double> x, std::span<const double> q,
+                       double at_tolerance, std::size_t* at_x) {
+  const std::size_t m = pop.m;
+  std::vector<double> sum(m, 0.0), a(m);
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < pop.n; ++i) {
+    double s = 0.0;
+    for (std::size_t j = 0; j < m; ++j) {
+      a[j] = pop.w[i * m + j] * (pop.y[i * m + j] - x[j]) / std::sqrt(q[j]);
+      s += a[j] * a[j];
+    }
+    const double r = std::sqrt(s);
+    if (r <= at_tolerance) {
+      ++k;  // at her ideal point: contributes any vector of norm <= 1 (subgradient)
+      continue;
+    }
+    for (std::size_t j = 0; j < m; ++j) sum[j] += a[j] / r;
+  }
+  double norm = 0.0;
+  for (const double v : sum) norm += v * v;
+  if (at_x != nullptr) *at_x = k;
+  return std::max(0.0, std::sqrt(norm) - static_cast<double>(k));
+}
 
 void scalings_at(const Population& pop, std::span<const double> x, std::span<const double> q,
                  double floor, std::span<double> c, std::span<char> unclamped) {
@@ -269,10 +306,31 @@ FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) 
   fp.q = eqs.q_of(z);
   fp.c.resize(pop.n);
   fp.unclamped.resize(pop.n);
-  scalings_at(pop, fp.x, fp.q, eqs.floor(), fp.c, fp.unclamped);
   const double final_size = eqs.size(eqs.eval(z, nullptr, nullptr));
-  fp.converged = final_size < std::max(o.tolerance, 1e-9);
-  fp.residual = o.metric.empty() ? section5_residual(pop, fp.c, o.alpha) : final_size;
+  if (eqs.limit()) {
+    // Certify from scratch. An agent within the floor of x is at her ideal point in the alpha -> 0
+    // limit: put x there exactly, and accept it only if the subgradient condition holds.
+    scalings_at(pop, fp.x, fp.q, eqs.floor(), fp.c, fp.unclamped);
+    for (std::size_t i = 0; i < pop.n; ++i)
+      if (!fp.unclamped[i]) {
+        for (std::size_t j = 0; j < m; ++j) fp.x[j] = pop.y[i * m + j];
+        break;
+      }
+    fp.residual = limit_violation(pop, fp.x, fp.q, eqs.floor(), &fp.at_ideal);
+    const bool q_settled = o.metric.empty() ? final_size < std::max(o.tolerance, 1e-9) : true;
+    fp.converged = fp.residual <= o.limit_tolerance && q_settled;
+  } else {
+    fp.converged = final_size < std::max(o.tolerance, 1e-9);
+  }
+  scalings_at(pop, fp.x, fp.q, eqs.floor(), fp.c, fp.unclamped);
+  if (!eqs.limit()) fp.residual = section5_residual(pop, fp.c, o.alpha);
+  if (!fp.converged) {
+    // No certified solution: report nothing rather than a wrong point.
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    std::fill(fp.x.begin(), fp.x.end(), nan);
+    std::fill(fp.q.begin(), fp.q.end(), nan);
+    std::fill(fp.c.begin(), fp.c.end(), nan);
+  }
   return fp;
 }
 

@@ -168,3 +168,81 @@ TEST_CASE("Section 1.2 iterations: equal power is rescaling-invariant, HZ is not
   const IterationPath h = run_iteration(pop, o), hs = run_iteration(scaled, o);
   CHECK(std::hypot(hs.x.back()[0] / 20.0 - h.x.back()[0], hs.x.back()[1] - h.x.back()[1]) > 0.01);
 }
+
+namespace {
+
+// Independent check of a Hylland-Zeckhauser limit x (Section 1.2 with metric q): every agent's
+// small-budget shift is her gradient w_i o e_i normalised to one unit of Q-norm, so x is a limit
+// iff these unit vectors (in coordinates scaled by sqrt(q)) cancel; at the ideal point of the
+// agents K sitting at x, iff the others' sum has norm <= |K| (each agent of K can push back by at
+// most one unit, in any direction since w > 0). Returns how far the condition is violated, in units
+// of one agent's push (0 when it holds).
+double limit_violation(const Population& pop, const std::vector<double>& x,
+                       const std::vector<double>& q) {
+  const std::size_t m = pop.m;
+  std::vector<double> r(pop.n), s(m, 0.0);
+  double typical = 0.0;
+  for (std::size_t i = 0; i < pop.n; ++i) {
+    double ss = 0.0;
+    for (std::size_t j = 0; j < m; ++j) {
+      const double a = pop.weight(i, j) * (pop.ideal(i, j) - x[j]) / std::sqrt(q[j]);
+      ss += a * a;
+    }
+    r[i] = std::sqrt(ss);
+    typical = std::max(typical, r[i]);
+  }
+  double at_x = 0.0;
+  for (std::size_t i = 0; i < pop.n; ++i) {
+    if (r[i] <= 1e-9 * typical) {
+      at_x += 1.0;
+      continue;
+    }
+    for (std::size_t j = 0; j < m; ++j)
+      s[j] += pop.weight(i, j) * (pop.ideal(i, j) - x[j]) / std::sqrt(q[j]) / r[i];
+  }
+  double norm = 0.0;
+  for (const double v : s) norm += v * v;
+  return std::max(0.0, std::sqrt(norm) - at_x);
+}
+
+const char* kClusters =
+    "agents: 1000\nissues: 2\nideal_points: {dist: mixture, clusters: [{weight: 0.7, mean: [0, 0], "
+    "sd: [1.0, 0.3]}, {weight: 0.3, mean: [1.5, 1.0], sd: [0.3, 1.0]}]}\n"
+    "weights: {dist: lognormal, mu: [0, 1], sigma: 0.7}\n";
+
+}  // namespace
+
+TEST_CASE("Section 1.2: the HZ limit after rescaling an issue is certified, not an ideal point") {
+  // Issue 14 item 1: on hz_vs_equal_power.yaml's populations with issue 1 in units 1/100, the
+  // limit solver used to stop at agents' ideal points where the others' unit vectors sum to norm
+  // >> 1 (the weighted-mean equation holds trivially there). Every returned limit must satisfy
+  // the optimality condition itself, checked here from scratch.
+  int certified = 0, at_ideal = 0;
+  for (std::uint64_t d = 0; d < 30; ++d) {
+    const Population pop = rescale_issue(draw_population(kClusters, d), 1, 100.0);
+    FixedPointOptions hz;
+    hz.alpha = 1e-12 * std::sqrt(static_cast<double>(pop.n));
+    hz.metric = {1.0, 1.0};
+    const FixedPoint fp = solve_fixed_point(pop, hz);
+    const double violation = limit_violation(pop, fp.x, hz.metric);
+    INFO("population " << d << ": x = (" << fp.x[0] << ", " << fp.x[1] << "), violation "
+                       << violation << ", converged " << fp.converged);
+    // A failure must be reported as such (NaN outcome, converged = false), never a wrong x.
+    if (!fp.converged) {
+      CHECK(std::isnan(fp.x[0]));
+      continue;
+    }
+    CHECK(violation < 1e-6);
+    ++certified;
+    std::size_t here = 0;
+    for (std::size_t i = 0; i < pop.n; ++i)
+      if (pop.ideal(i, 0) == fp.x[0] && pop.ideal(i, 1) == fp.x[1]) ++here;
+    CHECK(fp.at_ideal == here);
+    at_ideal += here > 0 ? 1 : 0;
+  }
+  // All 30 are certified. In units 1/100 issue 1 hardly enters the Euclidean unit vectors, so the
+  // problem is nearly one-dimensional and, as for a median, a limit at an ideal point is common
+  // (3 of these 30); each is certified by the subgradient condition above.
+  CHECK(certified == 30);
+  CHECK(at_ideal >= 1);
+}
