@@ -1,0 +1,47 @@
+#include "scenarios/power/bounds.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace fairmc::power {
+
+AppendixBounds appendix_bounds(const Population& pop, std::span<const double> c,
+                               std::span<const double> q, double alpha, double gamma) {
+  const std::size_t n = pop.n, m = pop.m;
+  const double dn = static_cast<double>(n), dm = static_cast<double>(m);
+  const auto [wlo, whi] = std::minmax_element(pop.w.begin(), pop.w.end());
+  const double w_min = *wlo, w_max = *whi;
+  double d2 = 0.0;
+  for (std::size_t j = 0; j < m; ++j) {
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (std::size_t i = 0; i < n; ++i) {
+      lo = std::min(lo, pop.y[i * m + j]);
+      hi = std::max(hi, pop.y[i * m + j]);
+    }
+    d2 += (hi - lo) * (hi - lo);
+  }
+  AppendixBounds b;
+  b.beta = w_min * w_min / (4.0 * w_max * w_max * w_max * d2);
+  const double b3 = dn * w_min * w_min / (4.0 * w_max * w_max * d2);
+  b.b3_ratio = std::numeric_limits<double>::infinity();
+  b.b4_ratio = std::numeric_limits<double>::infinity();
+  for (std::size_t j = 0; j < m; ++j) b.b3_ratio = std::min(b.b3_ratio, q[j] / dn / b3);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < m; ++j) {
+      const double rhs = b.beta * std::sqrt(dn) * alpha * c[i] * pop.w[i * m + j];
+      b.b4_ratio = std::min(b.b4_ratio, q[j] / dn / rhs);
+    }
+  const double sg = std::sqrt(gamma);
+  b.eta = (std::pow(dn, 1.5) * alpha * b.beta * w_min - 2.0 * sg * dm * w_max) / (2.0 * dm * w_max);
+  if (b.eta > 0.0) {
+    b.c5_dev = 1.0 - 1.0 / std::sqrt(1.0 + sg / b.eta);
+    b.c6_dev = 1.0 - std::sqrt(b.eta / (b.eta + 1.0));
+  } else {
+    b.c5_dev = b.c6_dev = std::numeric_limits<double>::quiet_NaN();
+  }
+  return b;
+}
+
+}  // namespace fairmc::power
