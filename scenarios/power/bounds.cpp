@@ -28,11 +28,11 @@ AppendixBounds appendix_bounds(const Population& pop, std::span<const double> c,
   b.b3_ratio = std::numeric_limits<double>::infinity();
   b.b4_ratio = std::numeric_limits<double>::infinity();
   for (std::size_t j = 0; j < m; ++j) b.b3_ratio = std::min(b.b3_ratio, q[j] / dn / b3);
+  std::vector<double> top(m, 0.0);  // max_i c_i w_ij
   for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < m; ++j) {
-      const double rhs = b.beta * std::sqrt(dn) * alpha * c[i] * pop.w[i * m + j];
-      b.b4_ratio = std::min(b.b4_ratio, q[j] / dn / rhs);
-    }
+    for (std::size_t j = 0; j < m; ++j) top[j] = std::max(top[j], c[i] * pop.w[i * m + j]);
+  for (std::size_t j = 0; j < m; ++j)
+    b.b4_ratio = std::min(b.b4_ratio, q[j] / dn / (b.beta * std::sqrt(dn) * alpha * top[j]));
   const double sg = std::sqrt(gamma);
   b.eta = (std::pow(dn, 1.5) * alpha * b.beta * w_min - 2.0 * sg * dm * w_max) / (2.0 * dm * w_max);
   if (b.eta > 0.0) {

@@ -51,40 +51,51 @@ class Equations {
                        std::vector<double>* P_out) const {
     const std::size_t m = pop_.m, n = pop_.n, d = dim();
     const std::vector<double> x = x_of(z), q = q_of(z);
-    std::vector<double> N(m, 0.0), P(m, 0.0);
-    // dN[j][l], dP[j][l] for l < d (x then log q).
-    Eigen::MatrixXd dN =
-        Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(d));
-    Eigen::MatrixXd dP = dN;
-    std::vector<double> e(m), dc(d);
+    std::vector<double> N(m, 0.0), P(m, 0.0), inv_q(m);
+    for (std::size_t j = 0; j < m; ++j) inv_q[j] = 1.0 / q[j];
+    // dN[j][l], dP[j][l] for l < d (x then log q), row-major in plain arrays.
+    std::vector<double> dNr(jac != nullptr ? m * d : 0, 0.0), dPr(dNr.size(), 0.0);
+    std::vector<double> e(m), we(m), dc(d);
     for (std::size_t i = 0; i < n; ++i) {
       const double* y = &pop_.y[i * m];
       const double* w = &pop_.w[i * m];
       double s = 0.0;
       for (std::size_t j = 0; j < m; ++j) {
         e[j] = y[j] - x[j];
-        s += w[j] * w[j] * e[j] * e[j] / q[j];
+        we[j] = w[j] * e[j];
+        s += we[j] * we[j] * inv_q[j];
       }
       const double root = std::sqrt(s);
       const bool free = root > floor_;
       const double c = 1.0 / (free ? root : floor_);
       for (std::size_t j = 0; j < m; ++j) {
-        N[j] += c * w[j] * e[j];
+        N[j] += c * we[j];
         P[j] += c * w[j];
       }
       if (jac == nullptr || !free) continue;
       // dc/dx_l = c^3 w_l^2 e_l / q_l ; dc/dlog q_l = c^3 w_l^2 e_l^2 / (2 q_l)
       const double c3 = c * c * c;
       for (std::size_t l = 0; l < m; ++l) {
-        dc[l] = c3 * w[l] * w[l] * e[l] / q[l];
-        if (!fixed_metric_) dc[m + l] = 0.5 * c3 * w[l] * w[l] * e[l] * e[l] / q[l];
+        dc[l] = c3 * w[l] * we[l] * inv_q[l];
+        if (!fixed_metric_) dc[m + l] = 0.5 * dc[l] * e[l];
       }
+      for (std::size_t j = 0; j < m; ++j) {
+        double* rn = &dNr[j * d];
+        double* rp = &dPr[j * d];
+        for (std::size_t l = 0; l < d; ++l) {
+          rn[l] += dc[l] * we[j];
+          rp[l] += dc[l] * w[j];
+        }
+      }
+    }
+    Eigen::MatrixXd dN(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(d));
+    Eigen::MatrixXd dP = dN;
+    if (jac != nullptr)
       for (std::size_t j = 0; j < m; ++j)
         for (std::size_t l = 0; l < d; ++l) {
-          dN(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(l)) += dc[l] * w[j] * e[j];
-          dP(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(l)) += dc[l] * w[j];
+          dN(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(l)) = dNr[j * d + l];
+          dP(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(l)) = dPr[j * d + l];
         }
-    }
     Eigen::VectorXd F(static_cast<Eigen::Index>(d));
     for (std::size_t j = 0; j < m; ++j) {
       const auto J = static_cast<Eigen::Index>(j);
@@ -278,35 +289,61 @@ FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) 
   }
 
   FixedPoint fp;
+  double last_size = 0.0;  // m > 1: the size of F at the returned z
   if (m == 1) {
     z = solve_one_issue(pop, eqs, z, o, fp.iterations);
   } else {
-    for (int k = 0; k < 8; ++k) z = eqs.plain_step(z);
+    // Two plain steps, then the overall scale of q in one move: for unclamped agents c scales
+    // like sqrt(q), so P(s q) = sqrt(s) P(q) and s = (geometric mean of P/q)^2 settles the scale
+    // that each plain step only halves (issue 19: 8 plain steps were half the passes).
+    for (int k = 0; k < 2; ++k) z = eqs.plain_step(z);
+    if (o.metric.empty()) {
+      std::vector<double> P;
+      eqs.eval(z, nullptr, &P);
+      double shift = 0.0;
+      for (std::size_t j = 0; j < m; ++j)
+        shift +=
+            2.0 * (std::log(P[j]) - z[static_cast<Eigen::Index>(m + j)]) / static_cast<double>(m);
+      for (std::size_t j = 0; j < m; ++j) z[static_cast<Eigen::Index>(m + j)] += shift;
+    }
+    // Newton; every evaluation also gives the Jacobian, so an accepted trial point needs no
+    // second pass, and the last evaluation is the convergence test.
+    Eigen::MatrixXd J;
+    Eigen::VectorXd F = eqs.eval(z, &J, nullptr);
+    double& now = last_size;
+    now = eqs.size(F);
     for (fp.iterations = 0; fp.iterations < o.max_iterations; ++fp.iterations) {
-      Eigen::MatrixXd J;
-      const Eigen::VectorXd F = eqs.eval(z, &J, nullptr);
-      const double now = eqs.size(F);
       if (now < o.tolerance) break;
       const Eigen::VectorXd step = J.colPivHouseholderQr().solve(-F);
       bool accepted = false;
       if (step.allFinite()) {
         for (double t = 1.0; t > 1e-6; t *= 0.5) {
           const Eigen::VectorXd trial = z + t * step;
-          if (eqs.size(eqs.eval(trial, nullptr, nullptr)) < (1.0 - 1e-4 * t) * now) {
+          Eigen::MatrixXd Jt;
+          Eigen::VectorXd Ft = eqs.eval(trial, &Jt, nullptr);
+          const double size = eqs.size(Ft);
+          if (size < (1.0 - 1e-4 * t) * now) {
             z = trial;
+            F = std::move(Ft);
+            J = std::move(Jt);
+            now = size;
             accepted = true;
             break;
           }
         }
       }
-      if (!accepted) z = eqs.plain_step(z);
+      if (!accepted) {
+        z = eqs.plain_step(z);
+        F = eqs.eval(z, &J, nullptr);
+        now = eqs.size(F);
+      }
     }
   }
   fp.x = eqs.x_of(z);
   fp.q = eqs.q_of(z);
   fp.c.resize(pop.n);
   fp.unclamped.resize(pop.n);
-  const double final_size = eqs.size(eqs.eval(z, nullptr, nullptr));
+  const double final_size = m == 1 ? eqs.size(eqs.eval(z, nullptr, nullptr)) : last_size;
   if (eqs.limit()) {
     // Certify from scratch. An agent within the floor of x is at her ideal point in the alpha -> 0
     // limit: put x there exactly, and accept it only if the subgradient condition holds.
