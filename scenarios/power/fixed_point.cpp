@@ -11,6 +11,57 @@
 namespace fairmc::power {
 namespace {
 
+// One pass over the agents for a compile-time number of issues M: N_j = sum_i c_i w_ij e_ij,
+// P_j = sum_i c_i w_ij and, when dN is non-null, their derivatives in z (row-major M x d). With M
+// fixed the accumulators stay in registers (issue 19: the pass was bound by stores to the heap).
+// Same operations in the same order as the generic loop in Equations::eval, so the same bits.
+template <std::size_t M>
+void accumulate_fixed(const Population& pop, const double* x, const double* inv_q, double floor,
+                      bool free_q, double* N_out, double* P_out, double* dN_out, double* dP_out) {
+  constexpr std::size_t D = 2 * M;
+  const std::size_t d = free_q ? D : M;
+  double N[M] = {}, P[M] = {}, dN[M][D] = {}, dP[M][D] = {};
+  const bool jac = dN_out != nullptr;
+  for (std::size_t i = 0; i < pop.n; ++i) {
+    const double* y = &pop.y[i * M];
+    const double* w = &pop.w[i * M];
+    double e[M], we[M], dc[D];
+    double s = 0.0;
+    for (std::size_t j = 0; j < M; ++j) {
+      e[j] = y[j] - x[j];
+      we[j] = w[j] * e[j];
+      s += we[j] * we[j] * inv_q[j];
+    }
+    const double root = std::sqrt(s);
+    const bool free = root > floor;
+    const double c = 1.0 / (free ? root : floor);
+    for (std::size_t j = 0; j < M; ++j) {
+      N[j] += c * we[j];
+      P[j] += c * w[j];
+    }
+    if (!jac || !free) continue;
+    const double c3 = c * c * c;
+    for (std::size_t l = 0; l < M; ++l) {
+      dc[l] = c3 * w[l] * we[l] * inv_q[l];
+      dc[M + l] = 0.5 * dc[l] * e[l];
+    }
+    for (std::size_t j = 0; j < M; ++j)
+      for (std::size_t l = 0; l < D; ++l) {
+        dN[j][l] += dc[l] * we[j];
+        dP[j][l] += dc[l] * w[j];
+      }
+  }
+  for (std::size_t j = 0; j < M; ++j) {
+    N_out[j] = N[j];
+    P_out[j] = P[j];
+    if (jac)
+      for (std::size_t l = 0; l < d; ++l) {
+        dN_out[j * d + l] = dN[j][l];
+        dP_out[j * d + l] = dP[j][l];
+      }
+  }
+}
+
 // The reduced equations F(z) = 0 in z = (x, log q) (or z = x when q is fixed):
 //   F_x,j = sum_i c_i w_ij e_ij / P_j   (the weighted mean's shift: x_j(c) - x_j), or in limit
 //           mode sum_i c_i w_ij e_ij / sqrt(q_j) (the net push in units of one agent's push)
@@ -56,7 +107,39 @@ class Equations {
     // dN[j][l], dP[j][l] for l < d (x then log q), row-major in plain arrays.
     std::vector<double> dNr(jac != nullptr ? m * d : 0, 0.0), dPr(dNr.size(), 0.0);
     std::vector<double> e(m), we(m), dc(d);
-    for (std::size_t i = 0; i < n; ++i) {
+    double* jN = jac != nullptr ? dNr.data() : nullptr;
+    double* jP = jac != nullptr ? dPr.data() : nullptr;
+    const bool free_q = !fixed_metric_;
+    bool done = true;
+    switch (m) {
+      case 1:
+        accumulate_fixed<1>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN,
+                            jP);
+        break;
+      case 2:
+        accumulate_fixed<2>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN,
+                            jP);
+        break;
+      case 3:
+        accumulate_fixed<3>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN,
+                            jP);
+        break;
+      case 4:
+        accumulate_fixed<4>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN,
+                            jP);
+        break;
+      case 5:
+        accumulate_fixed<5>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN,
+                            jP);
+        break;
+      case 6:
+        accumulate_fixed<6>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN,
+                            jP);
+        break;
+      default:
+        done = false;
+    }
+    for (std::size_t i = 0; i < (done ? 0 : n); ++i) {
       const double* y = &pop_.y[i * m];
       const double* w = &pop_.w[i * m];
       double s = 0.0;
