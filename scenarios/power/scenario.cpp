@@ -18,7 +18,7 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // alpha = n^(-a) with a = alpha_exponent (default 7/8, Theorem 4.2's choice; Theorem 4.1 needs
-// n^(3/2) alpha -> inf and alpha^(m/2) n^(m/4) -> 0, i.e. 1/4 < a < 3/2), or a fixed `alpha`.
+// n^(3/2) alpha -> inf and alpha^(m/2) n^(m/4) -> 0, i.e. 1/2 < a < 3/2), or a fixed `alpha`.
 double read_alpha(const Params& mech, std::size_t n) {
   if (mech.has("alpha") && mech.has("alpha_exponent"))
     mech.fail("alpha", "give either `alpha` or `alpha_exponent` (alpha = n^-alpha_exponent)");
@@ -61,7 +61,8 @@ class EqualPowerModel final : public Model {
             "lemma_c5_bound",
             "lemma_c6_bound",
             "lemma_b3_ratio",
-            "lemma_b4_ratio"};
+            "lemma_b4_ratio",
+            "frac_capped"};
   }
 
   void run(const Draw& draw, std::span<double> out) const override {
@@ -91,7 +92,7 @@ class EqualPowerModel final : public Model {
             : kNaN,
         r.q_mean, 0.0,
         // Lemmas C.5 / C.6 bound lambda_dev_max_normal; Lemmas B.3 / B.4 say these ratios >= 1.
-        b.c5_dev, b.c6_dev, b.b3_ratio, b.b4_ratio};
+        b.c5_dev, b.c6_dev, b.b3_ratio, b.b4_ratio, 1.0 - r.frac_normal};
     std::copy(std::begin(values), std::end(values), out.begin());
   }
 
@@ -294,8 +295,8 @@ ScenarioInfo scenario() {
       {"weights.list", "given weights, one row per listed ideal point"}};
   info.mechanisms = {
       {"equal_power",
-       "construction: median (Sec. 3, m = 1) | fixed_point (Sec. 5) | equal_c "
-       "(App. E); Program 1 for every agent at (x, c)"},
+       "construction: median (Sec. 3, m = 1) | fixed_point (Sec. 5; alpha, or alpha_exponent a "
+       "for alpha = n^-a, default 7/8) | equal_c (App. E); Program 1 for every agent at (x, c)"},
       {"iteration",
        "budget: hz | equal_power; x += sum_i delta_i with gamma_t = gamma0 (1+t)^-decay "
        "(Sec. 1.2), with an optional issue rescale"}};
@@ -330,6 +331,7 @@ ScenarioInfo scenario() {
        "fixed point: Lemma C.6's bound 1 - sqrt(eta/(eta+1)) (NaN while vacuous)"},
       {"lemma_b3_ratio", "fixed point: min_j (q_j/n) / (n w_min^2/(4 w_max^2 d_max^2)); B.3: >= 1"},
       {"lemma_b4_ratio", "fixed point: min_ij (q_j/n) / (beta sqrt(n) alpha c_i w_ij); B.4: >= 1"},
+      {"frac_capped", "1 - frac_normal: agents outside N-hat (Lemma B.2: O(alpha^(m/2) n^(m/4)))"},
       {"final_to_limit", "iteration: ||x_T - own limit|| / spread"},
       {"final_to_other_limit", "iteration: ||x_T - the other budget's limit|| / spread"},
       {"limit_gap", "iteration: ||equal-power limit - HZ limit (rescaled units)|| / spread"},
