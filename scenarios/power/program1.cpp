@@ -28,6 +28,25 @@ Program1Result solve_program1(std::span<const double> a, std::span<const double>
                               std::span<const double> q, std::span<const double> g, double gamma,
                               std::span<double> delta) {
   const std::size_t m = e.size();
+  if (m == 1) {
+    // One issue (Lemma 3.3's closed form): the general path below with its loops unrolled, the
+    // same operations in the same order, so the same bits (the median draw's hot loop).
+    const double b = g.empty() ? 0.0 : g[0] / (2.0 * q[0]);
+    const double ep = e[0] - b;
+    const double gamma_c = gamma + q[0] * b * b;
+    if (0.0 + q[0] * ep * ep <= gamma_c) {
+      delta[0] = e[0];
+      return {0.0, false};
+    }
+    const double A = a[0] * a[0] * ep * ep / q[0];
+    if (A <= 0.0) {
+      delta[0] = b;
+      return {0.0, false};
+    }
+    const double lambda = std::sqrt((0.0 + A) / gamma_c) - a[0] / q[0];
+    delta[0] = b + a[0] * ep / (a[0] + lambda * q[0]);
+    return {lambda, true};
+  }
   // Complete the square: sum q d^2 - g.d = sum q (d - b)^2 - sum q b^2 with b = g / (2q), so the
   // feasible set is an ellipsoid centred at b with "radius" gamma' = gamma + sum q b^2. Writing
   // d = b + z reduces the program to the centred form with target e' = e - b.
