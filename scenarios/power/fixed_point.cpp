@@ -439,6 +439,27 @@ FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) 
     fp.residual = limit_violation(pop, fp.x, fp.q, eqs.floor(), &fp.at_ideal);
     const bool q_settled = o.metric.empty() ? final_size < std::max(o.tolerance, 1e-9) : true;
     fp.converged = fp.residual <= o.limit_tolerance && q_settled;
+    if (!fp.converged && !o.metric.empty()) {
+      // Newton can stall at the kink of a limit sitting on an ideal point: try the ideal points
+      // of the agents nearest to where it stopped (largest c_i), each under the subgradient test.
+      std::vector<std::size_t> order(pop.n);
+      for (std::size_t i = 0; i < pop.n; ++i) order[i] = i;
+      const std::size_t k = std::min<std::size_t>(8, pop.n);
+      std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(),
+                        [&](std::size_t a, std::size_t b) { return fp.c[a] > fp.c[b]; });
+      for (std::size_t t = 0; t < k && !fp.converged; ++t) {
+        std::vector<double> y(pop.y.begin() + static_cast<std::ptrdiff_t>(order[t] * m),
+                              pop.y.begin() + static_cast<std::ptrdiff_t>((order[t] + 1) * m));
+        std::size_t at = 0;
+        const double v = limit_violation(pop, y, fp.q, eqs.floor(), &at);
+        if (v <= o.limit_tolerance) {
+          fp.x = y;
+          fp.residual = v;
+          fp.at_ideal = at;
+          fp.converged = true;
+        }
+      }
+    }
   } else {
     fp.converged = final_size < std::max(o.tolerance, 1e-9);
   }

@@ -246,3 +246,32 @@ TEST_CASE("Section 1.2: the HZ limit after rescaling an issue is certified, not 
   CHECK(certified == 30);
   CHECK(at_ideal >= 1);
 }
+
+TEST_CASE("HZ limit at an ideal point shared by several agents: the bound is |K|, not 1") {
+  // Three agents at the origin; on the right four agents pull with unit vectors summing to ~4,
+  // on the left two pull back: the others' sum at the origin has norm ~2, more than one agent
+  // can cancel but not three. So the origin is the limit, with |K| = 3.
+  const Population pop = draw_population(
+      "agents: 9\nideal_points: {dist: list, points: [[0, 0], [0, 0], [0, 0], [1, 0.1], "
+      "[1, -0.1], [1, 0.2], [1, -0.2], [-1, 0.05], [-1, -0.05]]}\n"
+      "weights: {dist: constant, value: 1}\n");
+  FixedPointOptions hz;
+  hz.alpha = 1e-12 * std::sqrt(9.0);
+  hz.metric = {1.0, 1.0};
+  const FixedPoint fp = solve_fixed_point(pop, hz);
+  REQUIRE(fp.converged);
+  CHECK(fp.x[0] == 0.0);
+  CHECK(fp.x[1] == 0.0);
+  CHECK(fp.at_ideal == 3);
+  CHECK(limit_violation(pop, fp.x, hz.metric) == 0.0);
+  // With a single agent there, the same pull (norm ~2 > 1) moves the limit off the ideal point.
+  const Population one = draw_population(
+      "agents: 7\nideal_points: {dist: list, points: [[0, 0], [1, 0.1], [1, -0.1], [1, 0.2], "
+      "[1, -0.2], [-1, 0.05], [-1, -0.05]]}\n"
+      "weights: {dist: constant, value: 1}\n");
+  const FixedPoint f1 = solve_fixed_point(one, hz);
+  REQUIRE(f1.converged);
+  CHECK(f1.at_ideal == 0);
+  CHECK(f1.x[0] > 0.0);
+  CHECK(limit_violation(one, f1.x, hz.metric) < 1e-9);
+}
