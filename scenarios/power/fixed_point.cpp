@@ -437,7 +437,15 @@ FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) 
         break;
       }
     fp.residual = limit_violation(pop, fp.x, fp.q, eqs.floor(), &fp.at_ideal);
-    const bool q_settled = o.metric.empty() ? final_size < std::max(o.tolerance, 1e-9) : true;
+    // The x equations are certified above (near an ideal point they need not be small: the
+    // kink); the q equations, when q is free, must hold on their own.
+    bool q_settled = true;
+    if (o.metric.empty()) {
+      const Eigen::VectorXd F = eqs.eval(z, nullptr, nullptr);
+      for (std::size_t j = 0; j < m; ++j)
+        q_settled = q_settled &&
+                    std::abs(F[static_cast<Eigen::Index>(m + j)]) < std::max(o.tolerance, 1e-9);
+    }
     fp.converged = fp.residual <= o.limit_tolerance && q_settled;
     if (!fp.converged && !o.metric.empty()) {
       // Newton can stall at the kink of a limit sitting on an ideal point: try the ideal points

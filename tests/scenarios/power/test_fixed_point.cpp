@@ -275,3 +275,23 @@ TEST_CASE("HZ limit at an ideal point shared by several agents: the bound is |K|
   CHECK(f1.x[0] > 0.0);
   CHECK(limit_violation(one, f1.x, hz.metric) < 1e-9);
 }
+
+TEST_CASE("One issue: both iterations' limits are the sample median, certified") {
+  // In one dimension every unit vector is +-1, so a limit is a median; for odd n it is the middle
+  // ideal point (|sum of the others| = 0 <= 1), reached by bisection onto the kink.
+  const Population pop =
+      draw_population("agents: 301\nweights: {dist: uniform, low: 0.5, high: 2}\n", 3);
+  std::vector<double> sorted = pop.y;
+  std::sort(sorted.begin(), sorted.end());
+  FixedPointOptions ep;
+  ep.alpha = 1e-9;
+  ep.limit = true;
+  FixedPointOptions hz = ep;
+  hz.metric = {1.0};
+  for (const FixedPointOptions& o : {ep, hz}) {
+    const FixedPoint fp = solve_fixed_point(pop, o);
+    REQUIRE(fp.converged);
+    CHECK(fp.x[0] == sorted[150]);
+    CHECK(fp.at_ideal == 1);
+  }
+}
