@@ -279,6 +279,70 @@ Eigen::VectorXd solve_one_issue(const Population& pop, const Equations& eqs, Eig
   return z;
 }
 
+// Newton on F(z) = 0 from z with backtracking (Levenberg-Marquardt, then plain steps, when the
+// Newton direction fails); `last_size` receives the size of F at the returned z.
+Eigen::VectorXd newton(const Equations& eqs, Eigen::VectorXd z, const FixedPointOptions& o,
+                       int& iterations, double& last_size) {
+  // Newton; every evaluation also gives the Jacobian, so an accepted trial point needs no
+  // second pass, and the last evaluation is the convergence test.
+  Eigen::MatrixXd J;
+  Eigen::VectorXd F = eqs.eval(z, &J, nullptr);
+  double& now = last_size;
+  now = eqs.size(F);
+  for (iterations = 0; iterations < o.max_iterations; ++iterations) {
+    if (now < o.tolerance) break;
+    const Eigen::VectorXd step = J.colPivHouseholderQr().solve(-F);
+    bool accepted = false;
+    if (step.allFinite()) {
+      for (double t = 1.0; t > 1e-6; t *= 0.5) {
+        const Eigen::VectorXd trial = z + t * step;
+        Eigen::MatrixXd Jt;
+        Eigen::VectorXd Ft = eqs.eval(trial, &Jt, nullptr);
+        const double size = eqs.size(Ft);
+        if (size < (1.0 - 1e-4 * t) * now) {
+          z = trial;
+          F = std::move(Ft);
+          J = std::move(Jt);
+          now = size;
+          accepted = true;
+          break;
+        }
+      }
+    }
+    if (!accepted && eqs.limit()) {
+      // Newton's direction fails where the field is nearly singular (an issue in tiny units
+      // makes the unit vectors almost one-dimensional) or near a kink: Levenberg-Marquardt
+      // steps, which decrease ||F||_2 for a large enough damping, instead of the plain
+      // (Weiszfeld) step, which stalls at ideal points.
+      const Eigen::MatrixXd JtJ = J.transpose() * J;
+      const Eigen::VectorXd grad = J.transpose() * F;
+      const double f2 = F.squaredNorm();
+      double mu = 1e-6 * JtJ.diagonal().maxCoeff();
+      for (int k = 0; k < 40 && !accepted && mu > 0.0; ++k, mu *= 10.0) {
+        Eigen::MatrixXd A = JtJ;
+        A.diagonal().array() += mu;
+        const Eigen::VectorXd trial = z + A.ldlt().solve(-grad);
+        if (!trial.allFinite()) continue;
+        Eigen::MatrixXd Jt;
+        Eigen::VectorXd Ft = eqs.eval(trial, &Jt, nullptr);
+        if (Ft.squaredNorm() < f2) {
+          z = trial;
+          F = std::move(Ft);
+          J = std::move(Jt);
+          now = eqs.size(F);
+          accepted = true;
+        }
+      }
+    }
+    if (!accepted) {
+      z = eqs.plain_step(z);
+      F = eqs.eval(z, &J, nullptr);
+      now = eqs.size(F);
+    }
+  }
+  return z;
+}
+
 }  // namespace
 
 double limit_violation(const Population& pop, std::span<const double> x, std::span<const double> q,
@@ -371,6 +435,7 @@ FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) 
     if (o.metric.empty()) z[static_cast<Eigen::Index>(m + j)] = std::log(wsum[j]);
   }
 
+  const Eigen::VectorXd z_start = z;
   FixedPoint fp;
   double last_size = 0.0;  // m > 1: the size of F at the returned z
   if (m == 1) {
@@ -389,38 +454,7 @@ FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) 
             2.0 * (std::log(P[j]) - z[static_cast<Eigen::Index>(m + j)]) / static_cast<double>(m);
       for (std::size_t j = 0; j < m; ++j) z[static_cast<Eigen::Index>(m + j)] += shift;
     }
-    // Newton; every evaluation also gives the Jacobian, so an accepted trial point needs no
-    // second pass, and the last evaluation is the convergence test.
-    Eigen::MatrixXd J;
-    Eigen::VectorXd F = eqs.eval(z, &J, nullptr);
-    double& now = last_size;
-    now = eqs.size(F);
-    for (fp.iterations = 0; fp.iterations < o.max_iterations; ++fp.iterations) {
-      if (now < o.tolerance) break;
-      const Eigen::VectorXd step = J.colPivHouseholderQr().solve(-F);
-      bool accepted = false;
-      if (step.allFinite()) {
-        for (double t = 1.0; t > 1e-6; t *= 0.5) {
-          const Eigen::VectorXd trial = z + t * step;
-          Eigen::MatrixXd Jt;
-          Eigen::VectorXd Ft = eqs.eval(trial, &Jt, nullptr);
-          const double size = eqs.size(Ft);
-          if (size < (1.0 - 1e-4 * t) * now) {
-            z = trial;
-            F = std::move(Ft);
-            J = std::move(Jt);
-            now = size;
-            accepted = true;
-            break;
-          }
-        }
-      }
-      if (!accepted) {
-        z = eqs.plain_step(z);
-        F = eqs.eval(z, &J, nullptr);
-        now = eqs.size(F);
-      }
-    }
+    z = newton(eqs, std::move(z), o, fp.iterations, last_size);
   }
   fp.x = eqs.x_of(z);
   fp.q = eqs.q_of(z);
@@ -428,36 +462,84 @@ FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) 
   fp.unclamped.resize(pop.n);
   const double final_size = m == 1 ? eqs.size(eqs.eval(z, nullptr, nullptr)) : last_size;
   if (eqs.limit()) {
-    // Certify from scratch. An agent within the floor of x is at her ideal point in the alpha -> 0
-    // limit: put x there exactly, and accept it only if the subgradient condition holds.
-    scalings_at(pop, fp.x, fp.q, eqs.floor(), fp.c, fp.unclamped);
-    for (std::size_t i = 0; i < pop.n; ++i)
-      if (!fp.unclamped[i]) {
-        for (std::size_t j = 0; j < m; ++j) fp.x[j] = pop.y[i * m + j];
-        break;
+    auto certify = [&] {
+      // Certify from scratch. An agent within the floor of x is at her ideal point in the alpha ->
+      // 0 limit: put x there exactly, and accept it only if the subgradient condition holds.
+      scalings_at(pop, fp.x, fp.q, eqs.floor(), fp.c, fp.unclamped);
+      for (std::size_t i = 0; i < pop.n; ++i)
+        if (!fp.unclamped[i]) {
+          for (std::size_t j = 0; j < m; ++j) fp.x[j] = pop.y[i * m + j];
+          break;
+        }
+      fp.residual = limit_violation(pop, fp.x, fp.q, eqs.floor(), &fp.at_ideal);
+      // The x equations are certified above (near an ideal point they need not be small: the
+      // kink); the q equations, when q is free, must hold on their own.
+      bool q_settled = true;
+      if (o.metric.empty()) {
+        const Eigen::VectorXd F = eqs.eval(z, nullptr, nullptr);
+        for (std::size_t j = 0; j < m; ++j)
+          q_settled = q_settled &&
+                      std::abs(F[static_cast<Eigen::Index>(m + j)]) < std::max(o.tolerance, 1e-9);
       }
-    fp.residual = limit_violation(pop, fp.x, fp.q, eqs.floor(), &fp.at_ideal);
-    // The x equations are certified above (near an ideal point they need not be small: the
-    // kink); the q equations, when q is free, must hold on their own.
-    bool q_settled = true;
-    if (o.metric.empty()) {
-      const Eigen::VectorXd F = eqs.eval(z, nullptr, nullptr);
-      for (std::size_t j = 0; j < m; ++j)
-        q_settled = q_settled &&
-                    std::abs(F[static_cast<Eigen::Index>(m + j)]) < std::max(o.tolerance, 1e-9);
+      fp.converged = fp.residual <= o.limit_tolerance && q_settled;
+      if (!fp.converged && !o.metric.empty()) {
+        // Newton can stall at the kink of a limit sitting on an ideal point: try the ideal points
+        // of the agents nearest to where it stopped (largest c_i), each under the subgradient test.
+        std::vector<std::size_t> order(pop.n);
+        for (std::size_t i = 0; i < pop.n; ++i) order[i] = i;
+        const std::size_t k = std::min<std::size_t>(8, pop.n);
+        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k),
+                          order.end(),
+                          [&](std::size_t a, std::size_t b) { return fp.c[a] > fp.c[b]; });
+        for (std::size_t t = 0; t < k && !fp.converged; ++t) {
+          std::vector<double> y(pop.y.begin() + static_cast<std::ptrdiff_t>(order[t] * m),
+                                pop.y.begin() + static_cast<std::ptrdiff_t>((order[t] + 1) * m));
+          std::size_t at = 0;
+          const double v = limit_violation(pop, y, fp.q, eqs.floor(), &at);
+          if (v <= o.limit_tolerance) {
+            fp.x = y;
+            fp.residual = v;
+            fp.at_ideal = at;
+            fp.converged = true;
+          }
+        }
+      }
+    };
+    certify();
+    if (!fp.converged && !o.metric.empty() && m > 1) {
+      // Continuation in the floor: where an issue is in tiny units the unit vectors are nearly
+      // one-dimensional and the field is too stiff for Newton from the weighted mean. Smooth it
+      // (agents within the floor contribute linearly) with a floor of a tenth of the median
+      // ||a_i||, solve, and shrink the floor 30-fold per stage down to the target, warm-started.
+      std::vector<double> r(pop.n), c0(pop.n);
+      std::vector<char> unused(pop.n);
+      scalings_at(pop, eqs.x_of(z_start), o.metric, 0.0, c0, unused);
+      for (std::size_t i = 0; i < pop.n; ++i) r[i] = 1.0 / c0[i];
+      std::nth_element(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(pop.n / 2), r.end());
+      Eigen::VectorXd zc = z_start;
+      for (double f = 0.1 * r[pop.n / 2];; f /= 30.0) {
+        const bool last = !(f > eqs.floor());
+        FixedPointOptions oc = o;
+        oc.alpha = (last ? eqs.floor() : f) * std::sqrt(static_cast<double>(pop.n));
+        if (!last) oc.max_iterations = std::min(o.max_iterations, 40);  // stages need not converge
+        int it = 0;
+        double size = 0.0;
+        zc = newton(Equations(pop, oc), std::move(zc), oc, it, size);
+        fp.iterations += it;
+        if (last || !zc.allFinite()) break;
+      }
+      if (zc.allFinite()) {
+        z = zc;
+        fp.x = eqs.x_of(z);
+        certify();
+      }
     }
-    fp.converged = fp.residual <= o.limit_tolerance && q_settled;
-    if (!fp.converged && !o.metric.empty()) {
-      // Newton can stall at the kink of a limit sitting on an ideal point: try the ideal points
-      // of the agents nearest to where it stopped (largest c_i), each under the subgradient test.
-      std::vector<std::size_t> order(pop.n);
-      for (std::size_t i = 0; i < pop.n; ++i) order[i] = i;
-      const std::size_t k = std::min<std::size_t>(8, pop.n);
-      std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(),
-                        [&](std::size_t a, std::size_t b) { return fp.c[a] > fp.c[b]; });
-      for (std::size_t t = 0; t < k && !fp.converged; ++t) {
-        std::vector<double> y(pop.y.begin() + static_cast<std::ptrdiff_t>(order[t] * m),
-                              pop.y.begin() + static_cast<std::ptrdiff_t>((order[t] + 1) * m));
+    if (!fp.converged && !o.metric.empty() && pop.n <= 4096) {
+      // Last resort for small populations: every ideal point under the subgradient test
+      // (O(n^2 m)); a limit on an ideal point that Newton could not approach is still found.
+      for (std::size_t i = 0; i < pop.n && !fp.converged; ++i) {
+        std::vector<double> y(pop.y.begin() + static_cast<std::ptrdiff_t>(i * m),
+                              pop.y.begin() + static_cast<std::ptrdiff_t>((i + 1) * m));
         std::size_t at = 0;
         const double v = limit_violation(pop, y, fp.q, eqs.floor(), &at);
         if (v <= o.limit_tolerance) {

@@ -295,3 +295,25 @@ TEST_CASE("One issue: both iterations' limits are the sample median, certified")
     CHECK(fp.at_ideal == 1);
   }
 }
+
+TEST_CASE("HZ limit with an issue in units 1/10^4 and widely spread weights: continuation") {
+  // Issue 1 in tiny units makes the unit vectors nearly one-dimensional and the field stiff;
+  // Newton from the weighted mean stalls on these populations (lognormal sigma = 2), and the
+  // solver continues in the floor (smooth first, then sharpen) before giving up.
+  const Params p = Params::parse(
+      "agents: 1000\nissues: 2\nideal_points: {dist: mixture, clusters: [{weight: 0.7, mean: [0, "
+      "0], sd: [1.0, 0.3]}, {weight: 0.3, mean: [1.5, 1.0], sd: [0.3, 1.0]}]}\n"
+      "weights: {dist: lognormal, mu: [0, 1], sigma: 2}\n");
+  const PopulationSpec spec = read_population(p);
+  for (const std::uint64_t d : {6u, 34u}) {
+    Rng rng(777, d, Substream::population);
+    const Population pop = rescale_issue(sample(spec, rng), 1, 1e4);
+    FixedPointOptions hz;
+    hz.alpha = 1e-12 * std::sqrt(static_cast<double>(pop.n));
+    hz.metric = {1.0, 1.0};
+    const FixedPoint fp = solve_fixed_point(pop, hz);
+    INFO("population " << d << ": residual " << fp.residual);
+    REQUIRE(fp.converged);
+    CHECK(limit_violation(pop, fp.x, hz.metric) < 1e-6);
+  }
+}
