@@ -366,6 +366,8 @@ double limit_violation(const Population& pop, std::span<const double> x, std::sp
   double norm = 0.0;
   for (const double v : sum) norm += v * v;
   if (at_x != nullptr) *at_x = k;
+  // NaN (a diverged x or q) must not pass as 0 through std::max.
+  if (!std::isfinite(norm)) return std::numeric_limits<double>::infinity();
   return std::max(0.0, std::sqrt(norm) - static_cast<double>(k));
 }
 
@@ -531,6 +533,24 @@ FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) 
       if (zc.allFinite()) {
         z = zc;
         fp.x = eqs.x_of(z);
+        certify();
+      }
+    }
+    if (!fp.converged && o.metric.empty()) {
+      // Free q: Newton on the push-unit equations can diverge in q where weights vary widely;
+      // the Section 5 form of the same equations (x as the weighted mean) is the fallback, and
+      // its solution must pass the same certificate.
+      FixedPointOptions o5 = o;
+      o5.limit = false;
+      const FixedPoint f5 = solve_fixed_point(pop, o5);
+      if (f5.converged) {
+        for (std::size_t j = 0; j < m; ++j) {
+          z[static_cast<Eigen::Index>(j)] = f5.x[j];
+          z[static_cast<Eigen::Index>(m + j)] = std::log(f5.q[j]);
+        }
+        fp.x = f5.x;
+        fp.q = f5.q;
+        fp.iterations += f5.iterations;
         certify();
       }
     }

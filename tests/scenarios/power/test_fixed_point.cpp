@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 using namespace fairmc;
@@ -315,5 +316,28 @@ TEST_CASE("HZ limit with an issue in units 1/10^4 and widely spread weights: con
     INFO("population " << d << ": residual " << fp.residual);
     REQUIRE(fp.converged);
     CHECK(limit_violation(pop, fp.x, hz.metric) < 1e-6);
+  }
+}
+
+TEST_CASE("Equal-power limit with widely spread weights; a diverged point is never certified") {
+  // Lognormal sigma = 2: Newton on the push-unit equations diverged in q on these populations and
+  // the NaN certificate passed as 0 through std::max. The Section 5 form is the fallback.
+  const Params p = Params::parse(
+      "agents: 1000\nissues: 2\nideal_points: {dist: mixture, clusters: [{weight: 0.7, mean: [0, "
+      "0], sd: [1.0, 0.3]}, {weight: 0.3, mean: [1.5, 1.0], sd: [0.3, 1.0]}]}\n"
+      "weights: {dist: lognormal, mu: [0, 1], sigma: 2}\n");
+  const PopulationSpec spec = read_population(p);
+  for (const std::uint64_t d : {10u, 31u}) {
+    Rng rng(777, d, Substream::population);
+    const Population pop = sample(spec, rng);
+    FixedPointOptions ep;
+    ep.alpha = 1e-9;
+    ep.limit = true;
+    const FixedPoint fp = solve_fixed_point(pop, ep);
+    REQUIRE(fp.converged);
+    CHECK(std::isfinite(fp.q[0]));
+    CHECK(limit_violation(pop, fp.x, fp.q) < 1e-6);
+    const std::vector<double> nan_x = {std::nan(""), 0.0};
+    CHECK(limit_violation(pop, nan_x, fp.q, 0.0) == std::numeric_limits<double>::infinity());
   }
 }
