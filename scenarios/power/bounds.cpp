@@ -23,6 +23,7 @@ AppendixBounds appendix_bounds(const Population& pop, std::span<const double> c,
     d2 += (hi - lo) * (hi - lo);
   }
   AppendixBounds b;
+  b.d_max = std::sqrt(d2);
   b.beta = w_min * w_min / (4.0 * w_max * w_max * w_max * d2);
   const double b3 = dn * w_min * w_min / (4.0 * w_max * w_max * d2);
   b.b3_ratio = std::numeric_limits<double>::infinity();
@@ -42,6 +43,16 @@ AppendixBounds appendix_bounds(const Population& pop, std::span<const double> c,
     b.c5_dev = b.c6_dev = std::numeric_limits<double>::quiet_NaN();
   }
   return b;
+}
+
+double net_movement_bound(const AppendixBounds& b, const Population& pop, std::size_t n_normal,
+                          double off_normal_movement, double alpha, double gamma) {
+  if (!(b.eta > 0.0)) return std::numeric_limits<double>::quiet_NaN();
+  const double dn = static_cast<double>(pop.n);
+  const double d2 =
+      gamma * (b.eta + 1.0) / b.eta * b.d_max / (b.beta * b.beta * dn * dn * dn * alpha * alpha);
+  const double d3 = std::sqrt(gamma) * b.d_max / (b.beta * b.eta * std::pow(dn, 1.5) * alpha);
+  return static_cast<double>(n_normal) * (d2 + d3) + off_normal_movement;
 }
 
 }  // namespace fairmc::power

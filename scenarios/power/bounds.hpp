@@ -24,7 +24,17 @@ struct AppendixBounds {
   double c5_dev = 0.0;
   // Lemma C.6 (C.5 with gamma <= 1): 1 - sqrt(eta / (eta + 1)). NaN when eta <= 0.
   double c6_dev = 0.0;
+  double d_max = 0.0;  // the bounding box's diagonal
 };
+
+// Theorem 4.1's net movement on the sample, through Appendix D: sum_i delta''_i = 0 exactly at the
+// fixed point (Lemma D.1), so ||sum_i delta_i|| <= |N-hat| (D.2 + D.3) + sum_{i not in N-hat}
+// (||delta_i|| + ||delta''_i||), with D.2 = gamma (eta+1)/eta d_max / (beta^2 n^3 alpha^2) (C.6's
+// lambda bound used as is, not rounded to eta >= 1) and D.3 = sqrt(gamma) d_max / (beta eta
+// n^(3/2) alpha). The last sum is measured (Lemma D.4 bounds it by O(alpha^(m/2) n^(m/4+1))).
+// NaN while eta <= 0.
+double net_movement_bound(const AppendixBounds& b, const Population& pop, std::size_t n_normal,
+                          double off_normal_movement, double alpha, double gamma);
 
 // For Section 5's fixed point (x, c) with floor alpha and power gamma.
 AppendixBounds appendix_bounds(const Population& pop, std::span<const double> c,

@@ -48,6 +48,11 @@ OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gam
       len += delta[j] * delta[j];
     }
     shift_total += std::sqrt(len);
+    if (!eq.normal[i]) {
+      double len2 = 0.0;  // delta''_i = sqrt(gamma) c_i w_ij e_ij / q_j
+      for (std::size_t j = 0; j < m; ++j) len2 += (a[j] * e[j] / q[j]) * (a[j] * e[j] / q[j]);
+      r.off_normal_movement += std::sqrt(len) + std::sqrt(gamma * len2);
+    }
     if (p.exhausted) {
       r.power_error = std::max(r.power_error, std::abs(power_used(delta, q, g) - gamma) / gamma);
     }

@@ -62,7 +62,8 @@ class EqualPowerModel final : public Model {
             "lemma_c6_bound",
             "lemma_b3_ratio",
             "lemma_b4_ratio",
-            "frac_capped"};
+            "frac_capped",
+            "theorem41_net_bound"};
   }
 
   void run(const Draw& draw, std::span<double> out) const override {
@@ -78,8 +79,14 @@ class EqualPowerModel final : public Model {
     const OutcomeMetrics r = evaluate(pop, eq, gamma_, epsilon_);
     AppendixBounds b;
     b.c5_dev = b.c6_dev = b.b3_ratio = b.b4_ratio = kNaN;
-    if (construction_ == "fixed_point")
+    double net_bound = kNaN;
+    if (construction_ == "fixed_point") {
       b = appendix_bounds(pop, eq.c, issue_weights(pop, eq.c), fp_.alpha, gamma_);
+      net_bound = net_movement_bound(
+          b, pop,
+          static_cast<std::size_t>(std::llround(r.frac_normal * static_cast<double>(pop.n))),
+          r.off_normal_movement, fp_.alpha, gamma_);
+    }
     const double values[] = {
         r.lambda_dev_mean, r.lambda_dev_max, r.lambda_dev_max_normal, r.lambda_ratio_max,
         r.frac_within_eps, 1.0 - r.frac_within_eps, r.frac_within_eps_best,
@@ -92,7 +99,7 @@ class EqualPowerModel final : public Model {
             : kNaN,
         r.q_mean, 0.0,
         // Lemmas C.5 / C.6 bound lambda_dev_max_normal; Lemmas B.3 / B.4 say these ratios >= 1.
-        b.c5_dev, b.c6_dev, b.b3_ratio, b.b4_ratio, 1.0 - r.frac_normal};
+        b.c5_dev, b.c6_dev, b.b3_ratio, b.b4_ratio, 1.0 - r.frac_normal, net_bound};
     std::copy(std::begin(values), std::end(values), out.begin());
   }
 
@@ -332,6 +339,9 @@ ScenarioInfo scenario() {
       {"lemma_b3_ratio", "fixed point: min_j (q_j/n) / (n w_min^2/(4 w_max^2 d_max^2)); B.3: >= 1"},
       {"lemma_b4_ratio", "fixed point: min_ij (q_j/n) / (beta sqrt(n) alpha c_i w_ij); B.4: >= 1"},
       {"frac_capped", "1 - frac_normal: agents outside N-hat (Lemma B.2: O(alpha^(m/2) n^(m/4)))"},
+      {"theorem41_net_bound",
+       "fixed point: Appendix D's bound on net_movement (D.1-D.3 on N-hat, the rest measured; NaN "
+       "while eta <= 0)"},
       {"final_to_limit", "iteration: ||x_T - own limit|| / spread"},
       {"final_to_other_limit", "iteration: ||x_T - the other budget's limit|| / spread"},
       {"limit_gap", "iteration: ||equal-power limit - HZ limit (rescaled units)|| / spread"},

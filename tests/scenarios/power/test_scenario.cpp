@@ -234,6 +234,12 @@ TEST_CASE("Appendix B/C bound metrics: the measured values respect the paper's b
     CHECK(c6 < 1.0);
     CHECK(b3 >= 1.0);
     CHECK(b4 >= b3);  // B.4 follows from B.3 and c_i <= sqrt(n)/alpha
+    // Theorem 4.1 / Appendix D: the net movement is within its bound.
+    const double net = out[index_of(*model, "net_movement")];
+    const double net_bound = out[index_of(*model, "theorem41_net_bound")];
+    INFO("net movement " << net << ", bound " << net_bound);
+    REQUIRE(std::isfinite(net_bound));
+    CHECK(net <= net_bound);
   }
   // With gamma = 0.01 at this n the bounds are vacuous (eta < 0): reported as NaN, not as numbers.
   const auto vacuous = prepare(equal_power(2000, 2, "fixed_point"));
