@@ -100,11 +100,12 @@ def plot_lambda_convergence(ds, out_dir):
     _loglog(axes[1, 0], ds, "net_movement_rel", r"net movement $\|\sum_i\delta_i\| / \sum_i\|\delta_i\|$")
     ax = axes[1, 1]
     _loglog(ax, ds, "lambda_dev_max_normal", r"max over normal agents $\hat N$ of $|1-\lambda_i/\lambda^*|$")
-    if "lemma33_bound" in ds:
-        for label, x, y, _, _, _ in _series(ds, "lemma33_bound", AGENTS):
-            if np.isfinite(y).any():
-                ax.plot(x, y, "k--", lw=1, label=f"Lemma 3.3 bound ({label})")
-        ax.legend(fontsize=7)
+    for bound, name in (("lemma33_bound", "Lemma 3.3"), ("lemma_c5_bound", "Lemma C.5")):
+        if bound in ds:
+            for label, x, y, _, _, _ in _series(ds, bound, AGENTS):
+                if np.isfinite(y).any():  # C.5 is NaN (vacuous) unless eta > 0
+                    ax.plot(x, y, "k--", lw=1, label=f"{name} bound ({label})")
+    ax.legend(fontsize=7)
     fig.suptitle(f"{ds.attrs.get('experiment', '')}: equal-power equal-$\\lambda$ equilibrium vs n "
                  f"({ds.attrs.get('draws', '?')} draws/point, 95% CI)", fontsize=11)
     fig.tight_layout()
@@ -152,6 +153,13 @@ def plot_hz(ds, out_dir):
         ax.set_title(title, fontsize=10)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=8)
+    if "scaled_final_to_limit" in ds and "hz" in budgets:
+        # The rescaled HZ run's own distance to its limit after T steps: where it is comparable to
+        # rescale_shift, the iterate's shift is a finite-horizon transient (issue 14 item 2).
+        far = ds["scaled_final_to_limit"].isel({budget: budgets.index("hz")}).values.astype(float)
+        axes[1].plot(factors, np.maximum(far, 1e-18), "k--", lw=1,
+                     label="HZ rescaled run: distance to its own limit at T")
+        axes[1].legend(fontsize=8)
     gap = ds["limit_gap"].isel({budget: budgets.index("equal_power")}).values if "equal_power" in budgets else None
     if gap is not None:
         axes[2].plot(factors, np.maximum(gap, 1e-18), "k--", lw=1, label="EP limit vs HZ limit")

@@ -54,11 +54,22 @@ std::string config(int n, int m, const std::string& construction) {
 
 }  // namespace
 
-int main() {
-  bench("n=1e5 m=1 median (target <50 ms)", config(100'000, 1, "median"), 40);
-  bench("n=1e5 m=1 fixed_point", config(100'000, 1, "fixed_point"), 10);
-  bench("n=1e5 m=2 fixed_point", config(100'000, 2, "fixed_point"), 10);
-  bench("n=1e5 m=5 fixed_point", config(100'000, 5, "fixed_point"), 10);
-  bench("n=1e5 m=2 equal_c", config(100'000, 2, "equal_c"), 10);
+// bench_power [FILTER [DRAWS]]: only the cases whose label contains FILTER, DRAWS draws each
+// (for callgrind: `valgrind --tool=callgrind build/bench_power "m=2 fixed" 3`).
+int main(int argc, char** argv) {
+  const std::string filter = argc > 1 ? argv[1] : "";
+  const int draws = argc > 2 ? std::stoi(argv[2]) : 0;
+  struct Case {
+    std::string label, yaml;
+    int draws;
+  };
+  const Case cases[] = {{"n=1e5 m=1 median (target <50 ms)", config(100'000, 1, "median"), 40},
+                        {"n=1e5 m=1 fixed_point", config(100'000, 1, "fixed_point"), 10},
+                        {"n=1e5 m=2 fixed_point", config(100'000, 2, "fixed_point"), 10},
+                        {"n=1e5 m=5 fixed_point", config(100'000, 5, "fixed_point"), 10},
+                        {"n=1e5 m=2 equal_c", config(100'000, 2, "equal_c"), 10}};
+  for (const Case& c : cases)
+    if (c.label.find(filter) != std::string::npos)
+      bench(c.label, c.yaml, draws > 0 ? draws : c.draws);
   return 0;
 }

@@ -11,8 +11,60 @@
 namespace fairmc::power {
 namespace {
 
+// One pass over the agents for a compile-time number of issues M: N_j = sum_i c_i w_ij e_ij,
+// P_j = sum_i c_i w_ij and, when dN is non-null, their derivatives in z (row-major M x d). With M
+// fixed the accumulators stay in registers (issue 19: the pass was bound by stores to the heap).
+// Same operations in the same order as the generic loop in Equations::eval, so the same bits.
+template <std::size_t M>
+void accumulate_fixed(const Population& pop, const double* x, const double* inv_q, double floor,
+                      bool free_q, double* N_out, double* P_out, double* dN_out, double* dP_out) {
+  constexpr std::size_t D = 2 * M;
+  const std::size_t d = free_q ? D : M;
+  double N[M] = {}, P[M] = {}, dN[M][D] = {}, dP[M][D] = {};
+  const bool jac = dN_out != nullptr;
+  for (std::size_t i = 0; i < pop.n; ++i) {
+    const double* y = &pop.y[i * M];
+    const double* w = &pop.w[i * M];
+    double e[M], we[M], dc[D];
+    double s = 0.0;
+    for (std::size_t j = 0; j < M; ++j) {
+      e[j] = y[j] - x[j];
+      we[j] = w[j] * e[j];
+      s += we[j] * we[j] * inv_q[j];
+    }
+    const double root = std::sqrt(s);
+    const bool free = root > floor;
+    const double c = 1.0 / (free ? root : floor);
+    for (std::size_t j = 0; j < M; ++j) {
+      N[j] += c * we[j];
+      P[j] += c * w[j];
+    }
+    if (!jac || !free) continue;
+    const double c3 = c * c * c;
+    for (std::size_t l = 0; l < M; ++l) {
+      dc[l] = c3 * w[l] * we[l] * inv_q[l];
+      dc[M + l] = 0.5 * dc[l] * e[l];
+    }
+    for (std::size_t j = 0; j < M; ++j)
+      for (std::size_t l = 0; l < D; ++l) {
+        dN[j][l] += dc[l] * we[j];
+        dP[j][l] += dc[l] * w[j];
+      }
+  }
+  for (std::size_t j = 0; j < M; ++j) {
+    N_out[j] = N[j];
+    P_out[j] = P[j];
+    if (jac)
+      for (std::size_t l = 0; l < d; ++l) {
+        dN_out[j * d + l] = dN[j][l];
+        dP_out[j * d + l] = dP[j][l];
+      }
+  }
+}
+
 // The reduced equations F(z) = 0 in z = (x, log q) (or z = x when q is fixed):
-//   F_x,j = sum_i c_i w_ij e_ij / P_j   (the weighted mean's shift: x_j(c) - x_j)
+//   F_x,j = sum_i c_i w_ij e_ij / P_j   (the weighted mean's shift: x_j(c) - x_j), or in limit
+//           mode sum_i c_i w_ij e_ij / sqrt(q_j) (the net push in units of one agent's push)
 //   F_q,j = log P_j - log q_j            (P_j = sum_i c_i w_ij must reproduce q_j)
 class Equations {
  public:
@@ -20,6 +72,7 @@ class Equations {
       : pop_(pop),
         floor_(o.alpha / std::sqrt(static_cast<double>(pop.n))),
         fixed_metric_(!o.metric.empty()),
+        limit_(o.limit || fixed_metric_),
         metric_(o.metric),
         scale_(pop.m, 1.0) {
     // Per-issue spread, so that the x equations are tested relative to the population's size.
@@ -30,6 +83,7 @@ class Equations {
   }
 
   std::size_t dim() const { return fixed_metric_ ? pop_.m : 2 * pop_.m; }
+  bool limit() const { return limit_; }
   double floor() const { return floor_; }
 
   std::vector<double> x_of(const Eigen::VectorXd& z) const {
@@ -48,44 +102,87 @@ class Equations {
                        std::vector<double>* P_out) const {
     const std::size_t m = pop_.m, n = pop_.n, d = dim();
     const std::vector<double> x = x_of(z), q = q_of(z);
-    std::vector<double> N(m, 0.0), P(m, 0.0);
-    // dN[j][l], dP[j][l] for l < d (x then log q).
-    Eigen::MatrixXd dN =
-        Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(d));
-    Eigen::MatrixXd dP = dN;
-    std::vector<double> e(m), dc(d);
-    for (std::size_t i = 0; i < n; ++i) {
+    std::vector<double> N(m, 0.0), P(m, 0.0), inv_q(m);
+    for (std::size_t j = 0; j < m; ++j) inv_q[j] = 1.0 / q[j];
+    // dN[j][l], dP[j][l] for l < d (x then log q), row-major in plain arrays.
+    std::vector<double> dNr(jac != nullptr ? m * d : 0, 0.0), dPr(dNr.size(), 0.0);
+    std::vector<double> e(m), we(m), dc(d);
+    double* jN = jac != nullptr ? dNr.data() : nullptr;
+    double* jP = jac != nullptr ? dPr.data() : nullptr;
+    const bool free_q = !fixed_metric_;
+    bool done = true;
+    switch (m) {
+      case 1:
+        accumulate_fixed<1>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN,
+                            jP);
+        break;
+      case 2:
+        accumulate_fixed<2>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN,
+                            jP);
+        break;
+      case 3:
+        accumulate_fixed<3>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN,
+                            jP);
+        break;
+      case 4:
+        accumulate_fixed<4>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN,
+                            jP);
+        break;
+      case 5:
+        accumulate_fixed<5>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN,
+                            jP);
+        break;
+      case 6:
+        accumulate_fixed<6>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN,
+                            jP);
+        break;
+      default:
+        done = false;
+    }
+    for (std::size_t i = 0; i < (done ? 0 : n); ++i) {
       const double* y = &pop_.y[i * m];
       const double* w = &pop_.w[i * m];
       double s = 0.0;
       for (std::size_t j = 0; j < m; ++j) {
         e[j] = y[j] - x[j];
-        s += w[j] * w[j] * e[j] * e[j] / q[j];
+        we[j] = w[j] * e[j];
+        s += we[j] * we[j] * inv_q[j];
       }
       const double root = std::sqrt(s);
       const bool free = root > floor_;
       const double c = 1.0 / (free ? root : floor_);
       for (std::size_t j = 0; j < m; ++j) {
-        N[j] += c * w[j] * e[j];
+        N[j] += c * we[j];
         P[j] += c * w[j];
       }
       if (jac == nullptr || !free) continue;
       // dc/dx_l = c^3 w_l^2 e_l / q_l ; dc/dlog q_l = c^3 w_l^2 e_l^2 / (2 q_l)
       const double c3 = c * c * c;
       for (std::size_t l = 0; l < m; ++l) {
-        dc[l] = c3 * w[l] * w[l] * e[l] / q[l];
-        if (!fixed_metric_) dc[m + l] = 0.5 * c3 * w[l] * w[l] * e[l] * e[l] / q[l];
+        dc[l] = c3 * w[l] * we[l] * inv_q[l];
+        if (!fixed_metric_) dc[m + l] = 0.5 * dc[l] * e[l];
       }
+      for (std::size_t j = 0; j < m; ++j) {
+        double* rn = &dNr[j * d];
+        double* rp = &dPr[j * d];
+        for (std::size_t l = 0; l < d; ++l) {
+          rn[l] += dc[l] * we[j];
+          rp[l] += dc[l] * w[j];
+        }
+      }
+    }
+    Eigen::MatrixXd dN(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(d));
+    Eigen::MatrixXd dP = dN;
+    if (jac != nullptr)
       for (std::size_t j = 0; j < m; ++j)
         for (std::size_t l = 0; l < d; ++l) {
-          dN(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(l)) += dc[l] * w[j] * e[j];
-          dP(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(l)) += dc[l] * w[j];
+          dN(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(l)) = dNr[j * d + l];
+          dP(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(l)) = dPr[j * d + l];
         }
-    }
     Eigen::VectorXd F(static_cast<Eigen::Index>(d));
     for (std::size_t j = 0; j < m; ++j) {
       const auto J = static_cast<Eigen::Index>(j);
-      F[J] = N[j] / P[j];
+      F[J] = limit_ ? N[j] / std::sqrt(q[j]) : N[j] / P[j];
       if (!fixed_metric_) F[J + static_cast<Eigen::Index>(m)] = std::log(P[j]) - std::log(q[j]);
     }
     if (jac != nullptr) {
@@ -95,7 +192,13 @@ class Equations {
         dN(J, J) -= P[j];  // e_ij = y_ij - x_j
         for (std::size_t l = 0; l < d; ++l) {
           const auto L = static_cast<Eigen::Index>(l);
-          (*jac)(J, L) = (dN(J, L) - F[J] * dP(J, L)) / P[j];
+          if (limit_) {
+            // d(N_j q_j^(-1/2)): the log q_j column also gets -F_j / 2.
+            (*jac)(J, L) =
+                dN(J, L) / std::sqrt(q[j]) - (l == m + j && !fixed_metric_ ? 0.5 * F[J] : 0.0);
+          } else {
+            (*jac)(J, L) = (dN(J, L) - F[J] * dP(J, L)) / P[j];
+          }
           if (!fixed_metric_) {
             (*jac)(J + static_cast<Eigen::Index>(m), L) =
                 dP(J, L) / P[j] - (l == m + j ? 1.0 : 0.0);
@@ -107,12 +210,14 @@ class Equations {
     return F;
   }
 
-  // Scaled size of F: x equations relative to the spread, log q equations as they are.
+  // Scaled size of F: x equations relative to the spread (limit: in pushes, as they are), log q
+  // equations as they are.
   double size(const Eigen::VectorXd& F) const {
     double s = 0.0;
     for (Eigen::Index k = 0; k < F.size(); ++k) {
-      const double v =
-          static_cast<std::size_t>(k) < pop_.m ? F[k] / scale_[static_cast<std::size_t>(k)] : F[k];
+      const double v = static_cast<std::size_t>(k) < pop_.m && !limit_
+                           ? F[k] / scale_[static_cast<std::size_t>(k)]
+                           : F[k];
       s = std::max(s, std::abs(v));
     }
     return s;
@@ -125,7 +230,8 @@ class Equations {
     Eigen::VectorXd next = z;
     for (std::size_t j = 0; j < pop_.m; ++j) {
       const auto J = static_cast<Eigen::Index>(j);
-      next[J] += F[J];
+      // F_x is N/P, or N/sqrt(q) in limit mode.
+      next[J] += limit_ ? F[J] * std::sqrt(q_of(z)[j]) / P[j] : F[J];
       if (!fixed_metric_) next[J + static_cast<Eigen::Index>(pop_.m)] = std::log(P[j]);
     }
     return next;
@@ -137,6 +243,7 @@ class Equations {
   const Population& pop_;
   double floor_;
   bool fixed_metric_;
+  bool limit_;
   std::vector<double> metric_;
   std::vector<double> scale_;
 };
@@ -172,7 +279,97 @@ Eigen::VectorXd solve_one_issue(const Population& pop, const Equations& eqs, Eig
   return z;
 }
 
+// Newton on F(z) = 0 from z with backtracking (Levenberg-Marquardt, then plain steps, when the
+// Newton direction fails); `last_size` receives the size of F at the returned z.
+Eigen::VectorXd newton(const Equations& eqs, Eigen::VectorXd z, const FixedPointOptions& o,
+                       int& iterations, double& last_size) {
+  // Newton; every evaluation also gives the Jacobian, so an accepted trial point needs no
+  // second pass, and the last evaluation is the convergence test.
+  Eigen::MatrixXd J;
+  Eigen::VectorXd F = eqs.eval(z, &J, nullptr);
+  double& now = last_size;
+  now = eqs.size(F);
+  for (iterations = 0; iterations < o.max_iterations; ++iterations) {
+    if (now < o.tolerance) break;
+    const Eigen::VectorXd step = J.colPivHouseholderQr().solve(-F);
+    bool accepted = false;
+    if (step.allFinite()) {
+      for (double t = 1.0; t > 1e-6; t *= 0.5) {
+        const Eigen::VectorXd trial = z + t * step;
+        Eigen::MatrixXd Jt;
+        Eigen::VectorXd Ft = eqs.eval(trial, &Jt, nullptr);
+        const double size = eqs.size(Ft);
+        if (size < (1.0 - 1e-4 * t) * now) {
+          z = trial;
+          F = std::move(Ft);
+          J = std::move(Jt);
+          now = size;
+          accepted = true;
+          break;
+        }
+      }
+    }
+    if (!accepted && eqs.limit()) {
+      // Newton's direction fails where the field is nearly singular (an issue in tiny units
+      // makes the unit vectors almost one-dimensional) or near a kink: Levenberg-Marquardt
+      // steps, which decrease ||F||_2 for a large enough damping, instead of the plain
+      // (Weiszfeld) step, which stalls at ideal points.
+      const Eigen::MatrixXd JtJ = J.transpose() * J;
+      const Eigen::VectorXd grad = J.transpose() * F;
+      const double f2 = F.squaredNorm();
+      double mu = 1e-6 * JtJ.diagonal().maxCoeff();
+      for (int k = 0; k < 40 && !accepted && mu > 0.0; ++k, mu *= 10.0) {
+        Eigen::MatrixXd A = JtJ;
+        A.diagonal().array() += mu;
+        const Eigen::VectorXd trial = z + A.ldlt().solve(-grad);
+        if (!trial.allFinite()) continue;
+        Eigen::MatrixXd Jt;
+        Eigen::VectorXd Ft = eqs.eval(trial, &Jt, nullptr);
+        if (Ft.squaredNorm() < f2) {
+          z = trial;
+          F = std::move(Ft);
+          J = std::move(Jt);
+          now = eqs.size(F);
+          accepted = true;
+        }
+      }
+    }
+    if (!accepted) {
+      z = eqs.plain_step(z);
+      F = eqs.eval(z, &J, nullptr);
+      now = eqs.size(F);
+    }
+  }
+  return z;
+}
+
 }  // namespace
+
+double limit_violation(const Population& pop, std::span<const double> x, std::span<const double> q,
+                       double at_tolerance, std::size_t* at_x) {
+  const std::size_t m = pop.m;
+  std::vector<double> sum(m, 0.0), a(m);
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < pop.n; ++i) {
+    double s = 0.0;
+    for (std::size_t j = 0; j < m; ++j) {
+      a[j] = pop.w[i * m + j] * (pop.y[i * m + j] - x[j]) / std::sqrt(q[j]);
+      s += a[j] * a[j];
+    }
+    const double r = std::sqrt(s);
+    if (r <= at_tolerance) {
+      ++k;  // at her ideal point: contributes any vector of norm <= 1 (subgradient)
+      continue;
+    }
+    for (std::size_t j = 0; j < m; ++j) sum[j] += a[j] / r;
+  }
+  double norm = 0.0;
+  for (const double v : sum) norm += v * v;
+  if (at_x != nullptr) *at_x = k;
+  // NaN (a diverged x or q) must not pass as 0 through std::max.
+  if (!std::isfinite(norm)) return std::numeric_limits<double>::infinity();
+  return std::max(0.0, std::sqrt(norm) - static_cast<double>(k));
+}
 
 void scalings_at(const Population& pop, std::span<const double> x, std::span<const double> q,
                  double floor, std::span<double> c, std::span<char> unclamped) {
@@ -240,39 +437,151 @@ FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) 
     if (o.metric.empty()) z[static_cast<Eigen::Index>(m + j)] = std::log(wsum[j]);
   }
 
+  const Eigen::VectorXd z_start = z;
   FixedPoint fp;
+  double last_size = 0.0;  // m > 1: the size of F at the returned z
   if (m == 1) {
     z = solve_one_issue(pop, eqs, z, o, fp.iterations);
   } else {
-    for (int k = 0; k < 8; ++k) z = eqs.plain_step(z);
-    for (fp.iterations = 0; fp.iterations < o.max_iterations; ++fp.iterations) {
-      Eigen::MatrixXd J;
-      const Eigen::VectorXd F = eqs.eval(z, &J, nullptr);
-      const double now = eqs.size(F);
-      if (now < o.tolerance) break;
-      const Eigen::VectorXd step = J.colPivHouseholderQr().solve(-F);
-      bool accepted = false;
-      if (step.allFinite()) {
-        for (double t = 1.0; t > 1e-6; t *= 0.5) {
-          const Eigen::VectorXd trial = z + t * step;
-          if (eqs.size(eqs.eval(trial, nullptr, nullptr)) < (1.0 - 1e-4 * t) * now) {
-            z = trial;
-            accepted = true;
-            break;
-          }
-        }
-      }
-      if (!accepted) z = eqs.plain_step(z);
+    // Two plain steps, then the overall scale of q in one move: for unclamped agents c scales
+    // like sqrt(q), so P(s q) = sqrt(s) P(q) and s = (geometric mean of P/q)^2 settles the scale
+    // that each plain step only halves (issue 19: 8 plain steps were half the passes).
+    for (int k = 0; k < 2; ++k) z = eqs.plain_step(z);
+    if (o.metric.empty()) {
+      std::vector<double> P;
+      eqs.eval(z, nullptr, &P);
+      double shift = 0.0;
+      for (std::size_t j = 0; j < m; ++j)
+        shift +=
+            2.0 * (std::log(P[j]) - z[static_cast<Eigen::Index>(m + j)]) / static_cast<double>(m);
+      for (std::size_t j = 0; j < m; ++j) z[static_cast<Eigen::Index>(m + j)] += shift;
     }
+    z = newton(eqs, std::move(z), o, fp.iterations, last_size);
   }
   fp.x = eqs.x_of(z);
   fp.q = eqs.q_of(z);
   fp.c.resize(pop.n);
   fp.unclamped.resize(pop.n);
+  const double final_size = m == 1 ? eqs.size(eqs.eval(z, nullptr, nullptr)) : last_size;
+  if (eqs.limit()) {
+    auto certify = [&] {
+      // Certify from scratch. An agent within the floor of x is at her ideal point in the alpha ->
+      // 0 limit: put x there exactly, and accept it only if the subgradient condition holds.
+      scalings_at(pop, fp.x, fp.q, eqs.floor(), fp.c, fp.unclamped);
+      for (std::size_t i = 0; i < pop.n; ++i)
+        if (!fp.unclamped[i]) {
+          for (std::size_t j = 0; j < m; ++j) fp.x[j] = pop.y[i * m + j];
+          break;
+        }
+      fp.residual = limit_violation(pop, fp.x, fp.q, eqs.floor(), &fp.at_ideal);
+      // The x equations are certified above (near an ideal point they need not be small: the
+      // kink); the q equations, when q is free, must hold on their own.
+      bool q_settled = true;
+      if (o.metric.empty()) {
+        const Eigen::VectorXd F = eqs.eval(z, nullptr, nullptr);
+        for (std::size_t j = 0; j < m; ++j)
+          q_settled = q_settled &&
+                      std::abs(F[static_cast<Eigen::Index>(m + j)]) < std::max(o.tolerance, 1e-9);
+      }
+      fp.converged = fp.residual <= o.limit_tolerance && q_settled;
+      if (!fp.converged && !o.metric.empty()) {
+        // Newton can stall at the kink of a limit sitting on an ideal point: try the ideal points
+        // of the agents nearest to where it stopped (largest c_i), each under the subgradient test.
+        std::vector<std::size_t> order(pop.n);
+        for (std::size_t i = 0; i < pop.n; ++i) order[i] = i;
+        const std::size_t k = std::min<std::size_t>(8, pop.n);
+        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k),
+                          order.end(),
+                          [&](std::size_t a, std::size_t b) { return fp.c[a] > fp.c[b]; });
+        for (std::size_t t = 0; t < k && !fp.converged; ++t) {
+          std::vector<double> y(pop.y.begin() + static_cast<std::ptrdiff_t>(order[t] * m),
+                                pop.y.begin() + static_cast<std::ptrdiff_t>((order[t] + 1) * m));
+          std::size_t at = 0;
+          const double v = limit_violation(pop, y, fp.q, eqs.floor(), &at);
+          if (v <= o.limit_tolerance) {
+            fp.x = y;
+            fp.residual = v;
+            fp.at_ideal = at;
+            fp.converged = true;
+          }
+        }
+      }
+    };
+    certify();
+    if (!fp.converged && !o.metric.empty() && m > 1) {
+      // Continuation in the floor: where an issue is in tiny units the unit vectors are nearly
+      // one-dimensional and the field is too stiff for Newton from the weighted mean. Smooth it
+      // (agents within the floor contribute linearly) with a floor of a tenth of the median
+      // ||a_i||, solve, and shrink the floor 30-fold per stage down to the target, warm-started.
+      std::vector<double> r(pop.n), c0(pop.n);
+      std::vector<char> unused(pop.n);
+      scalings_at(pop, eqs.x_of(z_start), o.metric, 0.0, c0, unused);
+      for (std::size_t i = 0; i < pop.n; ++i) r[i] = 1.0 / c0[i];
+      std::nth_element(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(pop.n / 2), r.end());
+      Eigen::VectorXd zc = z_start;
+      for (double f = 0.1 * r[pop.n / 2];; f /= 30.0) {
+        const bool last = !(f > eqs.floor());
+        FixedPointOptions oc = o;
+        oc.alpha = (last ? eqs.floor() : f) * std::sqrt(static_cast<double>(pop.n));
+        if (!last) oc.max_iterations = std::min(o.max_iterations, 40);  // stages need not converge
+        int it = 0;
+        double size = 0.0;
+        zc = newton(Equations(pop, oc), std::move(zc), oc, it, size);
+        fp.iterations += it;
+        if (last || !zc.allFinite()) break;
+      }
+      if (zc.allFinite()) {
+        z = zc;
+        fp.x = eqs.x_of(z);
+        certify();
+      }
+    }
+    if (!fp.converged && o.metric.empty()) {
+      // Free q: Newton on the push-unit equations can diverge in q where weights vary widely;
+      // the Section 5 form of the same equations (x as the weighted mean) is the fallback, and
+      // its solution must pass the same certificate.
+      FixedPointOptions o5 = o;
+      o5.limit = false;
+      const FixedPoint f5 = solve_fixed_point(pop, o5);
+      if (f5.converged) {
+        for (std::size_t j = 0; j < m; ++j) {
+          z[static_cast<Eigen::Index>(j)] = f5.x[j];
+          z[static_cast<Eigen::Index>(m + j)] = std::log(f5.q[j]);
+        }
+        fp.x = f5.x;
+        fp.q = f5.q;
+        fp.iterations += f5.iterations;
+        certify();
+      }
+    }
+    if (!fp.converged && !o.metric.empty() && pop.n <= 4096) {
+      // Last resort for small populations: every ideal point under the subgradient test
+      // (O(n^2 m)); a limit on an ideal point that Newton could not approach is still found.
+      for (std::size_t i = 0; i < pop.n && !fp.converged; ++i) {
+        std::vector<double> y(pop.y.begin() + static_cast<std::ptrdiff_t>(i * m),
+                              pop.y.begin() + static_cast<std::ptrdiff_t>((i + 1) * m));
+        std::size_t at = 0;
+        const double v = limit_violation(pop, y, fp.q, eqs.floor(), &at);
+        if (v <= o.limit_tolerance) {
+          fp.x = y;
+          fp.residual = v;
+          fp.at_ideal = at;
+          fp.converged = true;
+        }
+      }
+    }
+  } else {
+    fp.converged = final_size < std::max(o.tolerance, 1e-9);
+  }
   scalings_at(pop, fp.x, fp.q, eqs.floor(), fp.c, fp.unclamped);
-  const double final_size = eqs.size(eqs.eval(z, nullptr, nullptr));
-  fp.converged = final_size < std::max(o.tolerance, 1e-9);
-  fp.residual = o.metric.empty() ? section5_residual(pop, fp.c, o.alpha) : final_size;
+  if (!eqs.limit()) fp.residual = section5_residual(pop, fp.c, o.alpha);
+  if (!fp.converged) {
+    // No certified solution: report nothing rather than a wrong point.
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    std::fill(fp.x.begin(), fp.x.end(), nan);
+    std::fill(fp.q.begin(), fp.q.end(), nan);
+    std::fill(fp.c.begin(), fp.c.end(), nan);
+  }
   return fp;
 }
 

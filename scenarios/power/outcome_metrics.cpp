@@ -48,6 +48,11 @@ OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gam
       len += delta[j] * delta[j];
     }
     shift_total += std::sqrt(len);
+    if (!eq.normal[i]) {
+      double len2 = 0.0;  // delta''_i = sqrt(gamma) c_i w_ij e_ij / q_j
+      for (std::size_t j = 0; j < m; ++j) len2 += (a[j] * e[j] / q[j]) * (a[j] * e[j] / q[j]);
+      r.off_normal_movement += std::sqrt(len) + std::sqrt(gamma * len2);
+    }
     if (p.exhausted) {
       r.power_error = std::max(r.power_error, std::abs(power_used(delta, q, g) - gamma) / gamma);
     }
@@ -60,7 +65,7 @@ OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gam
                      sorted.end());
     ref = sorted[n / 2];
   }
-  double sum_dev = 0.0, sum_l = 0.0, sum_l2 = 0.0;
+  double sum_dev = 0.0, sum_l = 0.0;
   std::size_t within = 0, n_exh = 0, n_normal = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const double ratio = lambda[i] / ref;
@@ -76,7 +81,6 @@ OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gam
     if (exhausted[i]) {
       ++n_exh;
       sum_l += lambda[i];
-      sum_l2 += lambda[i] * lambda[i];
     }
   }
   const double dn = static_cast<double>(n);
@@ -85,9 +89,19 @@ OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gam
   r.frac_exhausting = static_cast<double>(n_exh) / dn;
   r.frac_normal = static_cast<double>(n_normal) / dn;
   if (n_exh > 1) {
+    // Two passes: E[l^2] - E[l]^2 cancels catastrophically exactly where the lambda_i concentrate
+    // (relative error ~1e-4 at n = 10^4, m = 5, ~15% at gamma = 1e-8). The second pass adds the
+    // usual correction sum(d)^2 / n, which removes the first-order error of the mean.
     const double mean = sum_l / static_cast<double>(n_exh);
-    const double var = std::max(0.0, sum_l2 / static_cast<double>(n_exh) - mean * mean);
-    r.lambda_cv = std::sqrt(var) / mean;
+    double ss = 0.0, sd = 0.0;
+    for (std::size_t i = 0; i < n; ++i)
+      if (exhausted[i]) {
+        const double d = lambda[i] - mean;
+        ss += d * d;
+        sd += d;
+      }
+    const double var = (ss - sd * sd / static_cast<double>(n_exh)) / static_cast<double>(n_exh);
+    r.lambda_cv = std::sqrt(std::max(0.0, var)) / mean;
   }
   double net2 = 0.0, grad2 = 0.0, gsum2 = 0.0, qsum = 0.0;
   for (std::size_t j = 0; j < m; ++j) {

@@ -27,6 +27,9 @@ struct OutcomeMetrics {
   double welfare_gradient_rel = 0.0;  // || sum_i grad u_i(x) || / sum_i || grad u_i(x) ||
   double power_error = 0.0;           // max over exhausting agents |power used - gamma| / gamma
   double q_mean = 0.0;                // mean over issues of q_j = sum_k c_k w_kj
+  // Appendix D for the agents outside N-hat: sum_i (||delta_i|| + ||delta''_i||) with
+  // delta''_ij = sqrt(gamma) c_i w_ij e_ij / q_j (Lemma D.4's terms, measured on the sample).
+  double off_normal_movement = 0.0;
 };
 
 // Solves Program 1 for every agent; lambda_ref <= 0 means "use the median lambda_i".

@@ -1,5 +1,6 @@
 #include "scenarios/power/scenario.hpp"
 
+#include "scenarios/power/bounds.hpp"
 #include "scenarios/power/equilibrium.hpp"
 #include "scenarios/power/fixed_point.hpp"
 #include "scenarios/power/iteration.hpp"
@@ -16,9 +17,13 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// alpha = n^(-7/8) unless given (Theorem 4.2's choice).
+// alpha = n^(-a) with a = alpha_exponent (default 7/8, Theorem 4.2's choice; Theorem 4.1 needs
+// n^(3/2) alpha -> inf and alpha^(m/2) n^(m/4) -> 0, i.e. 1/2 < a < 3/2), or a fixed `alpha`.
 double read_alpha(const Params& mech, std::size_t n) {
-  return mech.number("alpha", std::pow(static_cast<double>(n), -7.0 / 8.0), Range::positive());
+  if (mech.has("alpha") && mech.has("alpha_exponent"))
+    mech.fail("alpha", "give either `alpha` or `alpha_exponent` (alpha = n^-alpha_exponent)");
+  const double a = mech.number("alpha_exponent", 7.0 / 8.0, Range::closed(0.0, 10.0));
+  return mech.number("alpha", std::pow(static_cast<double>(n), -a), Range::positive());
 }
 
 class EqualPowerModel final : public Model {
@@ -51,14 +56,37 @@ class EqualPowerModel final : public Model {
             "construction_residual",
             "fixed_point_iterations",
             "lemma33_bound",
-            "q_mean"};
+            "q_mean",
+            "construction_failed",
+            "lemma_c5_bound",
+            "lemma_c6_bound",
+            "lemma_b3_ratio",
+            "lemma_b4_ratio",
+            "frac_capped",
+            "theorem41_net_bound"};
   }
 
   void run(const Draw& draw, std::span<double> out) const override {
     Rng rng = draw.stream(Substream::population);
     const Population pop = sample(pop_, rng);
     Equilibrium eq = construct(pop);
+    if (std::isnan(eq.x[0])) {
+      // No certified fixed point (the solver returns NaN then): every metric stays NaN, which is
+      // not counted, and the failure flag is.
+      out[20] = 1.0;  // construction_failed (its index in metrics())
+      return;
+    }
     const OutcomeMetrics r = evaluate(pop, eq, gamma_, epsilon_);
+    AppendixBounds b;
+    b.c5_dev = b.c6_dev = b.b3_ratio = b.b4_ratio = kNaN;
+    double net_bound = kNaN;
+    if (construction_ == "fixed_point") {
+      b = appendix_bounds(pop, eq.c, issue_weights(pop, eq.c), fp_.alpha, gamma_);
+      net_bound = net_movement_bound(
+          b, pop,
+          static_cast<std::size_t>(std::llround(r.frac_normal * static_cast<double>(pop.n))),
+          r.off_normal_movement, fp_.alpha, gamma_);
+    }
     const double values[] = {
         r.lambda_dev_mean, r.lambda_dev_max, r.lambda_dev_max_normal, r.lambda_ratio_max,
         r.frac_within_eps, 1.0 - r.frac_within_eps, r.frac_within_eps_best,
@@ -69,7 +97,9 @@ class EqualPowerModel final : public Model {
         construction_ == "median"
             ? std::sqrt(gamma_ / r.q_mean) * std::pow(static_cast<double>(pop.n), 0.25)
             : kNaN,
-        r.q_mean};
+        r.q_mean, 0.0,
+        // Lemmas C.5 / C.6 bound lambda_dev_max_normal; Lemmas B.3 / B.4 say these ratios >= 1.
+        b.c5_dev, b.c6_dev, b.b3_ratio, b.b4_ratio, 1.0 - r.frac_normal, net_bound};
     std::copy(std::begin(values), std::end(values), out.begin());
   }
 
@@ -115,8 +145,10 @@ class IterationModel final : public Model {
   }
 
   std::vector<std::string> metrics() const override {
-    std::vector<std::string> names = {"final_to_limit", "final_to_other_limit", "limit_gap",
-                                      "rescale_shift",  "limit_rescale_shift",  "limit_residual"};
+    std::vector<std::string> names = {
+        "final_to_limit",        "final_to_other_limit", "limit_gap",
+        "rescale_shift",         "limit_rescale_shift",  "limit_residual",
+        "scaled_final_to_limit", "limit_failed"};
     for (const int t : checkpoints_) names.push_back("to_limit_t" + std::to_string(t));
     return names;
   }
@@ -136,10 +168,14 @@ class IterationModel final : public Model {
     o.hz_gamma0 = o.gamma0 * inv_q;
     const bool ep = o.budget == Budget::equal_power;
 
-    const std::vector<double> ep_limit = limit(pop, true, sigma).x;
-    const std::vector<double> hz_limit = limit(pop, false, sigma).x;
+    const FixedPoint ep_fp = limit(pop, true, sigma), hz_fp = limit(pop, false, sigma);
+    const std::vector<double>& ep_limit = ep_fp.x;
+    const std::vector<double>& hz_limit = hz_fp.x;
     const FixedPoint own_scaled = limit(scaled, ep, sigma);
     const FixedPoint hz_scaled = ep ? limit(scaled, false, sigma) : own_scaled;
+    // An uncertified limit is NaN, so every distance to it is NaN (not counted); count them.
+    const bool failed =
+        !ep_fp.converged || !hz_fp.converged || !own_scaled.converged || !hz_scaled.converged;
     const std::vector<double>& own = ep ? ep_limit : hz_limit;
     const std::vector<double>& other = ep ? hz_limit : ep_limit;
 
@@ -156,6 +192,10 @@ class IterationModel final : public Model {
     out[k++] = distance(back, final_x) / sigma;
     out[k++] = distance(unscale(own_scaled.x), own) / sigma;
     out[k++] = own_scaled.residual;
+    // The rescaled run's own distance to its limit: when it is not small, rescale_shift is a
+    // finite-horizon value (transient), not the limit's unit dependence.
+    out[k++] = distance(back, unscale(own_scaled.x)) / sigma;
+    out[k++] = failed ? 1.0 : 0.0;
     for (const int t : checkpoints_)
       out[k++] = distance(path.x[static_cast<std::size_t>(t)], own) / sigma;
   }
@@ -187,6 +227,7 @@ class IterationModel final : public Model {
   FixedPoint limit(const Population& pop, bool equal_power, double sigma) const {
     FixedPointOptions f;
     f.alpha = it_.alpha;
+    f.limit = true;
     if (!equal_power) {
       f.metric.assign(pop.m, 1.0);
       f.alpha = 1e-12 * sigma * std::sqrt(static_cast<double>(pop.n));
@@ -261,8 +302,8 @@ ScenarioInfo scenario() {
       {"weights.list", "given weights, one row per listed ideal point"}};
   info.mechanisms = {
       {"equal_power",
-       "construction: median (Sec. 3, m = 1) | fixed_point (Sec. 5) | equal_c "
-       "(App. E); Program 1 for every agent at (x, c)"},
+       "construction: median (Sec. 3, m = 1) | fixed_point (Sec. 5; alpha, or alpha_exponent a "
+       "for alpha = n^-a, default 7/8) | equal_c (App. E); Program 1 for every agent at (x, c)"},
       {"iteration",
        "budget: hz | equal_power; x += sum_i delta_i with gamma_t = gamma0 (1+t)^-decay "
        "(Sec. 1.2), with an optional issue rescale"}};
@@ -288,12 +329,29 @@ ScenarioInfo scenario() {
       {"fixed_point_iterations", "Newton iterations of the fixed-point solve"},
       {"lemma33_bound", "Lemma 3.3 bound sqrt(gamma/q) n^(1/4) on lambda_dev_max_normal"},
       {"q_mean", "mean_j q_j, q_j = sum_k c_k w_kj"},
+      {"construction_failed",
+       "1 if no certified fixed point was found (its other metrics are then NaN), else 0"},
+      {"lemma_c5_bound",
+       "fixed point: Lemma C.5's bound 1 - (1 + sqrt(gamma)/eta)^(-1/2) on lambda_dev_max_normal "
+       "(sample w_min, w_max, d_max; NaN while vacuous, eta <= 0)"},
+      {"lemma_c6_bound",
+       "fixed point: Lemma C.6's bound 1 - sqrt(eta/(eta+1)) (NaN while vacuous)"},
+      {"lemma_b3_ratio", "fixed point: min_j (q_j/n) / (n w_min^2/(4 w_max^2 d_max^2)); B.3: >= 1"},
+      {"lemma_b4_ratio", "fixed point: min_ij (q_j/n) / (beta sqrt(n) alpha c_i w_ij); B.4: >= 1"},
+      {"frac_capped", "1 - frac_normal: agents outside N-hat (Lemma B.2: O(alpha^(m/2) n^(m/4)))"},
+      {"theorem41_net_bound",
+       "fixed point: Appendix D's bound on net_movement (D.1-D.3 on N-hat, the rest measured; NaN "
+       "while eta <= 0)"},
       {"final_to_limit", "iteration: ||x_T - own limit|| / spread"},
       {"final_to_other_limit", "iteration: ||x_T - the other budget's limit|| / spread"},
       {"limit_gap", "iteration: ||equal-power limit - HZ limit (rescaled units)|| / spread"},
       {"rescale_shift", "iteration: ||x_T(rescaled, mapped back) - x_T|| / spread"},
       {"limit_rescale_shift", "iteration: the same for the theoretical limit"},
-      {"limit_residual", "iteration: residual of the rescaled limit's solve"},
+      {"limit_residual",
+       "iteration: the rescaled limit's certificate, net push in units of one agent's push"},
+      {"scaled_final_to_limit",
+       "iteration: ||x_T(rescaled) - its own limit|| / spread (is rescale_shift a transient?)"},
+      {"limit_failed", "iteration: 1 if a limit could not be certified (distances NaN), else 0"},
       {"to_limit_t<k>", "iteration: ||x_k - own limit|| / spread at k = 1, 2, 4, ..."}};
   info.prepare = prepare;
   return info;

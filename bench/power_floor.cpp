@@ -1,0 +1,117 @@
+// The arithmetic floor of a power draw (issue 19): the operations a draw cannot avoid, timed one
+// by one with fairmc's own Rng and compiler flags, at the reference size n = 10^5.
+//   m = 1 median: 2n normal variates (y, log w), n exp, one selection (nth_element), one pass
+//                 with one division per agent (c_i), one pass for Program 1 (closed form: a
+//                 division and a sqrt per agent), one sort of the lambda_i (Def. 2.1's best band).
+//   m = 2 fixed point: 4n variates, 2n exp, ~4 Newton passes (a sqrt and a division per agent,
+//                 Jacobian accumulation), one pass for c, Program 1 per agent (one Newton
+//                 evaluation: two divisions, a sqrt), one sort.
+// Prints each kernel's CPU time and the two floors; compare with bench_power's CPU per draw.
+#include "engine/rng.hpp"
+
+#include <boost/random/normal_distribution.hpp>
+#include <boost/sort/spreadsort/spreadsort.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <vector>
+
+namespace {
+
+double thread_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+// Median CPU milliseconds of `reps` runs of f.
+template <class F>
+double time_ms(F&& f, int reps = 15) {
+  std::vector<double> t;
+  for (int r = 0; r < reps; ++r) {
+    const double t0 = thread_seconds();
+    f(r);
+    t.push_back(1e3 * (thread_seconds() - t0));
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+volatile double sink = 0.0;
+
+}  // namespace
+
+int main() {
+  constexpr std::size_t n = 100'000;
+  std::vector<double> y(2 * n), w(2 * n), c(2 * n), lambda(n);
+  boost::random::normal_distribution<double> normal(0.0, 1.0);
+  const double normals = time_ms([&](int r) {
+    fairmc::Rng rng(1, static_cast<std::uint64_t>(r), fairmc::Substream::population);
+    for (std::size_t i = 0; i < n; ++i) y[i] = normal(rng);
+  });
+  const double exps = time_ms([&](int) {
+    for (std::size_t i = 0; i < n; ++i) w[i] = std::exp(0.5 * y[i]);
+  });
+  const double select = time_ms([&](int) {
+    std::vector<double> s(y.begin(), y.begin() + n);
+    std::nth_element(s.begin(), s.begin() + n / 2, s.end());
+    sink = s[n / 2];
+  });
+  // One pass with a division per agent (the median's c_i, or Program 1's closed form).
+  const double div_pass = time_ms([&](int) {
+    const double x = 0.01;
+    for (std::size_t i = 0; i < n; ++i) c[i] = 1.0 / (w[i] * std::abs(x - y[i]));
+  });
+  // One m = 2 pass with a sqrt and a division per agent, accumulating N, P and the 2x4 Jacobian.
+  for (std::size_t i = n; i < 2 * n; ++i) {
+    y[i] = y[i - n] * 0.7;
+    w[i] = w[i - n] * 1.3;
+  }
+  const double newton_pass = time_ms([&](int) {
+    double N[2] = {0, 0}, P[2] = {0, 0}, J[16] = {};
+    for (std::size_t i = 0; i < n; ++i) {
+      const double e0 = y[2 * i] - 0.01, e1 = y[2 * i + 1] + 0.02;
+      const double we0 = w[2 * i] * e0, we1 = w[2 * i + 1] * e1;
+      const double cc = 1.0 / std::sqrt(we0 * we0 * 0.9 + we1 * we1 * 1.1);
+      N[0] += cc * we0;
+      N[1] += cc * we1;
+      P[0] += cc * w[2 * i];
+      P[1] += cc * w[2 * i + 1];
+      const double c3 = cc * cc * cc;
+      const double dc[4] = {c3 * w[2 * i] * we0, c3 * w[2 * i + 1] * we1, 0.5 * c3 * we0 * we0,
+                            0.5 * c3 * we1 * we1};
+      for (int l = 0; l < 4; ++l) {
+        J[l] += dc[l] * we0;
+        J[4 + l] += dc[l] * we1;
+        J[8 + l] += dc[l] * w[2 * i];
+        J[12 + l] += dc[l] * w[2 * i + 1];
+      }
+    }
+    sink = N[0] + N[1] + P[0] + P[1] + J[5];
+  });
+  // Program 1 for m = 2 at a good start: one Newton evaluation per agent.
+  const double program1 = time_ms([&](int) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double a0 = c[i] * w[2 * i], a1 = c[i] * w[2 * i + 1];
+      const double r0 = 1.0 / (a0 * 1e-5 + 10.0), r1 = 1.0 / (a1 * 1e-5 + 10.0);
+      const double phi = a0 * a0 * r0 * r0 + a1 * a1 * r1 * r1;
+      lambda[i] = 10.0 - (1.0 / std::sqrt(phi) - 10.0) * r0;
+    }
+  });
+  const double sort = time_ms([&](int) {
+    std::vector<double> s(c.begin(), c.begin() + n);
+    for (double& v : s) v = std::abs(v);
+    boost::sort::spreadsort::spreadsort(s.begin(), s.end());
+    sink = s[n / 2];
+  });
+  std::printf(
+      "n = %zu, CPU ms (median of 15): normal variates %.2f, exp %.2f, nth_element %.2f,\n"
+      "  division pass %.2f, m=2 Newton pass %.2f, m=2 Program 1 pass %.2f, sort %.2f\n",
+      n, normals, exps, select, div_pass, newton_pass, program1, sort);
+  const double floor1 = 2 * normals + exps + select + 2 * div_pass + sort;
+  const double floor2 = 4 * normals + 2 * exps + 4 * newton_pass + div_pass + program1 + sort;
+  std::printf("floor m = 1 median: %.2f ms; m = 2 fixed point: %.2f ms\n", floor1, floor2);
+  return 0;
+}
