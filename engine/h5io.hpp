@@ -70,7 +70,7 @@ bool exists(hid_t parent, const std::string& name);
 // Attributes: strings (fixed length, UTF-8) and numbers.
 void attr(hid_t obj, const std::string& name, const std::string& value);
 template <class T>
-  requires std::is_arithmetic_v<T>
+requires std::is_arithmetic_v<T>
 void attr(hid_t obj, const std::string& name, T value) {
   Hid s(H5Screate(H5S_SCALAR), H5Sclose, "create dataspace");
   Hid a(H5Acreate2(obj, name.c_str(), Type<T>::mem(), s, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
