@@ -1,5 +1,11 @@
 // HDF5 primitives: identifiers, files, groups, typed datasets and attributes, row hyperslabs and
 // dimension scales. Knows no results layout (engine/results_file.cpp decides the names).
+//
+// Everything written is verifiable: files use the HDF5 1.10 format, whose metadata (object
+// headers, B-trees, heaps, chunk indexes) carries checksums; every non-scalar dataset is chunked
+// with the Fletcher-32 filter, checked on every read; string datasets also keep a checksum of
+// their text (the strings live in a global heap, which HDF5 does not checksum). HDF5 prints
+// nothing: a failure is one exception whose message names the object and HDF5's reason.
 #pragma once
 
 #include <hdf5.h>
@@ -36,8 +42,10 @@ class Hid {
   herr_t (*close_)(hid_t) = nullptr;
 };
 
-// Throws "HDF5: cannot <what>" when rc < 0.
+// Throws "HDF5: cannot <what>: <HDF5's innermost reason>" when rc < 0.
 void check(herr_t rc, const std::string& what);
+// The path of an open object in its file ("/points/0/blocks/loss").
+std::string name_of(hid_t obj);
 
 // The memory and file types of a C++ element type.
 template <class T>
@@ -59,9 +67,16 @@ struct Type<std::uint64_t> {
 };
 
 // Files, with small metadata caches and tracked creation order.
-Hid create_file(const std::filesystem::path& path);  // truncates
-Hid open_file(const std::filesystem::path& path);    // read-only
+// A new file (truncated if it exists) with room for a seal (engine/file_seal.hpp): seal it with
+// seal_file once it is closed.
+Hid create_file(const std::filesystem::path& path);
+// Opens read-only after checking the file's seal, if it has one (`seal`: unless the caller wrote
+// the file itself moments ago; its datasets' own checksums are still checked on every read).
+Hid open_file(const std::filesystem::path& path, bool seal = true);
 void flush(hid_t file);
+// Reads every dataset and attribute of an open file once, so that every checksum is checked;
+// throws naming the first damaged object.
+void verify(hid_t file);
 
 Hid create_group(hid_t parent, const std::string& name);
 Hid open_group(hid_t parent, const std::string& name);
@@ -77,6 +92,7 @@ void attr(hid_t obj, const std::string& name, T value) {
         "create attribute " + name);
   check(H5Awrite(a, Type<T>::mem(), &value), "write attribute " + name);
 }
+bool has_attr(hid_t obj, const std::string& name);
 std::string read_string_attr(hid_t obj, const std::string& name);
 template <class T>
 T read_attr(hid_t obj, const std::string& name) {
@@ -89,15 +105,19 @@ T read_attr(hid_t obj, const std::string& name) {
 enum class AttrKind { string, floating, other };
 std::vector<std::pair<std::string, AttrKind>> attributes(hid_t obj);
 
-// Datasets. `dims` empty = scalar.
+// Datasets. `dims` empty = scalar. Non-empty, non-scalar datasets of fixed-size types are chunked
+// (`chunk`, default the whole dataset; at most 1 MiB per chunk) with the Fletcher-32 checksum
+// filter; string datasets get a text checksum attribute instead (write_strings).
 Hid create_dataset(hid_t parent, const std::string& name, hid_t file_type,
-                   const std::vector<hsize_t>& dims);
+                   const std::vector<hsize_t>& dims, std::vector<hsize_t> chunk = {});
 template <class T>
-Hid create_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims) {
-  return create_dataset(parent, name, Type<T>::file(), dims);
+Hid create_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
+                   std::vector<hsize_t> chunk = {}) {
+  return create_dataset(parent, name, Type<T>::file(), dims, std::move(chunk));
 }
 Hid open_dataset(hid_t parent, const std::string& name);
 std::size_t element_count(hid_t dataset);
+std::vector<hsize_t> dims_of(hid_t dataset);
 
 template <class T>
 Hid write(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims, const T* data) {
@@ -114,11 +134,13 @@ std::vector<T> read(hid_t parent, const std::string& name) {
   Hid d = open_dataset(parent, name);
   std::vector<T> out(element_count(d));
   if (!out.empty())
-    check(H5Dread(d, Type<T>::mem(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
+    check(H5Dread(d, Type<T>::mem(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
+          "read " + name_of(d));
   return out;
 }
 
-// One dataset's rows [first, first + count) (2-D datasets: every column), through a hyperslab.
+// One dataset's rows [first, first + count) (2-D datasets: every column), through a hyperslab;
+// throws if the dataset has fewer rows.
 void rows_io(hid_t d, hsize_t first, hsize_t count, hid_t mem_type, void* buf, bool write);
 template <class T>
 void write_rows(hid_t d, hsize_t first, hsize_t count, const T* buf) {

@@ -1,5 +1,6 @@
 #include "engine/results_file.hpp"
 
+#include "engine/file_seal.hpp"
 #include "engine/h5io.hpp"
 
 #include <fcntl.h>
@@ -212,13 +213,21 @@ std::size_t default_chunk_rows(std::size_t metrics, std::int64_t block, bool dra
 // Reads a point's block table (/points/<i>/blocks, and /draws if kept) a chunk of rows at a time.
 class StoredBlocks {
  public:
-  StoredBlocks(hid_t point, const std::vector<std::string>& metrics, std::size_t chunk_rows)
+  StoredBlocks(hid_t point, const std::vector<std::string>& metrics, std::int64_t block,
+               std::size_t chunk_rows)
       : blocks_(open_group(point, "blocks")),
         index_(open_dataset(blocks_, "index")),
         range_(open_dataset(blocks_, "range")),
+        block_(block),
         chunk_(chunk_rows) {
     rows_ = element_count(index_);
-    for (const auto& m : metrics) tables_.push_back(open_dataset(blocks_, m));
+    if (dims_of(range_) != std::vector<hsize_t>{rows_, 2})
+      damaged(name_of(range_) + " does not have 2 columns and one row per block");
+    for (const auto& m : metrics) {
+      tables_.push_back(open_dataset(blocks_, m));
+      if (dims_of(tables_.back()) != std::vector<hsize_t>{rows_, 5})
+        damaged(name_of(tables_.back()) + " does not have 5 columns and one row per block");
+    }
     if (exists(point, "draws")) {
       Hid g = open_group(point, "draws");
       for (const auto& m : metrics) draws_.push_back(open_dataset(g, m));
@@ -231,8 +240,14 @@ class StoredBlocks {
       if (first_ + at_ >= rows_) return false;
       load();
     }
+    // Checksums catch bit rot; these catch what passes them (format 1 files have none).
+    if (index_buf_[at_] <= index && first_ + at_ > 0)
+      damaged(name_of(index_) + " is not increasing");
     index = index_buf_[at_];
     rec.length = range_buf_[2 * at_ + 1] - range_buf_[2 * at_];
+    if (index < 0 || range_buf_[2 * at_] != index * block_ || rec.length < 1 || rec.length > block_)
+      damaged(name_of(range_) + " row " + std::to_string(first_ + at_) +
+              " is not the draws of block " + std::to_string(index));
     rec.metrics.resize(tables_.size());
     for (std::size_t m = 0; m < tables_.size(); ++m) {
       const double* t = table_buf_[m].data() + 5 * at_;
@@ -274,8 +289,13 @@ class StoredBlocks {
     draw_at_ = 0;
   }
 
+  [[noreturn]] static void damaged(const std::string& what) {
+    throw std::runtime_error("damaged: " + what);
+  }
+
   Hid blocks_, index_, range_;
   std::vector<Hid> tables_, draws_;
+  std::int64_t block_ = 1;
   hsize_t chunk_ = 1, rows_ = 0;
   hsize_t first_ = 0;        // file row of the loaded chunk's first block
   hsize_t draws_first_ = 0;  // position in /draws of the next chunk
@@ -294,12 +314,15 @@ class BlockTableWriter {
         rows_(rows),
         total_draws_(total_draws),
         chunk_(chunk_rows),
-        index_(create_dataset<std::int64_t>(blocks, "index", {rows})),
-        range_(create_dataset<std::int64_t>(blocks, "range", {rows, 2})) {
+        // One checksummed chunk per write of `chunk_rows` blocks.
+        index_(create_dataset<std::int64_t>(blocks, "index", {rows}, {chunk_rows})),
+        range_(create_dataset<std::int64_t>(blocks, "range", {rows, 2}, {chunk_rows, 2})) {
     for (const auto& m : metrics) {
-      tables_.push_back(create_dataset<double>(blocks, m, {rows, 5}));
+      tables_.push_back(create_dataset<double>(blocks, m, {rows, 5}, {chunk_rows, 5}));
       attr(tables_.back(), "fields", "n,mean,m2,min,max");
-      if (draws) draws_.push_back(create_dataset<double>(*draws, m, {total_draws}));
+      if (draws)
+        draws_.push_back(create_dataset<double>(*draws, m, {total_draws},
+                                                {chunk_rows * static_cast<hsize_t>(block)}));
     }
     table_buf_.resize(tables_.size());
     draws_buf_.resize(draws_.size());
@@ -419,7 +442,7 @@ void write_points(hid_t file, const RunRecord& run, hid_t previous_points, std::
       std::optional<StoredBlocks> previous;
       if (previous_points >= 0 && r.saved > 0 && r.error.empty()) {
         old_point.emplace(open_group(previous_points, std::to_string(p)));
-        previous.emplace(*old_point, names, rows_per_chunk);
+        previous.emplace(*old_point, names, e.block, rows_per_chunk);
       }
       write_block_table(blocks, draws, r, std::move(previous), e.block, rows_per_chunk);
     }
@@ -479,7 +502,8 @@ void write_results(const fs::path& path, const RunRecord& run, std::size_t chunk
     std::optional<Hid> previous, previous_points;
     if (!run.saved_in.empty() && std::any_of(run.results.begin(), run.results.end(),
                                              [](const PointRecord& r) { return r.saved > 0; })) {
-      previous.emplace(open_file(run.saved_in));
+      // Written by this run's previous checkpoint: its seal was checked when the run resumed.
+      previous.emplace(open_file(run.saved_in, false));
       previous_points.emplace(open_group(*previous, "points"));
     }
     Hid file = create_file(tmp);
@@ -522,6 +546,13 @@ void write_results(const fs::path& path, const RunRecord& run, std::size_t chunk
     throw std::runtime_error("cannot write " + path.string() + " (" + e.what() +
                              "): is the disk full or the directory not writable?");
   }
+  try {
+    seal_file(tmp);
+  } catch (const std::exception& e) {
+    std::error_code ignore;
+    fs::remove(tmp, ignore);
+    throw std::runtime_error("cannot write " + path.string() + " (" + e.what() + ")");
+  }
   // Make the new file durable before it replaces the old one.
   if (const int fd = ::open(tmp.c_str(), O_RDONLY); fd >= 0) {
     ::fsync(fd);
@@ -530,76 +561,122 @@ void write_results(const fs::path& path, const RunRecord& run, std::size_t chunk
   fs::rename(tmp, path);
 }
 
-StoredRun read_results(const fs::path& path) {
-  Hid file = open_file(path);
-  if (read_string_attr(file, "format") != "fairmc-results")
-    throw std::runtime_error(path.string() + ": not a fairmc results file");
-  StoredRun out;
-  out.draws = read_attr<std::int64_t>(file, "draws");
-  out.block = read_attr<std::int64_t>(file, "block");
-  out.created_utc = read_string_attr(file, "created_utc");
-  Hid cfg = open_group(file, "config");
-  out.config_text = read_strings(cfg, "resolved").at(0);
-  out.config_hash = read_attr<std::uint64_t>(cfg, "config_hash");
-  out.experiment_file = read_string_attr(cfg, "experiment_file");
-  Hid pts = open_group(file, "points");
-  for (std::size_t p = 0; exists(pts, std::to_string(p)); ++p) {
-    Hid g = open_group(pts, std::to_string(p));
-    out.metrics.push_back(read_strings(g, "metrics"));
-    out.errors.push_back(read_string_attr(g, "error"));
+namespace {
+
+void check_format(hid_t file) {
+  if (!has_attr(file, "format") || read_string_attr(file, "format") != "fairmc-results")
+    throw std::runtime_error("not a fairmc results file (no format = fairmc-results attribute)");
+  if (!has_attr(file, "format_version"))
+    throw std::runtime_error(
+        "no format_version attribute: not a complete fairmc results file, refused");
+  const auto v = read_attr<std::int64_t>(file, "format_version");
+  if (v > results_format_version)
+    throw std::runtime_error("format_version " + std::to_string(v) +
+                             " is newer than this fairmc reads (1 to " +
+                             std::to_string(results_format_version) + "): use a newer fairmc");
+  if (v < 1) throw std::runtime_error("unknown format_version " + std::to_string(v) + ", refused");
+}
+
+// Runs `read` on the opened file; any failure becomes one line naming the file and what in it
+// could not be read.
+template <class F>
+auto reading(const fs::path& path, F&& read) {
+  try {
+    Hid file = open_file(path);
+    check_format(file);
+    return read(file);
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    if (what.rfind("damaged", 0) != 0 && what.find("checksum") != std::string::npos)
+      what = "damaged: " + what;
+    throw std::runtime_error(what.rfind(path.string(), 0) == 0 ? what
+                                                               : path.string() + ": " + what);
   }
-  out.file = path;
-  return out;
+}
+
+}  // namespace
+
+StoredRun read_results(const fs::path& path) {
+  return reading(path, [&](hid_t file) {
+    verify(file);  // a resumed run must not build on damaged blocks
+    StoredRun out;
+    out.draws = read_attr<std::int64_t>(file, "draws");
+    out.block = read_attr<std::int64_t>(file, "block");
+    out.created_utc = read_string_attr(file, "created_utc");
+    Hid cfg = open_group(file, "config");
+    const auto resolved = read_strings(cfg, "resolved");
+    if (resolved.size() != 1) throw std::runtime_error("damaged: /config/resolved is not one text");
+    out.config_text = resolved.front();
+    out.config_hash = read_attr<std::uint64_t>(cfg, "config_hash");
+    out.experiment_file = read_string_attr(cfg, "experiment_file");
+    Hid pts = open_group(file, "points");
+    for (std::size_t p = 0; exists(pts, std::to_string(p)); ++p) {
+      Hid g = open_group(pts, std::to_string(p));
+      out.metrics.push_back(read_strings(g, "metrics"));
+      out.errors.push_back(read_string_attr(g, "error"));
+    }
+    out.file = path;
+    return out;
+  });
 }
 
 void for_each_stored_block(const fs::path& path, std::size_t point,
                            const std::function<void(std::int64_t, const BlockRecord&)>& visit,
                            std::size_t chunk_rows) {
-  Hid file = open_file(path);
-  Hid g = open_group(file, "points/" + std::to_string(point));
-  const auto names = read_strings(g, "metrics");
-  const auto block = read_attr<std::int64_t>(file, "block");
-  StoredBlocks blocks(
-      g, names,
-      chunk_rows ? chunk_rows : default_chunk_rows(names.size(), block, exists(g, "draws")));
-  std::int64_t index = 0;
-  BlockRecord rec;
-  while (blocks.next(index, rec)) visit(index, rec);
+  reading(path, [&](hid_t file) {
+    Hid g = open_group(file, "points/" + std::to_string(point));
+    const auto names = read_strings(g, "metrics");
+    const auto block = read_attr<std::int64_t>(file, "block");
+    if (block < 1) throw std::runtime_error("damaged: block = " + std::to_string(block));
+    StoredBlocks blocks(
+        g, names, block,
+        chunk_rows ? chunk_rows : default_chunk_rows(names.size(), block, exists(g, "draws")));
+    std::int64_t index = 0;
+    BlockRecord rec;
+    while (blocks.next(index, rec)) visit(index, rec);
+    return 0;
+  });
 }
 
 std::string describe_results(const fs::path& path) {
-  Hid file = open_file(path);
-  std::ostringstream o;
-  const auto complete = read_attr<std::int64_t>(file, "complete");
-  o << "experiment " << read_string_attr(file, "experiment") << " (scenario "
-    << read_string_attr(file, "scenario") << "), seed " << read_attr<std::uint64_t>(file, "seed")
-    << ", " << read_attr<std::int64_t>(file, "draws") << " draws/point, "
-    << (complete ? "complete" : "INCOMPLETE (resume with fairmc run --resume)") << "\n";
-  if (const auto claim = read_string_attr(file, "claim"); !claim.empty())
-    o << "claim: " << claim << "\n";
-  Hid pts = open_group(file, "points");
-  for (std::size_t p = 0; exists(pts, std::to_string(p)); ++p) {
-    Hid g = open_group(pts, std::to_string(p));
-    o << "point " << p;
-    for (const auto& [n, kind] : attributes(g)) {
-      if (n == "stream_key" || n == "metrics") continue;
-      if (kind == AttrKind::string) {
-        const std::string v = read_string_attr(g, n);
-        if (!v.empty()) o << "  " << n << "=" << v;
-      } else if (kind == AttrKind::floating) {
-        o << "  " << n << "=" << read_attr<double>(g, n);
+  return reading(path, [&](hid_t file) {
+    verify(file);  // every number shown, and the rest, is as written
+    std::ostringstream o;
+    const auto complete = read_attr<std::int64_t>(file, "complete");
+    o << "experiment " << read_string_attr(file, "experiment") << " (scenario "
+      << read_string_attr(file, "scenario") << "), seed " << read_attr<std::uint64_t>(file, "seed")
+      << ", " << read_attr<std::int64_t>(file, "draws") << " draws/point, "
+      << (complete ? "complete" : "INCOMPLETE (resume with fairmc run --resume)") << "\n";
+    if (const auto claim = read_string_attr(file, "claim"); !claim.empty())
+      o << "claim: " << claim << "\n";
+    Hid pts = open_group(file, "points");
+    for (std::size_t p = 0; exists(pts, std::to_string(p)); ++p) {
+      Hid g = open_group(pts, std::to_string(p));
+      o << "point " << p;
+      for (const auto& [n, kind] : attributes(g)) {
+        if (n == "stream_key" || n == "metrics") continue;
+        if (kind == AttrKind::string) {
+          const std::string v = read_string_attr(g, n);
+          if (!v.empty()) o << "  " << n << "=" << v;
+        } else if (kind == AttrKind::floating) {
+          o << "  " << n << "=" << read_attr<double>(g, n);
+        }
+      }
+      o << "\n";
+      Hid stats = open_group(g, "stats");
+      for (const auto& m : read_strings(g, "metrics")) {
+        const auto row = read<double>(stats, m);
+        if (row.size() < 8)
+          throw std::runtime_error("damaged: /points/" + std::to_string(p) + "/stats/" + m +
+                                   " has " + std::to_string(row.size()) +
+                                   " values, expected at least 8");
+        o << "    " << std::left << std::setw(28) << m << std::right << " mean " << std::setw(13)
+          << std::setprecision(6) << row[1] << "  ± " << std::setw(10) << row[5] - row[1]
+          << " (95% CI)  n " << row[0] << "\n";
       }
     }
-    o << "\n";
-    Hid stats = open_group(g, "stats");
-    for (const auto& m : read_strings(g, "metrics")) {
-      const auto row = read<double>(stats, m);
-      o << "    " << std::left << std::setw(28) << m << std::right << " mean " << std::setw(13)
-        << std::setprecision(6) << row[1] << "  ± " << std::setw(10) << row[5] - row[1]
-        << " (95% CI)  n " << row[0] << "\n";
-    }
-  }
-  return o.str();
+    return o.str();
+  });
 }
 
 }  // namespace fairmc
