@@ -14,12 +14,13 @@ namespace fairmc {
 
 namespace {
 
-// Layout of the seal (all little-endian uint64): magic, file size, region size, region count,
-// the Fletcher-64 of the whole seal (taken with this field 0), then one Fletcher-64 per region of
-// the rest of the file; zeros to the end.
+// Layout of the seal (little-endian uint64 words): the size of the file before it, region size,
+// region count, the Fletcher-64 of the whole seal (taken with this word 0), one Fletcher-64 per
+// region of the file before it, zeros, and the magic as the last word.
 constexpr char magic[8] = {'F', 'M', 'C', 'S', 'E', 'A', 'L', '1'};
-constexpr std::size_t header_words = 5;
-constexpr std::size_t max_regions = seal_bytes / 8 - header_words;
+constexpr std::size_t header_words = 4;
+constexpr std::size_t max_regions = seal_bytes / 8 - header_words - 1;
+constexpr std::size_t sum_at = 24;
 
 void put64(unsigned char* p, std::uint64_t v) {
   for (int i = 0; i < 8; ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
@@ -73,7 +74,7 @@ std::vector<std::uint64_t> region_sums(const Fd& f, std::uint64_t size, std::uin
   std::vector<std::uint64_t> out;
   std::vector<unsigned char> buf(
       static_cast<std::size_t>(std::min<std::uint64_t>(region, 1 << 20)));
-  for (std::uint64_t at = seal_bytes; at < size; at += region) {
+  for (std::uint64_t at = 0; at < size; at += region) {
     // Fletcher sums of consecutive pieces combine only through their lengths, so each region is
     // summed whole: read it in pieces into one running state.
     const std::uint64_t end = std::min(size, at + region);
@@ -131,47 +132,54 @@ std::uint64_t fletcher64(const unsigned char* data, std::size_t n) {
 void seal_file(const std::filesystem::path& path) {
   const Fd f(path, O_RDWR);
   const std::uint64_t size = f.size();
-  if (size < seal_bytes) throw std::runtime_error(path.string() + " has no room for a seal");
-  const std::uint64_t region = region_size(size - seal_bytes);
+  const std::uint64_t region = region_size(size);
   const auto sums = region_sums(f, size, region);
   std::vector<unsigned char> seal(seal_bytes, 0);
-  std::memcpy(seal.data(), magic, 8);
-  put64(&seal[8], size);
-  put64(&seal[16], region);
-  put64(&seal[24], sums.size());
+  put64(&seal[0], size);
+  put64(&seal[8], region);
+  put64(&seal[16], sums.size());
   for (std::size_t i = 0; i < sums.size(); ++i) put64(&seal[8 * (header_words + i)], sums[i]);
-  put64(&seal[32], fletcher64(seal.data(), seal.size()));  // of the whole seal, this field 0
-  if (::pwrite(f.get(), seal.data(), seal.size(), 0) != static_cast<ssize_t>(seal.size()))
+  std::memcpy(&seal[seal_bytes - 8], magic, 8);
+  put64(&seal[sum_at], fletcher64(seal.data(), seal.size()));
+  if (::pwrite(f.get(), seal.data(), seal.size(), static_cast<off_t>(size)) !=
+      static_cast<ssize_t>(seal.size()))
     throw std::runtime_error("cannot write the checksums of " + path.string() + ": " +
                              std::strerror(errno));
 }
 
 bool check_seal(const std::filesystem::path& path) {
   const Fd f(path, O_RDONLY);
+  const std::uint64_t actual = f.size();
   std::vector<unsigned char> seal(seal_bytes, 0);
-  const std::size_t got = f.read(seal.data(), seal.size(), 0);
-  constexpr unsigned char hdf5_signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-  if (got >= 8 && std::memcmp(seal.data(), hdf5_signature, 8) == 0) return false;  // unsealed
+  const std::size_t got =
+      actual >= seal_bytes ? f.read(seal.data(), seal.size(), actual - seal_bytes) : 0;
   const auto damaged = [&](const std::string& what) {
     return std::runtime_error("damaged: " + what);
   };
-  const std::uint64_t stored = get64(&seal[32]);
-  put64(&seal[32], 0);
-  if (got < seal_bytes || std::memcmp(seal.data(), magic, 8) != 0 ||
-      stored != fletcher64(seal.data(), seal.size()))
-    throw damaged("its first " + std::to_string(seal_bytes) +
-                  " bytes (the checksum block) are not as fairmc writes them");
-  const std::uint64_t size = get64(&seal[8]), region = get64(&seal[16]), n = get64(&seal[24]);
-  const std::uint64_t actual = f.size();
-  if (actual != size)
+  if (got < seal_bytes || std::memcmp(&seal[seal_bytes - 8], magic, 8) != 0) {
+    // No seal. Files written before seals existed use HDF5 superblock version 0 (byte 8); sealed
+    // ones use version 3, so such a file lost its seal: cut short or added to.
+    unsigned char head[9] = {};
+    constexpr unsigned char hdf5_signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    if (f.read(head, 9, 0) == 9 && std::memcmp(head, hdf5_signature, 8) == 0 && head[8] >= 2)
+      throw damaged("its checksum trailer is missing (the file was truncated or extended)");
+    return false;
+  }
+  const std::uint64_t stored = get64(&seal[sum_at]);
+  put64(&seal[sum_at], 0);
+  if (stored != fletcher64(seal.data(), seal.size()))
+    throw damaged("its last " + std::to_string(seal_bytes) +
+                  " bytes (the checksum trailer) are not as fairmc wrote them");
+  const std::uint64_t size = get64(&seal[0]), region = get64(&seal[8]), n = get64(&seal[16]);
+  if (actual != size + seal_bytes)
     throw damaged("the file has " + std::to_string(actual) + " bytes, written with " +
-                  std::to_string(size) + " (truncated or extended)");
-  if (region != region_size(size - seal_bytes) || n != (size - seal_bytes + region - 1) / region)
-    throw damaged("its checksum block is inconsistent");
+                  std::to_string(size + seal_bytes) + " (truncated or extended)");
+  if (region != region_size(size) || n != (size + region - 1) / region)
+    throw damaged("its checksum trailer is inconsistent");
   const auto sums = region_sums(f, size, region);
   for (std::size_t i = 0; i < sums.size(); ++i)
     if (sums[i] != get64(&seal[8 * (header_words + i)])) {
-      const std::uint64_t a = seal_bytes + i * region, b = std::min(size, a + region);
+      const std::uint64_t a = i * region, b = std::min(size, a + region);
       throw damaged("bytes " + std::to_string(a) + " to " + std::to_string(b - 1) +
                     " changed since fairmc wrote the file (checksum mismatch)");
     }

@@ -140,8 +140,6 @@ Hid create_file(const fs::path& path) {
         "set order");
   check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
         "set order");
-  // Room for the whole-file checksum (engine/file_seal.hpp), written once the file is closed.
-  check(H5Pset_userblock(fcpl, seal_bytes), "reserve the checksum block");
   Hid fapl = file_access();
   // The 1.10 format checksums all metadata, chunk indexes included (1.8's v1 B-trees have none).
   check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_V110), "set format version");

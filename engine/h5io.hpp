@@ -67,8 +67,7 @@ struct Type<std::uint64_t> {
 };
 
 // Files, with small metadata caches and tracked creation order.
-// A new file (truncated if it exists) with room for a seal (engine/file_seal.hpp): seal it with
-// seal_file once it is closed.
+// A new file (truncated if it exists); seal it (engine/file_seal.hpp) once it is closed.
 Hid create_file(const std::filesystem::path& path);
 // Opens read-only after checking the file's seal, if it has one (`seal`: unless the caller wrote
 // the file itself moments ago; its datasets' own checksums are still checked on every read).

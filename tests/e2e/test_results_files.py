@@ -89,8 +89,7 @@ def data_offset(path, dataset):
         d = f[dataset]
         if d.chunks is None:  # format 1
             return d.id.get_offset()
-        # Chunk addresses count from the end of the user block (the seal).
-        return f.userblock_size + d.id.get_chunk_info(0).byte_offset
+        return d.id.get_chunk_info(0).byte_offset
 
 
 def bit_rot(tmp, exp):

@@ -169,7 +169,7 @@ void flip(const fs::path& p, std::size_t at) {
   put_bytes(p, b);
 }
 
-// File offset of the first chunk of a dataset (HDF5 addresses count from the end of the seal).
+// File offset of the first chunk of a dataset.
 std::size_t chunk_offset(const fs::path& file, const std::string& dataset) {
   h5::Hid f = h5::open_file(file);
   h5::Hid d = h5::open_dataset(f, dataset);
@@ -178,7 +178,7 @@ std::size_t chunk_offset(const fs::path& file, const std::string& dataset) {
   unsigned mask = 0;
   h5::Hid space(H5Dget_space(d), H5Sclose, "space");
   h5::check(H5Dget_chunk_info(d, space, 0, offset, &mask, &addr, &size), "chunk info");
-  return fairmc::seal_bytes + static_cast<std::size_t>(addr);  // addresses start after it
+  return static_cast<std::size_t>(addr);
 }
 
 std::string message_of(const std::function<void()>& f) {
@@ -273,8 +273,14 @@ TEST_CASE("a seal refuses any changed, missing or added byte; unsealed files pas
   put_bytes(f, longer);
   CHECK_THROWS_WITH_AS(fairmc::read_results(f), doctest::Contains("truncated or extended"),
                        std::runtime_error);
-  // A file written before seals existed starts with HDF5's signature and is not checked here.
-  put_bytes(f, std::vector<unsigned char>(good.begin() + fairmc::seal_bytes, good.end()));
+  // Without its seal: HDF5 would read the file, but its generation is always sealed.
+  put_bytes(f, std::vector<unsigned char>(good.begin(), good.end() - fairmc::seal_bytes));
+  CHECK_THROWS_WITH_AS(fairmc::check_seal(f), doctest::Contains("checksum trailer is missing"),
+                       std::runtime_error);
+  // A file written before seals existed (HDF5's default, superblock version 0) is not checked.
+  {
+    h5::Hid old(H5Fcreate(f.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "create");
+  }
   CHECK_FALSE(fairmc::check_seal(f));
 }
 
