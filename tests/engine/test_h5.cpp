@@ -200,7 +200,7 @@ fairmc::RunRecord filled_run() {
 
 }  // namespace
 
-TEST_CASE("h5io round-trips plain vectors; numeric datasets are chunked with Fletcher-32") {
+TEST_CASE("h5io round-trips plain vectors, numeric datasets are chunked with Fletcher-32") {
   TempDir t("h5io");
   const std::vector<double> xs{1.5, -2, 1e300, 0};
   const std::vector<std::int64_t> is{1, -2, 3, 4, 5, 6};
@@ -243,7 +243,7 @@ TEST_CASE("h5io round-trips plain vectors; numeric datasets are chunked with Fle
                        std::runtime_error);
 }
 
-TEST_CASE("a seal refuses any changed, missing or added byte; unsealed files pass") {
+TEST_CASE("a seal refuses any changed, missing or added byte, unsealed files pass") {
   // Fletcher-64's published check values (32-bit little-endian words, zero padded).
   const unsigned char text[] = {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'};
   CHECK(fairmc::fletcher64(text, 5) == 0xc8c6c527646362c6ull);
@@ -401,7 +401,7 @@ TEST_CASE("keep_previous: the old file stays until a checkpoint or the complete 
   CHECK(fairmc::describe_results(f).find(", complete") != std::string::npos);
 }
 
-TEST_CASE("an output directory has one run at a time; a dead run's lock file does not block") {
+TEST_CASE("an output directory has one run at a time, a dead run's lock file does not block") {
   TempDir t("lock");
   {
     fairmc::OutputLock first(t.dir);
