@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 FORMAT = "fairmc-results"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 adds checksums to the layout of 1; both are read
 
 __all__ = ["results_path", "open_summary", "summary_frame", "open_draws", "point_table", "root_attrs"]
 
@@ -61,9 +61,9 @@ def _open(path) -> h5py.File:
         f.close()
         raise ValueError(f"{path}: not a fairmc results file (format attribute {fmt!r})")
     version = int(f.attrs.get("format_version", -1))
-    if version != FORMAT_VERSION:
+    if not 1 <= version <= FORMAT_VERSION:
         f.close()
-        raise ValueError(f"{path}: results format_version {version}; this loader reads {FORMAT_VERSION}")
+        raise ValueError(f"{path}: results format_version {version}; this loader reads 1 to {FORMAT_VERSION}")
     return f
 
 

@@ -1,8 +1,9 @@
 // The fairmc command line: parses options and hands over to the engine.
 #include "engine/config.hpp"
 #include "engine/describe.hpp"
-#include "engine/h5.hpp"
+#include "engine/output_lock.hpp"
 #include "engine/prepare.hpp"
+#include "engine/results_file.hpp"
 #include "engine/runner.hpp"
 #include "scenarios/catalog.hpp"
 
@@ -91,8 +92,10 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   fairmc::Experiment e;
   fs::path outdir;
   std::vector<std::string> overrides;
+  std::optional<fairmc::OutputLock> lock;  // rank 0 holds it for the whole run
   if (!plan_only && p.vm.count("resume")) {
     outdir = p.vm["resume"].as<std::string>();
+    if (cluster.root() && fs::is_directory(outdir)) lock.emplace(outdir);
     stored = fairmc::read_results(outdir / "results.h5");
     std::string experiment_file;
     for (const auto& a : p.positional) {
@@ -158,6 +161,14 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     throw fairmc::ConfigError(
         {"<command line>", 0, 0}, "output",
         "cannot write to directory '" + outdir.string() + "'" + (ec ? ": " + ec.message() : ""));
+  if (cluster.root() && !lock) {
+    lock.emplace(outdir);
+    // Again under the lock: a run that ended meanwhile may have written it.
+    if (!stored && fs::exists(results) && !p.vm.count("overwrite"))
+      throw fairmc::ConfigError({"<command line>", 0, 0}, "",
+                                results.string() + " exists; use --resume " + outdir.string() +
+                                    " to finish or extend it, or --overwrite to replace it");
+  }
   fairmc::RunOptions opt;
   opt.threads = p.vm["threads"].as<int>();
   opt.results = results;
@@ -165,13 +176,18 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (p.vm.count("no-progress")) opt.progress_bar = false;
   opt.command_line = command_line;
   opt.resume = stored ? &*stored : nullptr;
+  opt.keep_previous = !stored && fs::exists(results);  // --overwrite
   opt.cluster = &cluster;
   fairmc::RunOutcome outcome;
   try {
     outcome = fairmc::run_experiment(e, scenario, opt, std::cerr);
   } catch (...) {
-    // Nothing valid was written: leave no partial output behind.
-    if (cluster.root() && created && !fs::exists(results)) fs::remove_all(outdir, ec);
+    // Nothing valid was written: remove the directory this run created, if it is empty (whatever
+    // else is in it stays).
+    if (cluster.root() && created && !fs::exists(results)) {
+      lock.reset();
+      fs::remove(outdir, ec);
+    }
     throw;
   }
   if (!cluster.root()) return exit_ok;  // rank 0 reports and writes
@@ -179,6 +195,11 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (outcome.seconds > 0)
     std::cerr << " (" << outcome.draws_computed / outcome.seconds << " draws/s)";
   std::cerr << "\n";
+  if (outcome.interrupted && outcome.previous_kept) {
+    std::cerr << "fairmc: interrupted before the first checkpoint; " << results.string()
+              << " still holds the previous results\n";
+    return exit_interrupted;
+  }
   if (outcome.interrupted) {
     std::cerr << "fairmc: interrupted; partial results saved in " << results.string()
               << "\nfairmc: resume with: fairmc run --resume " << outdir.string() << "\n";

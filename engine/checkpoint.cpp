@@ -1,14 +1,14 @@
 #include "engine/checkpoint.hpp"
 
-#include "engine/h5.hpp"
+#include "engine/results_file.hpp"
 
 #include <chrono>
 #include <map>
 
 namespace fairmc {
 
-Checkpointer::Checkpointer(std::filesystem::path file, RunRecord& run)
-    : file_(std::move(file)), run_(run), writer_([this] { serve(); }) {}
+Checkpointer::Checkpointer(std::filesystem::path file, RunRecord& run, bool keep_previous)
+    : file_(std::move(file)), run_(run), replaced_(!keep_previous), writer_([this] { serve(); }) {}
 
 Checkpointer::~Checkpointer() {
   if (writing_.valid()) try {
@@ -72,6 +72,7 @@ void Checkpointer::collect() {
     if (run_.results[p].error.empty()) run_.results[p].saved = snapshot_->results[p].blocks_done();
   snapshot_.reset();
   run_.saved_in = file_;
+  replaced_ = true;
 }
 
 bool Checkpointer::start(bool wait) {
@@ -94,12 +95,14 @@ void Checkpointer::write_now() {
   } catch (...) {
     // Its blocks are back in the run: this write saves them, or reports its own error.
   }
+  if (!replaced_ && !run_.complete) return;
   // On the writer thread too, so that every write's buffers come from the same malloc arena.
   post(std::packaged_task<double()>([this] {
     write_results(file_, run_);
     return 0.0;
   })).get();
   run_.mark_saved(file_);
+  replaced_ = true;
 }
 
 }  // namespace fairmc

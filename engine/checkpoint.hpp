@@ -1,9 +1,9 @@
 // Writes a run's results file while the workers go on computing (docs/performance.md, finding 1).
 //
 // One write at a time, each from a snapshot: the blocks completed since the last write move into
-// it, the rest of the run is copied, and a background thread writes the file (engine/h5). Once
-// the file is on disk, those blocks count as saved and the next write copies them from it; if the
-// write fails, they move back. Only the writer thread calls HDF5 while a write is in flight.
+// it, the rest of the run is copied, and a background thread writes the file (engine/results_file).
+// Once the file is on disk, those blocks count as saved and the next write copies them from it; if
+// the write fails, they move back. Only the writer thread calls HDF5 while a write is in flight.
 #pragma once
 
 #include "engine/results.hpp"
@@ -19,7 +19,10 @@ namespace fairmc {
 
 class Checkpointer {
  public:
-  Checkpointer(std::filesystem::path file, RunRecord& run);
+  // With `keep_previous`, an existing file stays until a checkpoint started by start() or the write
+  // of a complete run replaces it: write_now() of an incomplete run writes nothing until then (so
+  // an --overwrite stopped early leaves the old results, not an empty or partial file).
+  Checkpointer(std::filesystem::path file, RunRecord& run, bool keep_previous = false);
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
   // Waits for a write in flight; its error, if any, is dropped (the previous file stays valid).
@@ -32,6 +35,8 @@ class Checkpointer {
   // Writes the run as it is now on this thread, after any write in flight (whose error, if any,
   // is superseded by this write's outcome).
   void write_now();
+  // Whether a write of this run has replaced the file.
+  bool replaced() const { return replaced_; }
   // Wall time of the last background write, seconds.
   double last_write_seconds() const { return last_write_seconds_; }
 
@@ -47,6 +52,7 @@ class Checkpointer {
   std::optional<RunRecord> snapshot_;  // what the write in flight writes
   std::future<double> writing_;
   double last_write_seconds_ = 0;
+  bool replaced_;
 
   // One long-lived writer thread: every write's HDF5 and snapshot buffers then come from one
   // malloc arena (a thread per write left several arenas each holding a write's peak, as the

@@ -225,7 +225,7 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
         << " blocks already done\n";
 
   RunOutcome outcome;
-  Checkpointer checkpoints(opt.results, run);
+  Checkpointer checkpoints(opt.results, run, opt.keep_previous);
   // Estimated heap of the blocks not yet handed to a write (kept raw draws not counted).
   std::size_t unsaved_bytes = 0;
   if (root) checkpoints.write_now();  // a valid (empty) file exists from the start on
@@ -309,6 +309,7 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   run.complete = !outcome.interrupted;
   outcome.complete = run.complete;
   checkpoints.write_now();
+  outcome.previous_kept = !checkpoints.replaced();
   outcome.seconds = progress.elapsed_seconds();
   return outcome;
 }

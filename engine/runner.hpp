@@ -4,7 +4,7 @@
 
 #include "engine/cluster.hpp"
 #include "engine/config.hpp"
-#include "engine/h5.hpp"
+#include "engine/results_file.hpp"
 #include "engine/scenario.hpp"
 
 #include <cstdint>
@@ -26,6 +26,8 @@ struct RunOptions {
   std::string command_line;
   const StoredRun* resume = nullptr;  // blocks already computed
   const Cluster* cluster = nullptr;   // MPI ranks sharing the work; null = this process alone
+  // --overwrite of an existing file: it stays until the first checkpoint (or the end) replaces it.
+  bool keep_previous = false;
 };
 
 struct RunOutcome {
@@ -34,6 +36,8 @@ struct RunOutcome {
   std::size_t failed_points = 0;
   std::int64_t draws_computed = 0;  // in this invocation
   double seconds = 0;
+  // keep_previous, and stopped before a checkpoint: the previous file is untouched.
+  bool previous_kept = false;
 };
 
 // Throws ConfigError when the experiment is invalid (before any draw).

@@ -151,7 +151,7 @@ def grid_dims_and_coords(c):
 @check
 def grid_root_attrs(c):
     a = c["gds"].attrs
-    assert a["format"] == "fairmc-results" and a["format_version"] == 1
+    assert a["format"] == "fairmc-results" and a["format_version"] == 2
     assert a["experiment"] == "roundtrip_grid" and a["scenario"] == "demo"
     assert a["seed"] == 4242 and a["draws"] == DRAWS and a["block"] == BLOCK
     assert a["claim"] == "E[max of n uniforms] = n/(n+1)"

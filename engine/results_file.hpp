@@ -12,7 +12,9 @@
 
 namespace fairmc {
 
-inline constexpr int results_format_version = 1;
+// 2: datasets chunked with Fletcher-32, string datasets with a text checksum, HDF5 1.10 format
+// (checksummed metadata). 1: same layout, no checksums; still read.
+inline constexpr int results_format_version = 2;
 
 // Writes `run` to `path` atomically (path + ".tmp", fsync, rename). Blocks saved by an earlier
 // write are copied from `run.saved_in` at most `chunk_rows` blocks at a time (0: about 1 MiB's
@@ -33,7 +35,10 @@ struct StoredRun {
   std::vector<std::string> errors;                // per point
   std::filesystem::path file;                     // where it was read from
 };
-// The file's header and per-point metrics; its blocks are read by for_each_stored_block.
+// The file's header and per-point metrics, after reading the whole file once to check every
+// checksum; its blocks are read by for_each_stored_block. Reading throws one line naming the
+// file and what is wrong with it ("...: damaged: ..."; a format_version newer than
+// results_format_version, or none, is refused).
 StoredRun read_results(const std::filesystem::path& path);
 
 // Calls visit(block index, block) for every block the file holds for `point`, in block order,
@@ -42,7 +47,7 @@ void for_each_stored_block(const std::filesystem::path& path, std::size_t point,
                            const std::function<void(std::int64_t, const BlockRecord&)>& visit,
                            std::size_t chunk_rows = 0);
 
-// A printable summary table of a results file (for `fairmc show`).
+// A printable summary table of a results file (for `fairmc show`), after checking every checksum.
 std::string describe_results(const std::filesystem::path& path);
 
 }  // namespace fairmc
