@@ -2,7 +2,9 @@
 
 #include "scenarios/persuasion/buckets.hpp"
 #include "scenarios/persuasion/evaluator.hpp"
+#include "scenarios/persuasion/exact_alpha.hpp"
 #include "scenarios/persuasion/majorization.hpp"
+#include "scenarios/persuasion/policies.hpp"
 #include "scenarios/persuasion/population.hpp"
 
 #include <cmath>
@@ -23,16 +25,19 @@ constexpr PolicyId kPolicies[] = {{"no_information", "no_info"},
                                   {"full_revelation", "full"},
                                   {"full_revelation_priority", "full_priority"},
                                   {"paper", "paper"},
-                                  {"mw", "mw"}};
-enum Policy { kNoInfo, kFull, kFullPriority, kPaper, kMw, kPolicyCount };
+                                  {"mw", "mw"},
+                                  {"high_low", "high_low"}};
+enum Policy { kNoInfo, kFull, kFullPriority, kPaper, kMw, kHighLow, kPolicyCount };
 
 struct MechanismSpec {
   Receiver receiver = Receiver::bucketed;
   double epsilon = 0.5;
-  bool enabled[kPolicyCount] = {true, true, false, true, false};
+  bool enabled[kPolicyCount] = {true, true, false, true, false, false};
   EvaluatorSettings evaluator;
   int mw_iterations = 300;
   bool mw_exact_targets = true;
+  bool exact_alpha = false;  // alpha_exact_<p> (exact_alpha.hpp), bucketed receiver only
+  ExactSettings exact;
 };
 
 class PersuasionModel final : public Model {
@@ -55,6 +60,14 @@ class PersuasionModel final : public Model {
     if (mech_.enabled[kFull] && mech_.enabled[kFullPriority])
       metrics_.push_back("alpha_class_full_priority");
     if (mech_.enabled[kMw]) metrics_.push_back("mw_prefix_gap");
+    if (mech_.exact_alpha) {
+      for (int p = 0; p < kPolicyCount; ++p)
+        if (mech_.enabled[p])
+          for (const char* what : {"alpha_exact_", "inv_alpha_exact_"})
+            metrics_.push_back(what + std::string(kPolicies[p].metric));
+      metrics_.push_back("alpha_exact_bracket_ok");
+      metrics_.push_back("exact_profiles");
+    }
   }
 
   std::vector<std::string> metrics() const override { return metrics_; }
@@ -93,6 +106,8 @@ class PersuasionModel final : public Model {
         res[kFullPriority] = ev.fixed_priority(full, by_index);
       }
     }
+    if (mech_.enabled[kHighLow])
+      res[kHighLow] = ev.majorized(high_low(pri, mech_.receiver, buckets_));
     std::vector<double> fake_prefix;  // Q_k of Ω_maj's fake utilities (1-majorized in R̂(Δmax))
     if (mech_.enabled[kPaper] || mech_.enabled[kMw]) {
       const Mapping dmax = single_mean_maximal(pri, buckets_);
@@ -148,6 +163,7 @@ class PersuasionModel final : public Model {
       set("alpha_class_full_priority",
           majorization_ratio(prefix_smallest(res[kFull].utility), res[kFullPriority].utility), out);
     set("utilities_exact", ok && ev.exact() ? 1.0 : 0.0, out);
+    if (mech_.exact_alpha) exact_metrics(inst, ev, res, fake_prefix, out);
   }
 
  private:
@@ -155,6 +171,41 @@ class PersuasionModel final : public Model {
     for (std::size_t m = 0; m < metrics_.size(); ++m)
       if (metrics_[m] == name)
         out[m] = std::isfinite(v) ? v : std::numeric_limits<double>::quiet_NaN();
+  }
+
+  // alpha_exact_<p>: every policy in the canonical accounting of Section 4 (its fake utilities
+  // for one-signal-per-bucket mappings; Δmax and MW re-run with value = key, same selection rule).
+  void exact_metrics(const Instance& inst, Evaluator& ev, const std::vector<PolicyResult>& res,
+                     const std::vector<double>& fake_prefix, std::span<double> out) const {
+    const ExactPrefix best = exact_best_prefix(inst.priors, inst.constraint, buckets_, mech_.exact);
+    if (!best.ok) return;  // NaN: see ExactPrefix::reason (docs: "The exact α")
+    set("exact_profiles", static_cast<double>(best.profiles), out);
+    std::vector<int> ids;
+    std::vector<std::vector<double>> canon;
+    for (int p = 0; p < kPolicyCount; ++p) {
+      if (!mech_.enabled[p] || !res[p].ok) continue;
+      ids.push_back(p);
+      if (p == kPaper || p == kMw) {
+        const Mapping dmax = canonical_values(single_mean_maximal(inst.priors, buckets_));
+        canon.push_back(
+            p == kPaper ? ev.majorized(dmax).utility
+                        : ev.multiplicative_weights(
+                                dmax, mech_.mw_exact_targets ? fake_prefix : std::vector<double>{},
+                                mech_.mw_iterations)
+                              .utility);
+      } else {
+        canon.push_back(res[p].fake);
+      }
+    }
+    std::vector<double> upper = fake_prefix;
+    for (double& u : upper) u *= buckets_.count();
+    const ExactAlpha ea = exact_alpha(best.best, canon, upper);
+    for (std::size_t j = 0; j < ids.size(); ++j) {
+      const std::string m = kPolicies[ids[j]].metric;
+      set("alpha_exact_" + m, ea.alpha[j], out);
+      set("inv_alpha_exact_" + m, 1.0 / ea.alpha[j], out);
+    }
+    set("alpha_exact_bracket_ok", ea.bracket_ok ? 1.0 : 0.0, out);
   }
 
   PopulationSpec pop_;
@@ -187,6 +238,12 @@ MechanismSpec read_mechanism(const Params& m) {
   const Params mw = m.child("mw");
   s.mw_iterations = static_cast<int>(mw.integer("iterations", 300, 1, 10'000'000));
   s.mw_exact_targets = mw.choice("targets", {"exact", "game"}, "exact") == "exact";
+  const Params ex = m.child("exact_alpha");
+  s.exact_alpha = ex.flag("enabled", false);
+  if (s.exact_alpha && s.receiver != Receiver::bucketed)
+    ex.fail("enabled", "the exact α is for the bucketed receiver (Section 4's model)");
+  s.exact.max_work =
+      static_cast<std::uint64_t>(ex.number("max_work", 2e7, Range::closed(1.0, 1e15)));
   return s;
 }
 
@@ -215,7 +272,8 @@ ScenarioInfo scenario() {
       {"full_revelation", "values revealed, 1-majorized selection rule (Theorem 3.1)"},
       {"full_revelation_priority", "values revealed, ties broken by agent index"},
       {"paper", "Δmax single-mean mapping + majorized selection (Theorem 1.1)"},
-      {"mw", "multiplicative-weights approximation of the paper's policy (Theorem 1.2)"}};
+      {"mw", "multiplicative-weights approximation of the paper's policy (Theorem 1.2)"},
+      {"high_low", "Appendix A: HIGH w.p. 1/(m q_i) when high, else LOW; majorized selection"}};
   info.metrics = {
       {"utilities_exact", "1 if every U_i was computed exactly, 0 if by inner Monte Carlo"},
       {"welfare_<p>", "sum of U_i under policy p (no_info, full, full_priority, paper, mw)"},
@@ -226,7 +284,11 @@ ScenarioInfo scenario() {
       {"inv_alpha_known_<p>", "1/alpha_known in [0, 1] (0 when α is infinite)"},
       {"inv_alpha_bound_<p>", "1/alpha_bound in [0, 1] (0 when α is infinite)"},
       {"alpha_class_full_priority", "index tie-break vs the full-revelation class optimum"},
-      {"mw_prefix_gap", "max_k |Q_k(MW) - Q_k(exact)| / total, Theorem 1.2's additive error"}};
+      {"mw_prefix_gap", "max_k |Q_k(MW) - Q_k(exact)| / total, Theorem 1.2's additive error"},
+      {"alpha_exact_<p>", "exact α over all independent policies, canonical utilities (Sec. 4)"},
+      {"inv_alpha_exact_<p>", "1/alpha_exact in [0, 1] (0 when α is infinite)"},
+      {"alpha_exact_bracket_ok", "1 if known <= exact <= bound held (canonical accounting)"},
+      {"exact_profiles", "vertex profiles enumerated per oracle call of the exact α"}};
   info.prepare = [](const Params& p) -> std::unique_ptr<const Model> {
     const Params pop = p.child("population");
     PopulationSpec ps = PopulationSpec::read(pop);
