@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <numeric>
 
@@ -446,9 +447,13 @@ ExactAlpha exact_alpha(const std::vector<double>& best,
   constexpr double slack = 1 + 1e-7;
   for (const auto& u : canonical_utilities) {
     const double a = majorization_ratio(best, u);
+    const double lo = majorization_ratio(known, u);
+    const double hi =
+        upper.empty() ? std::numeric_limits<double>::quiet_NaN() : majorization_ratio(upper, u);
     out.alpha.push_back(a);
-    if (majorization_ratio(known, u) > a * slack) out.bracket_ok = false;
-    if (!upper.empty() && a > majorization_ratio(upper, u) * slack) out.bracket_ok = false;
+    out.known.push_back(lo);
+    out.bound.push_back(hi);
+    if (lo > a * slack || (!upper.empty() && a > hi * slack)) out.bracket_ok = false;
   }
   return out;
 }

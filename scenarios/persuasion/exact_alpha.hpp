@@ -69,7 +69,9 @@ namespace fairmc::persuasion {
 // utilities of R̂(Δmax); every policy's canonical utility lies in P(K·Ĝ), proof of Thm 1.1).
 // `upper` may be empty (then only the lower side is checked).
 struct ExactAlpha {
-  std::vector<double> alpha;
+  std::vector<double> alpha;  // α_exact per policy
+  std::vector<double> known;  // the bracket's lower side (best known Q_k, canonical)
+  std::vector<double> bound;  // its upper side (NaN when `upper` is empty)
   bool bracket_ok = true;
 };
 ExactAlpha exact_alpha(const std::vector<double>& best,

@@ -63,7 +63,8 @@ class PersuasionModel final : public Model {
     if (mech_.exact_alpha) {
       for (int p = 0; p < kPolicyCount; ++p)
         if (mech_.enabled[p])
-          for (const char* what : {"alpha_exact_", "inv_alpha_exact_"})
+          for (const char* what : {"alpha_exact_", "inv_alpha_exact_", "alpha_known_canonical_",
+                                   "alpha_bound_canonical_"})
             metrics_.push_back(what + std::string(kPolicies[p].metric));
       metrics_.push_back("alpha_exact_bracket_ok");
       metrics_.push_back("exact_profiles");
@@ -204,6 +205,8 @@ class PersuasionModel final : public Model {
       const std::string m = kPolicies[ids[j]].metric;
       set("alpha_exact_" + m, ea.alpha[j], out);
       set("inv_alpha_exact_" + m, 1.0 / ea.alpha[j], out);
+      set("alpha_known_canonical_" + m, ea.known[j], out);
+      set("alpha_bound_canonical_" + m, ea.bound[j], out);
     }
     set("alpha_exact_bracket_ok", ea.bracket_ok ? 1.0 : 0.0, out);
   }
@@ -287,6 +290,8 @@ ScenarioInfo scenario() {
       {"mw_prefix_gap", "max_k |Q_k(MW) - Q_k(exact)| / total, Theorem 1.2's additive error"},
       {"alpha_exact_<p>", "exact α over all independent policies, canonical utilities (Sec. 4)"},
       {"inv_alpha_exact_<p>", "1/alpha_exact in [0, 1] (0 when α is infinite)"},
+      {"alpha_known_canonical_<p>", "alpha_known in the canonical accounting of alpha_exact"},
+      {"alpha_bound_canonical_<p>", "max_k K·Q_k(x̂) / Q_k(U_p), canonical accounting"},
       {"alpha_exact_bracket_ok", "1 if known <= exact <= bound held (canonical accounting)"},
       {"exact_profiles", "vertex profiles enumerated per oracle call of the exact α"}};
   info.prepare = [](const Params& p) -> std::unique_ptr<const Model> {
