@@ -6,8 +6,11 @@
 #include "scenarios/persuasion/majorization.hpp"
 #include "scenarios/persuasion/policies.hpp"
 #include "scenarios/persuasion/population.hpp"
+#include "scenarios/persuasion/type_reduction.hpp"
+#include "scenarios/persuasion/utility_oracle.hpp"
 
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numeric>
 
@@ -36,7 +39,8 @@ struct MechanismSpec {
   EvaluatorSettings evaluator;
   int mw_iterations = 300;
   bool mw_exact_targets = true;
-  bool exact_alpha = false;  // alpha_exact_<p> (exact_alpha.hpp), bucketed receiver only
+  bool type_reduction = false;  // run_types(): k-uniform, <= 2 agent types
+  bool exact_alpha = false;     // alpha_exact_<p> (exact_alpha.hpp), bucketed receiver only
   ExactSettings exact;
 };
 
@@ -86,6 +90,7 @@ class PersuasionModel final : public Model {
     Rng prng = draw.stream(Substream::population);
     Rng crng = draw.stream(kConstraintStream);
     Instance inst{pop_.sample(prng), con_.sample(pop_.agents, crng)};
+    if (mech_.type_reduction) return run_types(inst, out);
     Evaluator ev(inst, mech_.evaluator, [&draw](std::size_t count) {
       Rng r = draw.stream(Substream::mechanism);
       std::vector<double> u(count);
@@ -164,7 +169,19 @@ class PersuasionModel final : public Model {
       set("alpha_class_full_priority",
           majorization_ratio(prefix_smallest(res[kFull].utility), res[kFullPriority].utility), out);
     set("utilities_exact", ok && ev.exact() ? 1.0 : 0.0, out);
-    if (mech_.exact_alpha) exact_metrics(inst, ev, res, fake_prefix, out);
+    if (mech_.exact_alpha)
+      exact_metrics(
+          inst, res,
+          [&](int p) {
+            const Mapping dmax = canonical_values(single_mean_maximal(pri, buckets_));
+            if (p == kPaper) return ev.majorized(dmax).utility;
+            return ev
+                .multiplicative_weights(
+                    dmax, mech_.mw_exact_targets ? fake_prefix : std::vector<double>{},
+                    mech_.mw_iterations)
+                .utility;
+          },
+          fake_prefix, out);
   }
 
  private:
@@ -175,8 +192,9 @@ class PersuasionModel final : public Model {
   }
 
   // alpha_exact_<p>: every policy in the canonical accounting of Section 4 (its fake utilities
-  // for one-signal-per-bucket mappings; Δmax and MW re-run with value = key, same selection rule).
-  void exact_metrics(const Instance& inst, Evaluator& ev, const std::vector<PolicyResult>& res,
+  // for one-signal-per-bucket mappings; `dmax_canonical(p)` re-runs Δmax / MW with value = key).
+  void exact_metrics(const Instance& inst, const std::vector<PolicyResult>& res,
+                     const std::function<std::vector<double>(int)>& dmax_canonical,
                      const std::vector<double>& fake_prefix, std::span<double> out) const {
     const ExactPrefix best = exact_best_prefix(inst.priors, inst.constraint, buckets_, mech_.exact);
     if (!best.ok) return;  // NaN: see ExactPrefix::reason (docs: "The exact α")
@@ -186,17 +204,7 @@ class PersuasionModel final : public Model {
     for (int p = 0; p < kPolicyCount; ++p) {
       if (!mech_.enabled[p] || !res[p].ok) continue;
       ids.push_back(p);
-      if (p == kPaper || p == kMw) {
-        const Mapping dmax = canonical_values(single_mean_maximal(inst.priors, buckets_));
-        canon.push_back(
-            p == kPaper ? ev.majorized(dmax).utility
-                        : ev.multiplicative_weights(
-                                dmax, mech_.mw_exact_targets ? fake_prefix : std::vector<double>{},
-                                mech_.mw_iterations)
-                              .utility);
-      } else {
-        canon.push_back(res[p].fake);
-      }
+      canon.push_back(p == kPaper || p == kMw ? dmax_canonical(p) : res[p].fake);
     }
     std::vector<double> upper = fake_prefix;
     for (double& u : upper) u *= buckets_.count();
@@ -209,6 +217,58 @@ class PersuasionModel final : public Model {
       set("alpha_bound_canonical_" + m, ea.bound[j], out);
     }
     set("alpha_exact_bracket_ok", ea.bracket_ok ? 1.0 : 0.0, out);
+  }
+
+  // mechanism.type_reduction: the same metrics from the type-level problem (type_reduction.hpp;
+  // k-uniform matroid, at most two agent types), per-agent vectors expanded from the types.
+  void run_types(const Instance& inst, std::span<double> out) const {
+    const auto types = agent_types(inst.priors, 2);
+    if (!types) return;  // more than two agent types in this draw: every metric NaN
+    const int k = *inst.constraint->uniform_capacity();
+    const auto solve = [&](const Mapping& m) {
+      const TypeUtilities t =
+          type_majorized(restrict_mapping(m, types->representative), types->count, k);
+      PolicyResult r;
+      for (const int c : types->type_of) {
+        r.utility.push_back(t.value[static_cast<std::size_t>(c)]);
+        r.fake.push_back(t.fake[static_cast<std::size_t>(c)]);
+      }
+      return r;
+    };
+    const auto& pri = inst.priors;
+    std::vector<PolicyResult> res(kPolicyCount);
+    if (mech_.enabled[kNoInfo]) res[kNoInfo] = solve(no_information(pri, mech_.receiver, buckets_));
+    if (mech_.enabled[kFull]) res[kFull] = solve(full_revelation(pri, mech_.receiver, buckets_));
+    if (mech_.enabled[kHighLow]) res[kHighLow] = solve(high_low(pri, mech_.receiver, buckets_));
+    const PolicyResult maj = solve(single_mean_maximal(pri, buckets_));
+    if (mech_.enabled[kPaper]) res[kPaper] = maj;
+    const std::vector<double> fake_prefix = prefix_smallest(maj.fake);
+    std::vector<double> best, upper = fake_prefix;
+    for (double& u : upper) u *= buckets_.eta() * buckets_.count();
+    for (int p = 0; p < kPolicyCount; ++p)
+      if (mech_.enabled[p]) raise_prefix(best, prefix_smallest(res[p].utility));
+    for (int p = 0; p < kPolicyCount; ++p) {
+      if (!mech_.enabled[p]) continue;
+      const std::string m = kPolicies[p].metric;
+      const auto& u = res[p].utility;
+      set("welfare_" + m, welfare_sum(u), out);
+      set("min_utility_" + m, welfare_min(u), out);
+      set("nash_" + m, welfare_nash(u), out);
+      const double known = majorization_ratio(best, u);
+      set("alpha_known_" + m, known, out);
+      set("inv_alpha_known_" + m, 1.0 / known, out);
+      if (p == kPaper || mech_.receiver == Receiver::bucketed) {
+        const double bound = majorization_ratio(upper, u);
+        set("alpha_bound_" + m, bound, out);
+        set("inv_alpha_bound_" + m, 1.0 / bound, out);
+      }
+    }
+    set("utilities_exact", 1.0, out);
+    if (mech_.exact_alpha)
+      exact_metrics(
+          inst, res,
+          [&](int) { return solve(canonical_values(single_mean_maximal(pri, buckets_))).utility; },
+          fake_prefix, out);
   }
 
   PopulationSpec pop_;
@@ -241,6 +301,9 @@ MechanismSpec read_mechanism(const Params& m) {
   const Params mw = m.child("mw");
   s.mw_iterations = static_cast<int>(mw.integer("iterations", 300, 1, 10'000'000));
   s.mw_exact_targets = mw.choice("targets", {"exact", "game"}, "exact") == "exact";
+  s.type_reduction = m.flag("type_reduction", false);
+  if (s.type_reduction && (s.enabled[kFullPriority] || s.enabled[kMw]))
+    m.fail("type_reduction", "full_revelation_priority and mw have no type-level version");
   const Params ex = m.child("exact_alpha");
   s.exact_alpha = ex.flag("enabled", false);
   if (s.exact_alpha && s.receiver != Receiver::bucketed)
@@ -299,6 +362,8 @@ ScenarioInfo scenario() {
     PopulationSpec ps = PopulationSpec::read(pop);
     ConstraintSpec cs = ConstraintSpec::read(p.child("constraint"), ps.agents);
     MechanismSpec ms = read_mechanism(p.child("mechanism"));
+    if (ms.type_reduction && cs.type != "uniform")
+      p.child("mechanism").fail("type_reduction", "needs constraint type uniform");
     return std::make_unique<PersuasionModel>(std::move(ps), std::move(cs), ms);
   };
   return info;
