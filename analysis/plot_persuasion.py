@@ -18,6 +18,8 @@ slope log10 e), and the paper's / HIGH/LOW's α against log V beside ηK.
 For experiments with alpha_exact_* metrics (exact_alpha_small) the figure shows, per policy, the exact α
 (solid) inside its bracket in the same accounting (alpha_known_canonical, alpha_bound_canonical; shaded),
 all as means over the draws where α is finite.
+For appendix_b / appendix_c (scenario persuasion_appendices) the figure is the best factor over all
+lotteries against n beside the paper's bound and n.
 For mw_convergence the figure is mw_prefix_gap against the MW iterations on log-log axes with the
 engine's fitted slope (Theorem 1.2: about -1/2).
 """
@@ -40,8 +42,8 @@ import fairmc  # noqa: E402
 POLICIES = [("no_info", "no information", "C0"), ("full", "full revelation", "C1"),
             ("full_priority", "full revelation, index ties", "C4"), ("paper", "paper (Δmax, Thm 1.1)", "C2"),
             ("mw", "MW (Thm 1.2)", "C3"), ("high_low", "HIGH/LOW (App. A)", "C5")]
-SWEEP_KEYS = ["population.agents", "population.V", "mechanism.epsilon", "mechanism.mw.iterations"]
-LABELS = {"population.agents": "number of agents n", "population.V": "value range V",
+SWEEP_KEYS = ["example.n", "population.agents", "population.V", "mechanism.epsilon", "mechanism.mw.iterations"]
+LABELS = {"example.n": "n", "population.agents": "number of agents n", "population.V": "value range V",
           "mechanism.epsilon": "bucket width ε", "mechanism.mw.iterations": "MW iterations T"}
 
 
@@ -227,6 +229,32 @@ def plot_exact(ds, key, out_path):
     plt.close(fig)
 
 
+def plot_appendix(ds, key, out_path):
+    x = np.asarray(ds[key].values, dtype=float)
+    order = np.argsort(x)
+    x = x[order]
+    b = "beta_best" in ds
+    best = series(ds, "beta_best" if b else "alpha_best", order)
+    ref = series(ds, "beta_paper_lower" if b else "alpha_paper_leading", order)
+    fig, ax = plt.subplots(figsize=(7, 5), dpi=120)
+    ax.plot(x, best, "o-", color="C3", label="best factor over all lotteries (LP)")
+    ax.plot(x, ref, "k--", label="n/(1 + n²/M) (Appendix B)" if b else "n/(1 + 2/n) (Appendix C, leading term)")
+    ax.plot(x, x, "k:", lw=1, label="n")
+    ax.set_xlabel("n")
+    ax.set_ylabel("majorization factor")
+    what = ("Appendix B: non-polymatroid allocations, M = n^3" if b else
+            "Appendix C (1): majorized allocations, unmajorizable utilities")
+    ax.set_title(f"{ds.attrs.get('experiment', '')}: {what}", fontsize=9)
+    if x.max() / max(x.min(), 1) > 20:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out_path)
+    plt.close(fig)
+
+
 def plot_mw(ds, key, out_path):
     x = np.asarray(ds[key].values, dtype=float)
     order = np.argsort(x)
@@ -281,6 +309,8 @@ def main(argv) -> int:
         out = os.path.join(out_dir, f"{name}.png")
         if key == "mechanism.mw.iterations":
             plot_mw(ds, key, out)
+        elif key == "example.n":
+            plot_appendix(ds, key, out)
         elif name == "persuasion_appendix_a_growth":
             plot_growth(ds, key, out)
         elif any(str(v).startswith("alpha_exact_") for v in ds.data_vars):

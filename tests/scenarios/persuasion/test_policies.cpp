@@ -37,3 +37,22 @@ TEST_CASE("persuasion policies: HIGH/LOW reproduces Appendix A, min utility Θ(1
   for (const auto& cls : c[0].agents)
     for (const SignalClass& s : cls) CHECK(s.value == s.key);
 }
+
+#include "scenarios/persuasion/appendices.hpp"
+
+TEST_CASE("persuasion appendices: B and C (1) best factors, as in the appendices") {
+  // Appendix B: β >= n/(1 + n²/M) (the paper), β <= n (uniform p gives Q_j >= M^j/n); with
+  // M = n³ the best lottery is within a factor 1 + 1/n of n.
+  for (const int n : {4, 8, 32}) {
+    const double M = std::pow(n, 3), beta = appendix_b_best_beta(n, M);
+    CHECK(beta >= n / (1.0 + n * n / M) - 1e-9);
+    CHECK(beta <= n + 1e-9);
+  }
+  // n = 1: one allocation, β = 1.
+  CHECK(appendix_b_best_beta(1, 10.0) == doctest::Approx(1.0));
+  // Appendix C (1): the values of test_appendices.cpp's independent LP (n = 3: 2.41198, n = 4:
+  // 3.47943), and the paper's bound α >= (n-1)/(1 + 2/n) up to n = 5.
+  CHECK(appendix_c_best_alpha(3) == doctest::Approx(2.41198).epsilon(1e-5));
+  CHECK(appendix_c_best_alpha(4) == doctest::Approx(3.47943).epsilon(1e-5));
+  for (const int n : {2, 5}) CHECK(appendix_c_best_alpha(n) >= (n - 1.0) / (1.0 + 2.0 / n));
+}
