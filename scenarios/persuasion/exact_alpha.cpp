@@ -400,7 +400,11 @@ ExactPrefix exact_best_prefix(const std::vector<DiscretePrior>& priors,
     glp_set_mat_row(lp.get(), r, nc + 1, idx.data(), val.data());
     glp_set_row_bnds(lp.get(), r, GLP_LO, 0.0, 0.0);
   };
-  add_cut(oracle(std::vector<double>(classes.size(), 0.5)).second);
+  const auto [h_half, Y_half] = oracle(std::vector<double>(classes.size(), 0.5));
+  add_cut(Y_half);
+  // Absolute scale of the tolerance: h at λ = 1/2 is half the best welfare, so a prefix whose
+  // optimum is 0 (an agent no policy can serve) still terminates.
+  const double scale = std::max(h_half, 1e-300);
 
   glp_smcp parm;
   glp_init_smcp(&parm);
@@ -422,7 +426,7 @@ ExactPrefix exact_best_prefix(const std::vector<DiscretePrior>& priors,
         cl[static_cast<std::size_t>(c - 1)] = std::clamp(glp_get_col_prim(lp.get(), c), 0.0, 1.0);
       auto [h, Y] = oracle(cl);
       // t <= Q_k* <= h(λ): stop when the bracket is closed to the tolerance.
-      if (h - t <= settings.tolerance * std::max(1e-300, std::abs(h))) {
+      if (h - t <= settings.tolerance * std::max(scale, std::abs(h))) {
         res.best[static_cast<std::size_t>(k - 1)] = h;
         break;
       }

@@ -288,3 +288,16 @@ TEST_CASE("persuasion exact α: cutting planes = primal LP, and the bracket on r
     }
   }
 }
+
+TEST_CASE("persuasion exact α: a prefix that no policy can make positive") {
+  // Point priors 1 and 8 (buckets 0 and 2, canonical 1 and 4), one item: agent 1 always wins, so
+  // Q_1* = 0 and Q_2* = 4; every policy has α = 1 (the zero prefix is skipped).
+  const Buckets b(8.0, 1.0);
+  const std::vector<DiscretePrior> priors{DiscretePrior::point(1.0), DiscretePrior::point(8.0)};
+  const ExactPrefix r = exact_best_prefix(priors, std::make_shared<UniformMatroid>(2, 1), b);
+  REQUIRE(r.ok);
+  CHECK(r.best[0] == doctest::Approx(0.0));
+  CHECK(r.best[1] == doctest::Approx(4.0));
+  CHECK(r.oracle_calls < 20);
+  CHECK(majorization_ratio(r.best, std::vector<double>{0.0, 4.0}) == 1.0);
+}
