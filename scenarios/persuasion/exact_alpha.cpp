@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <memory>
 #include <numeric>
 
@@ -75,19 +76,18 @@ struct Class {
   std::vector<std::vector<double>> vertices;
 };
 
-// All multisets of `size` elements from {0..count-1}, as nondecreasing index lists.
-std::vector<std::vector<int>> multisets(int count, int size) {
-  std::vector<std::vector<int>> out;
-  std::vector<int> cur(static_cast<std::size_t>(size), 0);
-  while (true) {
-    out.push_back(cur);
-    int pos = size - 1;
-    while (pos >= 0 && cur[static_cast<std::size_t>(pos)] == count - 1) --pos;
-    if (pos < 0) break;
-    const int v = cur[static_cast<std::size_t>(pos)] + 1;
-    for (int q = pos; q < size; ++q) cur[static_cast<std::size_t>(q)] = v;
+// Steps a nondecreasing index list over {0..count-1} to the next multiset (lexicographic); false
+// (and back to all zeros) after the last one. Generated on the fly: millions of them are visited.
+bool next_multiset(std::vector<int>& cur, int count) {
+  auto pos = static_cast<std::ptrdiff_t>(cur.size()) - 1;
+  while (pos >= 0 && cur[static_cast<std::size_t>(pos)] == count - 1) --pos;
+  if (pos < 0) {
+    std::fill(cur.begin(), cur.end(), 0);
+    return false;
   }
-  return out;
+  const int v = cur[static_cast<std::size_t>(pos)] + 1;
+  for (auto q = static_cast<std::size_t>(pos); q < cur.size(); ++q) cur[q] = v;
+  return true;
 }
 
 double binomial(double n, double k) {
@@ -106,18 +106,19 @@ class ComponentOracle {
     else
       oracle_ = std::make_unique<EnumerationOracle>(comp_.rank);
     for (const Class* c : classes_)
-      choices_.push_back(
-          multisets(static_cast<int>(c->vertices.size()), static_cast<int>(c->local.size())));
+      count_ *= binomial(static_cast<double>(c->vertices.size() + c->local.size() - 1),
+                         static_cast<double>(c->local.size()));
   }
 
   std::uint64_t profiles() const {
-    double p = 1.0;
-    for (const auto& ch : choices_) p *= static_cast<double>(ch.size());
-    return static_cast<std::uint64_t>(std::min(p, 1e18));
+    return static_cast<std::uint64_t>(std::min(std::round(count_), 1e18));
   }
 
-  // Returns max value; writes the component's utilities to `y` (global indices).
-  double best(const std::vector<double>& lambda, std::vector<double>& y) const {
+  // Returns max value; writes the component's utilities to `y` (global indices; spread evenly
+  // inside each class, which is all the caller uses: class sums). The class sums of every profile
+  // depend on λ only through the tie-break order, so they are cached per order (at most
+  // kCacheDoubles in all): later oracle calls with the same order are a max over the cache.
+  double best(const std::vector<double>& lambda, std::vector<double>& y) {
     const auto m = comp_.agents.size();
     std::vector<int> order(m);
     std::iota(order.begin(), order.end(), 0);
@@ -128,40 +129,75 @@ class ComponentOracle {
     std::vector<int> priority(m);
     for (std::size_t t = 0; t < m; ++t)
       priority[static_cast<std::size_t>(order[t])] = static_cast<int>(t);
+    const std::size_t nc = classes_.size();
+    std::vector<double> class_lambda(nc);
+    for (std::size_t c = 0; c < nc; ++c)
+      class_lambda[c] = lambda[static_cast<std::size_t>(classes_[c]->global.front())];
 
-    Mapping mapping(1);
-    mapping[0].agents.resize(m);
-    std::vector<std::size_t> pick(choices_.size(), 0);
-    double best_value = -1.0;
-    std::vector<double> best_u;
-    while (true) {
-      for (std::size_t c = 0; c < classes_.size(); ++c) {
-        const auto& ms = choices_[c][pick[c]];
-        for (std::size_t a = 0; a < ms.size(); ++a) {
-          const auto& p = classes_[c]->vertices[static_cast<std::size_t>(ms[a])];
-          auto& sig = mapping[0].agents[static_cast<std::size_t>(classes_[c]->local[a])];
-          sig.clear();
-          for (std::size_t k = 0; k < p.size(); ++k)
-            if (p[k] > 0.0) {
-              const double mk = buckets_.canonical(static_cast<int>(k));
-              sig.push_back({p[k], mk, mk, mk});
-            }
+    auto hit = cache_.find(priority);
+    if (hit == cache_.end()) {
+      std::vector<double> sums;
+      const bool keep = cached_ + profiles() * nc <= kCacheDoubles;
+      if (keep) sums.reserve(profiles() * nc);
+      Mapping mapping(1);
+      mapping[0].agents.resize(m);
+      std::vector<std::vector<int>> pick;
+      for (const Class* c : classes_) pick.emplace_back(c->local.size(), 0);
+      double best_value = -1.0;
+      std::vector<double> best_sums(nc), cur(nc);
+      while (true) {
+        for (std::size_t c = 0; c < nc; ++c) {
+          const auto& ms = pick[c];
+          for (std::size_t a = 0; a < ms.size(); ++a) {
+            const auto& p = classes_[c]->vertices[static_cast<std::size_t>(ms[a])];
+            auto& sig = mapping[0].agents[static_cast<std::size_t>(classes_[c]->local[a])];
+            sig.clear();
+            for (std::size_t k = 0; k < p.size(); ++k)
+              if (p[k] > 0.0) {
+                const double mk = buckets_.canonical(static_cast<int>(k));
+                sig.push_back({p[k], mk, mk, mk});
+              }
+          }
         }
+        const Expected e = oracle_->evaluate(mapping, priority);
+        double v = 0.0;
+        for (std::size_t c = 0; c < nc; ++c) {
+          cur[c] = 0.0;
+          for (const int a : classes_[c]->local) cur[c] += e.value[static_cast<std::size_t>(a)];
+          v += class_lambda[c] * cur[c];
+        }
+        if (keep) sums.insert(sums.end(), cur.begin(), cur.end());
+        if (v > best_value) {
+          best_value = v;
+          best_sums = cur;
+        }
+        // Odometer over the classes' multisets.
+        std::size_t c = 0;
+        while (c < nc && !next_multiset(pick[c], static_cast<int>(classes_[c]->vertices.size())))
+          ++c;
+        if (c == pick.size()) break;
       }
-      const Expected e = oracle_->evaluate(mapping, priority);
+      if (keep) {
+        cached_ += sums.size();
+        cache_.emplace(priority, std::move(sums));
+      }
+      spread(best_sums, y);
+      return best_value;
+    }
+    const std::vector<double>& sums = hit->second;
+    double best_value = -1.0;
+    std::size_t arg = 0;
+    for (std::size_t at = 0; at < sums.size(); at += nc) {
       double v = 0.0;
-      for (std::size_t a = 0; a < m; ++a)
-        v += lambda[static_cast<std::size_t>(comp_.agents[a])] * e.value[a];
+      for (std::size_t c = 0; c < nc; ++c) v += class_lambda[c] * sums[at + c];
       if (v > best_value) {
         best_value = v;
-        best_u = e.value;
+        arg = at;
       }
-      // Odometer over the classes' multisets.
-      std::size_t c = 0;
-      while (c < pick.size() && ++pick[c] == choices_[c].size()) pick[c++] = 0;
-      if (c == pick.size()) break;
     }
-    for (std::size_t a = 0; a < m; ++a) y[static_cast<std::size_t>(comp_.agents[a])] = best_u[a];
+    spread(std::vector<double>(sums.begin() + static_cast<std::ptrdiff_t>(arg),
+                               sums.begin() + static_cast<std::ptrdiff_t>(arg + nc)),
+           y);
     return best_value;
   }
 
@@ -170,7 +206,17 @@ class ComponentOracle {
   std::vector<const Class*> classes_;
   const Buckets& buckets_;
   std::unique_ptr<UtilityOracle> oracle_;
-  std::vector<std::vector<std::vector<int>>> choices_;
+  double count_ = 1.0;  // profiles: Π_c C(|V_c| + |c| - 1, |c|)
+  static constexpr std::uint64_t kCacheDoubles = 8'000'000;  // 64 MB
+  std::map<std::vector<int>, std::vector<double>> cache_;
+  std::uint64_t cached_ = 0;
+
+  void spread(const std::vector<double>& class_sums, std::vector<double>& y) const {
+    for (std::size_t c = 0; c < classes_.size(); ++c)
+      for (const int a : classes_[c]->global)
+        y[static_cast<std::size_t>(a)] =
+            class_sums[c] / static_cast<double>(classes_[c]->global.size());
+  }
 };
 
 }  // namespace
@@ -361,7 +407,7 @@ ExactPrefix exact_best_prefix(const std::vector<DiscretePrior>& priors,
     for (std::size_t c = 0; c < classes.size(); ++c)
       for (const int a : classes[c].global) lambda[static_cast<std::size_t>(a)] = class_lambda[c];
     double h = 0.0;
-    for (const auto& o : oracles) h += o.best(lambda, y);
+    for (auto& o : oracles) h += o.best(lambda, y);
     ++res.oracle_calls;
     std::vector<double> Y(classes.size(), 0.0);
     for (std::size_t c = 0; c < classes.size(); ++c)

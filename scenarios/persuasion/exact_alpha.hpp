@@ -42,9 +42,9 @@ std::vector<std::vector<int>> exchangeable_classes(const std::vector<DiscretePri
                                                    const Polymatroid& f);
 
 struct ExactSettings {
-  std::uint64_t max_work = 20'000'000;  // profiles × agents² per oracle call, else give up
-  double tolerance = 1e-9;              // relative gap of the cutting-plane LP
-  bool symmetry = true;                 // false: every agent its own class (tests)
+  std::uint64_t max_work = 10'000'000'000;  // profiles × agents² × K per enumeration, else give up
+  double tolerance = 1e-9;                  // relative gap of the cutting-plane LP
+  bool symmetry = true;                     // false: every agent its own class (tests)
 };
 
 struct ExactPrefix {

@@ -309,7 +309,7 @@ MechanismSpec read_mechanism(const Params& m) {
   if (s.exact_alpha && s.receiver != Receiver::bucketed)
     ex.fail("enabled", "the exact α is for the bucketed receiver (Section 4's model)");
   s.exact.max_work =
-      static_cast<std::uint64_t>(ex.number("max_work", 2e7, Range::closed(1.0, 1e15)));
+      static_cast<std::uint64_t>(ex.number("max_work", 1e10, Range::closed(1.0, 1e15)));
   return s;
 }
 
