@@ -364,6 +364,12 @@ ScenarioInfo scenario() {
     MechanismSpec ms = read_mechanism(p.child("mechanism"));
     if (ms.type_reduction && cs.type != "uniform")
       p.child("mechanism").fail("type_reduction", "needs constraint type uniform");
+    const bool few_types = ps.dist == "appendix_a" || ps.dist == "discrete" ||
+                           (ps.dist == "two_point" && ps.q_lo == ps.q_hi);
+    if (ms.type_reduction && !few_types)
+      p.child("mechanism")
+          .fail("type_reduction",
+                "needs identical priors (appendix_a, discrete, or two_point with one q)");
     return std::make_unique<PersuasionModel>(std::move(ps), std::move(cs), ms);
   };
   return info;
