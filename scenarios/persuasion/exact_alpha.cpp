@@ -313,8 +313,8 @@ std::optional<std::vector<std::vector<double>>> bucket_polytope_vertices(const D
   return out;
 }
 
-std::vector<std::vector<int>> exchangeable_classes(const std::vector<DiscretePrior>& priors,
-                                                   const Polymatroid& f) {
+std::vector<std::vector<int>> exchangeable_agent_classes(const std::vector<DiscretePrior>& priors,
+                                                         const Polymatroid& f) {
   std::shared_ptr<const Polymatroid> self(&f, [](const Polymatroid*) {});
   std::vector<std::vector<int>> out;
   for (const Component& comp : f.components(self)) {
@@ -350,7 +350,7 @@ ExactPrefix exact_best_prefix(const std::vector<DiscretePrior>& priors,
   ExactPrefix res;
   const auto n = static_cast<int>(priors.size());
   const std::vector<Component> comps = f->components(f);
-  // Classes, per component (exchangeable_classes keeps them inside one component).
+  // Classes, per component (exchangeable_agent_classes keeps them inside one component).
   std::vector<Class> classes;
   for (std::size_t ci = 0; ci < comps.size(); ++ci) {
     const Component& comp = comps[ci];
@@ -358,7 +358,7 @@ ExactPrefix exact_best_prefix(const std::vector<DiscretePrior>& priors,
     for (const int a : comp.agents) local_priors.push_back(priors[static_cast<std::size_t>(a)]);
     std::vector<std::vector<int>> found;
     if (settings.symmetry) {
-      found = exchangeable_classes(local_priors, *comp.rank);
+      found = exchangeable_agent_classes(local_priors, *comp.rank);
     } else {
       for (int a = 0; a < static_cast<int>(comp.agents.size()); ++a) found.push_back({a});
     }

@@ -38,8 +38,8 @@ std::optional<std::vector<std::vector<double>>> bucket_polytope_vertices(const D
 
 // Classes of exchangeable agents: equal priors and f invariant under swapping them (checked on
 // all subsets for n <= 14; uniform matroids always). Each class lies inside one component.
-std::vector<std::vector<int>> exchangeable_classes(const std::vector<DiscretePrior>& priors,
-                                                   const Polymatroid& f);
+std::vector<std::vector<int>> exchangeable_agent_classes(const std::vector<DiscretePrior>& priors,
+                                                         const Polymatroid& f);
 
 struct ExactSettings {
   std::uint64_t max_work = 10'000'000'000;  // profiles × agents² × K per enumeration, else give up
