@@ -2,6 +2,7 @@
 
 #include "scenarios/demo/demo.hpp"
 #include "scenarios/objective/scenario.hpp"
+#include "scenarios/persuasion/appendices_scenario.hpp"
 #include "scenarios/persuasion/scenario.hpp"
 #include "scenarios/power/scenario.hpp"
 #include "scenarios/scf/scenario.hpp"
@@ -15,6 +16,7 @@ std::vector<ScenarioInfo> scenario_catalog() {
   all.push_back(power::scenario());
   all.push_back(objective::scenario());
   all.push_back(persuasion::scenario());
+  all.push_back(persuasion::appendices_scenario());
   all.push_back(scf::scenario());
   return all;
 }

@@ -2,10 +2,15 @@
 
 #include "scenarios/persuasion/buckets.hpp"
 #include "scenarios/persuasion/evaluator.hpp"
+#include "scenarios/persuasion/exact_alpha.hpp"
 #include "scenarios/persuasion/majorization.hpp"
+#include "scenarios/persuasion/policies.hpp"
 #include "scenarios/persuasion/population.hpp"
+#include "scenarios/persuasion/type_reduction.hpp"
+#include "scenarios/persuasion/utility_oracle.hpp"
 
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numeric>
 
@@ -23,15 +28,19 @@ constexpr PolicyId kPolicies[] = {{"no_information", "no_info"},
                                   {"full_revelation", "full"},
                                   {"full_revelation_priority", "full_priority"},
                                   {"paper", "paper"},
-                                  {"mw", "mw"}};
-enum Policy { kNoInfo, kFull, kFullPriority, kPaper, kMw, kPolicyCount };
+                                  {"mw", "mw"},
+                                  {"high_low", "high_low"}};
+enum Policy { kNoInfo, kFull, kFullPriority, kPaper, kMw, kHighLow, kPolicyCount };
 
 struct MechanismSpec {
   Receiver receiver = Receiver::bucketed;
   double epsilon = 0.5;
-  bool enabled[kPolicyCount] = {true, true, false, true, false};
+  bool enabled[kPolicyCount] = {true, true, false, true, false, false};
   EvaluatorSettings evaluator;
   int mw_iterations = 300;
+  bool type_reduction = false;  // run_types(): k-uniform, <= 2 agent types
+  bool exact_alpha = false;     // alpha_exact_<p> (exact_alpha.hpp), bucketed receiver only
+  ExactSettings exact;
 };
 
 // Issue 14, item 12: one estimator per sweep point, decided from the parameters alone, so a
@@ -88,6 +97,15 @@ class PersuasionModel final : public Model {
     if (mech_.enabled[kFull] && mech_.enabled[kFullPriority])
       metrics_.push_back("alpha_class_full_priority");
     if (mech_.enabled[kMw]) metrics_.push_back("mw_prefix_gap");
+    if (mech_.exact_alpha) {
+      for (int p = 0; p < kPolicyCount; ++p)
+        if (mech_.enabled[p])
+          for (const char* what : {"alpha_exact_", "inv_alpha_exact_", "alpha_known_canonical_",
+                                   "alpha_bound_canonical_"})
+            metrics_.push_back(what + std::string(kPolicies[p].metric));
+      metrics_.push_back("alpha_exact_bracket_ok");
+      metrics_.push_back("exact_profiles");
+    }
   }
 
   std::vector<std::string> metrics() const override { return metrics_; }
@@ -106,6 +124,7 @@ class PersuasionModel final : public Model {
     Rng prng = draw.stream(Substream::population);
     Rng crng = draw.stream(kConstraintStream);
     Instance inst{pop_.sample(prng), con_.sample(pop_.agents, crng)};
+    if (mech_.type_reduction) return run_types(inst, out);
     Evaluator ev(inst, mech_.evaluator, [&draw](std::size_t count) {
       Rng r = draw.stream(Substream::mechanism);
       std::vector<double> u(count);
@@ -133,6 +152,8 @@ class PersuasionModel final : public Model {
         res[kFullPriority] = ev.fixed_priority(full, by_index);
       }
     }
+    if (mech_.enabled[kHighLow])
+      res[kHighLow] = ev.majorized(high_low(pri, mech_.receiver, buckets_));
     std::vector<double> fake_prefix;  // Q_k of Ω_maj's fake utilities (1-majorized in R̂(Δmax))
     if (mech_.enabled[kPaper] || mech_.enabled[kMw]) {
       const Mapping dmax = single_mean_maximal(pri, buckets_);
@@ -189,6 +210,22 @@ class PersuasionModel final : public Model {
       set("alpha_class_full_priority",
           majorization_ratio(prefix_smallest(res[kFull].utility), res[kFullPriority].utility), out);
     set("utilities_exact", ok && ev.exact() ? 1.0 : 0.0, out);
+    if (mech_.exact_alpha)
+      exact_metrics(
+          inst, res,
+          [&](int p) {
+            // Baselines report the tie-break best in true utilities (ev.true_optimal), whose
+            // `fake` is not a canonical vector; in Section 4's accounting a baseline is its
+            // canonically majorized rule, as in run_types().
+            if (p == kNoInfo)
+              return ev.majorized(no_information(pri, mech_.receiver, buckets_)).fake;
+            if (p == kFull)
+              return ev.majorized(full_revelation(pri, mech_.receiver, buckets_)).fake;
+            const Mapping dmax = canonical_values(single_mean_maximal(pri, buckets_));
+            if (p == kPaper) return ev.majorized(dmax).utility;
+            return ev.multiplicative_weights(dmax, fake_prefix, mech_.mw_iterations).utility;
+          },
+          fake_prefix, out);
   }
 
  private:
@@ -196,6 +233,87 @@ class PersuasionModel final : public Model {
     for (std::size_t m = 0; m < metrics_.size(); ++m)
       if (metrics_[m] == name)
         out[m] = std::isfinite(v) ? v : std::numeric_limits<double>::quiet_NaN();
+  }
+
+  // alpha_exact_<p>: every policy in the canonical accounting of Section 4 (its fake utilities
+  // for one-signal-per-bucket mappings; `dmax_canonical(p)` re-runs Δmax / MW with value = key).
+  void exact_metrics(const Instance& inst, const std::vector<PolicyResult>& res,
+                     const std::function<std::vector<double>(int)>& canonical,
+                     const std::vector<double>& fake_prefix, std::span<double> out) const {
+    const ExactPrefix best = exact_best_prefix(inst.priors, inst.constraint, buckets_, mech_.exact);
+    if (!best.ok) return;  // NaN: see ExactPrefix::reason (docs: "The exact α")
+    set("exact_profiles", static_cast<double>(best.profiles), out);
+    std::vector<int> ids;
+    std::vector<std::vector<double>> canon;
+    for (int p = 0; p < kPolicyCount; ++p) {
+      if (!mech_.enabled[p] || !res[p].ok) continue;
+      ids.push_back(p);
+      canon.push_back(p == kPaper || p == kMw || p == kNoInfo || p == kFull ? canonical(p)
+                                                                            : res[p].fake);
+    }
+    std::vector<double> upper = fake_prefix;
+    for (double& u : upper) u *= buckets_.count();
+    const ExactAlpha ea = exact_alpha(best.best, canon, upper);
+    for (std::size_t j = 0; j < ids.size(); ++j) {
+      const std::string m = kPolicies[ids[j]].metric;
+      set("alpha_exact_" + m, ea.alpha[j], out);
+      set("inv_alpha_exact_" + m, 1.0 / ea.alpha[j], out);
+      set("alpha_known_canonical_" + m, ea.known[j], out);
+      set("alpha_bound_canonical_" + m, ea.bound[j], out);
+    }
+    set("alpha_exact_bracket_ok", ea.bracket_ok ? 1.0 : 0.0, out);
+  }
+
+  // mechanism.type_reduction: the same metrics from the type-level problem (type_reduction.hpp;
+  // k-uniform matroid, at most two agent types), per-agent vectors expanded from the types.
+  void run_types(const Instance& inst, std::span<double> out) const {
+    const auto types = agent_types(inst.priors, 2);
+    if (!types) return;  // more than two agent types in this draw: every metric NaN
+    const int k = *inst.constraint->uniform_capacity();
+    const auto solve = [&](const Mapping& m) {
+      const TypeUtilities t =
+          type_majorized(restrict_mapping(m, types->representative), types->count, k);
+      PolicyResult r;
+      for (const int c : types->type_of) {
+        r.utility.push_back(t.value[static_cast<std::size_t>(c)]);
+        r.fake.push_back(t.fake[static_cast<std::size_t>(c)]);
+      }
+      return r;
+    };
+    const auto& pri = inst.priors;
+    std::vector<PolicyResult> res(kPolicyCount);
+    if (mech_.enabled[kNoInfo]) res[kNoInfo] = solve(no_information(pri, mech_.receiver, buckets_));
+    if (mech_.enabled[kFull]) res[kFull] = solve(full_revelation(pri, mech_.receiver, buckets_));
+    if (mech_.enabled[kHighLow]) res[kHighLow] = solve(high_low(pri, mech_.receiver, buckets_));
+    const PolicyResult maj = solve(single_mean_maximal(pri, buckets_));
+    if (mech_.enabled[kPaper]) res[kPaper] = maj;
+    const std::vector<double> fake_prefix = prefix_smallest(maj.fake);
+    std::vector<double> best, upper = fake_prefix;
+    for (double& u : upper) u *= buckets_.eta() * buckets_.count();
+    for (int p = 0; p < kPolicyCount; ++p)
+      if (mech_.enabled[p]) raise_prefix(best, prefix_smallest(res[p].utility));
+    for (int p = 0; p < kPolicyCount; ++p) {
+      if (!mech_.enabled[p]) continue;
+      const std::string m = kPolicies[p].metric;
+      const auto& u = res[p].utility;
+      set("welfare_" + m, welfare_sum(u), out);
+      set("min_utility_" + m, welfare_min(u), out);
+      set("nash_" + m, welfare_nash(u), out);
+      const double known = majorization_ratio(best, u);
+      set("alpha_known_" + m, known, out);
+      set("inv_alpha_known_" + m, 1.0 / known, out);
+      if (p == kPaper || mech_.receiver == Receiver::bucketed) {
+        const double bound = majorization_ratio(upper, u);
+        set("alpha_bound_" + m, bound, out);
+        set("inv_alpha_bound_" + m, 1.0 / bound, out);
+      }
+    }
+    set("utilities_exact", 1.0, out);
+    if (mech_.exact_alpha)
+      exact_metrics(
+          inst, res,
+          [&](int) { return solve(canonical_values(single_mean_maximal(pri, buckets_))).utility; },
+          fake_prefix, out);
   }
 
   PopulationSpec pop_;
@@ -233,6 +351,15 @@ MechanismSpec read_mechanism(const Params& m) {
             "removed: the targets never influenced MW's best responses (every per-prefix Hedge "
             "sees the same losses, so the dual weights' order, hence the greedy response, does "
             "not depend on them); `exact` and `game` gave bit-identical results. Delete the key");
+  s.type_reduction = m.flag("type_reduction", false);
+  if (s.type_reduction && (s.enabled[kFullPriority] || s.enabled[kMw]))
+    m.fail("type_reduction", "full_revelation_priority and mw have no type-level version");
+  const Params ex = m.child("exact_alpha");
+  s.exact_alpha = ex.flag("enabled", false);
+  if (s.exact_alpha && s.receiver != Receiver::bucketed)
+    ex.fail("enabled", "the exact α is for the bucketed receiver (Section 4's model)");
+  s.exact.max_work =
+      static_cast<std::uint64_t>(ex.number("max_work", 1e10, Range::closed(1.0, 1e15)));
   return s;
 }
 
@@ -261,7 +388,8 @@ ScenarioInfo scenario() {
       {"full_revelation", "values revealed, 1-majorized selection rule (Theorem 3.1)"},
       {"full_revelation_priority", "values revealed, ties broken by agent index"},
       {"paper", "Δmax single-mean mapping + majorized selection (Theorem 1.1)"},
-      {"mw", "multiplicative-weights approximation of the paper's policy (Theorem 1.2)"}};
+      {"mw", "multiplicative-weights approximation of the paper's policy (Theorem 1.2)"},
+      {"high_low", "Appendix A: HIGH w.p. 1/(m q_i) when high, else LOW; majorized selection"}};
   info.metrics = {
       {"utilities_exact", "1 if every U_i was computed exactly, 0 if by inner Monte Carlo"},
       {"welfare_<p>", "sum of U_i under policy p (no_info, full, full_priority, paper, mw)"},
@@ -272,12 +400,26 @@ ScenarioInfo scenario() {
       {"inv_alpha_known_<p>", "1/alpha_known in [0, 1] (0 when α is infinite)"},
       {"inv_alpha_bound_<p>", "1/alpha_bound in [0, 1] (0 when α is infinite)"},
       {"alpha_class_full_priority", "index tie-break vs the full-revelation class optimum"},
-      {"mw_prefix_gap", "max_k |Q_k(MW) - Q_k(exact)| / total, Theorem 1.2's additive error"}};
+      {"mw_prefix_gap", "max_k |Q_k(MW) - Q_k(exact)| / total, Theorem 1.2's additive error"},
+      {"alpha_exact_<p>", "exact α over all independent policies, canonical utilities (Sec. 4)"},
+      {"inv_alpha_exact_<p>", "1/alpha_exact in [0, 1] (0 when α is infinite)"},
+      {"alpha_known_canonical_<p>", "alpha_known in the canonical accounting of alpha_exact"},
+      {"alpha_bound_canonical_<p>", "max_k K·Q_k(x̂) / Q_k(U_p), canonical accounting"},
+      {"alpha_exact_bracket_ok", "1 if known <= exact <= bound held (canonical accounting)"},
+      {"exact_profiles", "vertex profiles enumerated per oracle call of the exact α"}};
   info.prepare = [](const Params& p) -> std::unique_ptr<const Model> {
     const Params pop = p.child("population");
     PopulationSpec ps = PopulationSpec::read(pop);
     ConstraintSpec cs = ConstraintSpec::read(p.child("constraint"), ps.agents);
     MechanismSpec ms = read_mechanism(p.child("mechanism"));
+    if (ms.type_reduction && cs.type != "uniform")
+      p.child("mechanism").fail("type_reduction", "needs constraint type uniform");
+    const bool few_types = ps.dist == "appendix_a" || ps.dist == "discrete" ||
+                           (ps.dist == "two_point" && ps.q_lo == ps.q_hi);
+    if (ms.type_reduction && !few_types)
+      p.child("mechanism")
+          .fail("type_reduction",
+                "needs identical priors (appendix_a, discrete, or two_point with one q)");
     return std::make_unique<PersuasionModel>(std::move(ps), std::move(cs), ms);
   };
   return info;
