@@ -236,7 +236,8 @@ class PersuasionModel final : public Model {
   }
 
   // alpha_exact_<p>: every policy in the canonical accounting of Section 4 (its fake utilities
-  // for one-signal-per-bucket mappings; `dmax_canonical(p)` re-runs Δmax / MW with value = key).
+  // for one-signal-per-bucket mappings; `canonical(p)` re-runs Δmax / MW with value = key and the
+  // baselines with their majorized rule).
   void exact_metrics(const Instance& inst, const std::vector<PolicyResult>& res,
                      const std::function<std::vector<double>(int)>& canonical,
                      const std::vector<double>& fake_prefix, std::span<double> out) const {
