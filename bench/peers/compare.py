@@ -151,7 +151,6 @@ def main() -> int:
                                     str(j["seed"] + rep), "--out", str(out)], env))
             k = 1 if a.clock == "cpu" else 0
             print(f"   rep {rep + 1}: {j['scenario']} {j['point']}".rstrip() + ": fairmc "
-                  f"
                   f"{n / j['fairmc'][-1][k]:,.1f} draws/s, peer {n / j['peer'][-1][k]:,.1f} "
                   f"draws/s ({a.clock})", flush=True)
 
