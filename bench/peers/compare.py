@@ -6,9 +6,11 @@ experiments/<scenario>/bench_reference.yaml (a sweep is split into one experimen
 runs, interleaved, --reps times:
   * `fairmc run <point.yaml> -j1 draws=N -o <tmp>`
   * `python3 bench/peers/<scenario>.py --config <point.yaml> --draws N --seed <seed + rep>`
-both with the same N, timed as child processes (CPU seconds, user + system, of the child and
-its threads, and wall seconds; throughput = N / median CPU seconds, which a loaded machine
-disturbs less than the wall clock). Then every metric the peer computes is checked against
+both with the same N. fairmc is timed as a child process (CPU seconds, user + system, and wall
+seconds, start-up and HDF5 output included); the peer reports its own CPU and wall seconds after
+the interpreter has started and imported numpy/scipy (~0.3 s, paid once per session). Throughput
+= N / median CPU seconds (--clock cpu, the default: a loaded machine disturbs it less than the
+wall clock) or N / median wall seconds (--clock wall). Then every metric the peer computes is checked against
 fairmc's (/summary/<metric> and <metric>_sem of results.h5, docs/results-format.md):
 z = (mean_fairmc - mean_peer) / sqrt(sem_fairmc^2 + sem_peer^2) must satisfy |z| <= 4 (a metric
 with sem 0 on both sides must agree exactly). The two use different random streams, so they
@@ -26,6 +28,7 @@ import copy
 import json
 import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -118,6 +121,7 @@ def main() -> int:
     ap.add_argument("--scale", type=float, default=1.0, help="multiplies the default draws")
     ap.add_argument("--draws", default="", help="per-scenario draws, e.g. scf=4000,power=40")
     ap.add_argument("--clock", choices=("cpu", "wall"), default="cpu")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary runs (printed)")
     ap.add_argument("scenarios", nargs="*")
     a = ap.parse_args()
     fairmc = str(Path(a.build).resolve() / "fairmc")
@@ -128,6 +132,8 @@ def main() -> int:
     scenarios = a.scenarios or [s for s in ORDER if (HERE / f"{s}.py").exists()]
     env = dict(os.environ, **ONE_THREAD)
     tmp = Path(tempfile.mkdtemp(prefix="fairmc-peers-"))
+    if a.keep:
+        print(f"compare.py: runs kept in {tmp}")
 
     # Every (scenario, point) as one job; repetitions interleave fairmc and peer runs.
     jobs = []
@@ -146,9 +152,10 @@ def main() -> int:
             j["fairmc"].append(timed([fairmc, "run", str(j["yaml"]), "-j1", f"draws={n}", "-o",
                                       str(j["dir"] / f"rep{rep}")]))
             out = j["dir"] / f"peer{rep}.json"
-            j["peer"].append(timed([PY, str(HERE / f"{j['scenario']}.py"), "--config",
-                                    str(j["yaml"]), "--draws", str(n), "--seed",
-                                    str(j["seed"] + rep), "--out", str(out)], env))
+            timed([PY, str(HERE / f"{j['scenario']}.py"), "--config", str(j["yaml"]), "--draws",
+                   str(n), "--seed", str(j["seed"] + rep), "--out", str(out)], env)
+            doc = json.loads(out.read_text())
+            j["peer"].append((doc["seconds"], doc["cpu_seconds"]))
             k = 1 if a.clock == "cpu" else 0
             print(f"   rep {rep + 1}: {j['scenario']} {j['point']}".rstrip() + ": fairmc "
                   f"{n / j['fairmc'][-1][k]:,.1f} draws/s, peer {n / j['peer'][-1][k]:,.1f} "
@@ -210,6 +217,8 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / "peers.md").write_text(text)
     (out / "peers.json").write_text(json.dumps(rows, indent=1))
+    if not a.keep:
+        shutil.rmtree(tmp, ignore_errors=True)
     if not ok:
         print("compare.py: a metric mean disagrees by more than 4 standard errors", file=sys.stderr)
     return 0 if ok else 1
