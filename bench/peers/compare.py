@@ -44,9 +44,10 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 HERE = Path(__file__).resolve().parent
 PY = "/usr/bin/python3"
 
-# Draws per point at the default size, chosen so that the three repetitions of every scenario
-# take a few minutes on one quiet core (fairmc and the peer together).
-DEFAULT_DRAWS = {"scf": 10000, "power": 60, "objective": 600, "persuasion": 1000}
+# Draws per point at the default size (--scale multiplies them): the three repetitions of all
+# scenarios take ~6 minutes on one quiet core, fairmc and the peers together, most of it in the
+# peers (CPU seconds per repetition: scf ~3 + 30, power ~4 + 20, objective ~6 + 45).
+DEFAULT_DRAWS = {"scf": 20000, "power": 80, "objective": 1000, "persuasion": 1000}
 ORDER = ["scf", "power", "objective", "persuasion"]
 # One core for the peer as for fairmc -j1: no BLAS/OpenMP thread pools.
 ONE_THREAD = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
