@@ -47,10 +47,26 @@ PY = "/usr/bin/python3"
 # Draws per point at the default size (--scale multiplies them): the three repetitions of all
 # scenarios take ~6 minutes on one quiet core, fairmc and the peers together, most of it in the
 # peers (CPU seconds per repetition: scf ~3 + 30, power ~4 + 20, objective ~6 + 45).
-DEFAULT_DRAWS = {"scf": 20000, "power": 80, "objective": 1000, "persuasion": 1000}
+DEFAULT_DRAWS = {"scf": 20000, "power": 80, "objective": 1000, "persuasion": 8000}
+# Where a peer covers part of the reference workload, fairmc runs the same part: these keys
+# override the reference YAML for both, and the table names the restriction.
+RESTRICT = {
+    "persuasion": ("full_revelation_priority only",
+                   {"mechanism.policies": {"no_information": False, "full_revelation": False,
+                                           "full_revelation_priority": True, "paper": False,
+                                           "mw": False}}),
+}
 ORDER = ["scf", "power", "objective", "persuasion"]
 # One core for the peer as for fairmc -j1: no BLAS/OpenMP thread pools.
 ONE_THREAD = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
+def set_key(cfg: dict, key: str, value) -> None:
+    node = cfg
+    *head, last = key.split(".")
+    for h in head:
+        node = node.setdefault(h, {})
+    node[last] = value
 
 
 def split_points(cfg: dict) -> list[tuple[str, dict]]:
@@ -74,11 +90,7 @@ def split_points(cfg: dict) -> list[tuple[str, dict]]:
     for c in combos:
         point = copy.deepcopy(base)
         for key, value in c.items():
-            node = point
-            *head, last = key.split(".")
-            for h in head:
-                node = node.setdefault(h, {})
-            node[last] = value
+            set_key(point, key, value)
         out.append((", ".join(f"{k.split('.')[-1]}={v}" for k, v in c.items()), point))
     return out
 
@@ -140,7 +152,12 @@ def main() -> int:
     jobs = []
     for s in scenarios:
         cfg = yaml.safe_load((ROOT / "experiments" / s / "bench_reference.yaml").read_text())
+        if s in RESTRICT:
+            for key, value in RESTRICT[s][1].items():
+                set_key(cfg, key, value)
         for i, (label, point) in enumerate(split_points(cfg)):
+            if s in RESTRICT:
+                label = ", ".join(filter(None, [label, RESTRICT[s][0]]))
             yml = tmp / f"{s}_{i}.yaml"
             yml.write_text(yaml.safe_dump(point, sort_keys=False))
             jobs.append({"scenario": s, "point": label, "yaml": yml, "draws": draws[s],
