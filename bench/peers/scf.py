@@ -8,7 +8,8 @@ The same workload as scenarios/scf/invariance_model.cpp, vectorised over a batch
     between each agent's worst other outcome and 0 (worst * U(0.1, 0.9)); weights U(0.5, 1.5);
   * per level one transformation (transforms.cpp): scales log-uniform [1/5, 5], offsets
     -offset_scale U(0, 1), powers log-uniform [1/3, 3] (ordinal levels), per agent or common;
-  * every SCF's key per outcome (social_cost.cpp), leximin on costs sorted worst-first;
+  * every SCF's key per outcome (social_cost.cpp), leximin on costs sorted worst-first (sorted
+    only where the maxima tie: the first position decides otherwise);
   * choice_changed: argbest (exact comparisons, first best wins) differs;
     ranking_changed: a pair ordered before with relative tolerance 1e-7 is not ordered the same
     way after with relative tolerance 1e-10 (invariance.cpp's strict_tol and keep_tol).
@@ -96,21 +97,33 @@ def pair_signs(key, xs, ys, tol):
     return compare(key[:, xs], key[:, ys], tol)
 
 
-def lex_pair_signs(srt, xs, ys, tol):
-    """Leximin: the first non-tied position of the worst-first sorted costs decides."""
-    s = compare(srt[:, xs, :], srt[:, ys, :], tol)
-    first = np.argmax(s != 0, axis=-1)
-    return np.take_along_axis(s, first[..., None], -1)[..., 0]
+def lex_pair_signs(c, mx, xs, ys, tol):
+    """Leximin: the first non-tied position of the worst-first sorted costs decides. Position 0
+    is the maximum, which decides unless it ties; only tied pairs sort their costs."""
+    s = compare(mx[:, xs], mx[:, ys], tol)
+    d, p = np.nonzero(s == 0)
+    if d.size:
+        sa = -np.sort(-c[d, xs[p], :], axis=-1)
+        sb = -np.sort(-c[d, ys[p], :], axis=-1)
+        t = compare(sa, sb, tol)
+        first = np.argmax(t != 0, axis=-1)
+        s[d, p] = t[np.arange(d.size), first]
+    return s
 
 
-def lex_argmin(srt):
+def lex_argmin(c, mx):
     """First outcome whose worst-first sorted costs are lexicographically smallest (exact)."""
-    cand = np.ones(srt.shape[:2], dtype=bool)
-    for r in range(srt.shape[-1]):
-        col = np.where(cand, srt[..., r], np.inf)
-        cand &= col == col.min(-1, keepdims=True)
-        if (cand.sum(-1) == 1).all():
-            break
+    cand = mx == mx.min(-1, keepdims=True)
+    tied = np.nonzero(cand.sum(-1) > 1)[0]
+    if tied.size:
+        srt = -np.sort(-c[tied], axis=-1)
+        sub = cand[tied]
+        for r in range(1, srt.shape[-1]):
+            col = np.where(sub, srt[..., r], np.inf)
+            sub &= col == col.min(-1, keepdims=True)
+            if (sub.sum(-1) == 1).all():
+                break
+        cand[tied] = sub
     return np.argmax(cand, axis=-1)
 
 
@@ -139,21 +152,21 @@ def main() -> None:
         c = sample_profiles(rng, B, n, X, lo, hi)
         w = 0.5 + rng.random((B, n))
         k0 = keys(c, w, prm)
-        srt0 = -np.sort(-c, axis=-1) if "leximin" in scfs else None
         before = {}
         for s in scfs:
             if s == "leximin":
-                before[s] = (lex_argmin(srt0), lex_pair_signs(srt0, xs, ys, STRICT_TOL))
+                mx = k0["rawls_max"]
+                before[s] = (lex_argmin(c, mx), lex_pair_signs(c, mx, xs, ys, STRICT_TOL))
             else:
                 before[s] = (np.argmin(k0[s], -1), pair_signs(k0[s], xs, ys, STRICT_TOL))
         for level in levels:
             t = transform(rng, level, c, offset_scale)
             k1 = keys(t, w, prm)
-            srt1 = -np.sort(-t, axis=-1) if "leximin" in scfs else None
             for s in scfs:
                 best0, sign0 = before[s]
                 if s == "leximin":
-                    best1, sign1 = lex_argmin(srt1), lex_pair_signs(srt1, xs, ys, KEEP_TOL)
+                    mx = k1["rawls_max"]
+                    best1, sign1 = lex_argmin(t, mx), lex_pair_signs(t, mx, xs, ys, KEEP_TOL)
                 else:
                     best1, sign1 = np.argmin(k1[s], -1), pair_signs(k1[s], xs, ys, KEEP_TOL)
                 acc.add(f"choice_changed_{s}_{level}", best0 != best1)
