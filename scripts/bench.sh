@@ -11,7 +11,7 @@
 #   drivers     the older plain-timer drivers bench/bench_{engine,power,objective,persuasion,scf}
 #   peers       bench/peers/compare.py: fairmc -j1 against a NumPy/SciPy script per scenario on
 #               its bench_reference workload, interleaved, metric means checked within 4 sem
-#               (alone: `make bench BENCH=peers`; needs python3-scipy, ~6 min on a quiet core)
+#               (alone: `make bench BENCH=peers`; needs python3-scipy, ~5 min on a quiet core)
 # Output: results/bench/ (micro.json, table.md/json, complexity.md/json/png, peers.md/json).
 # Environment: BENCH_MIN_TIME (Google Benchmark seconds per case, default 0.5),
 #              BENCH_SCALE (multiplies the table's and the peers' draws, default 1),

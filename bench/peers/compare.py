@@ -45,8 +45,8 @@ HERE = Path(__file__).resolve().parent
 PY = "/usr/bin/python3"
 
 # Draws per point at the default size (--scale multiplies them): the three repetitions of all
-# scenarios take ~6 minutes on one quiet core, fairmc and the peers together, most of it in the
-# peers (CPU seconds per repetition: scf ~3 + 30, power ~4 + 20, objective ~6 + 45).
+# scenarios take ~4-5 minutes on one quiet core, fairmc and the peers together (CPU seconds per
+# repetition, fairmc + peer: scf ~4 + 9, power ~4 + 11, objective ~6 + 45, persuasion ~1 + 2).
 DEFAULT_DRAWS = {"scf": 20000, "power": 80, "objective": 1000, "persuasion": 8000}
 # Where a peer covers part of the reference workload, fairmc runs the same part: these keys
 # override the reference YAML for both, and the table names the restriction.
