@@ -193,9 +193,12 @@ def main() -> int:
                 raise SystemExit(f"compare.py: {j['scenario']}: fairmc has no metric {missing}")
             compared = len(peer)
             for m, st in peer.items():
-                if not (st["n"] > 1) or math.isnan(fm[m][1]) or math.isnan(st["sem"]):
-                    continue
-                z = z_score(fm[m][0], fm[m][1], st["mean"], st["sem"])
+                if math.isnan(fm[m][0]) != math.isnan(st["mean"]):
+                    z = math.inf  # defined on one side only
+                elif not (st["n"] > 1) or math.isnan(fm[m][1]) or math.isnan(st["sem"]):
+                    continue  # fewer than 2 draws where defined: no standard error
+                else:
+                    z = z_score(fm[m][0], fm[m][1], st["mean"], st["sem"])
                 if abs(z) > zmax:
                     zmax, worst = abs(z), f"{m} (rep {rep + 1}: fairmc {fm[m][0]:.6g} ± " \
                         f"{fm[m][1]:.2g}, peer {st['mean']:.6g} ± {st['sem']:.2g})"
