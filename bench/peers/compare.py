@@ -96,16 +96,18 @@ def split_points(cfg: dict) -> list[tuple[str, dict]]:
 
 
 def timed(cmd: list[str], env=None) -> tuple[float, float]:
-    """(wall, cpu) seconds of a child process; raises on failure."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, ru = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err}")
+    """(wall, cpu) seconds of a child process; raises on failure. stderr goes to a file (a pipe
+    left unread could fill up and stall the child)."""
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _, status, ru = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            text = err.read().decode(errors="replace")
+            raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{text}")
     return wall, ru.ru_utime + ru.ru_stime
 
 
