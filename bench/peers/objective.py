@@ -48,7 +48,7 @@ def build_lp(n, m, alpha, beta, cap):
                           (np.concatenate([r, r, r]),
                            np.concatenate([nx + ii, nx + kk, nx + n + r]))),
                          shape=(npair, nx + n + npair))
-    bounds = [(0.0, cap)] * nx + [(None, None)] * n + [(0.0, None)] * npair
+    bounds = np.array([(0.0, cap)] * nx + [(-np.inf, np.inf)] * n + [(0.0, np.inf)] * npair)
     return {"c": c, "rows": rows, "cols": cols, "b_eq": b_eq, "A_ub": A_ub,
             "b_ub": np.zeros(npair), "bounds": bounds, "shape": (m + n, nx + n + npair)}
 
