@@ -133,14 +133,17 @@ def main() -> int:
     ap.add_argument("--build", default="build")
     ap.add_argument("--out", default="results/bench")
     ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--scale", type=float, default=1.0, help="multiplies the default draws")
+    ap.add_argument("--scale", type=float, default=1.0,
+                    help="multiplies the default draws (at least 30 per point)")
     ap.add_argument("--draws", default="", help="per-scenario draws, e.g. scf=4000,power=40")
     ap.add_argument("--clock", choices=("cpu", "wall"), default="cpu")
     ap.add_argument("--keep", action="store_true", help="keep the temporary runs (printed)")
     ap.add_argument("scenarios", nargs="*")
     a = ap.parse_args()
     fairmc = str(Path(a.build).resolve() / "fairmc")
-    draws = {k: max(1, round(v * a.scale)) for k, v in DEFAULT_DRAWS.items()}
+    # At least 30 draws under --scale: with fewer, the standard errors themselves are too rough
+    # for a 4-sem test of skewed metrics (maxima over agents); --draws may go lower.
+    draws = {k: max(30, round(v * a.scale)) for k, v in DEFAULT_DRAWS.items()}
     for item in filter(None, a.draws.split(",")):
         k, v = item.split("=")
         draws[k] = int(v)
