@@ -4,7 +4,7 @@
 For each scenario with a peer (bench/peers/<scenario>.py) and each point of its
 experiments/<scenario>/bench_reference.yaml (a sweep is split into one experiment per point), it
 runs, interleaved, --reps times:
-  * `fairmc run <point.yaml> -j1 draws=N -o <tmp>`
+  * `fairmc run <point.yaml> -j1 draws=N seed=<seed + rep> -o <tmp>`
   * `python3 bench/peers/<scenario>.py --config <point.yaml> --draws N --seed <seed + rep>`
 both with the same N. fairmc is timed as a child process (CPU seconds, user + system, and wall
 seconds, start-up and HDF5 output included); the peer reports its own CPU and wall seconds after
@@ -172,8 +172,10 @@ def main() -> int:
     for rep in range(a.reps):
         for j in jobs:
             n = j["draws"]
-            j["fairmc"].append(timed([fairmc, "run", str(j["yaml"]), "-j1", f"draws={n}", "-o",
-                                      str(j["dir"] / f"rep{rep}")]))
+            # Both sides take a new seed per repetition, so that the repetitions are three
+            # independent comparisons.
+            j["fairmc"].append(timed([fairmc, "run", str(j["yaml"]), "-j1", f"draws={n}",
+                                      f"seed={j['seed'] + rep}", "-o", str(j["dir"] / f"rep{rep}")]))
             out = j["dir"] / f"peer{rep}.json"
             timed([PY, str(HERE / f"{j['scenario']}.py"), "--config", str(j["yaml"]), "--draws",
                    str(n), "--seed", str(j["seed"] + rep), "--out", str(out)], env)
