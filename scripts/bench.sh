@@ -2,16 +2,20 @@
 # `make bench`: builds the benchmarks (Release, EXCLUDE_FROM_ALL targets) and runs them; the
 # numbers are recorded in docs/performance.md. Run on an otherwise idle machine.
 #   scripts/bench.sh [BUILD_DIR] [SECTION ...]
-# Sections (default: micro table complexity):
+# Sections (default: micro table complexity peers):
 #   micro       build/bench_micro: Google Benchmark of the hot kernels (rng, each scenario's
 #               draw, block statistics, merge, HDF5 write, engine cost per draw)
 #   table       bench/reference_table.py: one reference experiment per scenario through the
 #               fairmc binary on 1 and 2 threads: draws/s, scaling, peak RSS, engine share, size
 #   complexity  bench/complexity.py: per-draw time against n, fitted exponents, complexity.png
 #   drivers     the older plain-timer drivers bench/bench_{engine,power,objective,persuasion,scf}
-# Output: results/bench/ (micro.json, table.md/json, complexity.md/json/png).
+#   peers       bench/peers/compare.py: fairmc -j1 against a NumPy/SciPy script per scenario on
+#               its bench_reference workload, interleaved, metric means checked within 4 sem
+#               (alone: `make bench BENCH=peers`; needs python3-scipy, ~5 min on a quiet core)
+# Output: results/bench/ (micro.json, table.md/json, complexity.md/json/png, peers.md/json).
 # Environment: BENCH_MIN_TIME (Google Benchmark seconds per case, default 0.5),
-#              BENCH_SCALE (multiplies the table's draws, default 1), JOBS (build jobs).
+#              BENCH_SCALE (multiplies the table's and the peers' draws, default 1),
+#              PEERS_REPS (peers' interleaved repetitions, default 3), JOBS (build jobs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build
@@ -20,7 +24,7 @@ if [[ $# -gt 0 && -d $1 ]]; then
   shift
 fi
 sections=("$@")
-((${#sections[@]})) || sections=(micro table complexity)
+((${#sections[@]})) || sections=(micro table complexity peers)
 out=results/bench
 mkdir -p "$out"
 py=/usr/bin/python3
@@ -33,8 +37,9 @@ for s in "${sections[@]}"; do
     table) targets+=(bench_split) ;;
     complexity) targets+=(bench_complexity) ;;
     drivers) targets+=(bench_engine bench_power bench_objective bench_persuasion bench_scf) ;;
+    peers) ;;
     *)
-      echo "bench.sh: unknown section '$s' (micro, table, complexity, drivers)" >&2
+      echo "bench.sh: unknown section '$s' (micro, table, complexity, drivers, peers)" >&2
       exit 2
       ;;
   esac
@@ -62,6 +67,10 @@ for s in "${sections[@]}"; do
         echo "-- $b"
         "$build/$b"
       done
+      ;;
+    peers)
+      "$py" bench/peers/compare.py --build "$build" --out "$out" --scale "${BENCH_SCALE:-1}" \
+        --reps "${PEERS_REPS:-3}"
       ;;
   esac
 done

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs, from Debian packages, exactly the fairmc dependencies that are missing.
 #   scripts/install-deps.sh           what `make run` and `make test` (CI) need
-#   scripts/install-deps.sh --bench   also Google Benchmark, for `make bench`
+#   scripts/install-deps.sh --bench   also Google Benchmark, SciPy and PyYAML, for `make bench`
 set -euo pipefail
 packages=(
   build-essential cmake git pkg-config
@@ -14,7 +14,7 @@ packages=(
 if [[ -z ${FAIRMC_NO_MPI:-} ]]; then packages+=(openmpi-bin libopenmpi-dev); fi
 for arg in "$@"; do
   case $arg in
-    --bench) packages+=(libbenchmark-dev) ;;
+    --bench) packages+=(libbenchmark-dev python3-scipy python3-yaml) ;;
     *)
       echo "install-deps: unknown option '$arg' (--bench)" >&2
       exit 2
