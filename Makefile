@@ -1,7 +1,7 @@
 # The two README commands. Both install missing Debian packages first (scripts/install-deps.sh).
 #   make run   - build (Release) and run the default experiments, writing results/ and PNGs
 #   make test  - build and run the whole test suite (doctest via ctest, plus the Python round trip)
-#   make bench - benchmarks: speed, scaling, memory, complexity (docs/performance.md)
+#   make bench - benchmarks: speed, scaling, memory, complexity, against NumPy (docs/performance.md)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 WERROR ?= OFF
@@ -24,8 +24,8 @@ run: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# make bench [BENCH="micro table complexity drivers"]: see scripts/bench.sh and docs/performance.md.
-# Installs Google Benchmark (libbenchmark-dev) too; `make test` and CI never need it.
+# make bench [BENCH="micro table complexity peers drivers"]: see scripts/bench.sh and docs/performance.md.
+# Installs Google Benchmark (libbenchmark-dev) and SciPy too; `make test` and CI never need them.
 BENCH ?=
 bench:
 	bash scripts/install-deps.sh --bench
