@@ -1,5 +1,6 @@
 // The fairmc command line: parses options and hands over to the engine.
 #include "engine/config.hpp"
+#include "engine/config_input.hpp"
 #include "engine/describe.hpp"
 #include "engine/h5.hpp"
 #include "engine/prepare.hpp"
@@ -19,6 +20,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int exit_ok = 0, exit_failed_points = 1, exit_usage = 2, exit_interrupted = 130;
+constexpr int max_threads = 1024;
+constexpr double max_checkpoint_seconds = 1e6;
 
 std::string joined(int argc, char** argv) {
   std::string s;
@@ -59,6 +62,28 @@ Parsed parse(const std::vector<std::string>& args, const po::options_description
   return p;
 }
 
+// Options are checked before anything is read or written; each error names the option.
+void check_run_options(const Parsed& p) {
+  const auto refuse = [](const std::string& option, const std::string& problem) {
+    throw fairmc::ConfigError(fairmc::command_line_mark(option), "", problem);
+  };
+  const int threads = p.vm["threads"].as<int>();
+  if (threads < 0 || threads > max_threads)
+    refuse("-j " + std::to_string(threads),
+           "worker threads must be 0 (all cores) to " + std::to_string(max_threads));
+  const double every = p.vm["checkpoint"].as<double>();
+  if (!(every >= 0 && every <= max_checkpoint_seconds))
+    refuse("--checkpoint " + std::to_string(every),
+           "seconds between checkpoints must be a number in [0, " +
+               std::to_string(static_cast<int>(max_checkpoint_seconds)) +
+               "] (0 = after every wave of blocks)");
+  if (p.vm.count("resume") && p.vm.count("output"))
+    refuse("-o " + p.vm["output"].as<std::string>(),
+           "--resume writes into the directory it resumes; -o cannot be combined with it");
+  if (p.vm.count("resume") && p.vm.count("overwrite"))
+    refuse("--overwrite", "--resume extends the results file; --overwrite cannot be combined");
+}
+
 int cmd_run(const std::vector<std::string>& args, const std::string& command_line, bool plan_only,
             const fairmc::Cluster& cluster) {
   po::options_description opts(
@@ -86,6 +111,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     std::cout << opts << "\n";
     return exit_ok;
   }
+  if (!plan_only) check_run_options(p);
   const auto catalog = fairmc::scenario_catalog();
   std::optional<fairmc::StoredRun> stored;
   fairmc::Experiment e;
@@ -93,14 +119,18 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   std::vector<std::string> overrides;
   if (!plan_only && p.vm.count("resume")) {
     outdir = p.vm["resume"].as<std::string>();
-    stored = fairmc::read_results(outdir / "results.h5");
     std::string experiment_file;
     for (const auto& a : p.positional) {
       if (a.find('=') != std::string::npos)
         overrides.push_back(a);
-      else
+      else if (experiment_file.empty())
         experiment_file = a;
+      else
+        throw fairmc::ConfigError(fairmc::command_line_mark(a), "",
+                                  "extra argument: --resume takes at most one experiment file "
+                                  "(to check it is the stored one) and draws=N");
     }
+    stored = fairmc::read_results(outdir / "results.h5");
     for (const auto& o : overrides)
       if (o.rfind("draws=", 0) != 0)
         throw fairmc::ConfigError({"<command line>", 0, 0}, o.substr(0, o.find('=')),
