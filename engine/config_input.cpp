@@ -79,8 +79,9 @@ struct Walk {
                         "nested more than " + std::to_string(max_config_depth) +
                             " levels deep; that is the limit");
     if (n.IsMap()) {
-      // Directly under sweep.grid / sweep.zip the keys are dotted paths of swept keys.
-      const bool dotted = path == "sweep.grid" || path == "sweep.zip";
+      // Directly under sweep.grid / sweep.zip the keys are dotted paths of swept keys (under any
+      // other sweep section too, so that its own name is what gets reported as unknown).
+      const bool dotted = path.rfind("sweep.", 0) == 0 && path.find('.', 6) == std::string::npos;
       std::set<std::string> seen;
       for (const auto& kv : n) {
         const YAML::Mark km = kv.first.Mark();
