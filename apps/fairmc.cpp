@@ -3,6 +3,7 @@
 #include "engine/config_input.hpp"
 #include "engine/describe.hpp"
 #include "engine/h5.hpp"
+#include "engine/interrupt.hpp"
 #include "engine/prepare.hpp"
 #include "engine/runner.hpp"
 #include "scenarios/catalog.hpp"
@@ -84,8 +85,24 @@ void check_run_options(const Parsed& p) {
     refuse("--overwrite", "--resume extends the results file; --overwrite cannot be combined");
 }
 
+// Collective over the ranks, which all check the same input: true when none has a problem,
+// otherwise rank 0 prints the first one, once.
+bool agreed(const fairmc::Cluster& cluster, const std::string& mine) {
+  const std::string first = cluster.first_problem(mine);
+  if (first.empty()) return true;
+  if (cluster.root()) std::cerr << "fairmc: " << first << std::endl;
+  return false;
+}
+
+std::string resume_hint(const fs::path& outdir) {
+  return "fairmc: interrupted; partial results saved in " + (outdir / "results.h5").string() +
+         "\nfairmc: resume with: fairmc run --resume " + outdir.string() + "\n";
+}
+
+// `validated` turns true once every rank has accepted the input (main reports errors before
+// that collectively, after it with MPI_Abort).
 int cmd_run(const std::vector<std::string>& args, const std::string& command_line, bool plan_only,
-            const fairmc::Cluster& cluster) {
+            const fairmc::Cluster& cluster, bool& validated) {
   po::options_description opts(
       plan_only ? "fairmc plan EXPERIMENT.yaml [key=value ...]\n\n"
                   "Validates the experiment and every sweep point, prints the "
@@ -164,7 +181,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   const auto& scenario = fairmc::find_scenario(catalog, e);
   if (plan_only) {
     const auto points = fairmc::expand(e);
-    std::cout << fairmc::describe_plan(e, points, fairmc::prepare_points(e, points, scenario));
+    const auto plan = fairmc::describe_plan(e, points, fairmc::prepare_points(e, points, scenario));
+    if (!agreed(cluster, "")) return exit_usage;
+    if (cluster.root()) std::cout << plan;
     return exit_ok;
   }
   if (outdir.empty())
@@ -180,14 +199,23 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     const auto points = fairmc::expand(e);
     fairmc::prepare_points(e, points, scenario);
   }
+  if (!agreed(cluster, "")) return exit_usage;
   std::error_code ec;
   const bool created = !fs::exists(outdir);
   if (cluster.root()) fs::create_directories(outdir, ec);
   cluster.barrier();
-  if (ec || access(outdir.c_str(), W_OK) != 0)
-    throw fairmc::ConfigError(
-        {"<command line>", 0, 0}, "output",
-        "cannot write to directory '" + outdir.string() + "'" + (ec ? ": " + ec.message() : ""));
+  if (!agreed(cluster,
+              ec || access(outdir.c_str(), W_OK) != 0
+                  ? std::string("error: ") +
+                        fairmc::ConfigError({"<command line>", 0, 0}, "output",
+                                            "cannot write to directory '" + outdir.string() + "'" +
+                                                (ec ? ": " + ec.message() : ""))
+                            .what()
+                  : std::string()))
+    return exit_usage;
+  validated = true;  // from here on an error may hit one rank only
+  if (cluster.size() > 1)
+    fairmc::InterruptGuard::set_report(!cluster.root(), cluster.root() ? resume_hint(outdir) : "");
   fairmc::RunOptions opt;
   opt.threads = p.vm["threads"].as<int>();
   opt.results = results;
@@ -204,14 +232,14 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     if (cluster.root() && created && !fs::exists(results)) fs::remove_all(outdir, ec);
     throw;
   }
-  if (!cluster.root()) return exit_ok;  // rank 0 reports and writes
+  if (!cluster.root())  // rank 0 reports and writes
+    return outcome.interrupted ? exit_interrupted : exit_ok;
   std::cerr << "fairmc: " << outcome.draws_computed << " draws in " << outcome.seconds << " s";
   if (outcome.seconds > 0)
     std::cerr << " (" << outcome.draws_computed / outcome.seconds << " draws/s)";
   std::cerr << "\n";
   if (outcome.interrupted) {
-    std::cerr << "fairmc: interrupted; partial results saved in " << results.string()
-              << "\nfairmc: resume with: fairmc run --resume " << outdir.string() << "\n";
+    if (!fairmc::InterruptGuard::note_written()) std::cerr << resume_hint(outdir);
     return exit_interrupted;
   }
   if (outcome.failed_points > 0) {
@@ -220,6 +248,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
               << results.string() << " (fairmc show)\n";
     return exit_failed_points;
   }
+  if (fairmc::InterruptGuard::note_written())
+    std::cerr << "fairmc: the interrupt came during the last wave: the run is complete after all\n";
   std::cerr << "fairmc: wrote " << results.string() << "\n";
   return exit_ok;
 }
@@ -262,6 +292,14 @@ int cmd_list(const std::vector<std::string>& args) {
   std::_Exit(exit_usage);
 }
 
+// Before the ranks have accepted the input, each checked the same input: they meet in
+// first_problem, rank 0 prints one line and all exit with 2 (no MPI_Abort and its banner).
+int report(const fairmc::Cluster& cluster, bool validated, const std::string& message) {
+  if (cluster.size() == 1 || validated) fail(cluster, message);
+  agreed(cluster, message);
+  return exit_usage;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -274,9 +312,10 @@ int main(int argc, char** argv) {
   if (argc < 2) return usage(std::cerr);
   const std::string cmd = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
+  bool validated = false;
   try {
-    if (cmd == "run") return cmd_run(args, joined(argc, argv), false, cluster);
-    if (cmd == "plan") return cmd_run(args, joined(argc, argv), true, cluster);
+    if (cmd == "run") return cmd_run(args, joined(argc, argv), false, cluster, validated);
+    if (cmd == "plan") return cmd_run(args, joined(argc, argv), true, cluster, validated);
     if (cmd == "list") return cmd_list(args);
     if (cmd == "show") return cmd_show(args);
     if (cmd == "--version" || cmd == "version") {
@@ -290,10 +329,11 @@ int main(int argc, char** argv) {
     std::cerr << "fairmc: unknown command '" << cmd << "'\n";
     return usage(std::cerr);
   } catch (const fairmc::ConfigError& e) {
-    return fail(cluster, std::string("error: ") + e.what());
+    return report(cluster, validated, std::string("error: ") + e.what());
   } catch (const po::error& e) {
-    return fail(cluster, std::string("error: ") + e.what() + " (see fairmc " + cmd + " --help)");
+    return report(cluster, validated,
+                  std::string("error: ") + e.what() + " (see fairmc " + cmd + " --help)");
   } catch (const std::exception& e) {
-    return fail(cluster, std::string("error: ") + e.what());
+    return report(cluster, validated, std::string("error: ") + e.what());
   }
 }
