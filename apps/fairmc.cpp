@@ -78,6 +78,9 @@ void check_run_options(const Parsed& p) {
            "seconds between checkpoints must be a number in [0, " +
                std::to_string(static_cast<int>(max_checkpoint_seconds)) +
                "] (0 = after every wave of blocks)");
+  for (const char* dir : {"output", "resume"})
+    if (p.vm.count(dir) && p.vm[dir].as<std::string>().empty())
+      refuse(std::string("--") + dir + " ''", "the directory name is empty");
   if (p.vm.count("resume") && p.vm.count("output"))
     refuse("-o " + p.vm["output"].as<std::string>(),
            "--resume writes into the directory it resumes; -o cannot be combined with it");

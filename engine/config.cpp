@@ -453,12 +453,14 @@ struct Override {
   YAML::Node value;
 };
 
-YAML::Node override_value(const std::string& text, const Override& o) {
+YAML::Node override_value(const std::string& text, const Override& o, bool list_item) {
   const MarkFn at = [&](const YAML::Mark&) { return o.where; };
   const YAML::Node v = load_document(text, o.key, at);
   if (v.IsNull())
     throw ConfigError(o.where, o.key,
-                      "no value after '=' (empty or null); write key=value, or leave the key out");
+                      list_item ? "an item of the comma-separated list is empty or null"
+                                : "no value after '=' (empty or null); write key=value, or leave "
+                                  "the key out");
   return v;
 }
 
@@ -494,11 +496,11 @@ Override parse_override(const std::string& arg) {
     if (o.part.empty() && !engine) o.part = "grid";
   } else if (items.size() > 1 && !engine) {
     o.value.reset(YAML::Node(YAML::NodeType::Sequence));
-    for (const auto& item : items) o.value.push_back(override_value(item, o));
+    for (const auto& item : items) o.value.push_back(override_value(item, o, true));
     if (o.part.empty()) o.part = "grid";
   } else {
     // Engine settings take the whole text as one value ("description=a, b" is one string).
-    o.value.reset(override_value(value, o));
+    o.value.reset(override_value(value, o, false));
   }
   return o;
 }

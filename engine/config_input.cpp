@@ -1,5 +1,8 @@
 #include "engine/config_input.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -122,19 +125,96 @@ void check_document(const YAML::Node& node, const std::string& path, const MarkF
   w.visit(node, path, node.Mark(), 0);
 }
 
+namespace {
+// Where each document of a YAML stream starts. yaml-cpp 0.7 ignores every document after the
+// first in Load and, on some malformed input (",a: 1"), reports endless empty documents at the
+// same position in LoadAll; counting the starts catches both.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& m) override { starts.push_back(m); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+}  // namespace
+
+namespace {
+// YAML text is printable Unicode in UTF-8 (YAML 1.2, 5.1). yaml-cpp reads other bytes, but writes
+// them back changed, so the configuration stored in a results file would not be the one that ran.
+void check_text(const std::string& text, const std::string& path, const MarkFn& where) {
+  int line = 0;
+  int column = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    std::size_t len = b < 0x80         ? 1
+                      : (b >> 5) == 6  ? 2
+                      : (b >> 4) == 14 ? 3
+                      : (b >> 3) == 30 ? 4
+                                       : 0;
+    std::uint32_t cp = len == 1 ? b : len == 2 ? b & 0x1f : len == 3 ? b & 0x0f : b & 0x07;
+    bool ok = len > 0 && i + len <= text.size();
+    for (std::size_t k = 1; ok && k < len; ++k) {
+      const auto c = static_cast<unsigned char>(text[i + k]);
+      ok = (c >> 6) == 2;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    static constexpr std::uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
+    ok = ok && cp >= min_for_len[len] && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff);
+    const bool printable = cp == 9 || cp == 10 || cp == 13 || (cp >= 0x20 && cp < 0x7f) ||
+                           cp == 0x85 || (cp >= 0xa0 && cp != 0xfffe && cp != 0xffff);
+    if (!ok || !printable) {
+      YAML::Mark m;
+      m.pos = static_cast<int>(i);
+      m.line = line;
+      m.column = column;
+      char code[16];
+      std::snprintf(code, sizeof code, ok ? "U+%04X" : "byte 0x%02X", ok ? cp : b);
+      throw ConfigError(where(m), path,
+                        std::string(ok ? "control character " : "not UTF-8 text: ") + code +
+                            "; YAML text is printable UTF-8 (write control characters as "
+                            "escapes in double quotes, e.g. \"\\t\")");
+    }
+    if (cp == '\n') {
+      ++line;
+      column = 0;
+    } else {
+      ++column;
+    }
+    i += len;
+  }
+}
+}  // namespace
+
 YAML::Node load_document(const std::string& text, const std::string& path, const MarkFn& where) {
-  std::vector<YAML::Node> docs;
+  check_text(text, path, where);
+  YAML::Node doc;
   try {
-    docs = YAML::LoadAll(text);
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts docs;
+    while (docs.starts.size() < 2 && parser.HandleNextDocument(docs)) {
+    }
+    if (docs.starts.size() == 2 && docs.starts[1].pos <= docs.starts[0].pos)
+      throw ConfigError(where(docs.starts[1]), path,
+                        "YAML syntax: cannot read a document here (a stray character?)");
+    if (docs.starts.size() == 2)
+      throw ConfigError(where(docs.starts[1]), path,
+                        "a second YAML document ('---'); give one document per file");
+    doc.reset(YAML::Load(text));
   } catch (const YAML::Exception& e) {
     throw ConfigError(where(e.mark), path, "YAML syntax: " + e.msg);
   }
-  if (docs.size() > 1)
-    throw ConfigError(where(docs[1].Mark()), path,
-                      "a second YAML document ('---'); give one document per file");
-  if (docs.empty()) return YAML::Node(YAML::NodeType::Null);
-  check_document(docs.front(), path, where);
-  return docs.front();
+  check_document(doc, path, where);
+  return doc;
 }
 
 SourceMark nearest_mark(const SourceIndex& marks, std::string_view path,

@@ -22,16 +22,27 @@ std::string format_where(const SourceMark& m) {
 }
 
 namespace {
-// Errors are one line whatever the input held: control characters are shown escaped.
+// Errors are one line of text whatever the input held: control characters and bytes that are
+// not UTF-8 are shown escaped.
 std::string one_line(const std::string& text) {
+  static constexpr char hex[] = "0123456789abcdef";
   std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-      static constexpr char hex[] = "0123456789abcdef";
-      out += c == '\n' ? std::string("\\n") : std::string("\\x") + hex[u >> 4] + hex[u & 15];
+  for (std::size_t i = 0; i < text.size();) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    const std::size_t len = u < 0x80         ? 1
+                            : (u >> 5) == 6  ? 2
+                            : (u >> 4) == 14 ? 3
+                            : (u >> 3) == 30 ? 4
+                                             : 0;
+    bool ok = len > 0 && i + len <= text.size();
+    for (std::size_t k = 1; ok && k < len; ++k)
+      ok = (static_cast<unsigned char>(text[i + k]) >> 6) == 2;
+    if (!ok || u < 0x20 || u == 0x7f) {
+      out += u == '\n' ? std::string("\\n") : std::string("\\x") + hex[u >> 4] + hex[u & 15];
+      ++i;
     } else {
-      out += c;
+      out.append(text, i, len);
+      i += len;
     }
   }
   return out;

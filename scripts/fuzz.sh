@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the experiment-file parser with libFuzzer (clang + ASan/UBSan) for a bounded time.
+# Fuzzes the experiment-file parser and the command-line override grammar with libFuzzer
+# (clang + ASan/UBSan) for a bounded time, shared between the two targets.
 #   scripts/fuzz.sh [SECONDS]   (default 60; CI runs it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,13 +11,28 @@ if ! command -v clang++ >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux
     apt-get install -y -qq --no-install-recommends clang-14 libclang-rt-14-dev >/dev/null
 fi
 out=build-fuzz
-mkdir -p "$out" "$out/corpus"
-flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-       -I. -I/usr/include)
-# The parser, validation and the demo scenario, with no HDF5/TBB parts.
-clang++ "${flags[@]}" tests/fuzz/fuzz_config.cpp engine/params.cpp engine/config.cpp engine/prepare.cpp \
-  scenarios/demo/demo.cpp tests/fuzz/catalog_demo.cpp -lyaml-cpp -o "$out/fuzz_config"
+mkdir -p "$out" "$out/corpus" "$out/corpus_overrides"
+sanitizers=address,undefined
+flags=(-std=c++20 -O1 -g -fno-sanitize-recover=undefined -I. -I/usr/include)
+# The parser, validation and the demo scenario, with no HDF5/TBB parts, compiled once for two
+# targets: experiment files, and command-line overrides applied to a valid experiment.
+sources=(engine/params.cpp engine/config.cpp engine/config_input.cpp engine/prepare.cpp
+         scenarios/demo/demo.cpp tests/fuzz/catalog_demo.cpp)
+objects=()
+for src in "${sources[@]}"; do
+  obj="$out/$(basename "${src%.cpp}").o"
+  clang++ "${flags[@]}" -fsanitize=fuzzer-no-link,$sanitizers -c "$src" -o "$obj"
+  objects+=("$obj")
+done
+for target in fuzz_config fuzz_overrides; do
+  clang++ "${flags[@]}" -fsanitize=fuzzer,$sanitizers "tests/fuzz/$target.cpp" "${objects[@]}" \
+    -lyaml-cpp -o "$out/$target"
+done
 cp -n tests/fuzz/corpus/*.yaml "$out/corpus/" 2>/dev/null || true
-"$out/fuzz_config" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \
+cp -n tests/fuzz/corpus_overrides/* "$out/corpus_overrides/" 2>/dev/null || true
+half=$(( (seconds + 1) / 2 ))
+"$out/fuzz_config" -max_total_time="$half" -max_len=4096 -timeout=10 -print_final_stats=1 \
   "$out/corpus" 2>&1 | tail -n 15
+"$out/fuzz_overrides" -max_total_time="$(( seconds - half > 0 ? seconds - half : 1 ))" \
+  -max_len=1024 -timeout=10 -print_final_stats=1 "$out/corpus_overrides" 2>&1 | tail -n 15
 echo "fuzz: no crash in ${seconds}s"

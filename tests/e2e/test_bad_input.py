@@ -40,7 +40,7 @@ EXPECT = {
     "null_value.yaml": ["null_value.yaml:3:1", "'draws'", "no value"],
     "empty_value.yaml": ["empty_value.yaml:3:1", "'draws'", "no value"],
     "null_list_item.yaml": ["null_list_item.yaml:4:", "sweep.grid.population.agents", "no value"],
-    "second_document.yaml": ["second_document.yaml:5:1", "second YAML document"],
+    "second_document.yaml": ["second_document.yaml:4:1", "second YAML document"],
     "grid_and_zip.yaml": ["grid_and_zip.yaml:6:9", "sweep.zip.population.agents", "swept twice"],
     "duplicate_metric.yaml": ["duplicate_metric.yaml:4:1", "'metrics'", "listed twice"],
     "empty_metrics.yaml": ["empty_metrics.yaml:4:1", "'metrics'", "empty selection"],
@@ -54,6 +54,9 @@ EXPECT = {
     "duplicate_grid_value.yaml": ["duplicate_grid_value.yaml:4:16", "appears twice"],
     "duplicate_zip_tuple.yaml": ["duplicate_zip_tuple.yaml:5:9", "sweep.zip", "repeats"],
     "unknown_fit_key.yaml": ["unknown_fit_key.yaml:5:50", "fits.0.lgo", "unknown key"],
+    "not_utf8.yaml": ["not_utf8.yaml:4:17", "not UTF-8", "0xE9"],
+    "control_character.yaml": ["control_character.yaml:4:9", "control character U+0001"],
+    "stray_character.yaml": ["stray_character.yaml:1:1", "YAML syntax"],
     # issue 16, item 2: sizes checked before allocation, the limit stated
     "range_beyond_2p53.yaml": ["range_beyond_2p53.yaml:4:16", "2^53"],
     "range_step_lost.yaml": ["range_step_lost.yaml:4:16", "lost in rounding"],

@@ -244,7 +244,14 @@ TEST_CASE("duplicate keys are refused at the second occurrence, at any depth and
   CHECK(has(m, "dup.yaml:3:3"));
   CHECK(has(m, "duplicate key"));
   // A second YAML document would be ignored by a plain load.
-  CHECK(has(error_of(s, demo + "---\ndraws: 5\n"), "second YAML document"));
+  CHECK(has(error_of(s, demo + "---\ndraws: 5\n"), "exp.yaml:7:1: a second YAML document"));
+  // yaml-cpp reads endless empty documents here (LoadAll never returned; Load gave Null).
+  CHECK(has(error_of(s, ",defaults" + demo), "exp.yaml:1:1: YAML syntax"));
+  // yaml-cpp writes invalid UTF-8 back changed: the stored configuration would not be the one run.
+  CHECK(has(error_of(s, demo + "claim: caf\xe9\n"), "exp.yaml:7:11: not UTF-8"));
+  CHECK(has(error_of(s, demo + "claim: caf\xe9\n"), "not UTF-8 text: byte 0xE9"));
+  CHECK(has(error_of(s, demo, {std::string("claim=a\x01") + "b"}), "control character U+0001"));
+  CHECK(error_of(s, demo + "claim: \"caf\\xe9 \\t\"\n").empty());  // escapes are fine
 }
 
 TEST_CASE("null and empty values are refused, in files and overrides") {
@@ -256,6 +263,7 @@ TEST_CASE("null and empty values are refused, in files and overrides") {
   CHECK(has(error_of(s, demo, {"seed="}), "<command line> 'seed=': key 'seed': no value"));
   CHECK(has(error_of(s, demo, {"draws=~"}), "key 'draws': no value"));
   CHECK(has(error_of(s, demo, {"population.agents= "}), "no value"));
+  CHECK(has(error_of(s, demo, {"population.agents=1,,2"}), "an item of the comma-separated list"));
   // Resume passes draws= through the same gate.
   CHECK_THROWS_AS(fairmc::load_experiment_text(demo, "stored", {"draws="}), ConfigError);
 }

@@ -1,12 +1,14 @@
 // libFuzzer target for the experiment-file parser: any input must either load, expand and
 // validate, or fail with ConfigError. A crash, hang, sanitizer report or any other exception is
-// a bug. Built and run by scripts/fuzz.sh (clang from Debian).
+// a bug, and so is an error message of more than one line. Built and run by scripts/fuzz.sh (clang
+// from Debian).
 #include "engine/config.hpp"
 #include "engine/prepare.hpp"
 #include "scenarios/catalog.hpp"
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -21,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto catalog = fairmc::scenario_catalog();
     const auto points = fairmc::expand(e);
     fairmc::prepare_points(e, points, fairmc::find_scenario(catalog, e));
-  } catch (const fairmc::ConfigError&) {
+  } catch (const fairmc::ConfigError& err) {
+    if (std::string(err.what()).find('\n') != std::string::npos) std::abort();  // one line
   }
   return 0;
 }
