@@ -690,10 +690,12 @@ void read_sweep(Experiment& e, const YAML::Node& merged) {
     product += (product.empty() ? "" : " x ") + std::to_string(en.count);
   }
   if (total > static_cast<double>(max_sweep_points))
-    throw ConfigError(sweep_mark, "sweep",
-                      "the sweep has " + shortest(total) + " points (" + product +
-                          "); the limit is " + std::to_string(max_sweep_points) +
-                          " points per run: split it into several experiments");
+    throw ConfigError(
+        sweep_mark, "sweep",
+        "the sweep has " +
+            (total < 1e18 ? std::to_string(static_cast<long long>(total)) : shortest(total)) +
+            " points (" + product + "); the limit is " + std::to_string(max_sweep_points) +
+            " points per run: split it into several experiments");
   Axis zip{"zip", {}, {}};
   for (const Entry& en : entries) {
     auto values = sweep_values(en.spec, en.where, en.path);

@@ -67,7 +67,7 @@ struct Point {
 
 // At most this many sweep points per run, and values per sweep dimension; checked before any
 // point is expanded.
-inline constexpr std::size_t max_sweep_points = 100'000;
+inline constexpr std::size_t max_sweep_points = 10'000;
 
 // Top-level keys the engine owns; every other top-level section belongs to the scenario.
 const std::vector<std::string>& engine_keys();

@@ -60,9 +60,9 @@ EXPECT = {
     # issue 16, item 2: sizes checked before allocation, the limit stated
     "range_beyond_2p53.yaml": ["range_beyond_2p53.yaml:4:16", "2^53"],
     "range_step_lost.yaml": ["range_step_lost.yaml:4:16", "lost in rounding"],
-    "sweep_axis_too_long.yaml": ["sweep_axis_too_long.yaml:4:16", "the limit is 100000"],
-    "sweep_too_many_points.yaml": ["sweep_too_many_points.yaml:5:1", "100000 x 100000",
-                                   "the limit is 100000"],
+    "sweep_axis_too_long.yaml": ["sweep_axis_too_long.yaml:4:16", "the limit is 10000"],
+    "sweep_too_many_points.yaml": ["sweep_too_many_points.yaml:5:1", "5000 x 5000",
+                                   "the limit is 10000"],
     "memory_too_large.yaml": ["memory_too_large.yaml", "GiB", "the memory limit is"],
 }
 
@@ -113,7 +113,7 @@ def command_line_cases(tmp, good, pf):
         "range beyond 2^53": (["population.agents=range(9007199254740992,9007199254740994)"],
                               ["2^53"]),
         "two huge sweeps": (["population.agents=range(1,1000001)", "mechanism.work=range(1,1000001)"],
-                            ["the limit is 100000"]),
+                            ["the limit is 10000"]),
         "extra positional": (["stray"], ["<command line>", "'stray'", "key=value"]),
     }
     for name, (extra, parts) in cases.items():
