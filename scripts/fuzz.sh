@@ -16,8 +16,9 @@ sanitizers=address,undefined
 flags=(-std=c++20 -O1 -g -fno-sanitize-recover=undefined -I. -I/usr/include)
 # The parser, validation and the demo scenario, with no HDF5/TBB parts, compiled once for two
 # targets: experiment files, and command-line overrides applied to a valid experiment.
-sources=(engine/params.cpp engine/config.cpp engine/config_input.cpp engine/prepare.cpp
-         scenarios/demo/demo.cpp tests/fuzz/catalog_demo.cpp)
+sources=(engine/params.cpp engine/config.cpp engine/config_input.cpp engine/config_sweep.cpp
+         engine/config_text.cpp engine/prepare.cpp scenarios/demo/demo.cpp
+         tests/fuzz/catalog_demo.cpp)
 objects=()
 for src in "${sources[@]}"; do
   obj="$out/$(basename "${src%.cpp}").o"
