@@ -1,6 +1,7 @@
 // libFuzzer target for the experiment-file parser: any input must either load, expand and
 // validate, or fail with ConfigError. A crash, hang, sanitizer report or any other exception is
-// a bug, and so is an error message of more than one line. Built and run by scripts/fuzz.sh (clang
+// a bug, and so are an error message of more than one line and a loaded experiment that does not
+// reload unchanged from its resolved text. Built and run by scripts/fuzz.sh (clang
 // from Debian).
 #include "engine/config.hpp"
 #include "engine/prepare.hpp"
@@ -19,6 +20,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                               : std::vector<std::string>{};
   try {
     const auto e = fairmc::load_experiment_text(text, "fuzz.yaml", overrides);
+    // --resume reloads the stored resolved text: it must be the same experiment.
+    const auto again = fairmc::load_experiment_text(e.resolved_text(), "fuzz.yaml", {});
+    if (again.config_hash() != e.config_hash()) std::abort();
     if (e.point_count() > 64) return 0;  // valid but too big to prepare quickly
     const auto catalog = fairmc::scenario_catalog();
     const auto points = fairmc::expand(e);
