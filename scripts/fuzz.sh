@@ -25,12 +25,12 @@ for src in "${sources[@]}"; do
   clang++ "${flags[@]}" -fsanitize=fuzzer-no-link,$sanitizers -c "$src" -o "$obj"
   objects+=("$obj")
 done
-for target in fuzz_config fuzz_overrides; do
+for target in fuzz_config overrides/fuzz_overrides; do
   clang++ "${flags[@]}" -fsanitize=fuzzer,$sanitizers "tests/fuzz/$target.cpp" "${objects[@]}" \
-    -lyaml-cpp -o "$out/$target"
+    -lyaml-cpp -o "$out/$(basename "$target")"
 done
 cp -n tests/fuzz/corpus/*.yaml "$out/corpus/" 2>/dev/null || true
-cp -n tests/fuzz/corpus_overrides/* "$out/corpus_overrides/" 2>/dev/null || true
+cp -n tests/fuzz/overrides/corpus/* "$out/corpus_overrides/" 2>/dev/null || true
 half=$(( (seconds + 1) / 2 ))
 "$out/fuzz_config" -max_total_time="$half" -max_len=4096 -timeout=10 -print_final_stats=1 \
   "$out/corpus" 2>&1 | tail -n 15
