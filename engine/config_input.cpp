@@ -63,7 +63,9 @@ MarkFn file_marks(const std::string& file) {
 }
 
 SourceMark command_line_mark(const std::string& text) {
-  return SourceMark{"<command line> '" + text + "'", 0, 0};
+  // Long arguments are shortened: the error stays a readable line.
+  const std::string shown = text.size() > 120 ? text.substr(0, 100) + "..." : text;
+  return SourceMark{"<command line> '" + shown + "'", 0, 0};
 }
 
 namespace {
