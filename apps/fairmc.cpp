@@ -1,6 +1,8 @@
 // The fairmc command line: parses options and hands over to the engine.
 #include "engine/config.hpp"
+#include "engine/config_input.hpp"
 #include "engine/describe.hpp"
+#include "engine/interrupt.hpp"
 #include "engine/output_lock.hpp"
 #include "engine/prepare.hpp"
 #include "engine/results_file.hpp"
@@ -20,6 +22,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int exit_ok = 0, exit_failed_points = 1, exit_usage = 2, exit_interrupted = 130;
+constexpr int max_threads = 1024;
+constexpr double max_checkpoint_seconds = 1e6;
 
 std::string joined(int argc, char** argv) {
   std::string s;
@@ -60,8 +64,49 @@ Parsed parse(const std::vector<std::string>& args, const po::options_description
   return p;
 }
 
+// Options are checked before anything is read or written; each error names the option.
+void check_run_options(const Parsed& p) {
+  const auto refuse = [](const std::string& option, const std::string& problem) {
+    throw fairmc::ConfigError(fairmc::command_line_mark(option), "", problem);
+  };
+  const int threads = p.vm["threads"].as<int>();
+  if (threads < 0 || threads > max_threads)
+    refuse("-j " + std::to_string(threads),
+           "worker threads must be 0 (all cores) to " + std::to_string(max_threads));
+  const double every = p.vm["checkpoint"].as<double>();
+  if (!(every >= 0 && every <= max_checkpoint_seconds))
+    refuse("--checkpoint " + std::to_string(every),
+           "seconds between checkpoints must be a number in [0, " +
+               std::to_string(static_cast<int>(max_checkpoint_seconds)) +
+               "] (0 = after every wave of blocks)");
+  for (const char* dir : {"output", "resume"})
+    if (p.vm.count(dir) && p.vm[dir].as<std::string>().empty())
+      refuse(std::string("--") + dir + " ''", "the directory name is empty");
+  if (p.vm.count("resume") && p.vm.count("output"))
+    refuse("-o " + p.vm["output"].as<std::string>(),
+           "--resume writes into the directory it resumes; -o cannot be combined with it");
+  if (p.vm.count("resume") && p.vm.count("overwrite"))
+    refuse("--overwrite", "--resume extends the results file; --overwrite cannot be combined");
+}
+
+// Collective over the ranks, which all check the same input: true when none has a problem,
+// otherwise rank 0 prints the first one, once.
+bool agreed(const fairmc::Cluster& cluster, const std::string& mine) {
+  const std::string first = cluster.first_problem(mine);
+  if (first.empty()) return true;
+  if (cluster.root()) std::cerr << "fairmc: " << first << std::endl;
+  return false;
+}
+
+std::string resume_hint(const fs::path& outdir) {
+  return "fairmc: interrupted; partial results saved in " + (outdir / "results.h5").string() +
+         "\nfairmc: resume with: fairmc run --resume " + outdir.string() + "\n";
+}
+
+// `validated` turns true once every rank has accepted the input (main reports errors before
+// that collectively, after it with MPI_Abort).
 int cmd_run(const std::vector<std::string>& args, const std::string& command_line, bool plan_only,
-            const fairmc::Cluster& cluster) {
+            const fairmc::Cluster& cluster, bool& validated) {
   po::options_description opts(
       plan_only ? "fairmc plan EXPERIMENT.yaml [key=value ...]\n\n"
                   "Validates the experiment and every sweep point, prints the "
@@ -87,6 +132,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     std::cout << opts << "\n";
     return exit_ok;
   }
+  if (!plan_only) check_run_options(p);
   const auto catalog = fairmc::scenario_catalog();
   std::optional<fairmc::StoredRun> stored;
   fairmc::Experiment e;
@@ -95,15 +141,19 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   std::optional<fairmc::OutputLock> lock;  // rank 0 holds it for the whole run
   if (!plan_only && p.vm.count("resume")) {
     outdir = p.vm["resume"].as<std::string>();
-    if (cluster.root() && fs::is_directory(outdir)) lock.emplace(outdir);
-    stored = fairmc::read_results(outdir / "results.h5");
     std::string experiment_file;
     for (const auto& a : p.positional) {
       if (a.find('=') != std::string::npos)
         overrides.push_back(a);
-      else
+      else if (experiment_file.empty())
         experiment_file = a;
+      else
+        throw fairmc::ConfigError(fairmc::command_line_mark(a), "",
+                                  "extra argument: --resume takes at most one experiment file "
+                                  "(to check it is the stored one) and draws=N");
     }
+    if (cluster.root() && fs::is_directory(outdir)) lock.emplace(outdir);
+    stored = fairmc::read_results(outdir / "results.h5");
     for (const auto& o : overrides)
       if (o.rfind("draws=", 0) != 0)
         throw fairmc::ConfigError({"<command line>", 0, 0}, o.substr(0, o.find('=')),
@@ -137,7 +187,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   const auto& scenario = fairmc::find_scenario(catalog, e);
   if (plan_only) {
     const auto points = fairmc::expand(e);
-    std::cout << fairmc::describe_plan(e, points, fairmc::prepare_points(e, points, scenario));
+    const auto plan = fairmc::describe_plan(e, points, fairmc::prepare_points(e, points, scenario));
+    if (!agreed(cluster, "")) return exit_usage;
+    if (cluster.root()) std::cout << plan;
     return exit_ok;
   }
   if (outdir.empty())
@@ -153,22 +205,39 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     const auto points = fairmc::expand(e);
     fairmc::prepare_points(e, points, scenario);
   }
+  if (!agreed(cluster, "")) return exit_usage;
   std::error_code ec;
   const bool created = !fs::exists(outdir);
   if (cluster.root()) fs::create_directories(outdir, ec);
   cluster.barrier();
-  if (ec || access(outdir.c_str(), W_OK) != 0)
-    throw fairmc::ConfigError(
-        {"<command line>", 0, 0}, "output",
-        "cannot write to directory '" + outdir.string() + "'" + (ec ? ": " + ec.message() : ""));
+  if (!agreed(cluster,
+              ec || access(outdir.c_str(), W_OK) != 0
+                  ? std::string("error: ") +
+                        fairmc::ConfigError({"<command line>", 0, 0}, "output",
+                                            "cannot write to directory '" + outdir.string() + "'" +
+                                                (ec ? ": " + ec.message() : ""))
+                            .what()
+                  : std::string()))
+    return exit_usage;
+  // Rank 0 takes the lock; every rank learns whether it could (an error must reach all ranks
+  // while they still agree, before the run's own collectives).
+  std::string lock_problem;
   if (cluster.root() && !lock) {
-    lock.emplace(outdir);
-    // Again under the lock: a run that ended meanwhile may have written it.
-    if (!stored && fs::exists(results) && !p.vm.count("overwrite"))
-      throw fairmc::ConfigError({"<command line>", 0, 0}, "",
-                                results.string() + " exists; use --resume " + outdir.string() +
-                                    " to finish or extend it, or --overwrite to replace it");
+    try {
+      lock.emplace(outdir);
+      // Again under the lock: a run that ended meanwhile may have written it.
+      if (!stored && fs::exists(results) && !p.vm.count("overwrite"))
+        throw fairmc::ConfigError({"<command line>", 0, 0}, "",
+                                  results.string() + " exists; use --resume " + outdir.string() +
+                                      " to finish or extend it, or --overwrite to replace it");
+    } catch (const std::exception& err) {
+      lock_problem = std::string("error: ") + err.what();
+    }
   }
+  if (!agreed(cluster, lock_problem)) return exit_usage;
+  validated = true;  // from here on an error may hit one rank only
+  if (cluster.size() > 1)
+    fairmc::InterruptGuard::set_report(!cluster.root(), cluster.root() ? resume_hint(outdir) : "");
   fairmc::RunOptions opt;
   opt.threads = p.vm["threads"].as<int>();
   opt.results = results;
@@ -190,7 +259,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     }
     throw;
   }
-  if (!cluster.root()) return exit_ok;  // rank 0 reports and writes
+  if (!cluster.root())  // rank 0 reports and writes
+    return outcome.interrupted ? exit_interrupted : exit_ok;
   std::cerr << "fairmc: " << outcome.draws_computed << " draws in " << outcome.seconds << " s";
   if (outcome.seconds > 0)
     std::cerr << " (" << outcome.draws_computed / outcome.seconds << " draws/s)";
@@ -201,8 +271,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     return exit_interrupted;
   }
   if (outcome.interrupted) {
-    std::cerr << "fairmc: interrupted; partial results saved in " << results.string()
-              << "\nfairmc: resume with: fairmc run --resume " << outdir.string() << "\n";
+    if (!fairmc::InterruptGuard::note_written()) std::cerr << resume_hint(outdir);
     return exit_interrupted;
   }
   if (outcome.failed_points > 0) {
@@ -211,6 +280,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
               << results.string() << " (fairmc show)\n";
     return exit_failed_points;
   }
+  if (fairmc::InterruptGuard::note_written())
+    std::cerr << "fairmc: the interrupt came during the last wave: the run is complete after all\n";
   std::cerr << "fairmc: wrote " << results.string() << "\n";
   return exit_ok;
 }
@@ -253,6 +324,14 @@ int cmd_list(const std::vector<std::string>& args) {
   std::_Exit(exit_usage);
 }
 
+// Before the ranks have accepted the input, each checked the same input: they meet in
+// first_problem, rank 0 prints one line and all exit with 2 (no MPI_Abort and its banner).
+int report(const fairmc::Cluster& cluster, bool validated, const std::string& message) {
+  if (cluster.size() == 1 || validated) fail(cluster, message);
+  agreed(cluster, message);
+  return exit_usage;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -265,9 +344,10 @@ int main(int argc, char** argv) {
   if (argc < 2) return usage(std::cerr);
   const std::string cmd = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
+  bool validated = false;
   try {
-    if (cmd == "run") return cmd_run(args, joined(argc, argv), false, cluster);
-    if (cmd == "plan") return cmd_run(args, joined(argc, argv), true, cluster);
+    if (cmd == "run") return cmd_run(args, joined(argc, argv), false, cluster, validated);
+    if (cmd == "plan") return cmd_run(args, joined(argc, argv), true, cluster, validated);
     if (cmd == "list") return cmd_list(args);
     if (cmd == "show") return cmd_show(args);
     if (cmd == "--version" || cmd == "version") {
@@ -281,10 +361,11 @@ int main(int argc, char** argv) {
     std::cerr << "fairmc: unknown command '" << cmd << "'\n";
     return usage(std::cerr);
   } catch (const fairmc::ConfigError& e) {
-    return fail(cluster, std::string("error: ") + e.what());
+    return report(cluster, validated, std::string("error: ") + e.what());
   } catch (const po::error& e) {
-    return fail(cluster, std::string("error: ") + e.what() + " (see fairmc " + cmd + " --help)");
+    return report(cluster, validated,
+                  std::string("error: ") + e.what() + " (see fairmc " + cmd + " --help)");
   } catch (const std::exception& e) {
-    return fail(cluster, std::string("error: ") + e.what());
+    return report(cluster, validated, std::string("error: ") + e.what());
   }
 }

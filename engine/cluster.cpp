@@ -85,6 +85,17 @@ void Cluster::abort(int code) const {
 #endif
 }
 
+std::string Cluster::first_problem(const std::string& mine) const {
+  if (size_ == 1) return mine;
+  std::string first;
+  for (const auto& p : gather(std::vector<char>(mine.begin(), mine.end())))
+    if (first.empty() && !p.empty()) first.assign(p.begin(), p.end());
+  std::vector<std::int64_t> failed{first.empty() ? 0 : 1};
+  broadcast(failed);
+  if (root() || failed[0] == 0) return first;
+  return mine.empty() ? std::string("(reported by rank 0)") : mine;
+}
+
 void Cluster::barrier() const {
 #ifdef FAIRMC_HAVE_MPI
   if (size_ > 1) MPI_Barrier(MPI_COMM_WORLD);

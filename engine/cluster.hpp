@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace fairmc {
@@ -30,6 +31,10 @@ class Cluster {
   void barrier() const;
   // Ends every rank with `code` (MPI_Abort) when there are several; no-op for one process.
   void abort(int code) const;
+  // Collective: every rank passes its problem ("" if none). Returns "" on every rank when no rank
+  // has one; otherwise the lowest failing rank's problem on rank 0 and a non-empty marker on the
+  // others, so that all can stop together with one report (no MPI_Abort, no copies).
+  std::string first_problem(const std::string& mine) const;
 
  private:
   Cluster() = default;

@@ -1,5 +1,7 @@
 #include "engine/config.hpp"
 
+#include "engine/config_input.hpp"
+#include "engine/config_text.hpp"
 #include "engine/rng.hpp"
 
 #include <algorithm>
@@ -28,30 +30,23 @@ bool is_engine_key(const std::string& k) {
   return std::find(keys.begin(), keys.end(), k) != keys.end();
 }
 
-YAML::Node parse_text(const std::string& text, const std::string& label) {
-  try {
-    return YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError({label, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax: " + e.msg);
+// A mapping whose selector key (`dist:` or `name:`) a higher layer sets to another value starts
+// afresh: the lower layers' parameters belonged to the old choice (README, "Writing an experiment
+// file"). Same value, or no selector in the higher layer: the mappings merge key by key.
+bool switches_choice(const YAML::Node& base, const YAML::Node& over) {
+  for (const char* k : {"dist", "name"}) {
+    const YAML::Node b = base[k];
+    const YAML::Node o = over[k];
+    if (b && o && (!b.IsScalar() || !o.IsScalar() || b.Scalar() != o.Scalar())) return true;
   }
-}
-
-std::string read_file(const fs::path& p, const SourceMark& from, const std::string& key) {
-  std::ifstream in(p);
-  if (!in) {
-    throw ConfigError(from, key,
-                      "cannot read file '" + p.string() +
-                          "': " + (fs::exists(p) ? "permission denied" : "no such file"));
-  }
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return false;
 }
 
 // Deep merge: mappings merge key by key, anything else in `over` replaces `base`.
 YAML::Node merge(const YAML::Node& base, const YAML::Node& over) {
   if (!base.IsMap() || !over.IsMap()) return YAML::Clone(over);
-  YAML::Node out = YAML::Clone(base);
+  YAML::Node out =
+      switches_choice(base, over) ? YAML::Node(YAML::NodeType::Map) : YAML::Clone(base);
   for (const auto& kv : over) {
     const std::string k = kv.first.Scalar();
     if (out[k])
@@ -95,23 +90,6 @@ void set_path(YAML::Node root, const std::string& key, const YAML::Node& value,
   cur[parts.back()] = value;
 }
 
-std::optional<double> as_number(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  double v = 0;
-  const char* b = s.data();
-  const char* e = s.data() + s.size();
-  if (*b == '+') ++b;
-  auto [p, ec] = std::from_chars(b, e, v);
-  if (ec != std::errc() || p != e) return std::nullopt;
-  return v;
-}
-
-std::string shortest(double v) {
-  char buf[64];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, p);
-}
-
 void canonical_into(const YAML::Node& n, std::string& out) {
   if (!n || n.IsNull()) {
     out += "null";
@@ -148,45 +126,6 @@ void canonical_into(const YAML::Node& n, std::string& out) {
   }
 }
 
-YAML::Node number_node(double v) {
-  return YAML::Node(shortest(v));
-}
-
-// Splits "1,2,[3,4]" at commas outside brackets and quotes.
-std::vector<std::string> split_top_level(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  int depth = 0;
-  char quote = 0;
-  for (const char c : s) {
-    if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-    } else if (c == '[' || c == '{' || c == '(') {
-      ++depth;
-    } else if (c == ']' || c == '}' || c == ')') {
-      --depth;
-    } else if (c == ',' && depth == 0) {
-      out.push_back(cur);
-      cur.clear();
-      continue;
-    }
-    cur += c;
-  }
-  out.push_back(cur);
-  return out;
-}
-
-YAML::Node scalar_or_yaml(const std::string& text, const SourceMark& where,
-                          const std::string& key) {
-  try {
-    return YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(where, key, "cannot parse value '" + text + "': " + e.msg);
-  }
-}
-
 std::optional<fs::path> find_configs_dir(const fs::path& start) {
   for (fs::path d = fs::absolute(start); !d.empty(); d = d.parent_path()) {
     if (fs::is_directory(d / "configs")) return d / "configs";
@@ -196,11 +135,6 @@ std::optional<fs::path> find_configs_dir(const fs::path& start) {
   if (fs::is_directory(FAIRMC_SOURCE_CONFIGS)) return fs::path(FAIRMC_SOURCE_CONFIGS);
 #endif
   return std::nullopt;
-}
-
-const std::regex& sweep_fn() {
-  static const std::regex re(R"(^\s*(range|linspace|logspace)\s*\((.*)\)\s*$)");
-  return re;
 }
 
 }  // namespace
@@ -219,71 +153,8 @@ std::string canonical_text(const YAML::Node& n) {
   return out;
 }
 
-std::vector<YAML::Node> sweep_values(const YAML::Node& spec, const SourceMark& where,
-                                     const std::string& key) {
-  std::vector<YAML::Node> out;
-  if (spec.IsSequence()) {
-    for (std::size_t i = 0; i < spec.size(); ++i) out.push_back(YAML::Clone(spec[i]));
-  } else if (spec.IsScalar()) {
-    std::smatch m;
-    const std::string s = spec.Scalar();
-    if (!std::regex_match(s, m, sweep_fn()))
-      throw ConfigError(where, key,
-                        "sweep values must be a list or range(a,b[,step]) / linspace(a,b,n) / "
-                        "logspace(a,b,n[,round]); got '" +
-                            s + "'");
-    const std::string fn = m[1];
-    std::vector<double> args;
-    bool round = false;
-    for (std::string a : split_top_level(m[2])) {
-      a.erase(0, a.find_first_not_of(" \t"));
-      a.erase(a.find_last_not_of(" \t") + 1);
-      if (a == "round" && fn == "logspace") {
-        round = true;
-        continue;
-      }
-      const auto v = as_number(a);
-      if (!v || !std::isfinite(*v))
-        throw ConfigError(where, key, fn + "(): argument '" + a + "' is not a finite number");
-      args.push_back(*v);
-    }
-    if (fn == "range") {
-      if (args.size() < 2 || args.size() > 3)
-        throw ConfigError(where, key, "range(start, stop[, step]) takes 2 or 3 numbers");
-      const double step = args.size() == 3 ? args[2] : 1.0;
-      if (step == 0 || (args[1] - args[0]) / step > 1e6)
-        throw ConfigError(where, key, "range(): step must be non-zero and give at most 1e6 values");
-      // Python semantics: stop excluded.
-      for (double x = args[0];
-           step > 0 ? x < args[1] - 1e-12 * std::fabs(step) : x > args[1] + 1e-12 * std::fabs(step);
-           x += step)
-        out.push_back(number_node(x));
-    } else {
-      if (args.size() != 3 || args[2] < 1 || args[2] > 1e6 || std::floor(args[2]) != args[2])
-        throw ConfigError(where, key,
-                          fn + "(start, stop, count) needs an integer count in [1, 1e6]");
-      const auto n = static_cast<int>(args[2]);
-      for (int i = 0; i < n; ++i) {
-        const double t = n == 1 ? 0.0 : static_cast<double>(i) / (n - 1);
-        const double x = args[0] + t * (args[1] - args[0]);
-        if (fn == "linspace") {
-          out.push_back(number_node(x));
-        } else {
-          const double v = std::pow(10.0, x);
-          out.push_back(number_node(round ? std::round(v) : v));
-        }
-      }
-    }
-  } else {
-    throw ConfigError(where, key,
-                      "sweep values must be a list or a range/linspace/logspace string");
-  }
-  if (out.empty()) throw ConfigError(where, key, "empty sweep: give at least one value");
-  return out;
-}
-
 Experiment load_experiment(const fs::path& file, const std::vector<std::string>& overrides) {
-  const std::string text = read_file(file, SourceMark{file.string(), 0, 0}, "");
+  const std::string text = read_config_file(file, SourceMark{file.string(), 0, 0}, "");
   auto configs = find_configs_dir(file.parent_path().empty() ? fs::path(".") : file.parent_path());
   return load_experiment_text(text, file.string(), overrides, configs.value_or(fs::path()));
 }
@@ -307,100 +178,393 @@ Experiment load_experiment_text(const std::string& text, const std::string& labe
 }
 
 namespace {
+
+// One layer of the configuration, lowest first: configs/defaults.yaml, the `defaults:` entries
+// (each after its own `defaults:`), the experiment file.
+struct Layer {
+  std::string label;
+  YAML::Node doc;  // as written, `defaults:` included (for the marks)
+};
+
+SourceMark key_mark(const YAML::Node& map, const std::string& key, const std::string& file) {
+  for (const auto& kv : map)
+    if (kv.first.Scalar() == key) return file_marks(file)(kv.first.Mark());
+  return SourceMark{file, 1, 1};
+}
+
+class Layers {
+ public:
+  explicit Layers(fs::path configs_dir) : configs_(std::move(configs_dir)) {}
+
+  // Adds `doc`'s `defaults:` entries (depth first), then `doc` itself.
+  void add(YAML::Node doc, const std::string& label, const std::string& self) {
+    if (doc.IsNull()) doc.reset(YAML::Node(YAML::NodeType::Map));  // an empty config file
+    if (!doc.IsMap())
+      throw ConfigError({label, 1, 1}, "", "a config file is a YAML mapping (key: value lines)");
+    if (const YAML::Node d = doc["defaults"]; d) {
+      const SourceMark where = key_mark(doc, "defaults", label);
+      if (!d.IsSequence())
+        throw ConfigError(where, "defaults",
+                          "expected a list of configs/ names, e.g. [populations/normal]");
+      chain_.push_back(self);
+      for (std::size_t i = 0; i < d.size(); ++i) add_entry(d[i], label, where);
+      chain_.pop_back();
+    }
+    applied_.emplace(self, label);
+    out.push_back(Layer{label, doc});
+  }
+
+  std::vector<Layer> out;
+
+ private:
+  void add_entry(const YAML::Node& item, const std::string& label, const SourceMark& list_mark) {
+    const SourceMark where = item.Mark().line >= 0 ? file_marks(label)(item.Mark()) : list_mark;
+    static const std::regex name_re(R"(^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*(\.yaml)?$)");
+    if (!item.IsScalar() || !std::regex_match(item.Scalar(), name_re))
+      throw ConfigError(where, "defaults",
+                        "items are configs/ names such as populations/normal (letters, digits, "
+                        "'_', '-', joined by '/'; no '..', no absolute paths)");
+    const std::string name = item.Scalar();
+    if (configs_.empty())
+      throw ConfigError(where, "defaults", "no configs/ directory found beside the experiment");
+    fs::path p = (configs_ / name).lexically_normal();
+    if (p.extension() != ".yaml") p += ".yaml";
+    if (!fs::exists(p))
+      throw ConfigError(where, "defaults",
+                        "no such config '" + name + "' (looked for " + p.string() + ")");
+    const std::string id = fs::weakly_canonical(p).string();
+    if (std::find(chain_.begin(), chain_.end(), id) != chain_.end()) {
+      std::string cycle;
+      for (auto it = std::find(chain_.begin(), chain_.end(), id); it != chain_.end(); ++it)
+        cycle += *it + " -> ";
+      throw ConfigError(where, "defaults", "defaults cycle: " + cycle + id);
+    }
+    if (const auto it = applied_.find(id); it != applied_.end())
+      throw ConfigError(where, "defaults",
+                        "config '" + name + "' is included twice (already through " + it->second +
+                            "); list it once");
+    const std::string text = read_config_file(p, where, "defaults");
+    add(load_document(text, "", file_marks(p.string())), p.string(), id);
+  }
+
+  fs::path configs_;
+  std::vector<std::string> chain_;              // configs being expanded (cycle detection)
+  std::map<std::string, std::string> applied_;  // config -> the file that included it
+};
+
+// One command-line override, parsed and checked.
+struct Override {
+  std::string arg;     // as typed
+  SourceMark where;    // names the argument
+  std::string key;     // as typed, without a leading '+'
+  std::string target;  // the key path it sets (the swept key for sweep.grid.K / sweep.zip.K)
+  std::string part;    // "grid" / "zip" when it sets a sweep, "" for a fixed value
+  YAML::Node value;
+};
+
+YAML::Node override_value(const std::string& text, const Override& o, bool list_item) {
+  const MarkFn at = [&](const YAML::Mark&) { return o.where; };
+  const YAML::Node v = load_document(text, o.key, at);
+  if (v.IsNull())
+    throw ConfigError(o.where, o.key,
+                      list_item ? "an item of the comma-separated list is empty or null"
+                                : "no value after '=' (empty or null); write key=value, or leave "
+                                  "the key out");
+  return v;
+}
+
+Override parse_override(const std::string& arg) {
+  Override o;
+  o.arg = arg;
+  o.where = command_line_mark(arg);
+  const auto eq = arg.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw ConfigError(o.where, "",
+                      "override '" + arg + "' is not key=value (e.g. population.agents=1000)");
+  o.key = arg.substr(0, eq);
+  if (o.key[0] == '+') o.key.erase(0, 1);  // Hydra's "add key" spelling
+  if (!is_key_path(o.key))
+    throw ConfigError(o.where, o.key,
+                      "not a key path: names of letters, digits, '_' and '-' joined by single "
+                      "dots (e.g. population.agents)");
+  const std::string value = arg.substr(eq + 1);
+  const auto parts = split_path(o.key);
+  const bool sweep_section =
+      parts.size() >= 3 && parts[0] == "sweep" && (parts[1] == "grid" || parts[1] == "zip");
+  o.target = o.key;
+  if (sweep_section) {
+    o.part = parts[1];
+    o.target = o.key.substr(parts[0].size() + parts[1].size() + 2);
+  }
+  const auto items = split_top_level(value);
+  const bool is_fn = is_sweep_function(value);
+  const bool engine = is_engine_key(split_path(o.target).front());
+  if (engine && sweep_section) throw ConfigError(o.where, o.key, "engine settings cannot be swept");
+  if (is_fn) {
+    o.value.reset(YAML::Node(value));
+    if (o.part.empty() && !engine) o.part = "grid";
+  } else if (items.size() > 1 && !engine) {
+    o.value.reset(YAML::Node(YAML::NodeType::Sequence));
+    for (const auto& item : items) o.value.push_back(override_value(item, o, true));
+    if (o.part.empty()) o.part = "grid";
+  } else {
+    // Engine settings take the whole text as one value ("description=a, b" is one string).
+    o.value.reset(override_value(value, o, false));
+  }
+  return o;
+}
+
+// Records where an override put its values: the key, what it created above it, all below it.
+void mark_override(SourceIndex& marks, const std::string& path, const Override& o) {
+  std::string p = path;
+  marks[p] = o.where;
+  for (auto dot = p.rfind('.'); dot != std::string::npos; dot = p.rfind('.')) {
+    p.erase(dot);
+    marks.emplace(p, o.where);  // only where nothing was written before
+  }
+  SourceIndex below;
+  index_marks(o.value, path, o.where.file, below);
+  for (const auto& [k, m] : below) marks[k] = o.where;
+}
+
+// Keys swept in `part` of `merged`'s sweep section, in order.
+std::vector<std::string> swept_keys(const YAML::Node& merged, const char* part) {
+  std::vector<std::string> keys;
+  const YAML::Node sw = merged["sweep"];
+  if (sw && sw.IsMap() && sw[part] && sw[part].IsMap())
+    for (const auto& kv : sw[part]) keys.push_back(kv.first.Scalar());
+  return keys;
+}
+
+// Applies the overrides as one layer above the files. No two overrides may set overlapping keys,
+// so their order does not matter. Returns the swept keys a fixed value pinned.
+std::set<std::string> apply_overrides(YAML::Node& merged, SourceIndex& marks,
+                                      const std::vector<std::string>& args) {
+  std::vector<Override> all;
+  for (const auto& arg : args) {
+    Override o = parse_override(arg);
+    for (const auto& prev : all)
+      if (paths_overlap(prev.target, o.target))
+        throw ConfigError(o.where, o.key,
+                          "also set by '" + prev.arg + "'; set each key once on the command line");
+    all.push_back(std::move(o));
+  }
+  const YAML::Node sw = merged["sweep"];
+  if (!all.empty()) {
+    if (sw && !sw.IsMap())
+      throw ConfigError(nearest_mark(marks, "sweep", {}), "sweep",
+                        "expected a mapping with grid: and/or zip:");
+    for (const char* part : {"grid", "zip"})
+      if (sw && sw[part] && !sw[part].IsMap())
+        throw ConfigError(nearest_mark(marks, std::string("sweep.") + part, {}),
+                          std::string("sweep.") + part, "expected a mapping of key: [values]");
+  }
+  std::set<std::string> pinned;
+  YAML::Node fixed(YAML::NodeType::Map);
+  for (const Override& o : all) {
+    const std::vector<std::string> grid = swept_keys(merged, "grid");
+    const std::vector<std::string> zip = swept_keys(merged, "zip");
+    if (o.part.empty()) {
+      for (const auto& k : grid) {
+        if (k == o.target) {
+          merged["sweep"]["grid"].remove(k);  // a fixed value replaces the swept one
+          pinned.insert(k);
+        } else if (paths_overlap(k, o.target)) {
+          throw ConfigError(o.where, o.key,
+                            "overlaps the swept key '" + k + "' (sweep.grid); set '" + k +
+                                "' itself to pin or re-sweep it");
+        }
+      }
+      for (const auto& k : zip)
+        if (paths_overlap(k, o.target))
+          throw ConfigError(o.where, o.key,
+                            "'" + k +
+                                "' is swept in sweep.zip with its partners; change the zip "
+                                "with sweep.zip." +
+                                k + "=... instead");
+      set_path(fixed, o.target, o.value, o.where);
+      mark_override(marks, o.target, o);
+    } else {
+      const char* other = o.part == "grid" ? "zip" : "grid";
+      for (const auto& k : swept_keys(merged, other))
+        if (paths_overlap(k, o.target))
+          throw ConfigError(o.where, o.key,
+                            "'" + k + "' is swept in sweep." + other + "; override sweep." + other +
+                                "." + k + "=... instead");
+      merged["sweep"][o.part][o.target] = o.value;
+      mark_override(marks, "sweep." + o.part + "." + o.target, o);
+    }
+  }
+  merged.reset(merge(merged, fixed));
+  return pinned;
+}
+
+// results/<name>/ is where a run writes by default, so the name must stay inside results/.
+void check_experiment_name(const Params& root, const std::string& name) {
+  static const std::regex re(R"(^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$)");
+  if (!std::regex_match(name, re) || name.find("..") != std::string::npos)
+    root.fail("experiment", "'" + name +
+                                "' is not a valid name: it names the directory results/<name>, so "
+                                "use 1 to 100 letters, digits, '_', '-' or '.', starting with a "
+                                "letter, digit or '_', without '..'");
+}
+
+std::vector<std::string> read_metrics(const Params& root, const YAML::Node& m) {
+  std::vector<std::string> out;
+  const auto take = [&](const std::string& item) {
+    const auto first = item.find_first_not_of(" \t");
+    const auto last = item.find_last_not_of(" \t");
+    const std::string name =
+        first == std::string::npos ? std::string() : item.substr(first, last - first + 1);
+    if (!is_key_name(name)) root.fail("metrics", "'" + item + "' is not a metric name");
+    if (std::find(out.begin(), out.end(), name) != out.end())
+      root.fail("metrics", "metric '" + name + "' is listed twice; list each metric once");
+    out.push_back(name);
+  };
+  if (m.IsScalar()) {
+    for (const auto& item : split_top_level(m.Scalar())) take(item);
+  } else if (m.IsSequence()) {
+    for (std::size_t i = 0; i < m.size(); ++i) {
+      if (!m[i].IsScalar()) root.fail("metrics", "item " + std::to_string(i) + " is not a name");
+      take(m[i].Scalar());
+    }
+  } else {
+    root.fail("metrics", "expected a list of metric names");
+  }
+  if (out.empty())
+    root.fail("metrics", "empty selection; leave the key out to record every metric");
+  return out;
+}
+
+// The sweep section: grid axes and one zip axis. Sizes are computed and checked before any
+// value is generated.
+void read_sweep(Experiment& e, const YAML::Node& merged) {
+  SourceIndex& marks = *e.marks;
+  const SourceMark file_mark{e.file.string(), 1, 1};
+  const SourceMark sweep_mark = nearest_mark(marks, "sweep", file_mark);
+  const YAML::Node sw = merged["sweep"];
+  if (!sw) return;
+  if (!sw.IsMap())
+    throw ConfigError(sweep_mark, "sweep", "expected a mapping with grid: and/or zip:");
+  for (const auto& kv : sw)
+    if (kv.first.Scalar() != "grid" && kv.first.Scalar() != "zip")
+      throw ConfigError(nearest_mark(marks, "sweep." + kv.first.Scalar(), sweep_mark),
+                        "sweep." + kv.first.Scalar(), "unknown key; sweep accepts grid and zip");
+  struct Entry {
+    std::string part, key, path;
+    SourceMark where;
+    YAML::Node spec;
+    std::size_t count = 0;
+  };
+  std::vector<Entry> entries;
+  for (const char* part : {"grid", "zip"}) {
+    const YAML::Node spec = sw[part];
+    if (!spec) continue;
+    const std::string section = std::string("sweep.") + part;
+    if (!spec.IsMap())
+      throw ConfigError(nearest_mark(marks, section, sweep_mark), section,
+                        "expected a mapping of key: [values]");
+    for (const auto& kv : spec) {
+      const std::string key = kv.first.Scalar();
+      Entry en{
+          part,      key, section + "." + key, nearest_mark(marks, section + "." + key, sweep_mark),
+          kv.second, 0};
+      if (!is_key_path(en.key))
+        throw ConfigError(en.where, en.path, "not a key path (e.g. population.agents)");
+      if (is_engine_key(split_path(en.key).front()))
+        throw ConfigError(en.where, en.path, "engine settings (" + en.key + ") cannot be swept");
+      for (const Entry& prev : entries)
+        if (paths_overlap(prev.key, en.key))
+          throw ConfigError(en.where, en.path,
+                            "'" + en.key + "' is swept twice (also as " + prev.path +
+                                "); a key can be swept in one place only");
+      en.count = sweep_count(en.spec, en.where, en.path);
+      if (en.part == "zip" && !entries.empty() && entries.back().part == "zip" &&
+          en.count != entries.back().count)
+        throw ConfigError(en.where, en.path,
+                          "zip lists must have equal length: " + std::to_string(en.count) +
+                              " here, " + std::to_string(entries.back().count) + " for " +
+                              entries.back().key);
+      entries.push_back(std::move(en));
+    }
+  }
+  // The number of points, saturating, before anything is expanded.
+  double total = 1;
+  std::string product;
+  bool zip_counted = false;
+  for (const Entry& en : entries) {
+    if (en.part == "zip" && zip_counted) continue;
+    zip_counted = zip_counted || en.part == "zip";
+    total *= static_cast<double>(en.count);
+    product += (product.empty() ? "" : " x ") + std::to_string(en.count);
+  }
+  if (total > static_cast<double>(max_sweep_points))
+    throw ConfigError(
+        sweep_mark, "sweep",
+        "the sweep has " +
+            (total < 1e18 ? std::to_string(static_cast<long long>(total)) : shortest(total)) +
+            " points (" + product + "); the limit is " + std::to_string(max_sweep_points) +
+            " points per run: split it into several experiments");
+  Axis zip{"zip", {}, {}};
+  for (const Entry& en : entries) {
+    auto values = sweep_values(en.spec, en.where, en.path);
+    if (en.part == "grid") {
+      std::set<std::string> seen;
+      for (const auto& v : values)
+        if (!seen.insert(canonical_text(v)).second)
+          throw ConfigError(en.where, en.path,
+                            "value " + value_text(v) +
+                                " appears twice in this sweep (after rounding); list it once");
+      e.axes.push_back(Axis{en.key, {en.key}, {std::move(values)}});
+    } else {
+      zip.keys.push_back(en.key);
+      zip.values.push_back(std::move(values));
+    }
+    marks[en.key] = en.where;
+  }
+  if (!zip.keys.empty()) {
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < zip.size(); ++i) {
+      std::string tuple;
+      for (const auto& column : zip.values) tuple += canonical_text(column[i]) + ";";
+      if (!seen.insert(tuple).second)
+        throw ConfigError(nearest_mark(marks, "sweep.zip", sweep_mark), "sweep.zip",
+                          "position " + std::to_string(i) +
+                              " repeats an earlier combination of values; list each once");
+    }
+    e.axes.push_back(std::move(zip));
+  }
+}
+
 Experiment load_unchecked(const std::string& text, const std::string& label,
                           const std::vector<std::string>& overrides, const fs::path& configs_dir) {
   Experiment e;
   e.file = label;
   e.marks = std::make_shared<SourceIndex>();
-  const YAML::Node doc = parse_text(text, label);
+  const YAML::Node doc = load_document(text, "", file_marks(label));
   if (!doc.IsMap())
     throw ConfigError({label, 1, 1}, "", "an experiment file is a YAML mapping (key: value lines)");
 
-  // 1. defaults: configs/defaults.yaml, then each listed configs/ file, then the experiment.
+  // 1. layers: configs/defaults.yaml, then each `defaults:` entry, then the experiment.
+  Layers layers(configs_dir);
+  if (!configs_dir.empty() && fs::exists(configs_dir / "defaults.yaml")) {
+    const fs::path p = configs_dir / "defaults.yaml";
+    layers.add(load_document(read_config_file(p, {}, ""), "", file_marks(p.string())), p.string(),
+               fs::weakly_canonical(p).string());
+  }
+  std::error_code ec;
+  const fs::path self = fs::weakly_canonical(fs::path(label), ec);
+  layers.add(doc, label, ec ? label : self.string());
   YAML::Node merged(YAML::NodeType::Map);
-  std::vector<std::pair<std::string, fs::path>> layers;
-  if (!configs_dir.empty() && fs::exists(configs_dir / "defaults.yaml"))
-    layers.emplace_back("", configs_dir / "defaults.yaml");
-  SourceIndex own;
-  index_marks(doc, "", label, own);
-  if (const YAML::Node d = doc["defaults"]; d) {
-    const SourceMark where = own["defaults"];
-    if (!d.IsSequence())
-      throw ConfigError(where, "defaults",
-                        "expected a list of configs/ names, e.g. [populations/normal]");
-    for (std::size_t i = 0; i < d.size(); ++i) {
-      if (!d[i].IsScalar()) throw ConfigError(where, "defaults", "items must be configs/ names");
-      if (configs_dir.empty())
-        throw ConfigError(where, "defaults", "no configs/ directory found beside the experiment");
-      fs::path p = configs_dir / d[i].Scalar();
-      if (p.extension() != ".yaml") p += ".yaml";
-      if (!fs::exists(p))
-        throw ConfigError(where, "defaults",
-                          "no such config '" + d[i].Scalar() + "' (looked for " + p.string() + ")");
-      layers.emplace_back(d[i].Scalar(), p);
-    }
+  for (const Layer& layer : layers.out) {
+    index_marks(layer.doc, "", layer.label, *e.marks);
+    YAML::Node body = YAML::Clone(layer.doc);
+    body.remove("defaults");
+    merged.reset(merge(merged, body));
   }
-  for (const auto& [name, path] : layers) {
-    const YAML::Node layer = parse_text(read_file(path, {}, "defaults"), path.string());
-    if (!layer.IsMap())
-      throw ConfigError({path.string(), 1, 1}, "", "a config file is a YAML mapping");
-    index_marks(layer, "", path.string(), *e.marks);
-    merged.reset(merge(merged, layer));
-  }
-  YAML::Node body = YAML::Clone(doc);
-  body.remove("defaults");
-  for (const auto& [k, m] : own) (*e.marks)[k] = m;
-  merged.reset(merge(merged, body));
 
   // 2. overrides.
-  if (!overrides.empty()) {
-    const YAML::Node sw = merged["sweep"];
-    const auto mark = [&](const std::string& k) {
-      const auto it = e.marks->find(k);
-      return it != e.marks->end() ? it->second : SourceMark{label, 1, 1};
-    };
-    if (sw && !sw.IsNull() && !sw.IsMap())
-      throw ConfigError(mark("sweep"), "sweep", "expected a mapping with grid: and/or zip:");
-    for (const char* part : {"grid", "zip"})
-      if (sw && sw.IsMap() && sw[part] && !sw[part].IsNull() && !sw[part].IsMap())
-        throw ConfigError(mark(std::string("sweep.") + part), std::string("sweep.") + part,
-                          "expected a mapping of key: [values]");
-  }
-  std::set<std::string> pinned;  // swept keys that an override fixed to one value
-  for (std::size_t i = 0; i < overrides.size(); ++i) {
-    const std::string& o = overrides[i];
-    const SourceMark where{"<command line>", 0, static_cast<int>(i + 1)};
-    const auto eq = o.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw ConfigError(where, "",
-                        "override '" + o + "' is not key=value (e.g. population.agents=1000)");
-    std::string key = o.substr(0, eq);
-    if (!key.empty() && key[0] == '+') key.erase(0, 1);  // Hydra's "add key" spelling
-    const std::string value = o.substr(eq + 1);
-    (*e.marks)[key] = SourceMark{"<command line: " + o + ">", 0, static_cast<int>(i + 1)};
-    const auto parts = split_top_level(value);
-    const bool is_fn = std::regex_match(value, sweep_fn());
-    if (is_fn || parts.size() > 1) {
-      if (is_engine_key(split_path(key).front()))
-        throw ConfigError(where, key, "engine settings cannot be swept");
-      YAML::Node list(YAML::NodeType::Sequence);
-      if (is_fn) {
-        for (auto& v : sweep_values(YAML::Node(value), where, key)) list.push_back(v);
-      } else {
-        for (const auto& p : parts) list.push_back(scalar_or_yaml(p, where, key));
-      }
-      if (merged["sweep"]["zip"][key])
-        throw ConfigError(where, key,
-                          "is swept in sweep.zip; override sweep.zip." + key + " instead");
-      merged["sweep"]["grid"][key] = list;
-    } else {
-      if (merged["sweep"] && merged["sweep"]["grid"] && merged["sweep"]["grid"][key]) {
-        merged["sweep"]["grid"].remove(key);  // a fixed value replaces the swept one
-        pinned.insert(key);
-      }
-      set_path(merged, key, scalar_or_yaml(value, where, key), where);
-    }
-  }
+  const std::set<std::string> pinned = apply_overrides(merged, *e.marks, overrides);
   e.overrides = overrides;
   e.resolved.reset(merged);
 
@@ -408,6 +572,7 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
   auto used = std::make_shared<UsageRecord>();
   const Params root = make_params(merged, e.marks, used, SourceMark{label, 1, 1});
   e.name = root.text("experiment");
+  check_experiment_name(root, e.name);
   e.description = root.text("description", "");
   e.claim = root.text("claim", "");
   e.scenario = root.text("scenario");
@@ -415,52 +580,32 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
   e.draws = root.integer("draws", 1000, 1, 1'000'000'000'000);
   e.block = root.integer("block", 100, 1, 100'000'000);
   e.keep_draws = root.flag("keep_draws", false);
-  if (root.has("metrics")) {
-    const YAML::Node m = merged["metrics"];
-    if (!m.IsSequence()) root.fail("metrics", "expected a list of metric names");
-    for (std::size_t i = 0; i < m.size(); ++i) e.metrics.push_back(m[i].Scalar());
-  }
+  if (root.has("metrics")) e.metrics = read_metrics(root, merged["metrics"]);
+  std::set<std::pair<std::string, std::string>> fitted;
   for (const Params& f : root.children("fits")) {
     Fit fit;
     fit.metric = f.text("metric");
     fit.against = f.text("against");
     fit.log = f.flag("log", true);
+    if (!fitted.emplace(fit.metric, fit.against).second)
+      throw ConfigError(
+          f.mark_of("metric"), f.path(),
+          "the fit of '" + fit.metric + "' against '" + fit.against + "' is listed twice");
     e.fits.push_back(fit);
   }
-  const Params sweep = root.child("sweep");
-  const SourceMark sweep_mark = root.mark_of("sweep");
-  for (const char* part : {"grid", "zip"}) {
-    const YAML::Node spec = merged["sweep"] ? merged["sweep"][part] : YAML::Node();
-    sweep.child(part);  // validates mapping-ness and records the key as known
-    if (!spec || spec.IsNull()) continue;
-    Axis zip{"zip", {}, {}};
-    for (const auto& kv : spec) {
-      const std::string key = kv.first.Scalar();
-      const std::string path = std::string("sweep.") + part + "." + key;
-      const SourceMark where = e.marks->count(path)  ? e.marks->at(path)
-                               : e.marks->count(key) ? e.marks->at(key)
-                                                     : sweep_mark;
-      if (is_engine_key(split_path(key).front()))
-        throw ConfigError(where, path, "engine settings (" + key + ") cannot be swept");
-      auto values = sweep_values(kv.second, where, path);
-      if (std::string(part) == "grid") {
-        e.axes.push_back(Axis{key, {key}, {std::move(values)}});
-      } else {
-        if (!zip.values.empty() && values.size() != zip.size())
-          throw ConfigError(where, path,
-                            "zip lists must have equal length: " + std::to_string(values.size()) +
-                                " here, " + std::to_string(zip.size()) + " for " +
-                                zip.keys.front());
-        zip.keys.push_back(key);
-        zip.values.push_back(std::move(values));
-      }
-      (*e.marks)[key] = where;
-    }
-    if (!zip.keys.empty()) e.axes.push_back(std::move(zip));
-  }
-  for (const auto& kv : merged["sweep"] ? merged["sweep"] : YAML::Node(YAML::NodeType::Map))
-    if (kv.first.Scalar() != "grid" && kv.first.Scalar() != "zip")
-      root.child("sweep").fail(kv.first.Scalar(), "unknown key; sweep accepts grid and zip");
+  read_sweep(e, merged);
+  // Engine sections read through Params (fits, and whatever is added later) reject unknown keys
+  // like the scenario's sections do.
+  reject_unread(
+      merged, "", *used, *e.marks, SourceMark{label, 1, 1},
+      [&](const std::string& k) {
+        return !is_engine_key(k) || k == "sweep" || k == "metrics" || !used->any_under(k);
+      },
+      [&](const std::string& prefix) {
+        std::string out;
+        for (const auto& c : used->children_of(prefix)) out += (out.empty() ? "" : ", ") + c;
+        return out.empty() ? std::string("none") : out;
+      });
   // A fit against an axis that an override pinned to one value has nothing to fit: drop it.
   std::erase_if(e.fits, [&](const Fit& f) { return pinned.count(f.against) > 0; });
   for (const Fit& f : e.fits) {

@@ -65,6 +65,10 @@ struct Point {
   std::uint64_t key = 0;
 };
 
+// At most this many sweep points per run, and values per sweep dimension; checked before any
+// point is expanded.
+inline constexpr std::size_t max_sweep_points = 10'000;
+
 // Top-level keys the engine owns; every other top-level section belongs to the scenario.
 const std::vector<std::string>& engine_keys();
 
@@ -88,5 +92,7 @@ std::string value_text(const YAML::Node& n);
 // Parses the value of a sweep: a YAML list or a range()/linspace()/logspace() string.
 std::vector<YAML::Node> sweep_values(const YAML::Node& spec, const SourceMark& where,
                                      const std::string& key);
+// How many values sweep_values would give, computed without generating them.
+std::size_t sweep_count(const YAML::Node& spec, const SourceMark& where, const std::string& key);
 
 }  // namespace fairmc

@@ -4,6 +4,8 @@
 
 #include <signal.h>
 
+#include <string>
+
 namespace fairmc {
 
 class InterruptGuard {
@@ -13,6 +15,14 @@ class InterruptGuard {
   InterruptGuard(const InterruptGuard&) = delete;
   InterruptGuard& operator=(const InterruptGuard&) = delete;
   bool requested() const;
+
+  // How the first signal is reported, set once before the run: `quiet` drops the usual line
+  // (every MPI rank but rank 0), `note` is written at once after it. Under mpirun the ranks get
+  // SIGTERM when mpirun gets Ctrl-C and are killed about two seconds later, so rank 0 says at once
+  // how to resume instead of after the final save.
+  static void set_report(bool quiet, const std::string& note);
+  // Whether the first signal wrote a note.
+  static bool note_written();
 
  private:
   struct sigaction previous_int_ {};  // restored on destruction

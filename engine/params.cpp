@@ -22,10 +22,36 @@ std::string format_where(const SourceMark& m) {
 }
 
 namespace {
+// Errors are one line of text whatever the input held: control characters and bytes that are
+// not UTF-8 are shown escaped.
+std::string one_line(const std::string& text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    const std::size_t len = u < 0x80         ? 1
+                            : (u >> 5) == 6  ? 2
+                            : (u >> 4) == 14 ? 3
+                            : (u >> 3) == 30 ? 4
+                                             : 0;
+    bool ok = len > 0 && i + len <= text.size();
+    for (std::size_t k = 1; ok && k < len; ++k)
+      ok = (static_cast<unsigned char>(text[i + k]) >> 6) == 2;
+    if (!ok || u < 0x20 || u == 0x7f) {
+      out += u == '\n' ? std::string("\\n") : std::string("\\x") + hex[u >> 4] + hex[u & 15];
+      ++i;
+    } else {
+      out.append(text, i, len);
+      i += len;
+    }
+  }
+  return out;
+}
+
 std::string render(const SourceMark& where, const std::string& key, const std::string& problem) {
   std::string out = format_where(where) + ": ";
   if (!key.empty()) out += "key '" + key + "': ";
-  return out + problem;
+  return one_line(out + problem);
 }
 
 std::string fmt_number(double x) {
@@ -79,6 +105,15 @@ Params make_params(YAML::Node root, std::shared_ptr<const SourceIndex> marks,
 
 void index_marks(const YAML::Node& node, const std::string& prefix, const std::string& file,
                  SourceIndex& out) {
+  if (node.IsSequence()) {
+    // List items are addressed as prefix.0, prefix.1, ... (Params::children).
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const YAML::Mark m = node[i].Mark();
+      const std::string path = prefix + "." + std::to_string(i);
+      if (m.line >= 0) out[path] = SourceMark{file, m.line + 1, m.column + 1};
+      index_marks(node[i], path, file, out);
+    }
+  }
   if (!node.IsMap()) return;
   for (const auto& kv : node) {
     const std::string path = join_path(prefix, kv.first.Scalar());
@@ -108,9 +143,14 @@ std::string Params::path_of(std::string_view key) const {
 }
 
 SourceMark Params::mark_of(std::string_view key) const {
-  const std::string full = path_of(key);
-  if (auto it = impl_->marks->find(full); it != impl_->marks->end()) return it->second;
-  return impl_->self;
+  // A key nobody wrote (a required one, say) is blamed on the nearest section that was written.
+  std::string p = path_of(key);
+  while (true) {
+    if (auto it = impl_->marks->find(p); it != impl_->marks->end()) return it->second;
+    const auto dot = p.rfind('.');
+    if (dot == std::string::npos || p.size() <= impl_->path.size()) return impl_->self;
+    p.erase(dot);
+  }
 }
 
 void Params::fail(std::string_view key, std::string problem) const {

@@ -27,6 +27,13 @@ class UsageRecord {
     std::lock_guard lock(mutex_);
     return used_.count(path) > 0;
   }
+  // Whether any key below `prefix` was read.
+  bool any_under(const std::string& prefix) const {
+    std::lock_guard lock(mutex_);
+    const std::string head = prefix + ".";
+    const auto it = used_.lower_bound(head);
+    return it != used_.end() && it->compare(0, head.size(), head) == 0;
+  }
   // Keys read directly under `prefix` ("" = top level), in sorted order.
   std::vector<std::string> children_of(const std::string& prefix) const {
     std::lock_guard lock(mutex_);

@@ -1,6 +1,14 @@
 #include "engine/prepare.hpp"
 
+#include "engine/config_input.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <limits>
 
 namespace fairmc {
 
@@ -31,42 +39,57 @@ std::string accepted_under(const UsageRecord& used, const std::string& prefix) {
   return out.empty() ? "none" : out;
 }
 
-// Reports the first key under `node` that the scenario never read.
-void check_used(const YAML::Node& node, const std::string& prefix, const UsageRecord& used,
-                const SourceIndex& marks, const std::string& file) {
-  if (node.IsMap()) {
-    for (const auto& kv : node) {
-      const std::string k = kv.first.Scalar();
-      if (prefix.empty() &&
-          std::find(engine_keys().begin(), engine_keys().end(), k) != engine_keys().end())
-        continue;
-      const std::string path = prefix.empty() ? k : prefix + "." + k;
-      if (!used.contains(path)) {
-        const auto it = marks.find(path);
-        const YAML::Mark m = kv.first.Mark();
-        const SourceMark where =
-            it != marks.end() ? it->second : SourceMark{file, m.line + 1, m.column + 1};
-        throw ConfigError(
-            where, path,
-            "unknown key; accepted here: " + accepted_under(used, prefix) + " (see `fairmc list`)");
-      }
-      check_used(kv.second, path, used, marks, file);
-    }
-  } else if (node.IsSequence()) {
-    for (std::size_t i = 0; i < node.size(); ++i)
-      if (node[i].IsMap()) check_used(node[i], prefix + "." + std::to_string(i), used, marks, file);
+std::string gib(double bytes) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3g GiB", bytes / 1073741824.0);
+  return buf;
+}
+
+// Refuses a point whose draws cannot fit before anything is allocated for it.
+void check_memory(const Experiment& e, const Point& pt, const ScenarioInfo& scenario,
+                  double limit) {
+  if (!scenario.memory_estimate) return;
+  // A record of its own: the estimate's reads must not hide unknown keys from the check below.
+  const Params probe = make_params(pt.config, e.marks, std::make_shared<UsageRecord>(),
+                                   SourceMark{e.file.string(), 1, 1});
+  const double need = scenario.memory_estimate(probe);
+  if (!(need <= limit)) {
+    std::string at;
+    for (const auto& [k, v] : pt.values) at += (at.empty() ? " (" : ", ") + k + "=" + v;
+    if (!at.empty()) at += ")";
+    throw ConfigError({e.file.string(), 0, 0}, "",
+                      "sweep point " + std::to_string(pt.index) + at + ": one draw needs about " +
+                          gib(need) + " (scenario " + scenario.name +
+                          "'s estimate from its parameters); the memory limit is " + gib(limit) +
+                          " (physical memory, ulimit -v/-d or the cgroup limit, the smallest)");
   }
 }
 
 }  // namespace
 
+double memory_limit_bytes() {
+  double limit =
+      static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  if (!(limit > 0)) limit = std::numeric_limits<double>::infinity();
+  for (const int resource : {RLIMIT_AS, RLIMIT_DATA}) {
+    rlimit r{};
+    if (getrlimit(resource, &r) == 0 && r.rlim_cur != RLIM_INFINITY)
+      limit = std::min(limit, static_cast<double>(r.rlim_cur));
+  }
+  std::ifstream cgroup("/sys/fs/cgroup/memory.max");  // cgroup v2; "max" when unlimited
+  double cg = 0;
+  if (cgroup >> cg && cg > 0) limit = std::min(limit, cg);
+  return limit;
+}
+
 std::vector<PreparedPoint> prepare_points(const Experiment& e, const std::vector<Point>& points,
-                                          const ScenarioInfo& scenario) {
+                                          const ScenarioInfo& scenario, double memory_limit) {
   std::vector<PreparedPoint> out;
   out.reserve(points.size());
   for (const Point& pt : points) {
     auto used = std::make_shared<UsageRecord>();
     const Params params = make_params(pt.config, e.marks, used, SourceMark{e.file.string(), 1, 1});
+    check_memory(e, pt, scenario, memory_limit);
     PreparedPoint pp;
     try {
       pp.model = scenario.prepare(params);
@@ -77,7 +100,12 @@ std::vector<PreparedPoint> prepare_points(const Experiment& e, const std::vector
                         "scenario '" + scenario.name + "' rejected sweep point " +
                             std::to_string(pt.index) + ": " + ex.what());
     }
-    check_used(pt.config, "", *used, *e.marks, e.file.string());
+    reject_unread(
+        pt.config, "", *used, *e.marks, SourceMark{e.file.string(), 1, 1},
+        [](const std::string& k) {
+          return std::find(engine_keys().begin(), engine_keys().end(), k) != engine_keys().end();
+        },
+        [&](const std::string& prefix) { return accepted_under(*used, prefix); });
     const auto names = pp.model->metrics();
     pp.model_metric_count = names.size();
     if (e.metrics.empty()) {

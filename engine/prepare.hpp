@@ -22,8 +22,13 @@ struct PreparedPoint {
 
 const ScenarioInfo& find_scenario(const std::vector<ScenarioInfo>& catalog, const Experiment& e);
 
-// Throws ConfigError on the first invalid point.
+// Bytes this process may use: physical memory, ulimit -v / -d and the cgroup limit, the smallest.
+double memory_limit_bytes();
+
+// Throws ConfigError on the first invalid point, and on a point whose scenario estimates that one
+// draw needs more than `memory_limit` bytes.
 std::vector<PreparedPoint> prepare_points(const Experiment& e, const std::vector<Point>& points,
-                                          const ScenarioInfo& scenario);
+                                          const ScenarioInfo& scenario,
+                                          double memory_limit = memory_limit_bytes());
 
 }  // namespace fairmc

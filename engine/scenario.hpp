@@ -57,6 +57,9 @@ struct ScenarioInfo {
   std::vector<Described> mechanisms;
   std::vector<Described> metrics;
   std::function<std::unique_ptr<const Model>(const Params&)> prepare;
+  // Optional: bytes one draw of a point needs at least (model and working set), from the
+  // parameters alone. The engine calls it before prepare and refuses points that cannot fit.
+  std::function<double(const Params&)> memory_estimate;
 };
 
 }  // namespace fairmc

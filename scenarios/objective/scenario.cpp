@@ -151,6 +151,13 @@ ScenarioInfo scenario() {
     opt.tau = mech.number("tau", 0.5, Range::unit());
     return std::make_unique<ObjectiveModel>(std::move(ps), std::move(as), winners, opt);
   };
+  info.memory_estimate = [](const Params& p) {
+    // Each draw holds a, x* and x^theta (n x m doubles) and the LP's copy of the coefficients.
+    const Params pop = p.child("population");
+    const auto n = static_cast<double>(pop.integer("agents", 2, 2, 100'000));
+    const auto m = static_cast<double>(pop.integer("items", 10, 1, 1'000'000));
+    return 4.0 * sizeof(double) * n * m;
+  };
   return info;
 }
 

@@ -354,6 +354,14 @@ ScenarioInfo scenario() {
       {"limit_failed", "iteration: 1 if a limit could not be certified (distances NaN), else 0"},
       {"to_limit_t<k>", "iteration: ||x_k - own limit|| / spread at k = 1, 2, 4, ..."}};
   info.prepare = prepare;
+  info.memory_estimate = [](const Params& p) {
+    // Each draw holds ideal points and gradients (n x m doubles); listed points are in memory.
+    const Params pop = p.child("population");
+    if (pop.child("ideal_points").has("points")) return 0.0;
+    const auto n = static_cast<double>(pop.integer("agents", 1, 100'000'000));
+    const auto m = static_cast<double>(pop.integer("issues", 1, 1, 1000));
+    return 2.0 * sizeof(double) * n * m;
+  };
   return info;
 }
 

@@ -229,3 +229,220 @@ TEST_CASE("a list of names is a YAML list or one comma-separated string") {
   CHECK(p.texts("missing", {"all"}) == std::vector<std::string>{"all"});
   CHECK_THROWS_AS(p.texts("d", {}), ConfigError);
 }
+
+// Issue 16, item 1: an experiment is exactly what was written, or an error naming the place.
+TEST_CASE("duplicate keys are refused at the second occurrence, at any depth and in any layer") {
+  Scratch s("duplicates");
+  auto m = error_of(s, demo + "draws: 20\n");
+  CHECK(has(m, "exp.yaml:7:1"));
+  CHECK(has(m, "key 'draws': duplicate key"));
+  m = error_of(s, "experiment: t\nscenario: demo\npopulation: {agents: 5, agents: 6}\n");
+  CHECK(has(m, "exp.yaml:3:25"));
+  CHECK(has(m, "population.agents"));
+  s.write("configs/populations/dup.yaml", "population:\n  agents: 3\n  agents: 4\n");
+  m = error_of(s, "experiment: t\nscenario: demo\ndefaults: [populations/dup]\n");
+  CHECK(has(m, "dup.yaml:3:3"));
+  CHECK(has(m, "duplicate key"));
+  // A second YAML document would be ignored by a plain load.
+  CHECK(has(error_of(s, demo + "---\ndraws: 5\n"), "exp.yaml:7:1: a second YAML document"));
+  // yaml-cpp reads endless empty documents here (LoadAll never returned; Load gave Null).
+  CHECK(has(error_of(s, ",defaults" + demo), "exp.yaml:1:1: YAML syntax"));
+  // yaml-cpp writes invalid UTF-8 back changed: the stored configuration would not be the one run.
+  CHECK(has(error_of(s, demo + "claim: caf\xe9\n"), "exp.yaml:7:11: not UTF-8"));
+  CHECK(has(error_of(s, demo + "claim: caf\xe9\n"), "not UTF-8 text: byte 0xE9"));
+  CHECK(has(error_of(s, demo, {std::string("claim=a\x01") + "b"}), "control character U+0001"));
+  CHECK(error_of(s, demo + "claim: \"caf\\xe9 \\t\"\n").empty());  // escapes are fine
+}
+
+TEST_CASE("null and empty values are refused, in files and overrides") {
+  Scratch s("nulls");
+  CHECK(has(error_of(s, demo + "keep_draws: ~\n"), "key 'keep_draws': no value"));
+  CHECK(has(error_of(s, "experiment: t\nscenario: demo\ndraws:\npopulation: {agents: 5}\n"),
+            "exp.yaml:3:1: key 'draws': no value"));
+  CHECK(has(error_of(s, demo + "metrics: [max, ~]\n"), "item 1 of the list has no value"));
+  CHECK(has(error_of(s, demo, {"seed="}), "<command line> 'seed=': key 'seed': no value"));
+  CHECK(has(error_of(s, demo, {"draws=~"}), "key 'draws': no value"));
+  CHECK(has(error_of(s, demo, {"population.agents= "}), "no value"));
+  CHECK(has(error_of(s, demo, {"population.agents=1,,2"}), "an item of the comma-separated list"));
+  // Resume passes draws= through the same gate.
+  CHECK_THROWS_AS(fairmc::load_experiment_text(demo, "stored", {"draws="}), ConfigError);
+}
+
+TEST_CASE("override keys are key paths, set once, and errors name the argument") {
+  Scratch s("override_keys");
+  auto m = error_of(s, demo, {"population..agents=5"});
+  CHECK(has(m, "<command line> 'population..agents=5'"));
+  CHECK(has(m, "not a key path"));
+  CHECK(m.find("exp.yaml") == std::string::npos);
+  CHECK(has(error_of(s, demo, {"population.agents=3", "population.agents=4"}),
+            "also set by 'population.agents=3'"));
+  CHECK(has(error_of(s, demo, {"population={agents: 3}", "population.agents=4"}), "also set by"));
+  // A key the override created but nobody reads is blamed on the argument, not on line 1.
+  m = error_of(s, demo, {"population.agnets=5"});
+  CHECK(has(m, "<command line> 'population.agnets=5'"));
+  CHECK(has(m, "unknown key"));
+  // Values are checked like file contents.
+  CHECK(has(error_of(s, demo, {"population={agents: 3, agents: 4}"}), "duplicate key"));
+}
+
+TEST_CASE("defaults: inside configs/ files apply depth first; cycles and repeats are refused") {
+  Scratch s("nested_defaults");
+  s.write("configs/populations/base.yaml", "population: {agents: 3}\ndraws: 50\n");
+  s.write("configs/populations/mid.yaml", "defaults: [populations/base]\ndraws: 60\n");
+  auto e = fairmc::load_experiment(
+      s.write("exp.yaml", "experiment: t\nscenario: demo\ndefaults: [populations/mid]\n"), {});
+  CHECK(e.draws == 60);
+  CHECK(fairmc::expand(e)[0].canonical == "{population: {agents: 3}}");
+  s.write("configs/populations/a.yaml", "defaults: [populations/b]\n");
+  s.write("configs/populations/b.yaml", "defaults: [populations/a]\n");
+  auto m = error_of(s, "experiment: t\nscenario: demo\ndefaults: [populations/a]\n");
+  CHECK(has(m, "b.yaml:1:12"));
+  CHECK(has(m, "defaults cycle"));
+  CHECK(has(error_of(s,
+                     "experiment: t\nscenario: demo\n"
+                     "defaults: [populations/mid, populations/base]\n"),
+            "included twice"));
+  CHECK(
+      has(error_of(s, "experiment: t\nscenario: demo\ndefaults: [../../etc/passwd]\n"), "no '..'"));
+}
+
+TEST_CASE("sweeps: one place per key, sections located, duplicates refused") {
+  Scratch s("sweep_checks");
+  auto m = error_of(s, demo +
+                           "sweep:\n  grid: {population.agents: [1, 2]}\n"
+                           "  zip: {population.agents: [3, 4]}\n");
+  CHECK(has(m, "exp.yaml:9:9"));
+  CHECK(has(m, "swept twice"));
+  CHECK(has(
+      error_of(s, demo + "sweep: {grid: {population: [{agents: 1}], population.agents: [2]}}\n"),
+      "swept twice"));
+  m = error_of(s, demo + "sweep:\n  gird: {}\n");
+  CHECK(has(m, "exp.yaml:8:3"));
+  CHECK(has(m, "sweep.gird"));
+  CHECK(has(error_of(s, demo + "sweep: {grid: {population.agents: [2, 2.0]}}\n"), "appears twice"));
+  CHECK(has(error_of(s, demo + "mechanism: {work: 1}\n",
+                     {"sweep.zip.population.agents=1,2", "sweep.zip.mechanism.work=[1]"}),
+            "equal length"));
+  // A fixed value cannot silently lose against a zip that sweeps the same key.
+  CHECK(has(
+      error_of(s, demo + "sweep: {zip: {population.agents: [1, 2]}}\n", {"population.agents=3"}),
+      "swept in sweep.zip"));
+  const auto e = fairmc::load_experiment(
+      s.write("z.yaml", demo + "mechanism: {work: 1}\n"),
+      {"sweep.zip.population.agents=1,2", "sweep.zip.mechanism.work=[3,4]"});
+  CHECK(e.point_count() == 2);
+}
+
+TEST_CASE("metrics, fits and the experiment name are checked") {
+  Scratch s("engine_keys");
+  CHECK(has(error_of(s, demo + "metrics: [max, max]\n"), "listed twice"));
+  CHECK(has(error_of(s, demo + "metrics: []\n"), "empty selection"));
+  CHECK(has(error_of(s, demo + "sweep: {grid: {population.agents: [1, 2]}}\n"
+                               "fits: [{metric: max, against: population.agents, lgo: true}]\n"),
+            "key 'fits.0.lgo': unknown key"));
+  CHECK(has(error_of(s, demo + "sweep: {grid: {population.agents: [1, 2]}}\n"
+                               "fits: [{metric: max, against: population.agents},\n"
+                               "       {metric: max, against: population.agents}]\n"),
+            "listed twice"));
+  for (const std::string bad : {"../x", "/tmp/x", "a/b", "..", ".hidden", "x\ny", ""}) {
+    CAPTURE(bad);
+    CHECK(has(error_of(s, demo, {"experiment='" + bad + "'"}), "not a valid name"));
+  }
+  // Control characters never break the one-line error.
+  CHECK(error_of(s, demo, {"experiment='x\ny'"}).find('\n') == std::string::npos);
+  CHECK(error_of(s, demo, {"experiment=ok.v2_a-b"}).empty());
+}
+
+// Issue 16, item 2: sizes are checked before anything is allocated.
+TEST_CASE("sweep sizes are computed and limited before expansion") {
+  Scratch s("sizes");
+  auto m = error_of(s, demo, {"population.agents=range(9007199254740992,9007199254740994)"});
+  CHECK(has(m, "2^53"));
+  m = error_of(s, demo + "mechanism: {work: 1}\n",
+               {"population.agents=range(1,5001)", "mechanism.work=range(1,5001)"});
+  CHECK(has(m, "the sweep has 25000000 points (5000 x 5000); the limit is 10000"));
+  CHECK(has(error_of(s, demo, {"population.agents=linspace(1,2,1e7)"}), "the limit is 10000"));
+  CHECK(has(error_of(s, demo, {"population.agents=range(0,1e300,1e-300)"}), "2^53"));
+  CHECK(has(error_of(s, demo, {"population.agents=range(1e15,2e15,0.01)"}), "the limit is"));
+  CHECK(has(error_of(s, demo, {"population.agents=range(0,1,1e-9)"}), "the limit is"));
+  CHECK(has(error_of(s, demo, {"population.agents=logspace(1,400,3)"}), "not a finite"));
+  CHECK(has(error_of(s, demo, {"population.agents=range(1,2,0)"}), "non-zero"));
+  // A step lost in rounding is refused instead of looping forever.
+  CHECK(has(error_of(s, demo, {"population.agents=range(4503599627370496,4503599627370498,0.25)"}),
+            "lost in rounding"));
+}
+
+TEST_CASE("a scenario's memory estimate refuses points that cannot fit") {
+  Scratch s("memory");
+  const auto catalog = fairmc::scenario_catalog();
+  fairmc::ScenarioInfo demo_scenario;
+  for (const auto& sc : catalog)
+    if (sc.name == "demo") demo_scenario = sc;
+  demo_scenario.memory_estimate = [](const fairmc::Params& p) {
+    return 1e6 * static_cast<double>(p.child("population").integer("agents", 1, 1'000'000));
+  };
+  const auto e = fairmc::load_experiment(s.write("exp.yaml", demo), {"population.agents=1,2000"});
+  const auto points = fairmc::expand(e);
+  try {
+    fairmc::prepare_points(e, points, demo_scenario, 1e9);
+    FAIL("no error");
+  } catch (const ConfigError& err) {
+    CHECK(has(err.what(), "sweep point 1 (population.agents=2000)"));
+    CHECK(has(err.what(), "1.86 GiB"));
+    CHECK(has(err.what(), "the memory limit is 0.931 GiB"));
+  }
+  CHECK(fairmc::prepare_points(e, points, demo_scenario, 1e10).size() == 2);
+  // objective: 1e5 agents x 1e6 items is refused before any draw (it died with bad_alloc).
+  for (const auto& sc : catalog)
+    if (sc.name == "objective") {
+      const auto o = fairmc::load_experiment_text(
+          "experiment: o\nscenario: objective\npopulation: {agents: 100000, items: 1000000}\n",
+          "o.yaml", {});
+      CHECK_THROWS_WITH_AS(fairmc::prepare_points(o, fairmc::expand(o), sc, 64e9),
+                           doctest::Contains("GiB"), ConfigError);
+    }
+}
+
+// Issue 14, item 7: switching a selector drops the old choice's parameters, in every layer.
+TEST_CASE("a higher layer that switches dist: or name: drops the lower layers' parameters") {
+  Scratch s("selector");
+  s.write("configs/populations/expo.yaml", "population: {prior: {dist: exponential, rate: 2}}\n");
+  const std::string file =
+      "experiment: t\nscenario: demo\ndefaults: [populations/expo]\npopulation: {agents: 5}\n";
+  const fs::path p = s.write("exp.yaml", file);
+  auto e = fairmc::load_experiment(p, {});
+  CHECK(e.resolved["population"]["prior"]["rate"].Scalar() == "2");
+  // Command line over file and defaults.
+  e = fairmc::load_experiment(p, {"population.prior.dist=lognormal"});
+  CHECK(!e.resolved["population"]["prior"]["rate"]);
+  CHECK(e.resolved["population"]["prior"]["dist"].Scalar() == "lognormal");
+  CHECK(e.resolved["population"]["agents"].Scalar() == "5");  // only the selector's own mapping
+  // The new choice's parameters given beside it are kept, whatever the order of the arguments.
+  for (const auto& args :
+       {std::vector<std::string>{"population.prior.dist=lognormal", "population.prior.sigma=0.5"},
+        std::vector<std::string>{"population.prior.sigma=0.5",
+                                 "population.prior.dist=lognormal"}}) {
+    e = fairmc::load_experiment(p, args);
+    CHECK(e.resolved["population"]["prior"]["sigma"].Scalar() == "0.5");
+    CHECK(!e.resolved["population"]["prior"]["rate"]);
+  }
+  // The same choice again merges as usual.
+  e = fairmc::load_experiment(p, {"population.prior.dist=exponential"});
+  CHECK(e.resolved["population"]["prior"]["rate"].Scalar() == "2");
+  // File over defaults.
+  e = fairmc::load_experiment(
+      s.write("exp3.yaml",
+              "experiment: t\nscenario: demo\ndefaults: [populations/expo]\n"
+              "population: {agents: 5, prior: {dist: uniform, high: 3}}\n"),
+      {});
+  CHECK(!e.resolved["population"]["prior"]["rate"]);
+  CHECK(e.resolved["population"]["prior"]["high"].Scalar() == "3");
+}
+
+TEST_CASE("the objective override the docs suggest works") {
+  const fs::path file =
+      fs::path(FAIRMC_SOURCE_DIR) / "experiments/objective/independent_priors.yaml";
+  const auto e = fairmc::load_experiment(file, {"population.prior.dist=lognormal"});
+  const auto catalog = fairmc::scenario_catalog();
+  CHECK_NOTHROW(fairmc::prepare_points(e, fairmc::expand(e), fairmc::find_scenario(catalog, e)));
+}
