@@ -58,6 +58,7 @@ def figure(nrows: int = 1, ncols: int = 1, *, size=None, **kwargs):
     """A figure of nrows x ncols panels of PANEL_SIZE each; axes is always a 2-D array."""
     w, h = size or PANEL_SIZE
     kwargs.setdefault("squeeze", False)
+    kwargs.setdefault("layout", "constrained")  # makes room for labels and outside legends
     return plt.subplots(nrows, ncols, figsize=(w * ncols, h * nrows), **kwargs)
 
 
