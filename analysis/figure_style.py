@@ -121,11 +121,21 @@ def _artists_xy(ax):
     return out
 
 
-def legend_covers_data(ax, leg) -> bool:
-    """Whether the legend box overlaps any drawn data (markers, lines, error bars, bars, images)."""
+def _layout(fig):
+    """Run the figure's layout (constrained layout moves the axes) without rasterizing."""
+    if hasattr(fig, "draw_without_rendering"):
+        fig.draw_without_rendering()
+    else:
+        fig.canvas.draw()
+
+
+def legend_covers_data(ax, leg, layout: bool = True) -> bool:
+    """Whether the legend box overlaps any drawn data (markers, lines, error bars, bars, images).
+    layout=False trusts the axes' current position (legend() lays the figure out once)."""
     fig = ax.figure
-    fig.canvas.draw()
-    box = leg.get_window_extent().padded(2)
+    if layout:
+        _layout(fig)
+    box = leg.get_window_extent(fig.canvas.get_renderer()).padded(2)
     for xy, points_only, closed in _artists_xy(ax):
         if points_only:
             if np.any(_inside(box, xy[np.all(np.isfinite(xy), axis=1)])):
@@ -138,7 +148,16 @@ def legend_covers_data(ax, leg) -> bool:
     return False
 
 
-def legend(ax, *, outside: bool = False, **kwargs):
+def legends(axes, **kwargs) -> list:
+    """legend() for many panels of one figure with a single layout pass (a pass per panel makes
+    big figures slow)."""
+    axes = [ax for ax in np.ravel(axes) if ax.get_visible()]
+    if axes:
+        _layout(axes[0].figure)
+    return [legend(ax, layout=False, **kwargs) for ax in axes]
+
+
+def legend(ax, *, outside: bool = False, layout: bool = True, **kwargs):
     """A legend that covers no data: the first free corner or edge inside the panel, else outside
     on the right (save() then widens the figure to keep it). Returns the Legend, or None when
     nothing is labelled."""
@@ -146,10 +165,12 @@ def legend(ax, *, outside: bool = False, **kwargs):
     if not handles:
         return None
     if not outside:
+        if layout:
+            _layout(ax.figure)
         for loc in ("best", "upper right", "upper left", "lower left", "lower right",
                     "center right", "center left", "upper center", "lower center"):
             leg = ax.legend(loc=loc, **kwargs)
-            if not legend_covers_data(ax, leg):
+            if not legend_covers_data(ax, leg, layout=False):
                 return leg
             leg.remove()
     return ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kwargs)

@@ -207,9 +207,10 @@ def select(res: Results, sel) -> pd.DataFrame:
 
 
 def draw(ax, res: Results, frame, metric: str, x=None, hue=None, refs=(), logx=None, logy=None,
-         fits=True):
+         fits=True, legend=True):
     """Draw metric over x (one series per hue value) into ax, with intervals, reference constants
-    and fits. logx/logy None = automatic. Sets the panel's labels; returns the Legend."""
+    and fits. logx/logy None = automatic. Sets the panel's labels; returns the Legend (None with
+    legend=False: place many panels' legends at once with figure_style.legends)."""
     is_metric = metric in res.metrics
     series = [(None, frame)] if hue is None else list(frame.groupby(hue, sort=False))
     xs_all = frame[x] if x is not None else None
@@ -283,7 +284,7 @@ def draw(ax, res: Results, frame, metric: str, x=None, hue=None, refs=(), logx=N
     what = "mean, 95% CI" if is_metric else "per-point constant"
     fs.panel(ax, ylabel=f"{metric} ({what})", xlabel=x if x is not None else "(no sweep)",
              logx=bool(logx and numeric_x), logy=bool(logy))
-    return fs.legend(ax)
+    return fs.legend(ax) if legend else None
 
 
 def plot(res: Results, metric: str, out: str, *, fmt=None, x=None, hue=None, panel=None,
@@ -307,11 +308,12 @@ def plot(res: Results, metric: str, out: str, *, fmt=None, x=None, hue=None, pan
     fig, axes = fs.figure(nrows, ncols)
     for i, (pv, rows) in enumerate(groups):
         ax = axes.flat[i]
-        draw(ax, res, rows, metric, x, hue, ref_list, logx, logy)
+        draw(ax, res, rows, metric, x, hue, ref_list, logx, logy, legend=False)
         if panel is not None:
             ax.set_title(f"{_short(panel)} = {_fmt(pv)}")
     for ax in list(axes.flat)[len(groups):]:
         ax.set_visible(False)
+    fs.legends(axes)
     scen = res.attrs.get("scenario", "?")
     title = f"{res.name} ({scen}): {metric}"
     if sel:
@@ -324,7 +326,8 @@ def overview(res: Results, out: str, metrics=None, max_panels: int = 12) -> str:
     """Every metric (or the given ones, at most max_panels) in a grid of panels, each over the
     automatic x and hue with extra axes fixed at their first value: the generic figure the paper
     scripts fall back to for an experiment they have no dedicated figure for."""
-    metrics = list(metrics or res.metrics)[:max_panels]
+    everything = list(metrics or res.metrics)
+    metrics = everything[:max_panels]
     if not metrics:
         raise PlotError(f"{res.name}: no metrics to plot")
     frame = res.frame
@@ -336,14 +339,17 @@ def overview(res: Results, out: str, metrics=None, max_panels: int = 12) -> str:
     nrows = -(-len(metrics) // ncols)
     fig, axes = fs.figure(nrows, ncols)
     for ax, m in zip(axes.flat, metrics):
-        draw(ax, res, frame, m, x, hue, related_constants(res, m))
+        draw(ax, res, frame, m, x, hue, related_constants(res, m), legend=False)
         ax.set_title(m)
     for ax in list(axes.flat)[len(metrics):]:
         ax.set_visible(False)
+    fs.legends(axes)
     fixed = [f"{_short(k)} = {_fmt(frame[k].iloc[0])}" for k, a in res.keys.items()
              if a in varying[2:]]
+    more = (f"\nfirst {len(metrics)} of {len(everything)} metrics; the others: "
+            f"analysis/plot.py RESULTS METRIC" if len(everything) > len(metrics) else "")
     fig.suptitle(f"{res.name} ({res.attrs.get('scenario', '?')})"
-                 + (f"  [{', '.join(fixed)}]" if fixed else ""))
+                 + (f"  [{', '.join(fixed)}]" if fixed else "") + more)
     return fs.save(fig, out)
 
 

@@ -20,7 +20,6 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import fairmc  # noqa: E402
 import figure_style as fs  # noqa: E402
 import plot  # noqa: E402
 

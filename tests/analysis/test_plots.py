@@ -11,12 +11,14 @@ and new experiments. Prints "N passed, M failed" and exits non-zero when anythin
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
-import re
 import struct
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 import warnings
 import xml.etree.ElementTree as ET
@@ -123,6 +125,14 @@ def script(name, *args):
     return proc.returncode, proc.stdout, proc.stderr
 
 
+def call(main, *args):
+    """main(argv) of a script in this interpreter (what `script` does, without a slow start-up)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
 def check_png(path):
     with open(path, "rb") as f:
         head = f.read(24)
@@ -157,15 +167,19 @@ def main():
         return 2
     binary = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory(prefix="fairmc-plots-") as tmp:
+        start = time.monotonic()
         ctx = {"tmp": tmp}
         for name, text in [("demo2", DEMO2), ("demo4", DEMO4), ("demozip", DEMOZIP),
                            ("demo0", DEMO0), ("scf_renamed", SCF_RENAMED), ("scf_new", SCF_NEW)]:
             ctx[name] = run(binary, tmp, name, text)
+        print(f"experiments ran in {time.monotonic() - start:.1f} s")
         passed = failed = 0
         for fn in CHECKS:
+            t0 = time.monotonic()
             try:
                 fn(ctx)
                 passed += 1
+                print(f"ok {fn.__name__} ({time.monotonic() - t0:.1f} s)")
             except Exception:  # noqa: BLE001 - report every failing check, then fail
                 failed += 1
                 print(f"FAIL {fn.__name__}", file=sys.stderr)
@@ -182,12 +196,13 @@ def main():
 def cli_writes_png_pdf_svg(c):
     for fmt, valid in (("png", check_png), ("pdf", check_pdf), ("svg", check_svg)):
         out = os.path.join(c["tmp"], f"gap.{fmt}")
-        code, stdout, stderr = script("plot.py", c["demo2"], "gap", "--format", fmt, "--out", out)
+        code, stdout, stderr = (script if fmt == "pdf" else call)(
+            "plot.py" if fmt == "pdf" else plot.main, c["demo2"], "gap", "--format", fmt, "--out", out)
         assert code == 0, (code, stderr)
         assert os.path.getsize(out) > 0
         valid(out)
     # Default name and format: RESULTS/<experiment>_<metric>.png; --format alone picks the suffix.
-    code, _, stderr = script("plot.py", c["demo2"], "max", "--format", "pdf")
+    code, _, stderr = call(plot.main, c["demo2"], "max", "--format", "pdf")
     assert code == 0, stderr
     check_pdf(os.path.join(c["demo2"], "plots_demo_2d_max.pdf"))
 
@@ -209,10 +224,10 @@ def cli_usage_errors_are_one_line_exit_2(c):
                         ((c["demo2"], "max", "--out", "x.png", "--format", "pdf"), "disagrees"),
                         ((c["demo4"], "max"), "--sel"),
                         ((c["demo2"],), "required")]:
-        code, _, stderr = script("plot.py", *args)
+        code, _, stderr = call(plot.main, *args)
         lines = stderr.strip().splitlines()
         assert code == 2 and len(lines) == 1 and words in lines[0], (args, code, stderr)
-    code, _, stderr = script("plot.py", os.path.join(c["tmp"], "missing"), "max")
+    code, _, stderr = call(plot.main, os.path.join(c["tmp"], "missing"), "max")
     assert code == 1 and len(stderr.strip().splitlines()) == 1, (code, stderr)
 
 
@@ -379,7 +394,7 @@ def plot_scf_new_experiment_falls_back_to_generic(c):
 
 @check
 def plot_scf_refuses_other_scenarios_in_one_line(c):
-    code, _, stderr = script("plot_scf.py", c["demo2"], c["tmp"])
+    code, _, stderr = call(plot_scf.main, c["demo2"], c["tmp"])
     assert code == 2 and len(stderr.strip().splitlines()) == 1 and "plot.py" in stderr, stderr
 
 
