@@ -149,6 +149,14 @@ def _fmt(v) -> str:
     return str(v)
 
 
+def _where(res: Results, key: str, rows) -> str:
+    """'key = value' for the group rows, naming every key of key's axis (zipped keys move
+    together, so a zip series is labelled by all of them)."""
+    keys = [k for k, a in res.keys.items() if a == res.keys[key]]
+    keys = [key] + [k for k in keys if k != key]
+    return ", ".join(f"{_short(k)} = {_fmt(rows[k].iloc[0])}" for k in keys)
+
+
 def choose_layout(res: Results, frame, x=None, hue=None, panel=None):
     """(x key, hue key, panel key), each None when absent. Axes of length 1 (after --sel) are
     ignored; more than three varying axes is an error naming them."""
@@ -240,7 +248,7 @@ def draw(ax, res: Results, frame, metric: str, x=None, hue=None, refs=(), logx=N
         rows = rows.sort_values("@" + res.keys[x]) if x is not None else rows
         xv = xvals(rows)
         y = rows[metric].to_numpy(dtype=float)
-        label = metric if hue is None else f"{_short(hue)} = {_fmt(hv)}"
+        label = metric if hue is None else _where(res, hue, rows)
         if has_fit:
             slope = rows[fit + "_slope"].to_numpy(dtype=float)[0]
             sem = rows[fit + "_slope_sem"].to_numpy(dtype=float)[0] \
@@ -252,11 +260,13 @@ def draw(ax, res: Results, frame, metric: str, x=None, hue=None, refs=(), logx=N
             hi = rows[metric + "_ci_hi"].to_numpy(dtype=float)
             yerr = np.vstack([np.nan_to_num(np.clip(y - lo, 0, None)),
                               np.nan_to_num(np.clip(hi - y, 0, None))])
-            ax.errorbar(xv, y, yerr=yerr, fmt=fs.marker(i) + ("-" if len(xv) > 1 else ""),
+            joined = "-" if len(xv) > 1 and numeric_x else ""  # categories are not a line
+            ax.errorbar(xv, y, yerr=yerr, fmt=fs.marker(i) + joined,
                         ms=4, lw=1, capsize=3, color=c,
                         label=label + (" (95% CI)" if i == 0 and hue is None else ""))
         else:
-            ax.plot(xv, y, fs.marker(i) + "-", ms=4, lw=1, color=c, label=label)
+            ax.plot(xv, y, fs.marker(i) + ("-" if numeric_x else ""), ms=4, lw=1, color=c,
+                    label=label)
         if has_fit:
             slope = rows[fit + "_slope"].to_numpy(dtype=float)[0]
             icpt = rows[fit + "_intercept"].to_numpy(dtype=float)[0]
@@ -310,7 +320,7 @@ def plot(res: Results, metric: str, out: str, *, fmt=None, x=None, hue=None, pan
         ax = axes.flat[i]
         draw(ax, res, rows, metric, x, hue, ref_list, logx, logy, legend=False)
         if panel is not None:
-            ax.set_title(f"{_short(panel)} = {_fmt(pv)}")
+            ax.set_title(_where(res, panel, rows))
     for ax in list(axes.flat)[len(groups):]:
         ax.set_visible(False)
     fs.legends(axes)
