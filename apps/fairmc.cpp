@@ -1,7 +1,7 @@
 // The fairmc command line: parses options and hands over to the engine.
 #include "engine/config.hpp"
 #include "engine/describe.hpp"
-#include "engine/h5.hpp"
+#include "engine/results_file.hpp"
 #include "engine/prepare.hpp"
 #include "engine/runner.hpp"
 #include "scenarios/catalog.hpp"

@@ -6,7 +6,7 @@
 //                  and the engine's cost per draw around a near-empty mechanism
 // Run: build/bench_micro [--benchmark_filter=REGEX] (`make bench` runs it; scripts/bench.sh).
 #include "bench/bench_common.hpp"
-#include "engine/h5.hpp"
+#include "engine/results_file.hpp"
 #include "engine/rng.hpp"
 #include "engine/runner.hpp"
 #include "engine/stats.hpp"

@@ -1,6 +1,6 @@
 #include "engine/checkpoint.hpp"
 
-#include "engine/h5.hpp"
+#include "engine/results_file.hpp"
 
 #include <chrono>
 #include <map>

@@ -1,9 +1,9 @@
 // Writes a run's results file while the workers go on computing (docs/performance.md, finding 1).
 //
 // One write at a time, each from a snapshot: the blocks completed since the last write move into
-// it, the rest of the run is copied, and a background thread writes the file (engine/h5). Once
-// the file is on disk, those blocks count as saved and the next write copies them from it; if the
-// write fails, they move back. Only the writer thread calls HDF5 while a write is in flight.
+// it, the rest of the run is copied, and a background thread writes the file (engine/results_file).
+// Once the file is on disk, those blocks count as saved and the next write copies them from it; if
+// the write fails, they move back. Only the writer thread calls HDF5 while a write is in flight.
 #pragma once
 
 #include "engine/results.hpp"

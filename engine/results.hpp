@@ -1,7 +1,7 @@
 // The in-memory state of a run: what each sweep point has computed so far. The runner fills it,
-// engine/h5 writes it. Memory does not grow with the number of draws: each point keeps its merged
-// statistics (BlockFold) and only the blocks completed since the results file was last written;
-// the earlier blocks are on disk, and each write copies them from the previous file.
+// engine/results_file writes it. Memory does not grow with the number of draws: each point keeps
+// its merged statistics (BlockFold) and only the blocks completed since the results file was last
+// written; the earlier blocks are on disk, and each write copies them from the previous file.
 #pragma once
 
 #include "engine/block_fold.hpp"

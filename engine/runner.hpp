@@ -4,7 +4,7 @@
 
 #include "engine/cluster.hpp"
 #include "engine/config.hpp"
-#include "engine/h5.hpp"
+#include "engine/results_file.hpp"
 #include "engine/scenario.hpp"
 
 #include <cstdint>

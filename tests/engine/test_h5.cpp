@@ -1,4 +1,4 @@
-#include "engine/h5.hpp"
+#include "engine/results_file.hpp"
 
 #include "engine/rng.hpp"
 

@@ -1,6 +1,6 @@
 #include "engine/runner.hpp"
 
-#include "engine/h5.hpp"
+#include "engine/results_file.hpp"
 #include "scenarios/catalog.hpp"
 
 #include "tests/temp_dir.hpp"

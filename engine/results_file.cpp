@@ -1,7 +1,6 @@
-#include "engine/h5.hpp"
+#include "engine/results_file.hpp"
 
-#include <hdf5.h>
-#include <hdf5_hl.h>
+#include "engine/h5io.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -24,135 +23,9 @@
 
 namespace fairmc {
 namespace fs = std::filesystem;
+using namespace h5;
 
 namespace {
-
-// Owns one HDF5 identifier.
-class Hid {
- public:
-  Hid() = default;
-  Hid(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
-    if (id < 0) throw std::runtime_error("HDF5: cannot " + what);
-  }
-  Hid(Hid&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
-  Hid& operator=(Hid&& o) noexcept {
-    std::swap(id_, o.id_);
-    std::swap(close_, o.close_);
-    return *this;
-  }
-  Hid(const Hid&) = delete;
-  Hid& operator=(const Hid&) = delete;
-  ~Hid() {
-    if (id_ >= 0 && close_) close_(id_);
-  }
-  operator hid_t() const { return id_; }
-
- private:
-  hid_t id_ = -1;
-  herr_t (*close_)(hid_t) = nullptr;
-};
-
-void check(herr_t rc, const std::string& what) {
-  if (rc < 0) throw std::runtime_error("HDF5: cannot " + what);
-}
-
-Hid group(hid_t parent, const std::string& name) {
-  Hid gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "create property list");
-  // netCDF-4 readers (xarray) expect tracked creation order.
-  check(H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-        "set order");
-  check(H5Pset_attr_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-        "set order");
-  return Hid(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose,
-             "create group " + name);
-}
-
-Hid dataset_props() {
-  Hid dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");
-  check(H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-        "set order");
-  return dcpl;
-}
-
-Hid space(const std::vector<hsize_t>& dims) {
-  if (dims.empty()) return Hid(H5Screate(H5S_SCALAR), H5Sclose, "create dataspace");
-  return Hid(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose,
-             "create dataspace");
-}
-
-Hid fixed_string_type(std::size_t len) {
-  Hid t(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
-  check(H5Tset_size(t, std::max<std::size_t>(len, 1)), "set string size");
-  check(H5Tset_strpad(t, H5T_STR_NULLTERM), "set string pad");
-  check(H5Tset_cset(t, H5T_CSET_UTF8), "set charset");
-  return t;
-}
-
-Hid vlen_string_type() {
-  Hid t(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
-  check(H5Tset_size(t, H5T_VARIABLE), "set string size");
-  check(H5Tset_cset(t, H5T_CSET_UTF8), "set charset");
-  return t;
-}
-
-void attr(hid_t obj, const std::string& name, const std::string& value) {
-  Hid t = fixed_string_type(value.size() + 1);
-  Hid s = space({});
-  Hid a(H5Acreate2(obj, name.c_str(), t, s, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-        "create attribute " + name);
-  check(H5Awrite(a, t, value.c_str()), "write attribute " + name);
-}
-
-template <class T>
-void attr_num(hid_t obj, const std::string& name, T value, hid_t type) {
-  Hid s = space({});
-  Hid a(H5Acreate2(obj, name.c_str(), type, s, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-        "create attribute " + name);
-  check(H5Awrite(a, type, &value), "write attribute " + name);
-}
-
-// A new dataset of `type` and shape `dims`, its contents not written yet.
-Hid create_dataset(hid_t parent, const std::string& name, hid_t type,
-                   const std::vector<hsize_t>& dims) {
-  Hid s = space(dims);
-  Hid dcpl = dataset_props();
-  return Hid(H5Dcreate2(parent, name.c_str(), type, s, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
-             "create dataset " + name);
-}
-
-Hid open_dataset(hid_t parent, const std::string& name) {
-  return Hid(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
-}
-
-Hid write_doubles(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
-                  const double* data) {
-  Hid d = create_dataset(parent, name, H5T_IEEE_F64LE, dims);
-  check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
-  return d;
-}
-
-Hid write_int64s(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
-                 const std::int64_t* data) {
-  Hid d = create_dataset(parent, name, H5T_STD_I64LE, dims);
-  check(H5Dwrite(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
-  return d;
-}
-
-Hid write_strings(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
-                  const std::vector<std::string>& values) {
-  std::vector<const char*> ptrs;
-  for (const auto& v : values) ptrs.push_back(v.c_str());
-  Hid t = vlen_string_type();
-  Hid d = create_dataset(parent, name, t, dims);
-  // HDF5's default transfer buffers (1 MiB type-conversion + 1 MiB background, calloc'ed per
-  // write) made every write pay 2 MiB of page faults once glibc began trimming them: a long run's
-  // checkpoints got 3x slower (docs/performance.md). The strings need only a few bytes each.
-  Hid dxpl(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "transfer properties");
-  check(H5Pset_buffer(dxpl, std::max<std::size_t>(64, 16 * values.size()), nullptr, nullptr),
-        "set transfer buffer");
-  check(H5Dwrite(d, t, H5S_ALL, H5S_ALL, dxpl, ptrs.data()), "write " + name);
-  return d;
-}
 
 std::optional<double> numeric(const std::string& s) {
   try {
@@ -178,7 +51,7 @@ Hid write_axis_values(hid_t parent, const std::string& name,
     nums.push_back(x.value_or(0));
   }
   const std::vector<hsize_t> dims{values.size()};
-  return all_numeric ? write_doubles(parent, name, dims, nums.data())
+  return all_numeric ? write<double>(parent, name, dims, nums.data())
                      : write_strings(parent, name, dims, texts);
 }
 
@@ -202,7 +75,7 @@ constexpr double quantile_levels[] = {0.05, 0.25, 0.5, 0.75, 0.95};
 
 void write_summary(hid_t file, const RunRecord& run) {
   const Experiment& e = run.experiment;
-  Hid g = group(file, "summary");
+  Hid g = create_group(file, "summary");
   std::vector<hsize_t> dims;
   for (const auto s : e.shape()) dims.push_back(s);
 
@@ -214,24 +87,24 @@ void write_summary(hid_t file, const RunRecord& run) {
     if (a.name == "zip") {
       std::vector<std::int64_t> idx(a.size());
       for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<std::int64_t>(i);
-      scales.push_back(write_int64s(g, "zip", {a.size()}, idx.data()));
-      check(H5DSset_scale(scales.back(), "zip"), "set dimension scale zip");
+      scales.push_back(write<std::int64_t>(g, "zip", {a.size()}, idx.data()));
+      make_scale(scales.back(), "zip");
       for (std::size_t k = 0; k < a.keys.size(); ++k)
         zip_coords.push_back(write_axis_values(g, a.keys[k], a.values[k]));
     } else {
       scales.push_back(write_axis_values(g, a.name, a.values[0]));
-      check(H5DSset_scale(scales.back(), a.name.c_str()), "set dimension scale " + a.name);
+      make_scale(scales.back(), a.name);
     }
   }
   for (const Hid& c : zip_coords) {
     for (std::size_t a = 0; a < e.axes.size(); ++a)
-      if (e.axes[a].name == "zip") check(H5DSattach_scale(c, scales[a], 0), "attach zip scale");
+      if (e.axes[a].name == "zip") attach_scale(c, scales[a], 0);
   }
   auto labelled = [&](const std::string& name, const std::vector<double>& values,
                       const std::string& long_name) {
-    Hid d = write_doubles(g, name, dims, values.data());
+    Hid d = write<double>(g, name, dims, values.data());
     for (std::size_t a = 0; a < scales.size(); ++a)
-      check(H5DSattach_scale(d, scales[a], static_cast<unsigned>(a)), "attach scale to " + name);
+      attach_scale(d, scales[a], static_cast<unsigned>(a));
     attr(d, "long_name", long_name);
   };
 
@@ -322,108 +195,12 @@ void write_summary(hid_t file, const RunRecord& run) {
     const std::string kind = f.log ? "log-log " : "linear ";
     for (const auto& [suffix, values] :
          {std::pair{"_slope", &slope}, {"_intercept", &intercept}, {"_slope_sem", &slope_sem}}) {
-      Hid d = write_doubles(g, base + suffix, rest, values->data());
+      Hid d = write<double>(g, base + suffix, rest, values->data());
       for (std::size_t r = 0; r < rest_axes.size(); ++r)
-        check(H5DSattach_scale(d, scales[rest_axes[r]], static_cast<unsigned>(r)), "attach scale");
+        attach_scale(d, scales[rest_axes[r]], static_cast<unsigned>(r));
       attr(d, "long_name", kind + "least-squares fit of " + f.metric + " against " + f.against);
     }
   }
-}
-
-std::string read_string_attr(hid_t obj, const std::string& name) {
-  Hid a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);
-  Hid t(H5Aget_type(a), H5Tclose, "get type");
-  if (H5Tis_variable_str(t) > 0) {
-    char* s = nullptr;
-    Hid mt = vlen_string_type();
-    check(H5Aread(a, mt, &s), "read " + name);
-    std::string out = s ? s : "";
-    H5free_memory(s);
-    return out;
-  }
-  std::string buf(H5Tget_size(t), '\0');
-  check(H5Aread(a, t, buf.data()), "read " + name);
-  return std::string(buf.c_str());
-}
-
-template <class T>
-T read_num_attr(hid_t obj, const std::string& name, hid_t type) {
-  Hid a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);
-  T v{};
-  check(H5Aread(a, type, &v), "read " + name);
-  return v;
-}
-
-std::vector<std::string> read_strings(hid_t parent, const std::string& name) {
-  Hid d = open_dataset(parent, name);
-  Hid s(H5Dget_space(d), H5Sclose, "get space");
-  const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(s));
-  std::vector<char*> ptrs(n, nullptr);
-  Hid t = vlen_string_type();
-  check(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "read " + name);
-  std::vector<std::string> out;
-  for (char* p : ptrs) out.emplace_back(p ? p : "");
-  check(H5Dvlen_reclaim(t, s, H5P_DEFAULT, ptrs.data()), "reclaim strings");
-  return out;
-}
-
-template <class T>
-std::vector<T> read_array(hid_t parent, const std::string& name, hid_t type) {
-  Hid d = open_dataset(parent, name);
-  Hid s(H5Dget_space(d), H5Sclose, "get space");
-  std::vector<T> out(static_cast<std::size_t>(H5Sget_simple_extent_npoints(s)));
-  if (!out.empty())
-    check(H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
-  return out;
-}
-
-bool exists(hid_t parent, const std::string& name) {
-  return H5Lexists(parent, name.c_str(), H5P_DEFAULT) > 0;
-}
-
-// File access properties with small caches: HDF5's metadata cache grows to 32 MiB by default
-// while a results file with hundreds of datasets is written, and a run keeps that heap.
-Hid file_access() {
-  Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access properties");
-  H5AC_cache_config_t mdc{};
-  mdc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
-  check(H5Pget_mdc_config(fapl, &mdc), "get metadata cache configuration");
-  mdc.set_initial_size = true;
-  mdc.initial_size = std::size_t{1} << 20;
-  mdc.min_size = std::size_t{1} << 20;
-  mdc.max_size = std::size_t{4} << 20;
-  check(H5Pset_mdc_config(fapl, &mdc), "set metadata cache configuration");
-  // Each open contiguous dataset keeps a sieve buffer of up to 64 KiB; block tables are read and
-  // written a chunk of rows at a time, with one dataset per metric open: 154 metrics held ~20 MiB.
-  check(H5Pset_sieve_buf_size(fapl, 4096), "set sieve buffer size");
-  return fapl;
-}
-
-Hid open_file(const fs::path& path) {
-  if (!fs::exists(path)) throw std::runtime_error(path.string() + ": no such results file");
-  H5E_auto2_t func = nullptr;
-  void* data = nullptr;
-  H5Eget_auto2(H5E_DEFAULT, &func, &data);
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // we report errors ourselves
-  Hid fapl = file_access();
-  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl);
-  H5Eset_auto2(H5E_DEFAULT, func, data);
-  return Hid(id, H5Fclose, "open " + path.string() + " (not an HDF5 results file?)");
-}
-
-// One dataset's rows [first, first + count) (2-D datasets: every column), through a hyperslab.
-void rows_io(hid_t d, hsize_t first, hsize_t count, hid_t type, void* buf, bool write) {
-  if (count == 0) return;
-  Hid fspace(H5Dget_space(d), H5Sclose, "get space");
-  hsize_t dims[2] = {0, 1};
-  const int rank = H5Sget_simple_extent_dims(fspace, dims, nullptr);
-  const hsize_t start[2] = {first, 0};
-  const hsize_t cnt[2] = {count, rank > 1 ? dims[1] : 1};
-  check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, nullptr, cnt, nullptr), "select rows");
-  Hid mspace(H5Screate_simple(rank, cnt, nullptr), H5Sclose, "create dataspace");
-  check(write ? H5Dwrite(d, type, mspace, fspace, H5P_DEFAULT, buf)
-              : H5Dread(d, type, mspace, fspace, H5P_DEFAULT, buf),
-        write ? "write rows" : "read rows");
 }
 
 // Blocks per chunk when copying block tables: about 1 MiB of buffers.
@@ -436,15 +213,14 @@ std::size_t default_chunk_rows(std::size_t metrics, std::int64_t block, bool dra
 class StoredBlocks {
  public:
   StoredBlocks(hid_t point, const std::vector<std::string>& metrics, std::size_t chunk_rows)
-      : blocks_(H5Gopen2(point, "blocks", H5P_DEFAULT), H5Gclose, "open blocks"),
+      : blocks_(open_group(point, "blocks")),
         index_(open_dataset(blocks_, "index")),
         range_(open_dataset(blocks_, "range")),
         chunk_(chunk_rows) {
-    Hid s(H5Dget_space(index_), H5Sclose, "get space");
-    rows_ = static_cast<hsize_t>(H5Sget_simple_extent_npoints(s));
+    rows_ = element_count(index_);
     for (const auto& m : metrics) tables_.push_back(open_dataset(blocks_, m));
     if (exists(point, "draws")) {
-      Hid g(H5Gopen2(point, "draws", H5P_DEFAULT), H5Gclose, "open draws");
+      Hid g = open_group(point, "draws");
       for (const auto& m : metrics) draws_.push_back(open_dataset(g, m));
     }
   }
@@ -478,12 +254,12 @@ class StoredBlocks {
     const hsize_t count = std::min<hsize_t>(chunk_, rows_ - first_);
     index_buf_.resize(count);
     range_buf_.resize(2 * count);
-    rows_io(index_, first_, count, H5T_NATIVE_INT64, index_buf_.data(), false);
-    rows_io(range_, first_, count, H5T_NATIVE_INT64, range_buf_.data(), false);
+    read_rows(index_, first_, count, index_buf_.data());
+    read_rows(range_, first_, count, range_buf_.data());
     table_buf_.resize(tables_.size());
     for (std::size_t m = 0; m < tables_.size(); ++m) {
       table_buf_[m].resize(5 * count);
-      rows_io(tables_[m], first_, count, H5T_NATIVE_DOUBLE, table_buf_[m].data(), false);
+      read_rows(tables_[m], first_, count, table_buf_[m].data());
     }
     hsize_t draws = 0;
     for (hsize_t r = 0; r < count; ++r)
@@ -491,7 +267,7 @@ class StoredBlocks {
     draws_buf_.resize(draws_.size());
     for (std::size_t m = 0; m < draws_.size(); ++m) {
       draws_buf_[m].resize(draws);
-      rows_io(draws_[m], draws_first_, draws, H5T_NATIVE_DOUBLE, draws_buf_[m].data(), false);
+      read_rows(draws_[m], draws_first_, draws, draws_buf_[m].data());
     }
     draws_first_ += draws;
     at_ = 0;
@@ -518,12 +294,12 @@ class BlockTableWriter {
         rows_(rows),
         total_draws_(total_draws),
         chunk_(chunk_rows),
-        index_(create_dataset(blocks, "index", H5T_STD_I64LE, {rows})),
-        range_(create_dataset(blocks, "range", H5T_STD_I64LE, {rows, 2})) {
+        index_(create_dataset<std::int64_t>(blocks, "index", {rows})),
+        range_(create_dataset<std::int64_t>(blocks, "range", {rows, 2})) {
     for (const auto& m : metrics) {
-      tables_.push_back(create_dataset(blocks, m, H5T_IEEE_F64LE, {rows, 5}));
+      tables_.push_back(create_dataset<double>(blocks, m, {rows, 5}));
       attr(tables_.back(), "fields", "n,mean,m2,min,max");
-      if (draws) draws_.push_back(create_dataset(*draws, m, H5T_IEEE_F64LE, {total_draws}));
+      if (draws) draws_.push_back(create_dataset<double>(*draws, m, {total_draws}));
     }
     table_buf_.resize(tables_.size());
     draws_buf_.resize(draws_.size());
@@ -556,16 +332,16 @@ class BlockTableWriter {
  private:
   void flush() {
     const hsize_t count = index_buf_.size();
-    rows_io(index_, written_, count, H5T_NATIVE_INT64, index_buf_.data(), true);
-    rows_io(range_, written_, count, H5T_NATIVE_INT64, range_buf_.data(), true);
+    write_rows(index_, written_, count, index_buf_.data());
+    write_rows(range_, written_, count, range_buf_.data());
     for (std::size_t m = 0; m < tables_.size(); ++m) {
-      rows_io(tables_[m], written_, count, H5T_NATIVE_DOUBLE, table_buf_[m].data(), true);
+      write_rows(tables_[m], written_, count, table_buf_[m].data());
       table_buf_[m].clear();
     }
     const hsize_t draws = draws_buf_.empty() ? 0 : draws_buf_.front().size();
     for (std::size_t m = 0; m < draws_.size(); ++m) {
       if (draws_buf_[m].size() != draws) throw std::logic_error("ragged draws");
-      rows_io(draws_[m], draws_written_, draws, H5T_NATIVE_DOUBLE, draws_buf_[m].data(), true);
+      write_rows(draws_[m], draws_written_, draws, draws_buf_[m].data());
       draws_buf_[m].clear();
     }
     written_ += count;
@@ -619,32 +395,30 @@ void write_block_table(hid_t blocks, const std::optional<Hid>& draws, const Poin
 
 void write_points(hid_t file, const RunRecord& run, hid_t previous_points, std::size_t chunk_rows) {
   const Experiment& e = run.experiment;
-  Hid pts = group(file, "points");
+  Hid pts = create_group(file, "points");
   for (std::size_t p = 0; p < run.points.size(); ++p) {
     const Point& pt = run.points[p];
     const PointRecord& r = run.results[p];
-    Hid g = group(pts, std::to_string(p));
+    Hid g = create_group(pts, std::to_string(p));
     for (const auto& [k, v] : pt.values) attr(g, k, v);
-    attr_num<std::uint64_t>(g, "stream_key", pt.key, H5T_NATIVE_UINT64);
+    attr<std::uint64_t>(g, "stream_key", pt.key);
     attr(g, "status", status_name(r.status(e.block_count())));
     attr(g, "error", r.error);
     const std::vector<std::string>& names = r.metrics;
     write_strings(g, "metrics", {names.size()}, names);
-    for (const auto& [name, value] : r.constants)
-      attr_num<double>(g, name, value, H5T_NATIVE_DOUBLE);
+    for (const auto& [name, value] : r.constants) attr<double>(g, name, value);
 
-    Hid stats = group(g, "stats");
+    Hid stats = create_group(g, "stats");
     std::optional<Hid> draws;
     {
-      Hid blocks = group(g, "blocks");
-      if (e.keep_draws) draws.emplace(group(g, "draws"));
+      Hid blocks = create_group(g, "blocks");
+      if (e.keep_draws) draws.emplace(create_group(g, "draws"));
       const std::size_t rows_per_chunk =
           chunk_rows ? chunk_rows : default_chunk_rows(names.size(), e.block, e.keep_draws);
       std::optional<Hid> old_point;
       std::optional<StoredBlocks> previous;
       if (previous_points >= 0 && r.saved > 0 && r.error.empty()) {
-        old_point.emplace(H5Gopen2(previous_points, std::to_string(p).c_str(), H5P_DEFAULT),
-                          H5Gclose, "open point " + std::to_string(p) + " of the previous file");
+        old_point.emplace(open_group(previous_points, std::to_string(p)));
         previous.emplace(*old_point, names, rows_per_chunk);
       }
       write_block_table(blocks, draws, r, std::move(previous), e.block, rows_per_chunk);
@@ -664,11 +438,11 @@ void write_points(hid_t file, const RunRecord& run, hid_t previous_points, std::
       std::string fields = stats_fields;
       if (draws) {
         // Quantiles need every draw; kept draws are the one thing allowed to cost memory.
-        const auto all = read_array<double>(*draws, names[m], H5T_NATIVE_DOUBLE);
+        const auto all = read<double>(*draws, names[m]);
         for (const double q : quantile_levels) row.push_back(quantile(all, q));
         fields += std::string(",") + quantile_fields;
       }
-      Hid d = write_doubles(stats, names[m], {row.size()}, row.data());
+      Hid d = write<double>(stats, names[m], {row.size()}, row.data());
       attr(d, "fields", fields);
     }
   }
@@ -676,7 +450,7 @@ void write_points(hid_t file, const RunRecord& run, hid_t previous_points, std::
 
 void write_sweep(hid_t file, const RunRecord& run) {
   const Experiment& e = run.experiment;
-  Hid g = group(file, "sweep");
+  Hid g = create_group(file, "sweep");
   for (const Axis& a : e.axes)
     for (std::size_t k = 0; k < a.keys.size(); ++k) {
       Hid d = write_axis_values(g, a.keys[k], a.values[k]);
@@ -700,28 +474,20 @@ void write_sweep(hid_t file, const RunRecord& run) {
 
 void write_results(const fs::path& path, const RunRecord& run, std::size_t chunk_rows) {
   const fs::path tmp = path.string() + ".tmp";
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported once, by us
   try {
     // Blocks saved by earlier writes are copied from the previous file, chunk by chunk.
     std::optional<Hid> previous, previous_points;
     if (!run.saved_in.empty() && std::any_of(run.results.begin(), run.results.end(),
                                              [](const PointRecord& r) { return r.saved > 0; })) {
       previous.emplace(open_file(run.saved_in));
-      previous_points.emplace(H5Gopen2(*previous, "points", H5P_DEFAULT), H5Gclose,
-                              "open /points of " + run.saved_in.string());
+      previous_points.emplace(open_group(*previous, "points"));
     }
-    Hid fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create property list");
-    check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-          "set order");
-    check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-          "set order");
-    Hid fapl = file_access();
-    Hid file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl, fapl), H5Fclose, "create " + tmp.string());
+    Hid file = create_file(tmp);
     const Experiment& e = run.experiment;
     std::size_t failed = 0;
     for (const auto& r : run.results) failed += r.error.empty() ? 0 : 1;
     attr(file, "format", "fairmc-results");
-    attr_num<std::int64_t>(file, "format_version", results_format_version, H5T_NATIVE_INT64);
+    attr<std::int64_t>(file, "format_version", results_format_version);
     attr(file, "fairmc_version", FAIRMC_VERSION);
     attr(file, "git_sha", FAIRMC_GIT_SHA);
     attr(file, "created_utc", run.created_utc);
@@ -731,26 +497,25 @@ void write_results(const fs::path& path, const RunRecord& run, std::size_t chunk
     attr(file, "description", e.description);
     attr(file, "claim", e.claim);
     attr(file, "scenario", e.scenario);
-    attr_num<std::uint64_t>(file, "seed", e.seed, H5T_NATIVE_UINT64);
+    attr<std::uint64_t>(file, "seed", e.seed);
     attr(file, "rng",
          "Philox4x32-10 (Random123); key = hash(seed, point parameters), counter = (draw, "
          "substream)");
-    attr_num<std::int64_t>(file, "draws", e.draws, H5T_NATIVE_INT64);
-    attr_num<std::int64_t>(file, "block", e.block, H5T_NATIVE_INT64);
-    attr_num<std::int64_t>(file, "complete", run.complete ? 1 : 0, H5T_NATIVE_INT64);
-    attr_num<std::int64_t>(file, "points_failed", static_cast<std::int64_t>(failed),
-                           H5T_NATIVE_INT64);
+    attr<std::int64_t>(file, "draws", e.draws);
+    attr<std::int64_t>(file, "block", e.block);
+    attr<std::int64_t>(file, "complete", run.complete ? 1 : 0);
+    attr<std::int64_t>(file, "points_failed", static_cast<std::int64_t>(failed));
 
-    Hid cfg = group(file, "config");
+    Hid cfg = create_group(file, "config");
     write_strings(cfg, "resolved", {}, {e.resolved_text()});
     write_strings(cfg, "overrides", {e.overrides.size()}, e.overrides);
-    attr_num<std::uint64_t>(cfg, "config_hash", e.config_hash(), H5T_NATIVE_UINT64);
+    attr<std::uint64_t>(cfg, "config_hash", e.config_hash());
     attr(cfg, "experiment_file", e.file.string());
 
     write_sweep(file, run);
     write_summary(file, run);
     write_points(file, run, previous_points ? hid_t{*previous_points} : hid_t{-1}, chunk_rows);
-    check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush");
+    flush(file);
   } catch (const std::exception& e) {
     std::error_code ignore;
     fs::remove(tmp, ignore);  // the previous results file, if any, stays as it was
@@ -770,16 +535,16 @@ StoredRun read_results(const fs::path& path) {
   if (read_string_attr(file, "format") != "fairmc-results")
     throw std::runtime_error(path.string() + ": not a fairmc results file");
   StoredRun out;
-  out.draws = read_num_attr<std::int64_t>(file, "draws", H5T_NATIVE_INT64);
-  out.block = read_num_attr<std::int64_t>(file, "block", H5T_NATIVE_INT64);
+  out.draws = read_attr<std::int64_t>(file, "draws");
+  out.block = read_attr<std::int64_t>(file, "block");
   out.created_utc = read_string_attr(file, "created_utc");
-  Hid cfg(H5Gopen2(file, "config", H5P_DEFAULT), H5Gclose, "open /config");
+  Hid cfg = open_group(file, "config");
   out.config_text = read_strings(cfg, "resolved").at(0);
-  out.config_hash = read_num_attr<std::uint64_t>(cfg, "config_hash", H5T_NATIVE_UINT64);
+  out.config_hash = read_attr<std::uint64_t>(cfg, "config_hash");
   out.experiment_file = read_string_attr(cfg, "experiment_file");
-  Hid pts(H5Gopen2(file, "points", H5P_DEFAULT), H5Gclose, "open /points");
+  Hid pts = open_group(file, "points");
   for (std::size_t p = 0; exists(pts, std::to_string(p)); ++p) {
-    Hid g(H5Gopen2(pts, std::to_string(p).c_str(), H5P_DEFAULT), H5Gclose, "open point");
+    Hid g = open_group(pts, std::to_string(p));
     out.metrics.push_back(read_strings(g, "metrics"));
     out.errors.push_back(read_string_attr(g, "error"));
   }
@@ -791,10 +556,9 @@ void for_each_stored_block(const fs::path& path, std::size_t point,
                            const std::function<void(std::int64_t, const BlockRecord&)>& visit,
                            std::size_t chunk_rows) {
   Hid file = open_file(path);
-  Hid g(H5Gopen2(file, ("points/" + std::to_string(point)).c_str(), H5P_DEFAULT), H5Gclose,
-        "open point " + std::to_string(point) + " of " + path.string());
+  Hid g = open_group(file, "points/" + std::to_string(point));
   const auto names = read_strings(g, "metrics");
-  const auto block = read_num_attr<std::int64_t>(file, "block", H5T_NATIVE_INT64);
+  const auto block = read_attr<std::int64_t>(file, "block");
   StoredBlocks blocks(
       g, names,
       chunk_rows ? chunk_rows : default_chunk_rows(names.size(), block, exists(g, "draws")));
@@ -806,39 +570,30 @@ void for_each_stored_block(const fs::path& path, std::size_t point,
 std::string describe_results(const fs::path& path) {
   Hid file = open_file(path);
   std::ostringstream o;
-  const auto complete = read_num_attr<std::int64_t>(file, "complete", H5T_NATIVE_INT64);
+  const auto complete = read_attr<std::int64_t>(file, "complete");
   o << "experiment " << read_string_attr(file, "experiment") << " (scenario "
-    << read_string_attr(file, "scenario") << "), seed "
-    << read_num_attr<std::uint64_t>(file, "seed", H5T_NATIVE_UINT64) << ", "
-    << read_num_attr<std::int64_t>(file, "draws", H5T_NATIVE_INT64) << " draws/point, "
+    << read_string_attr(file, "scenario") << "), seed " << read_attr<std::uint64_t>(file, "seed")
+    << ", " << read_attr<std::int64_t>(file, "draws") << " draws/point, "
     << (complete ? "complete" : "INCOMPLETE (resume with fairmc run --resume)") << "\n";
   if (const auto claim = read_string_attr(file, "claim"); !claim.empty())
     o << "claim: " << claim << "\n";
-  Hid pts(H5Gopen2(file, "points", H5P_DEFAULT), H5Gclose, "open /points");
+  Hid pts = open_group(file, "points");
   for (std::size_t p = 0; exists(pts, std::to_string(p)); ++p) {
-    Hid g(H5Gopen2(pts, std::to_string(p).c_str(), H5P_DEFAULT), H5Gclose, "open point");
+    Hid g = open_group(pts, std::to_string(p));
     o << "point " << p;
-    H5O_info_t info;
-    check(H5Oget_info2(g, &info, H5O_INFO_NUM_ATTRS), "get info");
-    for (hsize_t a = 0; a < info.num_attrs; ++a) {
-      char name[256];
-      H5Aget_name_by_idx(g, ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, a, name, sizeof name,
-                         H5P_DEFAULT);
-      const std::string n = name;
+    for (const auto& [n, kind] : attributes(g)) {
       if (n == "stream_key" || n == "metrics") continue;
-      Hid at(H5Aopen(g, name, H5P_DEFAULT), H5Aclose, "open attr");
-      Hid t(H5Aget_type(at), H5Tclose, "type");
-      if (H5Tget_class(t) == H5T_STRING) {
+      if (kind == AttrKind::string) {
         const std::string v = read_string_attr(g, n);
         if (!v.empty()) o << "  " << n << "=" << v;
-      } else if (H5Tget_class(t) == H5T_FLOAT) {
-        o << "  " << n << "=" << read_num_attr<double>(g, n, H5T_NATIVE_DOUBLE);
+      } else if (kind == AttrKind::floating) {
+        o << "  " << n << "=" << read_attr<double>(g, n);
       }
     }
     o << "\n";
-    Hid stats(H5Gopen2(g, "stats", H5P_DEFAULT), H5Gclose, "open stats");
+    Hid stats = open_group(g, "stats");
     for (const auto& m : read_strings(g, "metrics")) {
-      const auto row = read_array<double>(stats, m, H5T_NATIVE_DOUBLE);
+      const auto row = read<double>(stats, m);
       o << "    " << std::left << std::setw(28) << m << std::right << " mean " << std::setw(13)
         << std::setprecision(6) << row[1] << "  ± " << std::setw(10) << row[5] - row[1]
         << " (95% CI)  n " << row[0] << "\n";

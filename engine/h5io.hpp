@@ -1,0 +1,136 @@
+// HDF5 primitives: identifiers, files, groups, typed datasets and attributes, row hyperslabs and
+// dimension scales. Knows no results layout (engine/results_file.cpp decides the names).
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace fairmc::h5 {
+
+// Owns one HDF5 identifier.
+class Hid {
+ public:
+  Hid() = default;
+  Hid(hid_t id, herr_t (*close)(hid_t), const std::string& what);
+  Hid(Hid&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
+  Hid& operator=(Hid&& o) noexcept {
+    std::swap(id_, o.id_);
+    std::swap(close_, o.close_);
+    return *this;
+  }
+  Hid(const Hid&) = delete;
+  Hid& operator=(const Hid&) = delete;
+  ~Hid() {
+    if (id_ >= 0 && close_) close_(id_);
+  }
+  operator hid_t() const { return id_; }
+
+ private:
+  hid_t id_ = -1;
+  herr_t (*close_)(hid_t) = nullptr;
+};
+
+// Throws "HDF5: cannot <what>" when rc < 0.
+void check(herr_t rc, const std::string& what);
+
+// The memory and file types of a C++ element type.
+template <class T>
+struct Type;
+template <>
+struct Type<double> {
+  static hid_t mem() { return H5T_NATIVE_DOUBLE; }
+  static hid_t file() { return H5T_IEEE_F64LE; }
+};
+template <>
+struct Type<std::int64_t> {
+  static hid_t mem() { return H5T_NATIVE_INT64; }
+  static hid_t file() { return H5T_STD_I64LE; }
+};
+template <>
+struct Type<std::uint64_t> {
+  static hid_t mem() { return H5T_NATIVE_UINT64; }
+  static hid_t file() { return H5T_STD_U64LE; }
+};
+
+// Files, with small metadata caches and tracked creation order.
+Hid create_file(const std::filesystem::path& path);  // truncates
+Hid open_file(const std::filesystem::path& path);    // read-only
+void flush(hid_t file);
+
+Hid create_group(hid_t parent, const std::string& name);
+Hid open_group(hid_t parent, const std::string& name);
+bool exists(hid_t parent, const std::string& name);
+
+// Attributes: strings (fixed length, UTF-8) and numbers.
+void attr(hid_t obj, const std::string& name, const std::string& value);
+template <class T>
+  requires std::is_arithmetic_v<T>
+void attr(hid_t obj, const std::string& name, T value) {
+  Hid s(H5Screate(H5S_SCALAR), H5Sclose, "create dataspace");
+  Hid a(H5Acreate2(obj, name.c_str(), Type<T>::mem(), s, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+        "create attribute " + name);
+  check(H5Awrite(a, Type<T>::mem(), &value), "write attribute " + name);
+}
+std::string read_string_attr(hid_t obj, const std::string& name);
+template <class T>
+T read_attr(hid_t obj, const std::string& name) {
+  Hid a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);
+  T v{};
+  check(H5Aread(a, Type<T>::mem(), &v), "read " + name);
+  return v;
+}
+// An object's attributes in creation order, with whether each is a string or a float.
+enum class AttrKind { string, floating, other };
+std::vector<std::pair<std::string, AttrKind>> attributes(hid_t obj);
+
+// Datasets. `dims` empty = scalar.
+Hid create_dataset(hid_t parent, const std::string& name, hid_t file_type,
+                   const std::vector<hsize_t>& dims);
+template <class T>
+Hid create_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims) {
+  return create_dataset(parent, name, Type<T>::file(), dims);
+}
+Hid open_dataset(hid_t parent, const std::string& name);
+std::size_t element_count(hid_t dataset);
+
+template <class T>
+Hid write(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims, const T* data) {
+  Hid d = create_dataset<T>(parent, name, dims);
+  check(H5Dwrite(d, Type<T>::mem(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
+  return d;
+}
+Hid write_strings(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
+                  const std::vector<std::string>& values);
+
+std::vector<std::string> read_strings(hid_t parent, const std::string& name);
+template <class T>
+std::vector<T> read(hid_t parent, const std::string& name) {
+  Hid d = open_dataset(parent, name);
+  std::vector<T> out(element_count(d));
+  if (!out.empty())
+    check(H5Dread(d, Type<T>::mem(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
+  return out;
+}
+
+// One dataset's rows [first, first + count) (2-D datasets: every column), through a hyperslab.
+void rows_io(hid_t d, hsize_t first, hsize_t count, hid_t mem_type, void* buf, bool write);
+template <class T>
+void write_rows(hid_t d, hsize_t first, hsize_t count, const T* buf) {
+  rows_io(d, first, count, Type<T>::mem(), const_cast<T*>(buf), true);
+}
+template <class T>
+void read_rows(hid_t d, hsize_t first, hsize_t count, T* buf) {
+  rows_io(d, first, count, Type<T>::mem(), buf, false);
+}
+
+// Dimension scales (netCDF-4 / xarray coordinates).
+void make_scale(hid_t dataset, const std::string& name);
+void attach_scale(hid_t dataset, hid_t scale, unsigned dim);
+
+}  // namespace fairmc::h5
