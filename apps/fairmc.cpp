@@ -1,8 +1,8 @@
 // The fairmc command line: parses options and hands over to the engine.
 #include "engine/config.hpp"
 #include "engine/describe.hpp"
-#include "engine/results_file.hpp"
 #include "engine/prepare.hpp"
+#include "engine/results_file.hpp"
 #include "engine/runner.hpp"
 #include "scenarios/catalog.hpp"
 
@@ -179,6 +179,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (outcome.seconds > 0)
     std::cerr << " (" << outcome.draws_computed / outcome.seconds << " draws/s)";
   std::cerr << "\n";
+  for (const auto& line : outcome.notes) std::cerr << "fairmc: " << line << "\n";
   if (outcome.interrupted) {
     std::cerr << "fairmc: interrupted; partial results saved in " << results.string()
               << "\nfairmc: resume with: fairmc run --resume " << outdir.string() << "\n";

@@ -70,7 +70,7 @@ bool exists(hid_t parent, const std::string& name);
 // Attributes: strings (fixed length, UTF-8) and numbers.
 void attr(hid_t obj, const std::string& name, const std::string& value);
 template <class T>
-  requires std::is_arithmetic_v<T>
+requires std::is_arithmetic_v<T>
 void attr(hid_t obj, const std::string& name, T value) {
   Hid s(H5Screate(H5S_SCALAR), H5Sclose, "create dataspace");
   Hid a(H5Acreate2(obj, name.c_str(), Type<T>::mem(), s, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
@@ -78,6 +78,7 @@ void attr(hid_t obj, const std::string& name, T value) {
   check(H5Awrite(a, Type<T>::mem(), &value), "write attribute " + name);
 }
 std::string read_string_attr(hid_t obj, const std::string& name);
+bool has_attr(hid_t obj, const std::string& name);
 template <class T>
 T read_attr(hid_t obj, const std::string& name) {
   Hid a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);

@@ -12,7 +12,8 @@
 
 namespace fairmc {
 
-inline constexpr int results_format_version = 1;
+// 2: quantiles, diagnostics, non-finite counts, ratios, sketches, WLS fits, precision targets.
+inline constexpr int results_format_version = 2;
 
 // Writes `run` to `path` atomically (path + ".tmp", fsync, rename). Blocks saved by an earlier
 // write are copied from `run.saved_in` at most `chunk_rows` blocks at a time (0: about 1 MiB's
@@ -30,6 +31,7 @@ struct StoredRun {
   std::int64_t draws = 0;
   std::int64_t block = 0;
   std::vector<std::vector<std::string>> metrics;  // per point
+  std::vector<std::vector<std::string>> ratios;   // per point (empty for format_version 1)
   std::vector<std::string> errors;                // per point
   std::filesystem::path file;                     // where it was read from
 };

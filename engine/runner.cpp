@@ -3,9 +3,11 @@
 #include "engine/checkpoint.hpp"
 #include "engine/executor.hpp"
 #include "engine/interrupt.hpp"
+#include "engine/point_report.hpp"
 #include "engine/precision.hpp"
 #include "engine/prepare.hpp"
 #include "engine/progress.hpp"
+#include "engine/stats_layout.hpp"
 
 #include <unistd.h>
 #include <algorithm>
@@ -240,14 +242,21 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
     run.results[p].ratios = prepared[p].ratios;
     run.results[p].block = e.block;
     if (!e.precision.empty()) run.results[p].limit = initial_limit(e);
+    std::vector<std::string> ratio_names;
+    for (const auto& r : prepared[p].ratios) ratio_names.push_back(r.name);
     if (opt.resume && p < opt.resume->metrics.size() &&
-        opt.resume->metrics[p] == prepared[p].metrics)
+        opt.resume->metrics[p] == prepared[p].metrics &&
+        (p < opt.resume->ratios.size() ? opt.resume->ratios[p] : std::vector<std::string>{}) ==
+            ratio_names) {
       for_each_stored_block(opt.resume->file, p, [&](std::int64_t b, const BlockRecord& rec) {
         // A stored block is reused only if it covers the same draws now: after `draws` grew, the
         // old short last block is recomputed in full.
         if (b < e.block_count() && rec.length == std::min(e.block, e.draws - b * e.block))
           run.results[p].add_saved(b, rec);
       });
+      // The stored quantile sketches; the short last block's only if it was reused.
+      read_point_stats(opt.resume->file, p, run.results[p], opt.resume->draws == e.draws);
+    }
   }
   if (opt.resume) run.saved_in = opt.resume->file;
   const Cluster solo = Cluster::single();
@@ -392,6 +401,7 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   outcome.complete = run.complete;
   checkpoints.write_now();
   outcome.seconds = progress.elapsed_seconds();
+  outcome.notes = run_notes(run);
   return outcome;
 }
 

@@ -12,6 +12,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace fairmc {
 
@@ -34,6 +35,8 @@ struct RunOutcome {
   std::size_t failed_points = 0;
   std::int64_t draws_computed = 0;  // in this invocation
   double seconds = 0;
+  // Ratio estimates and one-line warnings about unreliable intervals, for the closing report.
+  std::vector<std::string> notes;
 };
 
 // Throws ConfigError when the experiment is invalid (before any draw).
