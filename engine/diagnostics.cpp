@@ -34,8 +34,8 @@ Diagnostics diagnose(const Summary& all, const Summary& first, const Summary& se
   const double few = std::min(Diagnostics::kFewDraws, Diagnostics::kFewDrawsShare * all.n);
   if (d.half_variance < few) {
     std::ostringstream r;
-    r << d.half_variance << " of " << all.n << " draw"
-      << (d.half_variance > 1 ? "s hold" : " holds") << " half of the variance";
+    r << d.half_variance << " of " << all.n << " draws " << (d.half_variance > 1 ? "hold" : "holds")
+      << " half of the variance";
     if (d.top_share > 0) {
       r.precision(3);
       r << ", the largest 0.1% " << 100 * d.top_share << "% of the sum";

@@ -1,5 +1,6 @@
 #include "engine/point_report.hpp"
 
+#include <cmath>
 #include <sstream>
 
 namespace fairmc {

@@ -1,5 +1,7 @@
 #include "engine/runner.hpp"
 
+#include "engine/h5io.hpp"
+#include "engine/prepare.hpp"
 #include "engine/results_file.hpp"
 #include "scenarios/catalog.hpp"
 
@@ -197,4 +199,158 @@ sweep: {grid: {population.agents: [3, 4, 5]}}
   CHECK(blocks[0].size() == 30);
   CHECK(blocks[1].empty());
   CHECK(blocks[2].size() == 30);
+}
+
+namespace {
+
+const std::string sketched = R"(experiment: runner_stats
+scenario: demo
+seed: 7
+draws: 1000
+block: 64
+population: {agents: 20}
+ratios: [{name: mean_over_max, num: mean, den: max}]
+sweep:
+  grid: {population.agents: [1, 5, 20]}
+)";
+
+// Every per-point statistic (moments, sketch quantiles, diagnostics, ratio estimates) as bits.
+std::string stats_bits(const fs::path& file) {
+  using namespace fairmc::h5;
+  const auto stored = fairmc::read_results(file);
+  Hid f = open_file(file);
+  std::ostringstream o;
+  for (std::size_t p = 0; p < stored.metrics.size(); ++p) {
+    Hid g = open_group(f, "points/" + std::to_string(p));
+    Hid stats = open_group(g, "stats");
+    Hid ratios = open_group(g, "ratios");
+    for (const auto& [group, names] :
+         {std::pair{hid_t{stats}, stored.metrics[p]}, {hid_t{ratios}, stored.ratios[p]}})
+      for (const auto& m : names) {
+        o << p << " " << m;
+        for (const double x : read<double>(group, m)) {
+          std::uint64_t bits;
+          std::memcpy(&bits, &x, sizeof x);
+          o << " " << std::hex << bits << std::dec;
+        }
+        o << "\n";
+      }
+  }
+  return o.str();
+}
+
+}  // namespace
+
+TEST_CASE("sketch quantiles, diagnostics and ratios are bit-identical for threads and resume") {
+  TempDir t("runner_stats");
+  REQUIRE(run_into(t.dir / "one.h5", 1, sketched).complete);
+  REQUIRE(run_into(t.dir / "two.h5", 2, sketched, {}, nullptr, true).complete);
+  const std::string one = stats_bits(t.dir / "one.h5");
+  CHECK(one.find("mean_over_max") != std::string::npos);
+  CHECK(one == stats_bits(t.dir / "two.h5"));
+  // 250 draws end in a short block whose sketch must be dropped when the run is extended.
+  REQUIRE(run_into(t.dir / "part.h5", 2, sketched, {"draws=250"}).complete);
+  const auto stored = fairmc::read_results(t.dir / "part.h5");
+  REQUIRE(run_into(t.dir / "part.h5", 2, sketched, {"draws=1000"}, &stored, true).complete);
+  CHECK(one == stats_bits(t.dir / "part.h5"));
+}
+
+TEST_CASE("the ratio of means is E[mean]/E[max] with a jackknife interval") {
+  TempDir t("runner_ratio");
+  // One agent: mean = max = the uniform, so the ratio is exactly 1 with no spread.
+  auto out = run_into(t.dir / "r.h5", 2, sketched);
+  REQUIRE(out.complete);
+  using namespace fairmc::h5;
+  Hid f = open_file(t.dir / "r.h5");
+  const auto est = read<double>(open_group(f, "summary"), "mean_over_max");
+  CHECK(est.at(0) == doctest::Approx(1.0));
+  // 20 agents: E[mean]/E[max] = (1/2) / (20/21) = 0.525.
+  const auto lo = read<double>(open_group(f, "summary"), "mean_over_max_ci_lo");
+  const auto hi = read<double>(open_group(f, "summary"), "mean_over_max_ci_hi");
+  CHECK(lo.at(2) < 0.525);
+  CHECK(hi.at(2) > 0.525);
+  bool printed = false;
+  for (const auto& line : out.notes)
+    printed = printed || line.find("ratio mean_over_max") == 0 ||
+              line.find("ratio mean_over_max") != std::string::npos;
+  CHECK(printed);
+}
+
+TEST_CASE(
+    "precision targets stop each point at a power of two of blocks, the same for any threads") {
+  TempDir t("runner_precision");
+  // mean of 20 uniforms: sd = 1/sqrt(240) = 0.0645, so a 95% half-width of 0.0025 needs about
+  // 2560 draws: not at 32 blocks of 64 (2048), met at 64 (4096). The ratio target is met early.
+  const std::string text = R"(experiment: precision
+scenario: demo
+seed: 11
+max_draws: 100000
+block: 64
+population: {agents: 20}
+ratios: [{name: mean_over_max, num: mean, den: max}]
+precision: [{metric: mean, abs: 0.0025}, {ratio: mean_over_max, rel: 0.01}]
+sweep:
+  grid: {population.agents: [20, 21]}
+)";
+  REQUIRE(run_into(t.dir / "one.h5", 1, text).complete);
+  REQUIRE(run_into(t.dir / "two.h5", 2, text, {}, nullptr, true).complete);
+  CHECK(stats_bits(t.dir / "one.h5") == stats_bits(t.dir / "two.h5"));
+  using namespace fairmc::h5;
+  Hid f = open_file(t.dir / "one.h5");
+  Hid s = open_group(f, "summary");
+  const auto used = read<double>(s, "draws_used");
+  const auto met = read<double>(s, "precision_met");
+  const auto lo = read<double>(s, "mean_ci_lo"), hi = read<double>(s, "mean_ci_hi");
+  for (std::size_t p = 0; p < 2; ++p) {
+    CHECK(met.at(p) == 1);
+    CHECK((used.at(p) == 64 * 64 || used.at(p) == 128 * 64));
+    CHECK((hi.at(p) - lo.at(p)) / 2 <= 0.0025);
+  }
+  CHECK(used.at(0) == 64 * 64);
+  CHECK(read_string_attr(open_group(f, "points/0"), "status") == "complete");
+  // A target out of reach stops at the cap, unmet.
+  REQUIRE(run_into(t.dir / "cap.h5", 2, text, {"max_draws=2000"}).complete);
+  Hid c = open_file(t.dir / "cap.h5");
+  CHECK(read<double>(open_group(c, "summary"), "draws_used").at(0) == 2000);
+  CHECK(read<double>(open_group(c, "summary"), "precision_met").at(0) == 0);
+  CHECK(read<double>(open_group(c, "summary"), "precision_met_mean_over_max").at(0) == 1);
+}
+
+TEST_CASE("the objective headline's mean of ratios is flagged, the demo's metrics are not") {
+  TempDir t("runner_warnings");
+  const std::string demo = R"yaml(experiment: demo_warnings
+scenario: demo
+seed: 20261125
+draws: 4000
+block: 200
+population: {agents: 10}
+sweep:
+  grid: {population.agents: "logspace(0,3,7,round)"}
+)yaml";
+  const auto d = run_into(t.dir / "demo.h5", 2, demo);
+  for (const auto& line : d.notes) CHECK(line.find("warning") == std::string::npos);
+  const std::string headline = R"(experiment: headline_warnings
+scenario: objective
+seed: 20260001
+draws: 2000
+block: 200
+population: {agents: 2, items: 20, prior: {dist: uniform}}
+mechanism: {name: participatory, alpha: 0.2, beta: 0.1}
+)";
+  const auto e = fairmc::load_experiment_text(headline, "headline.yaml", {});
+  fairmc::RunOptions opt;
+  opt.threads = 2;
+  opt.results = t.dir / "headline.h5";
+  opt.progress_bar = false;
+  std::ostringstream log;
+  const auto catalog = fairmc::scenario_catalog();
+  const auto o = fairmc::run_experiment(e, fairmc::find_scenario(catalog, e), opt, log);
+  bool flagged = false, ratio = false;
+  for (const auto& line : o.notes) {
+    flagged = flagged ||
+              line.find("metric gain_to_loss: normal interval unreliable") != std::string::npos;
+    ratio = ratio || line.find("ratio gain_over_loss") != std::string::npos;
+  }
+  CHECK(flagged);
+  CHECK(ratio);
 }
