@@ -9,12 +9,17 @@
 
 #include <doctest/doctest.h>
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -353,4 +358,47 @@ mechanism: {name: participatory, alpha: 0.2, beta: 0.1}
   }
   CHECK(flagged);
   CHECK(ratio);
+}
+
+TEST_CASE("a precision-driven run interrupted and resumed equals an uninterrupted one") {
+  TempDir t("runner_precision_resume");
+  const std::string text = R"(experiment: precision_resume
+scenario: demo
+seed: 12
+max_draws: 100000
+block: 64
+population: {agents: 20}
+mechanism: {work: 400}
+ratios: [{name: mean_over_max, num: mean, den: max}]
+precision: [{metric: mean, abs: 0.0025}, {ratio: mean_over_max, rel: 0.01}]
+sweep:
+  grid: {population.agents: [20, 21]}
+)";
+  REQUIRE(run_into(t.dir / "straight.h5", 2, text).complete);
+  // Ctrl-C while the run goes on (ignored outside the runner's own handler), then resume.
+  struct sigaction ignore {
+  }, previous{};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGINT, &ignore, &previous);
+  const fs::path part = t.dir / "part.h5";
+  fairmc::RunOutcome first;
+  std::thread runner([&] { first = run_into(part, 2, text, {}, nullptr, true); });
+  while (!fs::exists(part)) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  kill(getpid(), SIGINT);
+  runner.join();
+  sigaction(SIGINT, &previous, nullptr);
+  MESSAGE("interrupted: " << first.interrupted);
+  if (first.interrupted) {
+    const auto stored = fairmc::read_results(part);
+    REQUIRE(run_into(part, 2, text, {}, &stored, true).complete);
+  }
+  CHECK(stats_bits(part) == stats_bits(t.dir / "straight.h5"));
+  const auto a = stored_blocks(part), b = stored_blocks(t.dir / "straight.h5");
+  REQUIRE(a.size() == b.size());
+  for (std::size_t p = 0; p < a.size(); ++p) {
+    REQUIRE(a[p].size() == b[p].size());
+    for (const auto& [i, block] : a[p])
+      CHECK(same_bits(block.metrics[0].mean, b[p].at(i).metrics[0].mean));
+  }
 }
