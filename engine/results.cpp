@@ -28,10 +28,14 @@ std::vector<QuantileSketch> PointRecord::sketches() const {
   return out;
 }
 
+void PointRecord::add_sketches(bool short_block, const std::vector<QuantileSketch>& per_metric) {
+  auto& into = short_block ? sketch_short : sketch;
+  if (into.size() < per_metric.size()) into.resize(per_metric.size());
+  for (std::size_t m = 0; m < per_metric.size(); ++m) into[m].merge(per_metric[m]);
+}
+
 void PointRecord::add(std::int64_t index, BlockRecord rec) {
-  auto& into = rec.length < block ? sketch_short : sketch;
-  if (into.size() < rec.sketches.size()) into.resize(rec.sketches.size());
-  for (std::size_t m = 0; m < rec.sketches.size(); ++m) into[m].merge(rec.sketches[m]);
+  add_sketches(rec.length < block, rec.sketches);
   rec.sketches.clear();
   fold.add(index, rec.metrics, rec.ratios);
   draws_done += rec.length;

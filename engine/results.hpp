@@ -24,8 +24,8 @@ struct BlockRecord {
   std::vector<Summary> metrics;            // one per metric of the point
   std::vector<std::vector<double>> draws;  // [metric][draw in block]; only with keep_draws
   std::vector<RatioSums> ratios;           // one per ratio of the point (paired sums)
-  // One per metric; PointRecord::add moves them into the point's sketch (integer counts, so the
-  // merge order does not matter) and the stored block keeps none.
+  // One per metric; merged into the point's sketch by PointRecord::add or, in a run, per wave
+  // (integer counts, so the merge order does not matter); the stored block keeps none.
   std::vector<QuantileSketch> sketches;
 };
 
@@ -47,6 +47,7 @@ struct PointRecord {
   std::int64_t block = 0;  // draws per full block
   std::vector<QuantileSketch> sketch, sketch_short;
   std::vector<QuantileSketch> sketches() const;  // both merged
+  void add_sketches(bool short_block, const std::vector<QuantileSketch>& per_metric);
 
   // Precision targets (engine/runner.cpp): the blocks the point may take so far; final once its
   // targets hold or the cap is reached. -1: no targets, the experiment's block count.

@@ -16,6 +16,7 @@
 #include <ctime>
 #include <iomanip>
 #include <map>
+#include <mutex>
 #include <ostream>
 #include <sstream>
 
@@ -93,8 +94,45 @@ T take(const std::vector<char>& in, std::size_t& at) {
   return v;
 }
 
-std::vector<char> encode(const std::vector<std::size_t>& units, const std::vector<UnitResult>& rs) {
+// A wave's quantile sketches, merged per (point, short last block) as the units finish: integer
+// counts add up the same in any order, and a wave then carries one sketch per point and metric
+// instead of one per block (which took ~100 MB per wave of 2048 short blocks).
+using WaveSketches = std::map<std::pair<std::size_t, bool>, std::vector<QuantileSketch>>;
+
+void put_sketch(std::vector<char>& out, const QuantileSketch& s) {
+  for (const auto* b : {&s.positive(), &s.negative()}) {
+    put<std::uint64_t>(out, b->size());
+    for (const auto& [key, n] : *b) {
+      put(out, key);
+      put(out, n);
+    }
+  }
+  for (const std::uint64_t n : {s.zeros(), s.nan(), s.pos_inf(), s.neg_inf()}) put(out, n);
+  put(out, s.min());
+  put(out, s.max());
+}
+
+QuantileSketch take_sketch(const std::vector<char>& in, std::size_t& at) {
+  QuantileSketch::Buckets b[2];
+  for (auto& buckets : b) {
+    buckets.resize(take<std::uint64_t>(in, at));
+    for (auto& [key, n] : buckets) {
+      key = take<std::int32_t>(in, at);
+      n = take<std::uint64_t>(in, at);
+    }
+  }
+  std::uint64_t c[4];
+  for (auto& n : c) n = take<std::uint64_t>(in, at);
+  const double lo = take<double>(in, at);
+  const double hi = take<double>(in, at);
+  return QuantileSketch::from_parts(std::move(b[0]), std::move(b[1]), c[0], c[1], c[2], c[3], lo,
+                                    hi);
+}
+
+std::vector<char> encode(const std::vector<std::size_t>& units, const std::vector<UnitResult>& rs,
+                         const WaveSketches& sketches) {
   std::vector<char> out;
+  put<std::uint64_t>(out, units.size());
   for (std::size_t i = 0; i < units.size(); ++i) {
     const UnitResult& r = rs[i];
     put<std::uint64_t>(out, units[i]);
@@ -112,26 +150,22 @@ std::vector<char> encode(const std::vector<std::size_t>& units, const std::vecto
     put<std::uint64_t>(out, r.record.ratios.size());
     for (const RatioSums& s : r.record.ratios)
       for (const double x : {s.n, s.num, s.den}) put(out, x);
-    put<std::uint64_t>(out, r.record.sketches.size());
-    for (const QuantileSketch& s : r.record.sketches) {
-      for (const auto* b : {&s.positive(), &s.negative()}) {
-        put<std::uint64_t>(out, b->size());
-        for (const auto& [key, n] : *b) {
-          put(out, key);
-          put(out, n);
-        }
-      }
-      for (const std::uint64_t n : {s.zeros(), s.nan(), s.pos_inf(), s.neg_inf()}) put(out, n);
-      put(out, s.min());
-      put(out, s.max());
-    }
+  }
+  put<std::uint64_t>(out, sketches.size());
+  for (const auto& [key, per_metric] : sketches) {
+    put<std::uint64_t>(out, key.first);
+    put<std::uint8_t>(out, key.second ? 1 : 0);
+    put<std::uint64_t>(out, per_metric.size());
+    for (const auto& sk : per_metric) put_sketch(out, sk);
   }
   return out;
 }
 
-void decode(const std::vector<char>& in, std::map<std::size_t, UnitResult>& out) {
+void decode(const std::vector<char>& in, std::map<std::size_t, UnitResult>& out,
+            WaveSketches& sketches) {
   std::size_t at = 0;
-  while (at < in.size()) {
+  const auto units = take<std::uint64_t>(in, at);
+  for (std::uint64_t i = 0; i < units; ++i) {
     const auto u = take<std::uint64_t>(in, at);
     UnitResult& r = out[u];
     r.record.length = take<std::int64_t>(in, at);
@@ -163,23 +197,15 @@ void decode(const std::vector<char>& in, std::map<std::size_t, UnitResult>& out)
       s.den = take<double>(in, at);
       r.record.ratios.push_back(s);
     }
-    const auto ns = take<std::uint64_t>(in, at);
-    for (std::uint64_t m = 0; m < ns; ++m) {
-      QuantileSketch::Buckets b[2];
-      for (auto& buckets : b) {
-        buckets.resize(take<std::uint64_t>(in, at));
-        for (auto& [key, n] : buckets) {
-          key = take<std::int32_t>(in, at);
-          n = take<std::uint64_t>(in, at);
-        }
-      }
-      std::uint64_t c[4];
-      for (auto& n : c) n = take<std::uint64_t>(in, at);
-      const double lo = take<double>(in, at);
-      const double hi = take<double>(in, at);
-      r.record.sketches.push_back(QuantileSketch::from_parts(std::move(b[0]), std::move(b[1]), c[0],
-                                                             c[1], c[2], c[3], lo, hi));
-    }
+  }
+  const auto entries = take<std::uint64_t>(in, at);
+  for (std::uint64_t i = 0; i < entries; ++i) {
+    const auto point = take<std::uint64_t>(in, at);
+    const bool short_block = take<std::uint8_t>(in, at) != 0;
+    auto& into = sketches[{point, short_block}];
+    const auto nm = take<std::uint64_t>(in, at);
+    if (into.size() < nm) into.resize(nm);
+    for (std::uint64_t m = 0; m < nm; ++m) into[m].merge(take_sketch(in, at));
   }
 }
 
@@ -340,19 +366,31 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
          u += static_cast<std::size_t>(cluster.size()))
       mine.push_back(u);
     std::vector<UnitResult> results(mine.size());
+    WaveSketches wave_sketches;
+    std::mutex wave_sketches_mutex;
     const auto t0 = std::chrono::steady_clock::now();
     executor.for_each(mine.size(), [&](std::size_t i) {
       const Unit& unit = units[mine[i]];
       if (!run.results[unit.point].error.empty()) return;  // failed earlier
       results[i] = compute(e, run.points[unit.point], prepared[unit.point], unit.block);
+      auto& sketches = results[i].record.sketches;
+      if (sketches.empty()) return;
+      const std::lock_guard lock(wave_sketches_mutex);
+      auto& into = wave_sketches[{unit.point, results[i].record.length < e.block}];
+      if (into.size() < sketches.size()) into.resize(sketches.size());
+      for (std::size_t m = 0; m < sketches.size(); ++m) into[m].merge(sketches[m]);
+      sketches = {};
     });
     const double took =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    auto gathered = cluster.gather(encode(mine, results));
+    auto gathered = cluster.gather(encode(mine, results, wave_sketches));
+    results.clear();
+    wave_sketches.clear();
     if (root) {
       // Units are applied in unit order whatever rank computed them.
       std::map<std::size_t, UnitResult> wave_results;
-      for (auto& buffer : gathered) decode(buffer, wave_results);
+      for (auto& buffer : gathered) decode(buffer, wave_results, wave_sketches);
+      gathered.clear();
       for (auto& [u, r] : wave_results) {
         const Unit& unit = units[u];
         PointRecord& rec = run.results[unit.point];
@@ -369,6 +407,10 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
         outcome.draws_computed += r.record_length;
         decide(unit.point);
       }
+      // A point that failed keeps no sketch either.
+      for (auto& [key, sketches] : wave_sketches)
+        if (run.results[key.first].error.empty())
+          run.results[key.first].add_sketches(key.second, sketches);
       progress.update(blocks_done, draws_done, points_done());
       // Aim for waves of about two seconds: Ctrl-C still answers within one, the wave-end idling
       // stays a few per cent, and synchronising is cheap.
