@@ -402,3 +402,24 @@ sweep:
       CHECK(same_bits(block.metrics[0].mean, b[p].at(i).metrics[0].mean));
   }
 }
+
+TEST_CASE("sketch quantiles agree with the exact quantiles of the kept draws") {
+  TempDir t("runner_quantiles");
+  // keep_draws does not change the draws (it is not part of the stream key).
+  REQUIRE(run_into(t.dir / "exact.h5", 2, sketched, {"keep_draws=true"}).complete);
+  REQUIRE(run_into(t.dir / "sketch.h5", 2, sketched).complete);
+  using namespace fairmc::h5;
+  Hid fe = open_file(t.dir / "exact.h5"), fs_ = open_file(t.dir / "sketch.h5");
+  Hid se = open_group(fe, "summary"), ss = open_group(fs_, "summary");
+  for (const char* m : {"max", "gap", "mean"})
+    for (const char* q : {"q05", "q25", "median", "q75", "q95"}) {
+      const auto exact = read<double>(se, std::string(m) + "_" + q);
+      const auto sketch = read<double>(ss, std::string(m) + "_" + q);
+      for (std::size_t p = 0; p < exact.size(); ++p) {
+        INFO(m << "_" << q << " at point " << p);
+        // 2^-8 relative to the order statistics around the quantile; 1000 continuous draws put
+        // those within a few per mille of each other, hence 0.45%.
+        CHECK(std::fabs(sketch[p] - exact[p]) <= 0.0045 * std::fabs(exact[p]));
+      }
+    }
+}
