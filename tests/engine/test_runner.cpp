@@ -312,6 +312,10 @@ sweep:
     CHECK((hi.at(p) - lo.at(p)) / 2 <= 0.0025);
   }
   CHECK(used.at(0) == 64 * 64);
+  // The ratio target too: its jackknife half-width within 1% of the estimate.
+  const auto r = read<double>(s, "mean_over_max"), rlo = read<double>(s, "mean_over_max_ci_lo"),
+             rhi = read<double>(s, "mean_over_max_ci_hi");
+  for (std::size_t p = 0; p < 2; ++p) CHECK((rhi.at(p) - rlo.at(p)) / 2 <= 0.01 * r.at(p));
   CHECK(read_string_attr(open_group(f, "points/0"), "status") == "complete");
   // A target out of reach stops at the cap, unmet.
   REQUIRE(run_into(t.dir / "cap.h5", 2, text, {"max_draws=2000"}).complete);
