@@ -11,8 +11,9 @@ std::string describe_plan(const Experiment& e, const std::vector<Point>& points,
   o << "experiment " << e.name << " (scenario " << e.scenario << ") from " << e.file.string()
     << "\n";
   if (!e.claim.empty()) o << "claim: " << e.claim << "\n";
-  o << "seed " << e.seed << ", " << e.draws << " draws per point in " << e.block_count()
-    << " blocks of " << e.block << (e.keep_draws ? ", raw draws kept" : "") << "\n";
+  o << "seed " << e.seed << ", " << (e.precision.empty() ? "" : "up to ") << e.draws
+    << " draws per point in " << e.block_count() << " blocks of " << e.block
+    << (e.keep_draws ? ", raw draws kept" : "") << "\n";
   o << "sweep: " << points.size() << " point" << (points.size() == 1 ? "" : "s");
   for (const auto& a : e.axes) {
     o << (a.name == "zip" ? "  zip(" : "  ");

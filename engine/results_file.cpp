@@ -134,7 +134,7 @@ void write_summary(hid_t file, const RunRecord& run, const std::vector<PointRepo
     labelled(m + "_sd", sd, m + ": standard deviation over draws");
     labelled(m + "_ci_lo", lo, m + ": 95% Student-t interval, lower end");
     labelled(m + "_ci_hi", hi, m + ": 95% Student-t interval, upper end");
-    labelled(m + "_n", n, m + ": number of draws where defined");
+    labelled(m + "_n", n, m + ": number of finite draws (NaN and +-inf counted apart)");
     labelled(m + "_min", mn, m + ": smallest draw");
     labelled(m + "_max", mx, m + ": largest draw");
   }
