@@ -143,6 +143,23 @@ std::string read_string_attr(hid_t obj, const std::string& name) {
   return std::string(buf.c_str());
 }
 
+std::vector<std::string> members(hid_t group) {
+  H5G_info_t info;
+  check(H5Gget_info(group, &info), "get group info");
+  std::vector<std::string> out;
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    const ssize_t len =
+        H5Lget_name_by_idx(group, ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    check(len < 0 ? -1 : 0, "get member name");
+    std::string name(static_cast<std::size_t>(len) + 1, '\0');
+    H5Lget_name_by_idx(group, ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, name.data(), name.size(),
+                       H5P_DEFAULT);
+    name.resize(static_cast<std::size_t>(len));
+    out.push_back(std::move(name));
+  }
+  return out;
+}
+
 std::vector<std::pair<std::string, AttrKind>> attributes(hid_t obj) {
   std::vector<std::pair<std::string, AttrKind>> out;
   H5O_info_t info;

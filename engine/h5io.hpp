@@ -66,6 +66,8 @@ void flush(hid_t file);
 Hid create_group(hid_t parent, const std::string& name);
 Hid open_group(hid_t parent, const std::string& name);
 bool exists(hid_t parent, const std::string& name);
+// The names of a group's members, in creation order.
+std::vector<std::string> members(hid_t group);
 
 // Attributes: strings (fixed length, UTF-8) and numbers.
 void attr(hid_t obj, const std::string& name, const std::string& value);

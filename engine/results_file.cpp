@@ -624,6 +624,7 @@ std::string describe_results(const fs::path& path) {
     }
     o << describe_point_stats(g);
   }
+  for (const auto& line : describe_fits(file)) o << line << "\n";
   return o.str();
 }
 

@@ -444,6 +444,10 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   checkpoints.write_now();
   outcome.seconds = progress.elapsed_seconds();
   outcome.notes = run_notes(run);
+  if (!e.fits.empty()) {
+    const auto fits = describe_fits(opt.results);
+    outcome.notes.insert(outcome.notes.end(), fits.begin(), fits.end());
+  }
   return outcome;
 }
 

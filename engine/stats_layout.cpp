@@ -1,5 +1,6 @@
 #include "engine/stats_layout.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <iomanip>
@@ -249,6 +250,48 @@ void read_point_stats(const std::filesystem::path& file, std::size_t point, Poin
   Hid f = open_file(file);
   Hid g = open_group(f, "points/" + std::to_string(point));
   read_point_stats(g, r, with_short);
+}
+
+std::vector<std::string> describe_fits(hid_t file, std::size_t max_lines) {
+  std::vector<std::string> out;
+  if (!exists(file, "summary")) return out;
+  Hid g = open_group(file, "summary");
+  const auto names = members(g);
+  const auto has = [&](const std::string& n) {
+    return std::find(names.begin(), names.end(), n) != names.end();
+  };
+  for (const auto& name : names) {
+    const std::string suffix = "_slope";
+    if (name.rfind("fit_", 0) != 0 || name.size() <= suffix.size() + 4 ||
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    const std::string base = name.substr(0, name.size() - suffix.size());
+    const auto slope = read<double>(g, name);
+    const auto sem = has(base + "_slope_sem") ? read<double>(g, base + "_slope_sem")
+                                              : std::vector<double>(slope.size(), nan);
+    const auto chi2 = has(base + "_chi2_dof") ? read<double>(g, base + "_chi2_dof")
+                                              : std::vector<double>(slope.size(), nan);
+    Hid d = open_dataset(g, name);
+    const std::string what = has_attr(d, "long_name") ? read_string_attr(d, "long_name") : name;
+    for (std::size_t i = 0; i < slope.size(); ++i) {
+      if (out.size() >= max_lines) {
+        out.push_back("... more fits in /summary");
+        return out;
+      }
+      std::ostringstream o;
+      o << std::setprecision(4) << "fit " << base.substr(4)
+        << (slope.size() > 1 ? " [" + std::to_string(i) + "]" : "") << ": slope " << slope[i]
+        << " ± " << sem[i] << " (1 sem), chi2/dof " << chi2[i];
+      if (i == 0) o << "  (" << what << ")";
+      out.push_back(o.str());
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> describe_fits(const std::filesystem::path& file) {
+  Hid f = open_file(file);
+  return describe_fits(f);
 }
 
 std::string describe_point_stats(hid_t point) {

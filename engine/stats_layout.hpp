@@ -44,6 +44,11 @@ void read_point_stats(hid_t point, PointRecord& r, bool with_short);
 void read_point_stats(const std::filesystem::path& file, std::size_t point, PointRecord& r,
                       bool with_short);
 
+// One line per weighted fit in /summary ("fit gap vs population.agents (log-log): slope -0.98 ±
+// 0.01, chi2/dof 1.3"), at most `max_lines`; empty without fits.
+std::vector<std::string> describe_fits(hid_t file, std::size_t max_lines = 20);
+std::vector<std::string> describe_fits(const std::filesystem::path& file);
+
 // `fairmc show`: the lines after a point's metric table (ratios, warnings); empty for files of
 // format_version 1.
 std::string describe_point_stats(hid_t point);

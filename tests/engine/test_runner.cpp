@@ -427,3 +427,30 @@ TEST_CASE("sketch quantiles agree with the exact quantiles of the kept draws") {
       }
     }
 }
+
+TEST_CASE("fits are weighted by the standard errors and printed by run and show") {
+  TempDir t("runner_fits");
+  const std::string text = sketched + "fits: [{metric: gap, against: population.agents}]\n";
+  const auto out = run_into(t.dir / "f.h5", 2, text);
+  bool printed = false;
+  for (const auto& line : out.notes)
+    printed = printed || (line.find("fit gap_vs_population.agents") == 0 &&
+                          line.find("chi2/dof") != std::string::npos);
+  CHECK(printed);
+  CHECK(fairmc::describe_results(t.dir / "f.h5").find("fit gap_vs_population.agents: slope") !=
+        std::string::npos);
+  using namespace fairmc::h5;
+  Hid f = open_file(t.dir / "f.h5");
+  Hid s = open_group(f, "summary");
+  // The slope through the three points' log means, weighted by (mean/sem)^2, recomputed here.
+  const auto y = read<double>(s, "gap"), sem = read<double>(s, "gap_sem");
+  const std::vector<double> x{std::log(1.0), std::log(5.0), std::log(20.0)};
+  std::vector<double> ly, sigma;
+  for (std::size_t p = 0; p < 3; ++p) {
+    ly.push_back(std::log(y[p]));
+    sigma.push_back(sem[p] / y[p]);
+  }
+  const auto fit = fairmc::fit_line(x, ly, sigma);
+  CHECK(read<double>(s, "fit_gap_vs_population.agents_slope").at(0) == fit.slope);
+  CHECK(read<double>(s, "fit_gap_vs_population.agents_chi2_dof").at(0) == fit.chi2_dof);
+}
