@@ -172,10 +172,13 @@ QuantileSketch QuantileSketch::from_parts(Buckets positive, Buckets negative, st
   return s;
 }
 
-void SketchBuilder::Window::grow(std::int32_t key) {
+namespace detail {
+
+template <class Count>
+void BucketWindow<Count>::grow(std::int32_t key) {
   if (counts.empty()) {
     first = key;
-    counts.assign(1, 1);
+    counts.assign(1, 0);
     return;
   }
   const std::int32_t last = first + static_cast<std::int32_t>(counts.size()) - 1;
@@ -188,15 +191,19 @@ void SketchBuilder::Window::grow(std::int32_t key) {
   } else {
     counts.resize(static_cast<std::size_t>(std::max(key, last + extra) - first + 1), 0);
   }
-  ++counts[static_cast<std::size_t>(key - first)];
 }
 
-QuantileSketch::Buckets SketchBuilder::Window::sparse() const {
+template <class Count>
+QuantileSketch::Buckets BucketWindow<Count>::sparse() const {
   QuantileSketch::Buckets out;
   for (std::size_t i = 0; i < counts.size(); ++i)
     if (counts[i]) out.emplace_back(first + static_cast<std::int32_t>(i), counts[i]);
   return out;
 }
+
+template struct BucketWindow<std::uint64_t>;
+
+}  // namespace detail
 
 void SketchBuilder::rare(double x) {
   if (std::isnan(x)) {
@@ -211,7 +218,41 @@ void SketchBuilder::rare(double x) {
   }
 }
 
+void SketchBuilder::compact(std::vector<std::int32_t>& keys, QuantileSketch::Buckets& into) {
+  if (keys.empty()) return;
+  std::sort(keys.begin(), keys.end());
+  QuantileSketch::Buckets runs;
+  for (const std::int32_t k : keys) {
+    if (!runs.empty() && runs.back().first == k)
+      ++runs.back().second;
+    else
+      runs.emplace_back(k, 1);
+  }
+  keys.clear();
+  into = into.empty() ? std::move(runs) : add_buckets(into, runs);
+}
+
 QuantileSketch SketchBuilder::sketch() const {
+  auto pos_keys = pos_keys_, neg_keys = neg_keys_;
+  auto pos = pos_, neg = neg_;
+  compact(pos_keys, pos);
+  compact(neg_keys, neg);
+  return QuantileSketch::from_parts(std::move(pos), std::move(neg), zeros_, nan_, pos_inf_,
+                                    neg_inf_, min_, max_);
+}
+
+void SketchSum::add(const QuantileSketch& s) {
+  for (const auto& [key, n] : s.positive()) pos_.add(key, n);
+  for (const auto& [key, n] : s.negative()) neg_.add(key, n);
+  zeros_ += s.zeros();
+  nan_ += s.nan();
+  pos_inf_ += s.pos_inf();
+  neg_inf_ += s.neg_inf();
+  min_ = std::min(min_, s.min());
+  max_ = std::max(max_, s.max());
+}
+
+QuantileSketch SketchSum::sketch() const {
   return QuantileSketch::from_parts(pos_.sparse(), neg_.sparse(), zeros_, nan_, pos_inf_, neg_inf_,
                                     min_, max_);
 }

@@ -77,16 +77,39 @@ class QuantileSketch {
   double max_ = -std::numeric_limits<double>::infinity();
 };
 
-// Builds one block's sketch quickly: counts go into dense windows of buckets that grow to cover
-// the keys seen (one shift and one increment per draw), turned into a sparse sketch at the end.
+namespace detail {
+// Counts for a contiguous range of bucket keys, grown to cover each new key.
+template <class Count>
+struct BucketWindow {
+  std::int32_t first = 0;
+  std::vector<Count> counts;
+  void add(std::int32_t key, Count n = 1) {
+    const auto at = static_cast<std::uint64_t>(static_cast<std::int64_t>(key) - first);
+    if (at < counts.size()) {
+      counts[at] += n;
+    } else {
+      grow(key);
+      counts[static_cast<std::size_t>(key - first)] += n;
+    }
+  }
+  void grow(std::int32_t key);
+  QuantileSketch::Buckets sparse() const;
+};
+}  // namespace detail
+
+// Builds one block's sketch: each draw appends its bucket key (one shift), and every
+// kCompactAt keys are sorted and run-length merged into the sparse buckets, so the cost is a few
+// dozen instructions per draw and nothing per empty bucket, and memory stays bounded whatever the
+// block size.
 class SketchBuilder {
  public:
+  static constexpr std::size_t kCompactAt = 4096;
   void add(double x) {
     if (x > 0 && x < std::numeric_limits<double>::infinity()) {
-      pos_.add(QuantileSketch::key_of(x));
+      push(pos_keys_, pos_, QuantileSketch::key_of(x));
       note(x);
     } else if (x < 0 && x > -std::numeric_limits<double>::infinity()) {
-      neg_.add(QuantileSketch::key_of(-x));
+      push(neg_keys_, neg_, QuantileSketch::key_of(-x));
       note(x);
     } else {
       rare(x);
@@ -95,27 +118,34 @@ class SketchBuilder {
   QuantileSketch sketch() const;
 
  private:
-  struct Window {
-    std::int32_t first = 0;
-    std::vector<std::uint32_t> counts;
-    void add(std::int32_t key) {
-      const auto at = static_cast<std::uint32_t>(key - first);
-      if (at < counts.size()) {
-        ++counts[at];
-      } else {
-        grow(key);
-      }
-    }
-    void grow(std::int32_t key);
-    QuantileSketch::Buckets sparse() const;
-  };
+  static void push(std::vector<std::int32_t>& keys, QuantileSketch::Buckets& into,
+                   std::int32_t key) {
+    keys.push_back(key);
+    if (keys.size() >= kCompactAt) compact(keys, into);
+  }
+  static void compact(std::vector<std::int32_t>& keys, QuantileSketch::Buckets& into);
   void note(double x) {
     if (x < min_) min_ = x;
     if (x > max_) max_ = x;
   }
   void rare(double x);  // zero, +-inf, NaN
 
-  Window pos_, neg_;
+  std::vector<std::int32_t> pos_keys_, neg_keys_;
+  QuantileSketch::Buckets pos_, neg_;
+  std::uint64_t zeros_ = 0, nan_ = 0, pos_inf_ = 0, neg_inf_ = 0;
+  double min_ = std::numeric_limits<double>::infinity();
+  double max_ = -std::numeric_limits<double>::infinity();
+};
+
+// Adds up many sketches (a wave's blocks of one point) in dense windows: each add costs its own
+// buckets, not the total's, and sketch() makes the sparse sum once. Same result as merging.
+class SketchSum {
+ public:
+  void add(const QuantileSketch& s);
+  QuantileSketch sketch() const;
+
+ private:
+  detail::BucketWindow<std::uint64_t> pos_, neg_;
   std::uint64_t zeros_ = 0, nan_ = 0, pos_inf_ = 0, neg_inf_ = 0;
   double min_ = std::numeric_limits<double>::infinity();
   double max_ = -std::numeric_limits<double>::infinity();

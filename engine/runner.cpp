@@ -366,7 +366,7 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
          u += static_cast<std::size_t>(cluster.size()))
       mine.push_back(u);
     std::vector<UnitResult> results(mine.size());
-    WaveSketches wave_sketches;
+    std::map<std::pair<std::size_t, bool>, std::vector<SketchSum>> wave_sums;
     std::mutex wave_sketches_mutex;
     const auto t0 = std::chrono::steady_clock::now();
     executor.for_each(mine.size(), [&](std::size_t i) {
@@ -376,11 +376,17 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
       auto& sketches = results[i].record.sketches;
       if (sketches.empty()) return;
       const std::lock_guard lock(wave_sketches_mutex);
-      auto& into = wave_sketches[{unit.point, results[i].record.length < e.block}];
+      auto& into = wave_sums[{unit.point, results[i].record.length < e.block}];
       if (into.size() < sketches.size()) into.resize(sketches.size());
-      for (std::size_t m = 0; m < sketches.size(); ++m) into[m].merge(sketches[m]);
+      for (std::size_t m = 0; m < sketches.size(); ++m) into[m].add(sketches[m]);
       sketches = {};
     });
+    WaveSketches wave_sketches;
+    for (const auto& [key, sums] : wave_sums) {
+      auto& out = wave_sketches[key];
+      for (const auto& sum : sums) out.push_back(sum.sketch());
+    }
+    wave_sums.clear();
     const double took =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     auto gathered = cluster.gather(encode(mine, results, wave_sketches));
