@@ -5,6 +5,8 @@
     df = fairmc.summary_frame("results/demo")         # pandas.DataFrame, one row per sweep point
     draws = fairmc.open_draws("results/demo", "max")  # {point index: numpy array} (keep_draws: true)
     pts = fairmc.point_table("results/demo")          # parameters, status and error of each point
+    fairmc.ratio_names("results/objective")            # ratio metrics (E[num]/E[den]) in /summary
+    fairmc.warnings("results/objective")               # [(point, metric, warning)] unreliable intervals
 
 Every function accepts a results directory (the `-o` of `fairmc run`) or the .h5 file itself.
 Command line: `python3 analysis/fairmc.py RESULTS` prints the summary frame.
@@ -22,9 +24,11 @@ import numpy as np
 import pandas as pd
 
 FORMAT = "fairmc-results"
-FORMAT_VERSION = 2  # 2 adds checksums to the layout of 1; both are read
+FORMAT_VERSION = 2  # 2 adds checksums, quantiles, diagnostics, ratios and fit chi2/dof to 1
+READS_VERSIONS = (1, 2)
 
-__all__ = ["results_path", "open_summary", "summary_frame", "open_draws", "point_table", "root_attrs"]
+__all__ = ["results_path", "open_summary", "summary_frame", "open_draws", "point_table", "root_attrs",
+           "ratio_names", "warnings"]
 
 
 def results_path(path) -> str:
@@ -61,9 +65,10 @@ def _open(path) -> h5py.File:
         f.close()
         raise ValueError(f"{path}: not a fairmc results file (format attribute {fmt!r})")
     version = int(f.attrs.get("format_version", -1))
-    if not 1 <= version <= FORMAT_VERSION:
+    if version not in READS_VERSIONS:
         f.close()
-        raise ValueError(f"{path}: results format_version {version}; this loader reads 1 to {FORMAT_VERSION}")
+        raise ValueError(f"{path}: results format_version {version}; this loader reads "
+                         f"{', '.join(map(str, READS_VERSIONS))}")
     return f
 
 
@@ -115,7 +120,7 @@ def open_summary(path):
 
 def _fit_against(name: str, keys) -> str | None:
     """The swept key of a fit_<metric>_vs_<key>_<slope|intercept|slope_sem> variable."""
-    for suffix in ("_slope_sem", "_intercept", "_slope"):
+    for suffix in ("_slope_sem", "_chi2_dof", "_intercept", "_slope"):
         if name.endswith(suffix):
             stem = name[: -len(suffix)]
             for key in sorted(keys, key=len, reverse=True):
@@ -205,6 +210,31 @@ def point_table(path) -> pd.DataFrame:
     return pd.DataFrame(rows, index=pd.RangeIndex(len(rows), name="point"))
 
 
+def ratio_names(path) -> list:
+    """The ratio metrics in /summary (name, E[num]/E[den] over paired draws, with _sem,
+    _bias_corrected, _ci_lo, _ci_hi and _n beside it); [] for format_version 1."""
+    with _open(path) as f:
+        return [name for name, d in f["summary"].items()
+                if isinstance(d, h5py.Dataset) and "ratio_num" in d.attrs]
+
+
+def warnings(path) -> list:
+    """[(point, metric, warning)] for every metric whose normal interval the engine flags as
+    unreliable (heavy tails, +-inf draws, overflowing variance, drift between the halves of the
+    blocks); [] for format_version 1."""
+    out = []
+    with _open(path) as f:
+        points = f["points"]
+        for name in sorted(points, key=int):
+            stats = points[name].get("stats")
+            if stats is None:
+                continue
+            for metric, d in stats.items():
+                if "warning" in d.attrs:
+                    out.append((int(name), metric, _text(d.attrs["warning"])))
+    return out
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1 or argv[0] in ("-h", "--help"):
@@ -219,6 +249,8 @@ def main(argv=None) -> int:
     with pd.option_context("display.max_columns", None, "display.width", 200,
                            "display.max_rows", None):
         print(summary_frame(argv[0]).to_string())
+    for point, metric, text in warnings(argv[0]):
+        print(f"warning: point {point}: metric {metric}: {text}")
     return 0
 
 

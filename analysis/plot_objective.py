@@ -81,6 +81,21 @@ def errbar(ax, x, ds, metric, label, **kw):
     ax.errorbar(x, y, yerr=[y - lo, hi - y], fmt="o", capsize=3, label=label, **kw)
 
 
+def gain_over_loss(ax, x, ds, **kw):
+    """E[gain]/E[loss], the paper's gain/loss: the ratio metric with its jackknife interval.
+    Files written before ratio metrics only have gain_to_loss, the mean of per-draw ratios, whose
+    Student-t interval is not a confidence interval for anything (heavy tail); plotted then with
+    a label saying so."""
+    if "gain_over_loss" in ds.variables:
+        y = np.asarray(ds["gain_over_loss_bias_corrected"].values, dtype=float)
+        lo = np.asarray(ds["gain_over_loss_ci_lo"].values, dtype=float)
+        hi = np.asarray(ds["gain_over_loss_ci_hi"].values, dtype=float)
+        ax.errorbar(x, y, yerr=[y - lo, hi - y], fmt="o", capsize=3,
+                    label="E[gain]/E[loss] (95% jackknife)", **kw)
+    else:
+        errbar(ax, x, ds, "gain_to_loss", "mean of gain/loss per draw (no valid interval)", **kw)
+
+
 def axis_values(ds, key):
     return np.asarray(ds[key].values, dtype=float)
 
@@ -259,7 +274,7 @@ def multi_agent_agents(ds, out_dir):
     ax[0].set_ylabel("relative loss")
     ax[0].set_title(f"Theorem 3.4: independent of n (violations: {violations(ds)})")
     ax[0].legend(fontsize=7)
-    errbar(ax[1], n, ds, "gain_to_loss", "gain/loss")
+    gain_over_loss(ax[1], n, ds)
     errbar(ax[1], n, ds, "individual_tradeoff", "individual tradeoff (Eq. 8)")
     ax[1].set_xscale("log")
     ax[1].set_yscale("log")
@@ -293,7 +308,7 @@ def sweep_aversion(ds, out_dir, name):
     ax[0].set_ylabel("relative loss")
     ax[0].set_title(f"n=10, m=10 (violations: {violations(ds)})")
     ax[0].legend(fontsize=8)
-    errbar(ax[1], a, ds, "gain_to_loss", "gain/loss")
+    gain_over_loss(ax[1], a, ds)
     errbar(ax[1], a, ds, "individual_tradeoff", "individual tradeoff")
     ax[1].set_xlabel(key)
     ax[1].set_yscale("log")

@@ -265,6 +265,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (outcome.seconds > 0)
     std::cerr << " (" << outcome.draws_computed / outcome.seconds << " draws/s)";
   std::cerr << "\n";
+  for (const auto& line : outcome.notes) std::cerr << "fairmc: " << line << "\n";
   if (outcome.interrupted && outcome.previous_kept) {
     std::cerr << "fairmc: interrupted before the first checkpoint; " << results.string()
               << " still holds the previous results\n";

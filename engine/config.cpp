@@ -17,9 +17,10 @@ namespace fairmc {
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& engine_keys() {
-  static const std::vector<std::string> keys = {"experiment", "description", "claim", "scenario",
-                                                "seed",       "draws",       "block", "keep_draws",
-                                                "metrics",    "sweep",       "fits",  "defaults"};
+  static const std::vector<std::string> keys = {
+      "experiment", "description", "claim",      "scenario",  "seed",
+      "draws",      "block",       "keep_draws", "metrics",   "sweep",
+      "fits",       "defaults",    "ratios",     "precision", "max_draws"};
   return keys;
 }
 
@@ -592,6 +593,38 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
           f.mark_of("metric"), f.path(),
           "the fit of '" + fit.metric + "' against '" + fit.against + "' is listed twice");
     e.fits.push_back(fit);
+  }
+  for (const Params& r : root.children("ratios")) {
+    RatioSpec spec{r.text("name"), r.text("num"), r.text("den")};
+    for (const auto& other : e.ratios)
+      if (other.name == spec.name) r.fail("name", "ratio '" + spec.name + "' is declared twice");
+    if (spec.num == spec.den) r.fail("den", "num and den are the same metric");
+    e.ratios.push_back(spec);
+  }
+  if (root.has("precision")) {
+    if (!root.has("max_draws"))
+      root.fail("precision", "precision targets need max_draws: the most draws a point may take");
+    if (root.has("draws"))
+      root.fail("draws", "give either draws or precision targets with max_draws, not both");
+    e.draws = root.integer("max_draws", 1, 1'000'000'000'000);
+    for (const Params& t : root.children("precision")) {
+      PrecisionTarget target;
+      const bool metric = t.has("metric"), ratio = t.has("ratio");
+      if (metric == ratio)
+        t.fail(metric ? "ratio" : "metric", "a target names exactly one of metric: or ratio:");
+      target.ratio = ratio;
+      target.name = t.text(ratio ? "ratio" : "metric");
+      if (t.has("rel") == t.has("abs"))
+        t.fail(t.has("rel") ? "abs" : "rel", "a target gives exactly one of rel: or abs:");
+      if (t.has("rel"))
+        target.rel = t.number("rel", fairmc::Range::positive());
+      else
+        target.abs = t.number("abs", fairmc::Range::positive());
+      e.precision.push_back(target);
+    }
+    if (e.precision.empty()) root.fail("precision", "expected a list of targets");
+  } else if (root.has("max_draws")) {
+    root.fail("max_draws", "max_draws caps precision targets; give precision: too, or use draws");
   }
   read_sweep(e, merged);
   // Engine sections read through Params (fits, and whatever is added later) reject unknown keys

@@ -4,6 +4,7 @@
 
 #include "engine/params.hpp"
 #include "engine/params_impl.hpp"
+#include "engine/ratio_spec.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -31,6 +32,19 @@ struct Fit {
   bool log = true;
 };
 
+// A precision target (`precision:`): the 95% half-width of a metric's mean or of a ratio's
+// jackknife interval must reach `abs`, or `rel` times |estimate| (exactly one of the two is set).
+struct PrecisionTarget {
+  std::string name;
+  bool ratio = false;  // a ratio metric (`ratio:`) rather than a plain one (`metric:`)
+  double rel = 0;      // 0 = not set
+  double abs = 0;
+  // Met by an estimate with this 95% half-width (NaN is never met).
+  bool met(double estimate, double half_width) const {
+    return abs > 0 ? half_width <= abs : half_width <= rel * (estimate < 0 ? -estimate : estimate);
+  }
+};
+
 struct Experiment {
   std::filesystem::path file;
   std::string name;
@@ -43,6 +57,10 @@ struct Experiment {
   bool keep_draws = false;
   std::vector<std::string> metrics;  // selection; empty = every metric the scenario reports
   std::vector<Fit> fits;
+  std::vector<RatioSpec> ratios;  // besides the scenario's own
+  // With precision targets, `draws` is max_draws, the cap; a point stops at the first block count
+  // 2^k (k >= 4) where every target holds (engine/runner.cpp).
+  std::vector<PrecisionTarget> precision;
   std::vector<Axis> axes;
   std::vector<std::string> overrides;  // as given on the command line
   YAML::Node resolved;                 // merged configuration, sweep section included

@@ -11,8 +11,9 @@ std::string describe_plan(const Experiment& e, const std::vector<Point>& points,
   o << "experiment " << e.name << " (scenario " << e.scenario << ") from " << e.file.string()
     << "\n";
   if (!e.claim.empty()) o << "claim: " << e.claim << "\n";
-  o << "seed " << e.seed << ", " << e.draws << " draws per point in " << e.block_count()
-    << " blocks of " << e.block << (e.keep_draws ? ", raw draws kept" : "") << "\n";
+  o << "seed " << e.seed << ", " << (e.precision.empty() ? "" : "up to ") << e.draws
+    << " draws per point in " << e.block_count() << " blocks of " << e.block
+    << (e.keep_draws ? ", raw draws kept" : "") << "\n";
   o << "sweep: " << points.size() << " point" << (points.size() == 1 ? "" : "s");
   for (const auto& a : e.axes) {
     o << (a.name == "zip" ? "  zip(" : "  ");
@@ -26,13 +27,25 @@ std::string describe_plan(const Experiment& e, const std::vector<Point>& points,
     for (const auto& [k, v] : points[p].values) o << "  " << k << "=" << v;
     o << "\n    metrics:";
     for (const auto& m : prepared[p].metrics) o << " " << m;
+    if (!prepared[p].ratios.empty()) {
+      o << "\n    ratios:";
+      for (const auto& r : prepared[p].ratios) o << " " << r.name << " = " << r.num << "/" << r.den;
+    }
     for (const auto& [c, v] : prepared[p].constants) o << "\n    " << c << " = " << v;
     o << "\n";
   }
   for (const auto& f : e.fits)
     o << "fit: " << f.metric << " against " << f.against << (f.log ? " (log-log)" : " (linear)")
-      << "\n";
-  o << "total: " << points.size() * static_cast<std::size_t>(e.draws) << " draws\n";
+      << ", weighted by the standard errors\n";
+  for (const auto& t : e.precision)
+    o << "precision: " << (t.ratio ? "ratio " : "metric ") << t.name << " to 95% half-width "
+      << (t.abs > 0 ? t.abs : t.rel) << (t.abs > 0 ? "" : " x |estimate|") << "\n";
+  if (!e.precision.empty())
+    o << "precision targets: each point stops at the first of 16, 32, 64, ... blocks where all "
+         "hold, at most max_draws = "
+      << e.draws << " draws\n";
+  o << (e.precision.empty() ? "total: " : "total at most: ")
+    << points.size() * static_cast<std::size_t>(e.draws) << " draws\n";
   return o.str();
 }
 
@@ -49,8 +62,19 @@ std::string describe_catalog(const std::vector<ScenarioInfo>& catalog) {
     section("samplers", s.samplers);
     section("mechanisms", s.mechanisms);
     section("metrics", s.metrics);
+    section("ratios (of means, jackknife errors)", s.ratios);
     o << "\n";
   }
+  o << "Every metric is stored with its mean, sd, sem, 95% Student-t interval, min, max, "
+       "quantiles\n"
+       "(q05 q25 median q75 q95; from a sketch within 0.39% relative, exact with keep_draws),\n"
+       "counts of undefined (NaN) and +-inf draws, and tail/stability diagnostics that flag an\n"
+       "unreliable normal interval. Ratios of means get a delete-one-block jackknife sem, a\n"
+       "bias-corrected estimate and a 95% interval. Experiment keys for statistics:\n"
+       "  ratios: [{name: R, num: METRIC, den: METRIC}]   a ratio of means of two metrics\n"
+       "  precision: [{metric: M, rel: 0.01}, {ratio: R, abs: 0.005}]  with max_draws: N, instead\n"
+       "    of draws: add blocks until every 95% half-width reaches its target "
+       "(docs/results-format.md)\n";
   return o.str();
 }
 

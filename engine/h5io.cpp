@@ -269,6 +269,12 @@ void attr(hid_t obj, const std::string& name, const std::string& value) {
   check(H5Awrite(a, t, value.c_str()), "write attribute " + name);
 }
 
+bool has_attr(hid_t obj, const std::string& name) {
+  const htri_t r = H5Aexists(obj, name.c_str());
+  check(r < 0 ? -1 : 0, "look up attribute " + name);
+  return r > 0;
+}
+
 std::string read_string_attr(hid_t obj, const std::string& name) {
   Hid a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);
   Hid t(H5Aget_type(a), H5Tclose, "get type");
@@ -286,6 +292,23 @@ std::string read_string_attr(hid_t obj, const std::string& name) {
   std::string buf(H5Tget_size(t), '\0');
   check(H5Aread(a, t, buf.data()), "read " + name);
   return std::string(buf.c_str());
+}
+
+std::vector<std::string> members(hid_t group) {
+  H5G_info_t info;
+  check(H5Gget_info(group, &info), "get group info");
+  std::vector<std::string> out;
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    const ssize_t len =
+        H5Lget_name_by_idx(group, ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    check(len < 0 ? -1 : 0, "get member name");
+    std::string name(static_cast<std::size_t>(len) + 1, '\0');
+    H5Lget_name_by_idx(group, ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, name.data(), name.size(),
+                       H5P_DEFAULT);
+    name.resize(static_cast<std::size_t>(len));
+    out.push_back(std::move(name));
+  }
+  return out;
 }
 
 std::vector<std::pair<std::string, AttrKind>> attributes(hid_t obj) {

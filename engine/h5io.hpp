@@ -80,6 +80,8 @@ void verify(hid_t file);
 Hid create_group(hid_t parent, const std::string& name);
 Hid open_group(hid_t parent, const std::string& name);
 bool exists(hid_t parent, const std::string& name);
+// The names of a group's members, in creation order.
+std::vector<std::string> members(hid_t group);
 
 // Attributes: strings (fixed length, UTF-8) and numbers.
 void attr(hid_t obj, const std::string& name, const std::string& value);
@@ -93,6 +95,7 @@ void attr(hid_t obj, const std::string& name, T value) {
 }
 bool has_attr(hid_t obj, const std::string& name);
 std::string read_string_attr(hid_t obj, const std::string& name);
+bool has_attr(hid_t obj, const std::string& name);
 template <class T>
 T read_attr(hid_t obj, const std::string& name) {
   Hid a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);

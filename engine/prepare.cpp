@@ -133,6 +133,43 @@ std::vector<PreparedPoint> prepare_points(const Experiment& e, const std::vector
         throw ConfigError(mk != e.marks->end() ? mk->second : SourceMark{e.file.string(), 0, 0},
                           "fits", "fit of unknown or unrecorded metric '" + f.metric + "'");
       }
+    const auto mark_of = [&](const char* key) {
+      const auto mk = e.marks->find(key);
+      return mk != e.marks->end() ? mk->second : SourceMark{e.file.string(), 0, 0};
+    };
+    const auto slot = [&](const std::string& m) {
+      return static_cast<std::size_t>(std::find(pp.metrics.begin(), pp.metrics.end(), m) -
+                                      pp.metrics.begin());
+    };
+    auto ratios = pp.model->ratios();
+    // A scenario ratio over a metric the experiment chose not to record is left out.
+    std::erase_if(ratios, [&](const RatioSpec& r) {
+      return slot(r.num) == pp.metrics.size() || slot(r.den) == pp.metrics.size();
+    });
+    for (const auto& r : e.ratios) {
+      for (const auto& m : {r.num, r.den})
+        if (slot(m) == pp.metrics.size())
+          throw ConfigError(mark_of("ratios"), "ratios",
+                            "ratio '" + r.name + "' uses unknown or unrecorded metric '" + m + "'");
+      std::erase_if(ratios, [&](const RatioSpec& o) { return o.name == r.name; });
+      ratios.push_back(r);
+    }
+    for (const auto& r : ratios) {
+      if (slot(r.name) != pp.metrics.size())
+        throw ConfigError(mark_of("ratios"), "ratios",
+                          "ratio '" + r.name + "' has the name of a metric");
+      pp.ratios.push_back(r);
+      pp.ratio_slots.emplace_back(slot(r.num), slot(r.den));
+    }
+    for (const auto& t : e.precision) {
+      const bool found = t.ratio ? std::any_of(pp.ratios.begin(), pp.ratios.end(),
+                                               [&](const RatioSpec& r) { return r.name == t.name; })
+                                 : slot(t.name) != pp.metrics.size();
+      if (!found)
+        throw ConfigError(mark_of("precision"), "precision",
+                          std::string("precision target for unknown ") +
+                              (t.ratio ? "ratio '" : "metric '") + t.name + "'");
+    }
     pp.constants = pp.model->constants();
     out.push_back(std::move(pp));
   }

@@ -17,6 +17,9 @@ struct PreparedPoint {
   std::vector<std::string> metrics;      // the ones recorded (experiment's selection)
   std::vector<std::size_t> metric_slot;  // index of each recorded metric in model->metrics()
   std::size_t model_metric_count = 0;
+  // The scenario's ratios whose num and den are recorded, then the experiment's `ratios:`.
+  std::vector<RatioSpec> ratios;
+  std::vector<std::pair<std::size_t, std::size_t>> ratio_slots;  // (num, den) indices in metrics
   std::vector<std::pair<std::string, double>> constants;
 };
 

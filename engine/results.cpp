@@ -10,6 +10,7 @@ namespace fairmc {
 PointStatus PointRecord::status(std::int64_t block_count) const {
   if (!error.empty()) return PointStatus::failed;
   if (blocks_done() == 0) return PointStatus::pending;
+  if (limit >= 0 && limit_final) block_count = limit;
   return blocks_done() >= block_count ? PointStatus::complete : PointStatus::partial;
 }
 
@@ -19,14 +20,30 @@ std::vector<Summary> PointRecord::merged() const {
   return out;
 }
 
-void PointRecord::add(std::int64_t block, BlockRecord rec) {
-  fold.add(block, rec.metrics);
+std::vector<QuantileSketch> PointRecord::sketches() const {
+  std::vector<QuantileSketch> out = sketch;
+  out.resize(std::max(out.size(), sketch_short.size()));
+  for (std::size_t m = 0; m < sketch_short.size(); ++m) out[m].merge(sketch_short[m]);
+  out.resize(metrics.size());
+  return out;
+}
+
+void PointRecord::add_sketches(bool short_block, const std::vector<QuantileSketch>& per_metric) {
+  auto& into = short_block ? sketch_short : sketch;
+  if (into.size() < per_metric.size()) into.resize(per_metric.size());
+  for (std::size_t m = 0; m < per_metric.size(); ++m) into[m].merge(per_metric[m]);
+}
+
+void PointRecord::add(std::int64_t index, BlockRecord rec) {
+  add_sketches(rec.length < block, rec.sketches);
+  rec.sketches.clear();
+  fold.add(index, rec.metrics, rec.ratios);
   draws_done += rec.length;
-  unsaved.emplace(block, std::move(rec));
+  unsaved.emplace(index, std::move(rec));
 }
 
 void PointRecord::add_saved(std::int64_t block, const BlockRecord& rec) {
-  fold.add(block, rec.metrics);
+  fold.add(block, rec.metrics, rec.ratios);
   draws_done += rec.length;
   ++saved;
 }
@@ -35,6 +52,8 @@ void PointRecord::fail(std::string message) {
   error = std::move(message);
   fold = BlockFold();
   unsaved.clear();
+  sketch.clear();
+  sketch_short.clear();
   saved = 0;
   draws_done = 0;
 }

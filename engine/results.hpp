@@ -6,6 +6,8 @@
 
 #include "engine/block_fold.hpp"
 #include "engine/config.hpp"
+#include "engine/quantile_sketch.hpp"
+#include "engine/ratio_estimate.hpp"
 #include "engine/stats.hpp"
 
 #include <cstdint>
@@ -21,6 +23,10 @@ struct BlockRecord {
   std::int64_t length = 0;                 // draws the block covered (the last one may be short)
   std::vector<Summary> metrics;            // one per metric of the point
   std::vector<std::vector<double>> draws;  // [metric][draw in block]; only with keep_draws
+  std::vector<RatioSums> ratios;           // one per ratio of the point (paired sums)
+  // One per metric; merged into the point's sketch by PointRecord::add or, in a run, per wave
+  // (integer counts, so the merge order does not matter); the stored block keeps none.
+  std::vector<QuantileSketch> sketches;
 };
 
 enum class PointStatus : std::int8_t { pending = 0, partial = 1, complete = 2, failed = 3 };
@@ -34,8 +40,22 @@ struct PointRecord {
   std::map<std::int64_t, BlockRecord> unsaved;  // completed since the results file was written
   std::int64_t saved = 0;                       // blocks held by the last results file written
   std::int64_t draws_done = 0;                  // draws covered by the completed blocks
+  std::vector<RatioSpec> ratios;
 
-  PointStatus status(std::int64_t block_count) const;
+  // Quantile sketches per metric: of the full-length blocks, and of the short last block apart,
+  // because a resumed run that adds draws recomputes that block in full.
+  std::int64_t block = 0;  // draws per full block
+  std::vector<QuantileSketch> sketch, sketch_short;
+  std::vector<QuantileSketch> sketches() const;  // both merged
+  void add_sketches(bool short_block, const std::vector<QuantileSketch>& per_metric);
+
+  // Precision targets (engine/runner.cpp): the blocks the point may take so far; final once its
+  // targets hold or the cap is reached. -1: no targets, the experiment's block count.
+  std::int64_t limit = -1;
+  bool limit_final = false;
+  std::vector<std::int8_t> targets_met;  // per Experiment::precision entry, at the last decision
+
+  PointStatus status(std::int64_t block_count) const;  // block_count: the experiment's
   bool has(std::int64_t block) const { return fold.contains(block); }
   std::int64_t blocks_done() const { return fold.count(); }
   std::vector<Summary> merged() const;  // one per metric

@@ -2,6 +2,7 @@
 
 #include "engine/file_seal.hpp"
 #include "engine/h5io.hpp"
+#include "engine/stats_layout.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -70,11 +71,7 @@ const char* status_name(PointStatus s) {
   return "?";
 }
 
-constexpr const char* stats_fields = "n,mean,sd,sem,ci_lo,ci_hi,min,max";
-constexpr const char* quantile_fields = "q05,q25,q50,q75,q95";
-constexpr double quantile_levels[] = {0.05, 0.25, 0.5, 0.75, 0.95};
-
-void write_summary(hid_t file, const RunRecord& run) {
+void write_summary(hid_t file, const RunRecord& run, const std::vector<PointReports>& reports) {
   const Experiment& e = run.experiment;
   Hid g = create_group(file, "summary");
   std::vector<hsize_t> dims;
@@ -107,6 +104,7 @@ void write_summary(hid_t file, const RunRecord& run) {
     for (std::size_t a = 0; a < scales.size(); ++a)
       attach_scale(d, scales[a], static_cast<unsigned>(a));
     attr(d, "long_name", long_name);
+    return d;
   };
 
   const std::size_t np = run.points.size();
@@ -137,7 +135,7 @@ void write_summary(hid_t file, const RunRecord& run) {
     labelled(m + "_sd", sd, m + ": standard deviation over draws");
     labelled(m + "_ci_lo", lo, m + ": 95% Student-t interval, lower end");
     labelled(m + "_ci_hi", hi, m + ": 95% Student-t interval, upper end");
-    labelled(m + "_n", n, m + ": number of draws where defined");
+    labelled(m + "_n", n, m + ": number of finite draws (NaN and +-inf counted apart)");
     labelled(m + "_min", mn, m + ": smallest draw");
     labelled(m + "_max", mx, m + ": largest draw");
   }
@@ -148,6 +146,7 @@ void write_summary(hid_t file, const RunRecord& run) {
         if (name == c) v[p] = value;
     labelled(c, v, c + ": per-point constant (closed form or bound)");
   }
+  write_summary_stats(g, run, reports, labelled);
 
   // Fits of a metric's mean against a swept key, along that key's axis, for every combination
   // of the other axes.
@@ -162,13 +161,13 @@ void write_summary(hid_t file, const RunRecord& run) {
       if (a != axis) rest.push_back(dims[a]), rest_axes.push_back(a);
     std::size_t slices = 1;
     for (const auto r : rest) slices *= r;
-    std::vector<double> slope(slices, nan), intercept(slices, nan), slope_sem(slices, nan);
+    std::vector<double> slope(slices, nan), intercept(slices, nan), slope_sem(slices, nan),
+        chi2_dof(slices, nan);
     const auto metric_at = [&](std::size_t p) {
       const auto& names = run.results[p].metrics;
       const auto it = std::find(names.begin(), names.end(), f.metric);
-      return it == names.end()
-                 ? nan
-                 : merged[p][static_cast<std::size_t>(it - names.begin())].mean_or_nan();
+      return it == names.end() ? Summary{}
+                               : merged[p][static_cast<std::size_t>(it - names.begin())];
     };
     for (std::size_t s = 0; s < slices; ++s) {
       std::vector<std::size_t> coords(dims.size(), 0);
@@ -177,29 +176,37 @@ void write_summary(hid_t file, const RunRecord& run) {
         coords[rest_axes[r]] = rem % rest[r];
         rem /= rest[r];
       }
-      std::vector<double> xs, ys;
+      std::vector<double> xs, ys, sigmas;
       for (std::size_t i = 0; i < dims[axis]; ++i) {
         coords[axis] = i;
         std::size_t p = 0;
         for (std::size_t a = 0; a < dims.size(); ++a) p = p * dims[a] + coords[a];
         const double x = numeric(value_text(e.axes[axis].values[key_in_axis][i])).value_or(nan);
-        const double y = metric_at(p);
+        const Summary m = metric_at(p);
+        const double y = m.mean_or_nan();
         xs.push_back(f.log ? (x > 0 ? std::log(x) : nan) : x);
         ys.push_back(f.log ? (y > 0 ? std::log(y) : nan) : y);
+        // Weighted by 1/sem^2; on a log scale sem(log y) = sem(y) / y (delta method).
+        sigmas.push_back(f.log ? m.sem() / y : m.sem());
       }
-      const LineFit lf = fit_line(xs, ys);
+      const LineFit lf = fit_line(xs, ys, sigmas);
       slope[s] = lf.slope;
       intercept[s] = lf.intercept;
       slope_sem[s] = lf.slope_sem;
+      chi2_dof[s] = lf.chi2_dof;
     }
     const std::string base = "fit_" + f.metric + "_vs_" + f.against;
     const std::string kind = f.log ? "log-log " : "linear ";
-    for (const auto& [suffix, values] :
-         {std::pair{"_slope", &slope}, {"_intercept", &intercept}, {"_slope_sem", &slope_sem}}) {
+    for (const auto& [suffix, values] : {std::pair{"_slope", &slope},
+                                         {"_intercept", &intercept},
+                                         {"_slope_sem", &slope_sem},
+                                         {"_chi2_dof", &chi2_dof}}) {
       Hid d = write<double>(g, base + suffix, rest, values->data());
       for (std::size_t r = 0; r < rest_axes.size(); ++r)
         attach_scale(d, scales[rest_axes[r]], static_cast<unsigned>(r));
-      attr(d, "long_name", kind + "least-squares fit of " + f.metric + " against " + f.against);
+      attr(d, "long_name",
+           kind + "least-squares fit of " + f.metric + " against " + f.against +
+               ", weighted by 1/sem^2 (ordinary when a sem is 0)");
     }
   }
 }
@@ -228,6 +235,14 @@ class StoredBlocks {
       if (dims_of(tables_.back()) != std::vector<hsize_t>{rows_, 5})
         damaged(name_of(tables_.back()) + " does not have 5 columns and one row per block");
     }
+    if (exists(point, kRatioBlocks) && exists(point, "ratio_names")) {
+      Hid g = open_group(point, kRatioBlocks);
+      for (const auto& name : read_strings(point, "ratio_names")) {
+        ratio_tables_.push_back(open_dataset(g, name));
+        if (dims_of(ratio_tables_.back()) != std::vector<hsize_t>{rows_, 3})
+          damaged(name_of(ratio_tables_.back()) + " does not have 3 columns and one row per block");
+      }
+    }
     if (exists(point, "draws")) {
       Hid g = open_group(point, "draws");
       for (const auto& m : metrics) draws_.push_back(open_dataset(g, m));
@@ -253,6 +268,11 @@ class StoredBlocks {
       const double* t = table_buf_[m].data() + 5 * at_;
       rec.metrics[m] = Summary{t[0], t[1], t[2], t[3], t[4]};
     }
+    rec.ratios.resize(ratio_tables_.size());
+    for (std::size_t k = 0; k < ratio_tables_.size(); ++k) {
+      const double* t = ratio_buf_[k].data() + 3 * at_;
+      rec.ratios[k] = RatioSums{t[0], t[1], t[2]};
+    }
     rec.draws.resize(draws_.size());
     const auto len = static_cast<std::size_t>(rec.length);
     for (std::size_t m = 0; m < draws_.size(); ++m)
@@ -276,6 +296,11 @@ class StoredBlocks {
       table_buf_[m].resize(5 * count);
       read_rows(tables_[m], first_, count, table_buf_[m].data());
     }
+    ratio_buf_.resize(ratio_tables_.size());
+    for (std::size_t k = 0; k < ratio_tables_.size(); ++k) {
+      ratio_buf_[k].resize(3 * count);
+      read_rows(ratio_tables_[k], first_, count, ratio_buf_[k].data());
+    }
     hsize_t draws = 0;
     for (hsize_t r = 0; r < count; ++r)
       draws += static_cast<hsize_t>(range_buf_[2 * r + 1] - range_buf_[2 * r]);
@@ -294,7 +319,8 @@ class StoredBlocks {
   }
 
   Hid blocks_, index_, range_;
-  std::vector<Hid> tables_, draws_;
+  std::vector<Hid> tables_, draws_, ratio_tables_;
+  std::vector<std::vector<double>> ratio_buf_;
   std::int64_t block_ = 1;
   hsize_t chunk_ = 1, rows_ = 0;
   hsize_t first_ = 0;        // file row of the loaded chunk's first block
@@ -309,7 +335,8 @@ class BlockTableWriter {
  public:
   BlockTableWriter(hid_t blocks, const std::optional<Hid>& draws,
                    const std::vector<std::string>& metrics, std::int64_t block, hsize_t rows,
-                   hsize_t total_draws, std::size_t chunk_rows)
+                   hsize_t total_draws, std::size_t chunk_rows, hid_t ratio_blocks = -1,
+                   const std::vector<RatioSpec>& ratios = {})
       : block_(block),
         rows_(rows),
         total_draws_(total_draws),
@@ -324,8 +351,13 @@ class BlockTableWriter {
         draws_.push_back(create_dataset<double>(*draws, m, {total_draws},
                                                 {chunk_rows * static_cast<hsize_t>(block)}));
     }
+    for (const auto& r : ratios) {
+      ratio_tables_.push_back(create_dataset<double>(ratio_blocks, r.name, {rows, 3}));
+      attr(ratio_tables_.back(), "fields", "n,num,den");
+    }
     table_buf_.resize(tables_.size());
     draws_buf_.resize(draws_.size());
+    ratio_buf_.resize(ratio_tables_.size());
   }
 
   void put(std::int64_t index, const BlockRecord& rec) {
@@ -336,6 +368,10 @@ class BlockTableWriter {
     for (std::size_t m = 0; m < tables_.size(); ++m) {
       const Summary& s = m < rec.metrics.size() ? rec.metrics[m] : Summary{};
       table_buf_[m].insert(table_buf_[m].end(), {s.n, s.mean, s.m2, s.min, s.max});
+    }
+    for (std::size_t k = 0; k < ratio_tables_.size(); ++k) {
+      const RatioSums& r = k < rec.ratios.size() ? rec.ratios[k] : RatioSums{};
+      ratio_buf_[k].insert(ratio_buf_[k].end(), {r.n, r.num, r.den});
     }
     for (std::size_t m = 0; m < draws_.size(); ++m)
       if (m < rec.draws.size())
@@ -361,6 +397,10 @@ class BlockTableWriter {
       write_rows(tables_[m], written_, count, table_buf_[m].data());
       table_buf_[m].clear();
     }
+    for (std::size_t k = 0; k < ratio_tables_.size(); ++k) {
+      write_rows(ratio_tables_[k], written_, count, ratio_buf_[k].data());
+      ratio_buf_[k].clear();
+    }
     const hsize_t draws = draws_buf_.empty() ? 0 : draws_buf_.front().size();
     for (std::size_t m = 0; m < draws_.size(); ++m) {
       if (draws_buf_[m].size() != draws) throw std::logic_error("ragged draws");
@@ -377,7 +417,8 @@ class BlockTableWriter {
   hsize_t rows_, total_draws_;
   std::size_t chunk_;
   Hid index_, range_;
-  std::vector<Hid> tables_, draws_;
+  std::vector<Hid> tables_, draws_, ratio_tables_;
+  std::vector<std::vector<double>> ratio_buf_;
   hsize_t written_ = 0, draws_written_ = 0;
   std::vector<std::int64_t> index_buf_, range_buf_;
   std::vector<std::vector<double>> table_buf_, draws_buf_;
@@ -387,11 +428,11 @@ class BlockTableWriter {
 // ones computed since it was written.
 void write_block_table(hid_t blocks, const std::optional<Hid>& draws, const PointRecord& r,
                        std::optional<StoredBlocks> previous, std::int64_t block,
-                       std::size_t chunk_rows) {
+                       std::size_t chunk_rows, hid_t ratio_blocks) {
   const bool failed = !r.error.empty();
-  BlockTableWriter out(blocks, draws, r.metrics, block,
-                       static_cast<hsize_t>(failed ? 0 : r.blocks_done()),
-                       static_cast<hsize_t>(failed ? 0 : r.draws_done), chunk_rows);
+  BlockTableWriter out(
+      blocks, draws, r.metrics, block, static_cast<hsize_t>(failed ? 0 : r.blocks_done()),
+      static_cast<hsize_t>(failed ? 0 : r.draws_done), chunk_rows, ratio_blocks, r.ratios);
   if (failed) return out.finish();
   std::int64_t old_index = -1;
   BlockRecord old;
@@ -416,7 +457,8 @@ void write_block_table(hid_t blocks, const std::optional<Hid>& draws, const Poin
   out.finish();
 }
 
-void write_points(hid_t file, const RunRecord& run, hid_t previous_points, std::size_t chunk_rows) {
+void write_points(hid_t file, const RunRecord& run, hid_t previous_points, std::size_t chunk_rows,
+                  std::vector<PointReports>& reports) {
   const Experiment& e = run.experiment;
   Hid pts = create_group(file, "points");
   for (std::size_t p = 0; p < run.points.size(); ++p) {
@@ -431,10 +473,10 @@ void write_points(hid_t file, const RunRecord& run, hid_t previous_points, std::
     write_strings(g, "metrics", {names.size()}, names);
     for (const auto& [name, value] : r.constants) attr<double>(g, name, value);
 
-    Hid stats = create_group(g, "stats");
     std::optional<Hid> draws;
     {
       Hid blocks = create_group(g, "blocks");
+      Hid ratio_blocks = create_group(g, kRatioBlocks);
       if (e.keep_draws) draws.emplace(create_group(g, "draws"));
       const std::size_t rows_per_chunk =
           chunk_rows ? chunk_rows : default_chunk_rows(names.size(), e.block, e.keep_draws);
@@ -444,30 +486,10 @@ void write_points(hid_t file, const RunRecord& run, hid_t previous_points, std::
         old_point.emplace(open_group(previous_points, std::to_string(p)));
         previous.emplace(*old_point, names, e.block, rows_per_chunk);
       }
-      write_block_table(blocks, draws, r, std::move(previous), e.block, rows_per_chunk);
+      write_block_table(blocks, draws, r, std::move(previous), e.block, rows_per_chunk,
+                        ratio_blocks);
     }
-    const auto merged = r.merged();
-    for (std::size_t m = 0; m < names.size(); ++m) {
-      const Summary& s = merged[m];
-      const double hw = s.ci95_half_width();
-      std::vector<double> row{s.n,
-                              s.mean_or_nan(),
-                              s.sd(),
-                              s.sem(),
-                              s.mean - hw,
-                              s.mean + hw,
-                              s.n > 0 ? s.min : NAN,
-                              s.n > 0 ? s.max : NAN};
-      std::string fields = stats_fields;
-      if (draws) {
-        // Quantiles need every draw; kept draws are the one thing allowed to cost memory.
-        const auto all = read<double>(*draws, names[m]);
-        for (const double q : quantile_levels) row.push_back(quantile(all, q));
-        fields += std::string(",") + quantile_fields;
-      }
-      Hid d = write<double>(stats, names[m], {row.size()}, row.data());
-      attr(d, "fields", fields);
-    }
+    reports.push_back(write_point_stats(g, e, r, draws));
   }
 }
 
@@ -537,8 +559,11 @@ void write_results(const fs::path& path, const RunRecord& run, std::size_t chunk
     attr(cfg, "experiment_file", e.file.string());
 
     write_sweep(file, run);
-    write_summary(file, run);
-    write_points(file, run, previous_points ? hid_t{*previous_points} : hid_t{-1}, chunk_rows);
+    // The points first: their statistics (exact quantiles from kept draws) feed /summary.
+    std::vector<PointReports> reports;
+    write_points(file, run, previous_points ? hid_t{*previous_points} : hid_t{-1}, chunk_rows,
+                 reports);
+    write_summary(file, run, reports);
     flush(file);
   } catch (const std::exception& e) {
     std::error_code ignore;
@@ -613,6 +638,8 @@ StoredRun read_results(const fs::path& path) {
     for (std::size_t p = 0; exists(pts, std::to_string(p)); ++p) {
       Hid g = open_group(pts, std::to_string(p));
       out.metrics.push_back(read_strings(g, "metrics"));
+      out.ratios.push_back(exists(g, "ratio_names") ? read_strings(g, "ratio_names")
+                                                    : std::vector<std::string>{});
       out.errors.push_back(read_string_attr(g, "error"));
     }
     out.file = path;
@@ -674,7 +701,9 @@ std::string describe_results(const fs::path& path) {
           << std::setprecision(6) << row[1] << "  ± " << std::setw(10) << row[5] - row[1]
           << " (95% CI)  n " << row[0] << "\n";
       }
+      o << describe_point_stats(g);
     }
+    for (const auto& line : describe_fits(file)) o << line << "\n";
     return o.str();
   });
 }

@@ -13,7 +13,8 @@
 namespace fairmc {
 
 // 2: datasets chunked with Fletcher-32, string datasets with a text checksum, HDF5 1.10 format
-// (checksummed metadata). 1: same layout, no checksums; still read.
+// (checksummed metadata); quantiles, diagnostics, non-finite counts, ratios, sketches, WLS fits,
+// precision targets. 1: no checksums, no sketches; read by `show`, refused by --resume.
 inline constexpr int results_format_version = 2;
 
 // Writes `run` to `path` atomically (path + ".tmp", fsync, rename). Blocks saved by an earlier
@@ -32,6 +33,7 @@ struct StoredRun {
   std::int64_t draws = 0;
   std::int64_t block = 0;
   std::vector<std::vector<std::string>> metrics;  // per point
+  std::vector<std::vector<std::string>> ratios;   // per point (empty for format_version 1)
   std::vector<std::string> errors;                // per point
   std::filesystem::path file;                     // where it was read from
 };

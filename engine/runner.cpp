@@ -3,8 +3,11 @@
 #include "engine/checkpoint.hpp"
 #include "engine/executor.hpp"
 #include "engine/interrupt.hpp"
+#include "engine/point_report.hpp"
+#include "engine/precision.hpp"
 #include "engine/prepare.hpp"
 #include "engine/progress.hpp"
+#include "engine/stats_layout.hpp"
 
 #include <unistd.h>
 #include <algorithm>
@@ -13,6 +16,7 @@
 #include <ctime>
 #include <iomanip>
 #include <map>
+#include <mutex>
 #include <ostream>
 #include <sstream>
 
@@ -25,44 +29,49 @@ struct Unit {
   std::int64_t block;
 };
 
-// Walks the (point, block) units in order, skipping the blocks done before the run started. It
-// keeps its own copy of which those were: only rank 0 records what happens during the run (a
-// point that fails forgets its blocks), and every rank must walk the same sequence.
+// Hands out the (point, block) units in order, skipping the blocks done before the run started
+// and, with precision targets, the blocks at or past each point's current limit. It keeps its own
+// copy of which blocks were done and of the limits: only rank 0 records what happens during the
+// run, and every rank must walk the same sequence (limits reach the other ranks by broadcast).
 class UnitCursor {
  public:
-  UnitCursor(const std::vector<PointRecord>& points, std::int64_t blocks) : blocks_(blocks) {
-    for (const auto& p : points) done_.push_back(p.fold);
-    skip();
+  UnitCursor(const std::vector<PointRecord>& points, std::int64_t blocks) {
+    for (const auto& p : points) {
+      done_.push_back(p.fold);
+      limit_.push_back(p.limit >= 0 ? p.limit : blocks);
+      next_.push_back(0);
+    }
+    settle();
   }
-  bool done() const { return point_ >= done_.size(); }
+  bool done() const { return first_ >= done_.size(); }
+  void set_limit(std::size_t point, std::int64_t limit) {
+    limit_[point] = limit;
+    first_ = std::min(first_, point);
+    settle();
+  }
   std::vector<Unit> take(std::size_t n) {
     std::vector<Unit> out;
-    while (out.size() < n && !done()) {
-      out.push_back({point_, block_});
-      ++block_;
-      skip();
+    for (std::size_t p = first_; p < done_.size() && out.size() < n; ++p) {
+      while (out.size() < n && skip_done(p)) out.push_back({p, next_[p]++});
     }
+    settle();
     return out;
   }
 
  private:
-  void skip() {
-    while (!done()) {
-      const BlockFold& d = done_[point_];
-      block_ = std::max(block_, d.frontier());
-      if (block_ < blocks_ && !d.contains(block_)) return;
-      if (block_ >= blocks_) {
-        ++point_;
-        block_ = 0;
-      } else {
-        ++block_;
-      }
-    }
+  // Moves next_[p] past blocks already done; whether a block below the limit is left.
+  bool skip_done(std::size_t p) {
+    const BlockFold& d = done_[p];
+    next_[p] = std::max(next_[p], d.frontier());
+    while (next_[p] < limit_[p] && d.contains(next_[p])) ++next_[p];
+    return next_[p] < limit_[p];
+  }
+  void settle() {
+    while (first_ < done_.size() && !skip_done(first_)) ++first_;
   }
   std::vector<BlockFold> done_;
-  std::int64_t blocks_;
-  std::size_t point_ = 0;
-  std::int64_t block_ = 0;
+  std::vector<std::int64_t> limit_, next_;
+  std::size_t first_ = 0;
 };
 
 struct UnitResult {
@@ -85,8 +94,45 @@ T take(const std::vector<char>& in, std::size_t& at) {
   return v;
 }
 
-std::vector<char> encode(const std::vector<std::size_t>& units, const std::vector<UnitResult>& rs) {
+// A wave's quantile sketches, merged per (point, short last block) as the units finish: integer
+// counts add up the same in any order, and a wave then carries one sketch per point and metric
+// instead of one per block (which took ~100 MB per wave of 2048 short blocks).
+using WaveSketches = std::map<std::pair<std::size_t, bool>, std::vector<QuantileSketch>>;
+
+void put_sketch(std::vector<char>& out, const QuantileSketch& s) {
+  for (const auto* b : {&s.positive(), &s.negative()}) {
+    put<std::uint64_t>(out, b->size());
+    for (const auto& [key, n] : *b) {
+      put(out, key);
+      put(out, n);
+    }
+  }
+  for (const std::uint64_t n : {s.zeros(), s.nan(), s.pos_inf(), s.neg_inf()}) put(out, n);
+  put(out, s.min());
+  put(out, s.max());
+}
+
+QuantileSketch take_sketch(const std::vector<char>& in, std::size_t& at) {
+  QuantileSketch::Buckets b[2];
+  for (auto& buckets : b) {
+    buckets.resize(take<std::uint64_t>(in, at));
+    for (auto& [key, n] : buckets) {
+      key = take<std::int32_t>(in, at);
+      n = take<std::uint64_t>(in, at);
+    }
+  }
+  std::uint64_t c[4];
+  for (auto& n : c) n = take<std::uint64_t>(in, at);
+  const double lo = take<double>(in, at);
+  const double hi = take<double>(in, at);
+  return QuantileSketch::from_parts(std::move(b[0]), std::move(b[1]), c[0], c[1], c[2], c[3], lo,
+                                    hi);
+}
+
+std::vector<char> encode(const std::vector<std::size_t>& units, const std::vector<UnitResult>& rs,
+                         const WaveSketches& sketches) {
   std::vector<char> out;
+  put<std::uint64_t>(out, units.size());
   for (std::size_t i = 0; i < units.size(); ++i) {
     const UnitResult& r = rs[i];
     put<std::uint64_t>(out, units[i]);
@@ -101,13 +147,25 @@ std::vector<char> encode(const std::vector<std::size_t>& units, const std::vecto
       put<std::uint64_t>(out, d.size());
       for (const double x : d) put(out, x);
     }
+    put<std::uint64_t>(out, r.record.ratios.size());
+    for (const RatioSums& s : r.record.ratios)
+      for (const double x : {s.n, s.num, s.den}) put(out, x);
+  }
+  put<std::uint64_t>(out, sketches.size());
+  for (const auto& [key, per_metric] : sketches) {
+    put<std::uint64_t>(out, key.first);
+    put<std::uint8_t>(out, key.second ? 1 : 0);
+    put<std::uint64_t>(out, per_metric.size());
+    for (const auto& sk : per_metric) put_sketch(out, sk);
   }
   return out;
 }
 
-void decode(const std::vector<char>& in, std::map<std::size_t, UnitResult>& out) {
+void decode(const std::vector<char>& in, std::map<std::size_t, UnitResult>& out,
+            WaveSketches& sketches) {
   std::size_t at = 0;
-  while (at < in.size()) {
+  const auto units = take<std::uint64_t>(in, at);
+  for (std::uint64_t i = 0; i < units; ++i) {
     const auto u = take<std::uint64_t>(in, at);
     UnitResult& r = out[u];
     r.record.length = take<std::int64_t>(in, at);
@@ -131,6 +189,23 @@ void decode(const std::vector<char>& in, std::map<std::size_t, UnitResult>& out)
       for (double& x : d) x = take<double>(in, at);
       r.record.draws.push_back(std::move(d));
     }
+    const auto nr = take<std::uint64_t>(in, at);
+    for (std::uint64_t k = 0; k < nr; ++k) {
+      RatioSums s;
+      s.n = take<double>(in, at);
+      s.num = take<double>(in, at);
+      s.den = take<double>(in, at);
+      r.record.ratios.push_back(s);
+    }
+  }
+  const auto entries = take<std::uint64_t>(in, at);
+  for (std::uint64_t i = 0; i < entries; ++i) {
+    const auto point = take<std::uint64_t>(in, at);
+    const bool short_block = take<std::uint8_t>(in, at) != 0;
+    auto& into = sketches[{point, short_block}];
+    const auto nm = take<std::uint64_t>(in, at);
+    if (into.size() < nm) into.resize(nm);
+    for (std::uint64_t m = 0; m < nm; ++m) into[m].merge(take_sketch(in, at));
   }
 }
 
@@ -138,7 +213,10 @@ UnitResult compute(const Experiment& e, const Point& pt, const PreparedPoint& pp
   UnitResult r;
   const std::size_t nm = pp.metrics.size();
   std::vector<BlockAccumulator> acc(nm);
+  std::vector<SketchBuilder> sketch(nm);
+  std::vector<RatioSums> ratios(pp.ratios.size());
   std::vector<double> out(pp.model_metric_count);
+  std::vector<double> recorded(nm);
   const std::int64_t first = b * e.block;
   const std::int64_t end = std::min(e.draws, first + e.block);
   r.record.length = end - first;
@@ -152,9 +230,13 @@ UnitResult compute(const Experiment& e, const Point& pt, const PreparedPoint& pp
       pp.model->run(Draw(pt.key, static_cast<std::uint64_t>(d)), out);
       for (std::size_t m = 0; m < nm; ++m) {
         const double x = out[pp.metric_slot[m]];
+        recorded[m] = x;
         acc[m].add(x);
+        sketch[m].add(x);
         if (e.keep_draws) r.record.draws[m].push_back(x);
       }
+      for (std::size_t k = 0; k < ratios.size(); ++k)
+        ratios[k].add(recorded[pp.ratio_slots[k].first], recorded[pp.ratio_slots[k].second]);
     }
   } catch (const std::exception& ex) {
     r.error = "draw failed in block " + std::to_string(b) + ": " + ex.what();
@@ -162,6 +244,9 @@ UnitResult compute(const Experiment& e, const Point& pt, const PreparedPoint& pp
   }
   r.record.metrics.reserve(nm);
   for (const auto& a : acc) r.record.metrics.push_back(a.summary());
+  r.record.sketches.reserve(nm);
+  for (const auto& sb : sketch) r.record.sketches.push_back(sb.sketch());
+  r.record.ratios = std::move(ratios);
   return r;
 }
 
@@ -180,14 +265,24 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   for (std::size_t p = 0; p < run.points.size(); ++p) {
     run.results[p].metrics = prepared[p].metrics;
     run.results[p].constants = prepared[p].constants;
+    run.results[p].ratios = prepared[p].ratios;
+    run.results[p].block = e.block;
+    if (!e.precision.empty()) run.results[p].limit = initial_limit(e);
+    std::vector<std::string> ratio_names;
+    for (const auto& r : prepared[p].ratios) ratio_names.push_back(r.name);
     if (opt.resume && p < opt.resume->metrics.size() &&
-        opt.resume->metrics[p] == prepared[p].metrics)
+        opt.resume->metrics[p] == prepared[p].metrics &&
+        (p < opt.resume->ratios.size() ? opt.resume->ratios[p] : std::vector<std::string>{}) ==
+            ratio_names) {
       for_each_stored_block(opt.resume->file, p, [&](std::int64_t b, const BlockRecord& rec) {
         // A stored block is reused only if it covers the same draws now: after `draws` grew, the
         // old short last block is recomputed in full.
         if (b < e.block_count() && rec.length == std::min(e.block, e.draws - b * e.block))
           run.results[p].add_saved(b, rec);
       });
+      // The stored quantile sketches; the short last block's only if it was reused.
+      read_point_stats(opt.resume->file, p, run.results[p], opt.resume->draws == e.draws);
+    }
   }
   if (opt.resume) run.saved_in = opt.resume->file;
   const Cluster solo = Cluster::single();
@@ -230,6 +325,16 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   std::size_t unsaved_bytes = 0;
   if (root) checkpoints.write_now();  // a valid (empty) file exists from the start on
   auto last_checkpoint = std::chrono::steady_clock::now();
+  // Precision targets: decisions a resumed run's blocks already allow (rank 0 decides, the
+  // other ranks learn the new limits with the next wave's control message).
+  std::vector<std::int64_t> limit_updates;
+  const auto decide = [&](std::size_t p) {
+    if (decide_precision(e, run.results[p]))
+      limit_updates.insert(limit_updates.end(),
+                           {static_cast<std::int64_t>(p), run.results[p].limit});
+  };
+  if (root)
+    for (std::size_t p = 0; p < run.results.size(); ++p) decide(p);
   // Work units in (point, block) order, skipping the blocks a resumed run already has.
   UnitCursor cursor(run.results, e.block_count());
   // A wave ends when its slowest unit does, so with few units per thread one thread idles at every
@@ -238,9 +343,20 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   constexpr std::int64_t max_wave = 2048;
   std::int64_t wave = min_wave;
   while (true) {
-    // Rank 0 decides whether to go on and how many units the next wave has.
-    std::vector<std::int64_t> control{!cursor.done() && !interrupt.requested() ? 1 : 0, wave};
+    // Rank 0 decides whether to go on, how many units the next wave has, and which points'
+    // precision limits moved.
+    for (std::size_t i = 0; root && i < limit_updates.size(); i += 2)
+      cursor.set_limit(static_cast<std::size_t>(limit_updates[i]), limit_updates[i + 1]);
+    std::vector<std::int64_t> control{!cursor.done() && !interrupt.requested() ? 1 : 0, wave,
+                                      static_cast<std::int64_t>(limit_updates.size())};
     cluster.broadcast(control);
+    if (control[2] > 0) {
+      limit_updates.resize(static_cast<std::size_t>(control[2]));
+      cluster.broadcast(limit_updates);
+      for (std::size_t i = 0; !root && i < limit_updates.size(); i += 2)
+        cursor.set_limit(static_cast<std::size_t>(limit_updates[i]), limit_updates[i + 1]);
+    }
+    limit_updates.clear();
     if (control[0] == 0) break;
     wave = control[1];
     const std::vector<Unit> units = cursor.take(static_cast<std::size_t>(wave));
@@ -250,19 +366,37 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
          u += static_cast<std::size_t>(cluster.size()))
       mine.push_back(u);
     std::vector<UnitResult> results(mine.size());
+    std::map<std::pair<std::size_t, bool>, std::vector<SketchSum>> wave_sums;
+    std::mutex wave_sketches_mutex;
     const auto t0 = std::chrono::steady_clock::now();
     executor.for_each(mine.size(), [&](std::size_t i) {
       const Unit& unit = units[mine[i]];
       if (!run.results[unit.point].error.empty()) return;  // failed earlier
       results[i] = compute(e, run.points[unit.point], prepared[unit.point], unit.block);
+      auto& sketches = results[i].record.sketches;
+      if (sketches.empty()) return;
+      const std::lock_guard lock(wave_sketches_mutex);
+      auto& into = wave_sums[{unit.point, results[i].record.length < e.block}];
+      if (into.size() < sketches.size()) into.resize(sketches.size());
+      for (std::size_t m = 0; m < sketches.size(); ++m) into[m].add(sketches[m]);
+      sketches = {};
     });
+    WaveSketches wave_sketches;
+    for (const auto& [key, sums] : wave_sums) {
+      auto& out = wave_sketches[key];
+      for (const auto& sum : sums) out.push_back(sum.sketch());
+    }
+    wave_sums.clear();
     const double took =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    auto gathered = cluster.gather(encode(mine, results));
+    auto gathered = cluster.gather(encode(mine, results, wave_sketches));
+    results.clear();
+    wave_sketches.clear();
     if (root) {
       // Units are applied in unit order whatever rank computed them.
       std::map<std::size_t, UnitResult> wave_results;
-      for (auto& buffer : gathered) decode(buffer, wave_results);
+      for (auto& buffer : gathered) decode(buffer, wave_results, wave_sketches);
+      gathered.clear();
       for (auto& [u, r] : wave_results) {
         const Unit& unit = units[u];
         PointRecord& rec = run.results[unit.point];
@@ -277,7 +411,12 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
         ++blocks_done;
         draws_done += r.record_length;
         outcome.draws_computed += r.record_length;
+        decide(unit.point);
       }
+      // A point that failed keeps no sketch either.
+      for (auto& [key, sketches] : wave_sketches)
+        if (run.results[key.first].error.empty())
+          run.results[key.first].add_sketches(key.second, sketches);
       progress.update(blocks_done, draws_done, points_done());
       // Aim for waves of about two seconds: Ctrl-C still answers within one, the wave-end idling
       // stays a few per cent, and synchronising is cheap.
@@ -311,6 +450,11 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   checkpoints.write_now();
   outcome.previous_kept = !checkpoints.replaced();
   outcome.seconds = progress.elapsed_seconds();
+  outcome.notes = run_notes(run);
+  if (!e.fits.empty()) {
+    const auto fits = describe_fits(opt.results);
+    outcome.notes.insert(outcome.notes.end(), fits.begin(), fits.end());
+  }
   return outcome;
 }
 

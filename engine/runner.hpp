@@ -12,6 +12,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace fairmc {
 
@@ -38,6 +39,8 @@ struct RunOutcome {
   double seconds = 0;
   // keep_previous, and stopped before a checkpoint: the previous file is untouched.
   bool previous_kept = false;
+  // Ratio estimates and one-line warnings about unreliable intervals, for the closing report.
+  std::vector<std::string> notes;
 };
 
 // Throws ConfigError when the experiment is invalid (before any draw).

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "engine/params.hpp"
+#include "engine/ratio_spec.hpp"
 #include "engine/rng.hpp"
 
 #include <cstdint>
@@ -45,6 +46,9 @@ class Model {
   virtual std::vector<std::string> metrics() const = 0;
   // One draw. `out` has metrics().size() entries, pre-filled with NaN. Must be thread-safe.
   virtual void run(const Draw& draw, std::span<double> out) const = 0;
+  // Ratios of means E[num] / E[den] of two of metrics() (a paper's claim about a ratio of
+  // expectations), estimated by the engine from block sums with a jackknife error.
+  virtual std::vector<RatioSpec> ratios() const { return {}; }
   // Deterministic per-point numbers (closed forms, bounds) stored beside the statistics.
   virtual std::vector<std::pair<std::string, double>> constants() const { return {}; }
 };
@@ -56,6 +60,7 @@ struct ScenarioInfo {
   std::vector<Described> samplers;
   std::vector<Described> mechanisms;
   std::vector<Described> metrics;
+  std::vector<Described> ratios;  // what Model::ratios() declares, for `fairmc list`
   std::function<std::unique_ptr<const Model>(const Params&)> prepare;
   // Optional: bytes one draw of a point needs at least (model and working set), from the
   // parameters alone. The engine calls it before prepare and refuses points that cannot fit.

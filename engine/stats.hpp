@@ -1,8 +1,10 @@
 // Per-metric statistics (DESIGN.md "Statistics").
 //
-// Inside a block, draws go into a Boost.Accumulators set; the block is then frozen into a
-// Summary (n, mean, M2, min, max). Summaries merge with Chan et al.'s pairwise formula, always in
-// block order, so the merged numbers are bit-identical whatever thread computed which block.
+// Inside a block, finite draws go into a Boost.Accumulators set (Welford's one-pass update, not
+// E[x^2] - E[x]^2); the block is then frozen into a Summary (n, mean, M2, min, max). Summaries
+// merge with Chan et al.'s pairwise formula, always in block order, so the merged numbers are
+// bit-identical whatever thread computed which block. NaN ("not defined for this draw") and +-inf
+// draws are left out of the moments; engine/quantile_sketch counts them.
 #pragma once
 
 #include <boost/accumulators/accumulators.hpp>
@@ -22,7 +24,7 @@
 namespace fairmc {
 
 struct Summary {
-  double n = 0;  // number of defined (non-NaN) draws
+  double n = 0;  // number of finite draws
   double mean = 0;
   double m2 = 0;  // sum of squared deviations from the mean
   double min = std::numeric_limits<double>::infinity();
@@ -42,13 +44,16 @@ struct Summary {
   // Appends b after a (Chan, Golub & LeVeque 1979).
   static Summary merge(const Summary& a, const Summary& b);
   static Summary merge_all(std::span<const Summary> parts);
+  // The summary of the draws of `total` that are not in `head` (merge's inverse; for
+  // diagnostics only: it cancels digits when head is most of total).
+  static Summary unmerge(const Summary& total, const Summary& head);
 };
 
 // Accumulates one block's draws of one metric.
 class BlockAccumulator {
  public:
   void add(double x) {
-    if (!std::isnan(x)) acc_(x);
+    if (std::isfinite(x)) acc_(x);
   }
   Summary summary() const;
 
@@ -69,8 +74,19 @@ struct LineFit {
   double intercept = std::numeric_limits<double>::quiet_NaN();
   double slope = std::numeric_limits<double>::quiet_NaN();
   double slope_sem = std::numeric_limits<double>::quiet_NaN();
+  double chi2_dof = std::numeric_limits<double>::quiet_NaN();  // weighted fits only
   std::size_t points = 0;
+  bool weighted = false;
 };
+// Ordinary least squares; slope_sem from the residual scatter.
 LineFit fit_line(std::span<const double> x, std::span<const double> y);
+// Weighted least squares with weights 1 / sigma_i^2 (sigma_i: the standard error of y_i).
+// slope_sem = 1 / sqrt(sum w (x - xbar_w)^2) takes the sigmas as known; chi2_dof =
+// sum w (y - a - b x)^2 / (points - 2) says whether the line fits within them (about 1 if it
+// does; multiply slope_sem by sqrt(chi2_dof) to rescale when it does not). Points with a
+// non-finite x, y or sigma are skipped; when some usable point has sigma <= 0 (a metric with no
+// spread) the fit falls back to ordinary least squares (weighted = false, chi2_dof NaN).
+LineFit fit_line(std::span<const double> x, std::span<const double> y,
+                 std::span<const double> sigma);
 
 }  // namespace fairmc

@@ -35,6 +35,10 @@ class ObjectiveModel final : public Model {
     evaluate(inst, opt_, out);
   }
 
+  // The paper's gain/loss claim (Section 4, "gain/loss is large") is about E[gain] / E[loss];
+  // gain_to_loss, the mean of per-draw ratios, is heavy-tailed and not that quantity.
+  std::vector<RatioSpec> ratios() const override { return {{"gain_over_loss", "gain", "loss"}}; }
+
   std::vector<std::pair<std::string, double>> constants() const override {
     std::vector<std::pair<std::string, double>> c;
     const int n = pop_.agents, m = pop_.items;
@@ -128,6 +132,7 @@ ScenarioInfo scenario() {
   help("pof_caragiannis", "Eq. 7: 1 + loss / sum u(x^theta)");
   help("loss_bound", "Theorem 3.4 (Eq. 19): sum_j c_j a_top_j");
   help("bound_violated", "1 if any bound that must hold on this draw fails");
+  info.ratios = {{"gain_over_loss", "E[gain] / E[loss] (participatory; the paper's gain/loss)"}};
   for (std::size_t k = 0; k < kStrategicMetricNames.size(); ++k)
     info.metrics.push_back({std::string(kStrategicMetricNames[k]),
                             "strategic: " + std::string(kStrategicMetricHelp[k])});

@@ -228,9 +228,14 @@ def grid_quantiles_from_draws(c):
         for i, values in draws.items():
             d = f[f"points/{i}/stats/max"]
             fields = text(d.attrs["fields"]).split(",")
-            assert fields[-5:] == ["q05", "q25", "q50", "q75", "q95"], fields
+            assert fields[8:13] == ["q05", "q25", "q50", "q75", "q95"], fields
+            assert text(d.attrs["quantiles"]).startswith("exact")
             q = np.quantile(values, [0.05, 0.25, 0.5, 0.75, 0.95])  # numpy's default = type 7
-            assert np.allclose(d[()][-5:], q, rtol=1e-14, atol=0)
+            assert np.allclose(d[()][8:13], q, rtol=1e-14, atol=0)
+            # ... and /summary carries the same, as max_q05 ... max_q95 with max_median.
+            s = f["summary"]
+            for k, name in enumerate(["q05", "q25", "median", "q75", "q95"]):
+                assert d[()][8 + k] in s["max_" + name][()]
 
 
 @check
@@ -274,7 +279,9 @@ def grid_fit_along_remaining_axis(c):
     assert name not in ds.attrs  # only 0-d fits are copied to attributes
     for w in WORK:
         sel = ds.sel({"mechanism.work": w})
-        slope, intercept = np.polyfit(np.log(sel["population.agents"].values), np.log(sel["max"].values), 1)
+        # Weighted least squares, weights 1/sem(log max) = max/sem (np.polyfit's w is 1/sigma).
+        w = sel["max"].values / sel["max_sem"].values
+        slope, intercept = np.polyfit(np.log(sel["population.agents"].values), np.log(sel["max"].values), 1, w=w)
         assert abs(float(sel[name]) - slope) <= 1e-9 * abs(slope)
         assert abs(float(sel["fit_max_vs_population.agents_intercept"]) - intercept) <= 1e-9 * abs(intercept)
 
@@ -326,9 +333,10 @@ def zip_fit_attribute(c):
     name = "fit_max_vs_population.agents_slope"
     assert name in ds.attrs and isinstance(ds.attrs[name], float), sorted(ds.attrs)
     assert ds.attrs[name] == float(ds[name])
-    for suffix in ("_intercept", "_slope_sem"):
+    for suffix in ("_intercept", "_slope_sem", "_chi2_dof"):
         assert isinstance(ds.attrs["fit_max_vs_population.agents" + suffix], float)
-    slope, _ = np.polyfit(np.log(ZIP_AGENTS), np.log(ds["max"].values), 1)
+    w = ds["max"].values / ds["max_sem"].values  # weighted least squares, w = 1/sigma
+    slope, _ = np.polyfit(np.log(ZIP_AGENTS), np.log(ds["max"].values), 1, w=w)
     assert abs(ds.attrs[name] - slope) <= 1e-9 * abs(slope), (ds.attrs[name], slope)
     assert ds.attrs["experiment"] == "roundtrip_zip" and ds.attrs["seed"] == 99 and ds.attrs["draws"] == 200
 

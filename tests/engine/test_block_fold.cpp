@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <numeric>
 #include <random>
@@ -96,4 +97,49 @@ TEST_CASE("an empty fold merges to nothing") {
   BlockFold fold;
   CHECK(fold.count() == 0);
   CHECK(fold.merged().empty());
+}
+
+TEST_CASE("ratio sums fold in block order whatever the arrival order") {
+  std::vector<fairmc::RatioSums> blocks;
+  fairmc::Rng rng(31, 0, 0u);
+  for (int b = 0; b < 600; ++b) {
+    fairmc::RatioSums s;
+    for (int i = 0; i < 5; ++i) s.add(rng.uniform01(), 0.5 + rng.uniform01());
+    blocks.push_back(s);
+  }
+  BlockFold in_order, shuffled;
+  for (int b = 0; b < 600; ++b) in_order.add(b, {Summary{}}, {blocks[b]});
+  for (int b = 599; b >= 0; --b) shuffled.add(b, {Summary{}}, {blocks[b]});
+  const auto a = in_order.ratios().at(0).estimate();
+  const auto c = shuffled.ratios().at(0).estimate();
+  CHECK(std::bit_cast<std::uint64_t>(a.estimate) == std::bit_cast<std::uint64_t>(c.estimate));
+  CHECK(std::bit_cast<std::uint64_t>(a.sem) == std::bit_cast<std::uint64_t>(c.sem));
+  CHECK(a.groups == 256);
+  // Blocks still waiting past a gap count too.
+  BlockFold gap;
+  gap.add(1, {Summary{}}, {blocks[1]});
+  CHECK(gap.ratios().at(0).total().n == 5);
+}
+
+TEST_CASE("halves split at the largest power of two not above half the frontier") {
+  BlockFold fold;
+  std::vector<Summary> parts;
+  fairmc::Rng rng(32, 0, 0u);
+  for (int b = 0; b < 13; ++b) {
+    fairmc::BlockAccumulator acc;
+    for (int i = 0; i < 10; ++i) acc.add(rng.uniform01());
+    parts.push_back(acc.summary());
+  }
+  for (int b = 0; b < 3; ++b) fold.add(b, {parts[b]});
+  CHECK(fold.halves(0).first.n == 0);
+  for (int b = 3; b < 13; ++b) fold.add(b, {parts[b]});
+  const auto [first, second] = fold.halves(0);
+  // 13 blocks: 13/2 = 6, so blocks [0, 4) and [4, 13).
+  Summary head, tail;
+  for (int b = 0; b < 4; ++b) head = Summary::merge(head, parts[b]);
+  for (int b = 4; b < 13; ++b) tail = Summary::merge(tail, parts[b]);
+  CHECK(same_bits(first, head));
+  CHECK(second.n == tail.n);
+  CHECK(second.mean == doctest::Approx(tail.mean).epsilon(1e-12));
+  CHECK(second.m2 == doctest::Approx(tail.m2).epsilon(1e-9));
 }

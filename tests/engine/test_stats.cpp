@@ -4,7 +4,9 @@
 
 #include <doctest/doctest.h>
 
+#include <bit>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 using fairmc::BlockAccumulator;
@@ -69,4 +71,56 @@ TEST_CASE("line fit recovers slope and intercept") {
   CHECK(f.slope == doctest::Approx(2.0));
   CHECK(f.intercept == doctest::Approx(1.0));
   CHECK(f.slope_sem == doctest::Approx(0.0));
+}
+
+TEST_CASE("weighted line fit: known sigmas give the textbook slope error and chi2/dof") {
+  // y = 1 + 2x exactly, sigmas 0.1, 0.2, 0.1, 0.2, 0.1: slope sem = 1/sqrt(sum w (x-xbar_w)^2).
+  const std::vector<double> x{0, 1, 2, 3, 4}, y{1, 3, 5, 7, 9}, s{0.1, 0.2, 0.1, 0.2, 0.1};
+  const auto f = fairmc::fit_line(x, y, s);
+  CHECK(f.weighted);
+  CHECK(f.slope == doctest::Approx(2.0));
+  CHECK(f.intercept == doctest::Approx(1.0));
+  double sw = 0, sx = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) sw += 1 / (s[i] * s[i]), sx += x[i] / (s[i] * s[i]);
+  double sxx = 0;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    sxx += (x[i] - sx / sw) * (x[i] - sx / sw) / (s[i] * s[i]);
+  CHECK(f.slope_sem == doctest::Approx(1 / std::sqrt(sxx)));
+  CHECK(f.chi2_dof == doctest::Approx(0.0));
+  // A point off the line by 3 sigma in a 3-point fit: the weights pull the line towards the
+  // precise points, so the imprecise outlier hardly moves the slope.
+  const std::vector<double> x3{0, 1, 2}, y3{0, 1 + 3 * 1.0, 2}, s3{0.01, 1.0, 0.01};
+  const auto g = fairmc::fit_line(x3, y3, s3);
+  CHECK(g.slope == doctest::Approx(1.0).epsilon(1e-3));
+  CHECK(g.chi2_dof == doctest::Approx(9.0).epsilon(1e-3));
+  // A sigma of zero (no spread): ordinary least squares instead.
+  const std::vector<double> s0{0.1, 0, 0.1, 0.1, 0.1};
+  const auto o = fairmc::fit_line(x, y, s0);
+  CHECK_FALSE(o.weighted);
+  CHECK(std::isnan(o.chi2_dof));
+  CHECK(o.slope == doctest::Approx(2.0));
+}
+
+TEST_CASE("unmerge recovers the tail's summary") {
+  fairmc::Rng rng(21, 0, 0u);
+  BlockAccumulator head, tail, all;
+  for (int i = 0; i < 300; ++i) {
+    const double x = rng.uniform01();
+    (i < 100 ? head : tail).add(x);
+    all.add(x);
+  }
+  const Summary t = Summary::unmerge(all.summary(), head.summary());
+  CHECK(t.n == 200);
+  CHECK(t.mean == doctest::Approx(tail.summary().mean).epsilon(1e-12));
+  CHECK(t.m2 == doctest::Approx(tail.summary().m2).epsilon(1e-10));
+}
+
+TEST_CASE("infinite draws are left out of the moments") {
+  BlockAccumulator acc;
+  acc.add(1.0);
+  acc.add(std::numeric_limits<double>::infinity());
+  acc.add(-std::numeric_limits<double>::infinity());
+  acc.add(3.0);
+  CHECK(acc.summary().n == 2);
+  CHECK(acc.summary().mean == 2.0);
 }

@@ -1,0 +1,55 @@
+#include "engine/diagnostics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace fairmc {
+
+Diagnostics diagnose(const Summary& all, const Summary& first, const Summary& second,
+                     const QuantileSketch& sketch) {
+  Diagnostics d;
+  d.undefined = static_cast<double>(sketch.nan());
+  d.pos_inf = static_cast<double>(sketch.pos_inf());
+  d.neg_inf = static_cast<double>(sketch.neg_inf());
+  if (all.n > 0) d.top_share = sketch.top_share(Diagnostics::kTopFraction);
+  if (all.n > 1 && all.m2 > 0) d.half_variance = sketch.fewest_holding(0.5, all.mean);
+  if (first.n > 1 && second.n > 1) {
+    const double se = std::hypot(first.sem(), second.sem());
+    if (se > 0) d.drift_z = (second.mean - first.mean) / se;
+  }
+  std::ostringstream why;
+  const auto reason = [&](const std::string& r) {
+    why << (d.unreliable ? "; " : "") << r;
+    d.unreliable = true;
+  };
+  if (d.pos_inf + d.neg_inf > 0) {
+    std::ostringstream r;
+    r << d.pos_inf + d.neg_inf << " draw" << (d.pos_inf + d.neg_inf > 1 ? "s were" : " was")
+      << " +-inf (counted, left out of the mean)";
+    reason(r.str());
+  }
+  if (all.n > 1 && (!std::isfinite(all.m2) || !std::isfinite(all.mean)))
+    reason("the variance overflows double precision");
+  const double few = std::min(Diagnostics::kFewDraws, Diagnostics::kFewDrawsShare * all.n);
+  if (d.half_variance < few) {
+    std::ostringstream r;
+    r << d.half_variance << " of " << all.n << " draws " << (d.half_variance > 1 ? "hold" : "holds")
+      << " half of the variance";
+    if (d.top_share > 0) {
+      r.precision(3);
+      r << ", the largest 0.1% " << 100 * d.top_share << "% of the sum";
+    }
+    reason(r.str());
+  }
+  if (std::fabs(d.drift_z) > Diagnostics::kDriftLimit) {
+    std::ostringstream r;
+    r.precision(3);
+    r << "the two halves of the blocks differ by " << std::fabs(d.drift_z) << " standard errors";
+    reason(r.str());
+  }
+  if (d.unreliable) d.warning = "normal interval unreliable: " + why.str();
+  return d;
+}
+
+}  // namespace fairmc

@@ -1,0 +1,82 @@
+#include "engine/point_report.hpp"
+
+#include <cmath>
+#include <sstream>
+
+namespace fairmc {
+
+std::vector<MetricReport> report_metrics(const PointRecord& r,
+                                         const std::vector<std::vector<double>>* draws) {
+  const auto merged = r.merged();
+  const auto sketches = r.sketches();
+  std::vector<MetricReport> out(r.metrics.size());
+  for (std::size_t m = 0; m < out.size(); ++m) {
+    MetricReport& rep = out[m];
+    rep.summary = merged[m];
+    const bool exact = draws && m < draws->size();
+    rep.exact_quantiles = exact;
+    for (std::size_t q = 0; q < kQuantileLevels.size(); ++q)
+      rep.quantiles[q] = exact ? quantile((*draws)[m], kQuantileLevels[q])
+                               : sketches[m].quantile(kQuantileLevels[q]);
+    const auto [first, second] = r.fold.halves(m);
+    rep.diagnostics = diagnose(merged[m], first, second, sketches[m]);
+  }
+  return out;
+}
+
+std::vector<RatioEstimate> report_ratios(const PointRecord& r) {
+  const auto groups = r.fold.ratios();
+  std::vector<RatioEstimate> out;
+  for (std::size_t k = 0; k < r.ratios.size(); ++k)
+    out.push_back(k < groups.size() ? groups[k].estimate() : RatioEstimate{});
+  return out;
+}
+
+std::string point_label(const Point& p) {
+  std::string s = "point " + std::to_string(p.index);
+  if (p.values.empty()) return s;
+  s += " (";
+  for (std::size_t i = 0; i < p.values.size(); ++i)
+    s += (i ? ", " : "") + p.values[i].first + "=" + p.values[i].second;
+  return s + ")";
+}
+
+std::vector<std::string> run_notes(const RunRecord& run, std::size_t max_lines) {
+  std::vector<std::string> warnings, ratios;
+  std::size_t more_warnings = 0, more_ratios = 0;
+  for (std::size_t p = 0; p < run.results.size(); ++p) {
+    const PointRecord& r = run.results[p];
+    if (!r.error.empty() || r.blocks_done() == 0) continue;
+    const auto metrics = report_metrics(r);
+    for (std::size_t m = 0; m < metrics.size(); ++m) {
+      if (!metrics[m].diagnostics.unreliable) continue;
+      if (warnings.size() < max_lines)
+        warnings.push_back("warning: " + point_label(run.points[p]) + ": metric " + r.metrics[m] +
+                           ": " + metrics[m].diagnostics.warning);
+      else
+        ++more_warnings;
+    }
+    const auto est = report_ratios(r);
+    for (std::size_t k = 0; k < est.size(); ++k) {
+      if (ratios.size() >= max_lines) {
+        ++more_ratios;
+        continue;
+      }
+      std::ostringstream o;
+      o.precision(6);
+      o << point_label(run.points[p]) << ": ratio " << r.ratios[k].name << " = E["
+        << r.ratios[k].num << "]/E[" << r.ratios[k].den << "] = " << est[k].bias_corrected << " +- "
+        << est[k].half_width() << " (95%, jackknife, bias-corrected; plain " << est[k].estimate
+        << ", n " << est[k].n << ")";
+      ratios.push_back(o.str());
+    }
+  }
+  if (more_ratios) ratios.push_back("... and " + std::to_string(more_ratios) + " more ratios");
+  if (more_warnings)
+    warnings.push_back("... and " + std::to_string(more_warnings) +
+                       " more warnings (fairmc show lists them all)");
+  ratios.insert(ratios.end(), warnings.begin(), warnings.end());
+  return ratios;
+}
+
+}  // namespace fairmc
