@@ -269,12 +269,6 @@ void attr(hid_t obj, const std::string& name, const std::string& value) {
   check(H5Awrite(a, t, value.c_str()), "write attribute " + name);
 }
 
-bool has_attr(hid_t obj, const std::string& name) {
-  const htri_t r = H5Aexists(obj, name.c_str());
-  check(r < 0 ? -1 : 0, "look up attribute " + name);
-  return r > 0;
-}
-
 std::string read_string_attr(hid_t obj, const std::string& name) {
   Hid a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);
   Hid t(H5Aget_type(a), H5Tclose, "get type");

@@ -95,7 +95,6 @@ void attr(hid_t obj, const std::string& name, T value) {
 }
 bool has_attr(hid_t obj, const std::string& name);
 std::string read_string_attr(hid_t obj, const std::string& name);
-bool has_attr(hid_t obj, const std::string& name);
 template <class T>
 T read_attr(hid_t obj, const std::string& name) {
   Hid a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);
