@@ -1,6 +1,6 @@
 #include "scenarios/power/outcome_metrics.hpp"
 
-#include "scenarios/power/program1.hpp"
+#include "scenarios/power/program1_kernel.hpp"
 
 #include <boost/sort/spreadsort/spreadsort.hpp>
 
@@ -21,68 +21,166 @@ double best_window_fraction(std::vector<double> lambda, double epsilon) {
   return lambda.empty() ? 0.0 : static_cast<double>(best) / static_cast<double>(lambda.size());
 }
 
-OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gamma,
-                        double epsilon) {
-  const std::size_t n = pop.n, m = pop.m;
-  const std::vector<double> q = issue_weights(pop, eq.c);
-  const std::vector<double> g = welfare_gradient(pop, eq.c, eq.x);
-  std::vector<double> lambda(n), net(m, 0.0), grad_sum(m, 0.0), a(m), e(m), delta(m);
-  std::vector<char> exhausted(n);
-  OutcomeMetrics r;
-  double shift_total = 0.0, grad_total = 0.0;
+namespace {
+
+// Sums over agents that the per-agent pass accumulates (in agent order, so the same bits as the
+// separate passes it replaces).
+struct AgentSums {
+  double shift_total = 0.0, grad_total = 0.0, off_normal = 0.0, power_error = 0.0;
+  // Definition 2.1's ratio metrics, fused into the pass when lambda_ref is known in advance.
+  double sum_dev = 0.0, dev_max = 0.0, dev_max_normal = 0.0, ratio_max = 0.0, sum_l = 0.0;
+  std::size_t within = 0, n_exh = 0, n_normal = 0;
+};
+
+// One pass over the agents: Program 1 for each at (x, c), its shift, and (ref > 0) the ratio
+// metrics. M = the number of issues at compile time (1..6), 0 = at run time.
+template <std::size_t M>
+void agent_pass(const Population& pop, const Equilibrium& eq, const double* q, const double* g,
+                double gamma, double epsilon, double ref, double* net, double* grad_sum,
+                double* lambda, char* exhausted, AgentSums& r) {
+  const std::size_t n = pop.n, m = M > 0 ? M : pop.m;
+  constexpr std::size_t kBuf = M > 0 ? M : 1;
+  double a_buf[kBuf], e_buf[kBuf], d_buf[kBuf];
+  std::vector<double> heap(M > 0 ? 0 : 3 * m);
+  double* a = M > 0 ? a_buf : heap.data();
+  double* e = M > 0 ? e_buf : heap.data() + m;
+  double* delta = M > 0 ? d_buf : heap.data() + 2 * m;
+  double net_acc[kBuf] = {}, grad_acc[kBuf] = {};
+  double* netv = M > 0 ? net_acc : net;  // register accumulators when M is fixed
+  double* gradv = M > 0 ? grad_acc : grad_sum;
+  const bool fuse = ref > 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     double grad_norm = 0.0;
+    const double ci = eq.c[i];
+    const double* w = &pop.w[i * m];
+    const double* y = &pop.y[i * m];
     for (std::size_t j = 0; j < m; ++j) {
-      a[j] = eq.c[i] * pop.w[i * m + j];
-      e[j] = pop.y[i * m + j] - eq.x[j];
-      grad_sum[j] += 2.0 * a[j] * e[j];
+      a[j] = ci * w[j];
+      e[j] = y[j] - eq.x[j];
+      gradv[j] += 2.0 * a[j] * e[j];
       grad_norm += 4.0 * a[j] * a[j] * e[j] * e[j];
     }
-    grad_total += std::sqrt(grad_norm);
-    const Program1Result p = solve_program1(a, e, q, g, gamma, delta);
+    r.grad_total += std::sqrt(grad_norm);
+    const Program1Result p = detail::program1<M>(a, e, q, g, m, gamma, delta);
     lambda[i] = p.lambda;
     exhausted[i] = p.exhausted;
     double len = 0.0;
     for (std::size_t j = 0; j < m; ++j) {
-      net[j] += delta[j];
+      netv[j] += delta[j];
       len += delta[j] * delta[j];
     }
-    shift_total += std::sqrt(len);
-    if (!eq.normal[i]) {
+    r.shift_total += std::sqrt(len);
+    const bool normal = eq.normal[i] != 0;
+    if (!normal) {
       double len2 = 0.0;  // delta''_i = sqrt(gamma) c_i w_ij e_ij / q_j
       for (std::size_t j = 0; j < m; ++j) len2 += (a[j] * e[j] / q[j]) * (a[j] * e[j] / q[j]);
-      r.off_normal_movement += std::sqrt(len) + std::sqrt(gamma * len2);
+      r.off_normal += std::sqrt(len) + std::sqrt(gamma * len2);
     }
     if (p.exhausted) {
-      r.power_error = std::max(r.power_error, std::abs(power_used(delta, q, g) - gamma) / gamma);
+      r.power_error =
+          std::max(r.power_error, std::abs(detail::power_used<M>(delta, q, g, m) - gamma) / gamma);
+    }
+    if (fuse) {
+      const double ratio = p.lambda / ref;
+      const double dev = std::abs(1.0 - ratio);
+      r.sum_dev += dev;
+      r.dev_max = std::max(r.dev_max, dev);
+      r.ratio_max = std::max(r.ratio_max, ratio);
+      if (normal) {
+        ++r.n_normal;
+        r.dev_max_normal = std::max(r.dev_max_normal, dev);
+      }
+      if (ratio >= 1.0 - epsilon && ratio <= 1.0) ++r.within;
+      if (p.exhausted) {
+        ++r.n_exh;
+        r.sum_l += p.lambda;
+      }
     }
   }
+  if (M > 0)
+    for (std::size_t j = 0; j < m; ++j) {
+      net[j] = netv[j];
+      grad_sum[j] = gradv[j];
+    }
+}
 
-  double ref = eq.lambda_ref;
-  if (!(ref > 0.0)) {
+}  // namespace
+
+OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gamma,
+                        double epsilon) {
+  const std::size_t n = pop.n, m = pop.m;
+  // q_j = sum c w and grad U(x) in one pass (each sum in agent order, as issue_weights and
+  // welfare_gradient compute them).
+  std::vector<double> q(m, 0.0), g(m, 0.0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < m; ++j) {
+      const double cw = eq.c[i] * pop.w[i * m + j];
+      q[j] += cw;
+      g[j] -= 2.0 * cw * (eq.x[j] - pop.y[i * m + j]);
+    }
+  std::vector<double> lambda(n), net(m, 0.0), grad_sum(m, 0.0);
+  std::vector<char> exhausted(n);
+  OutcomeMetrics r;
+  AgentSums s;
+  const double ref_in = eq.lambda_ref;
+  auto pass = [&]<std::size_t M>() {
+    agent_pass<M>(pop, eq, q.data(), g.data(), gamma, epsilon, ref_in, net.data(), grad_sum.data(),
+                  lambda.data(), exhausted.data(), s);
+  };
+  switch (m) {
+    case 1:
+      pass.template operator()<1>();
+      break;
+    case 2:
+      pass.template operator()<2>();
+      break;
+    case 3:
+      pass.template operator()<3>();
+      break;
+    case 4:
+      pass.template operator()<4>();
+      break;
+    case 5:
+      pass.template operator()<5>();
+      break;
+    case 6:
+      pass.template operator()<6>();
+      break;
+    default:
+      pass.template operator()<0>();
+  }
+  const double shift_total = s.shift_total, grad_total = s.grad_total;
+  r.off_normal_movement = s.off_normal;
+  r.power_error = s.power_error;
+
+  if (!(ref_in > 0.0)) {
+    // lambda_ref = the median lambda_i: known only now, so the ratio metrics take a second pass.
     std::vector<double> sorted = lambda;
     std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(n / 2),
                      sorted.end());
-    ref = sorted[n / 2];
-  }
-  double sum_dev = 0.0, sum_l = 0.0;
-  std::size_t within = 0, n_exh = 0, n_normal = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double ratio = lambda[i] / ref;
-    const double dev = std::abs(1.0 - ratio);
-    sum_dev += dev;
-    r.lambda_dev_max = std::max(r.lambda_dev_max, dev);
-    r.lambda_ratio_max = std::max(r.lambda_ratio_max, ratio);
-    if (eq.normal[i]) {
-      ++n_normal;
-      r.lambda_dev_max_normal = std::max(r.lambda_dev_max_normal, dev);
-    }
-    if (ratio >= 1.0 - epsilon && ratio <= 1.0) ++within;
-    if (exhausted[i]) {
-      ++n_exh;
-      sum_l += lambda[i];
+    const double ref = sorted[n / 2];
+    for (std::size_t i = 0; i < n; ++i) {
+      const double ratio = lambda[i] / ref;
+      const double dev = std::abs(1.0 - ratio);
+      s.sum_dev += dev;
+      s.dev_max = std::max(s.dev_max, dev);
+      s.ratio_max = std::max(s.ratio_max, ratio);
+      if (eq.normal[i]) {
+        ++s.n_normal;
+        s.dev_max_normal = std::max(s.dev_max_normal, dev);
+      }
+      if (ratio >= 1.0 - epsilon && ratio <= 1.0) ++s.within;
+      if (exhausted[i]) {
+        ++s.n_exh;
+        s.sum_l += lambda[i];
+      }
     }
   }
+  const double sum_dev = s.sum_dev, sum_l = s.sum_l;
+  const std::size_t within = s.within, n_exh = s.n_exh, n_normal = s.n_normal;
+  r.lambda_dev_max = s.dev_max;
+  r.lambda_ratio_max = s.ratio_max;
+  r.lambda_dev_max_normal = s.dev_max_normal;
   const double dn = static_cast<double>(n);
   r.lambda_dev_mean = sum_dev / dn;
   r.frac_within_eps = static_cast<double>(within) / dn;
