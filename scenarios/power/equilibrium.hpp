@@ -18,6 +18,10 @@ struct Equilibrium {
   double lambda_ref = 0.0;   // the lambda all agents should approach (Theorem 3.1 / Theorem 4.1)
   double residual = 0.0;     // relative sup-norm residual of the construction's defining equation
   int iterations = 0;
+  // q_j = sum_k c_k w_kj and grad U(x) when the construction computed them in its pass over c
+  // (then bit-identical to issue_weights / welfare_gradient); empty: not computed.
+  std::vector<double> q;
+  std::vector<double> grad;
 };
 
 // q_j = sum_k c_k w_kj: the sample version of n * integral p(k) c_k w_kj dk (Lemma C.1).

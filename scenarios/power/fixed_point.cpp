@@ -419,6 +419,58 @@ double section5_residual(const Population& pop, std::span<const double> c, doubl
   return r;
 }
 
+namespace {
+
+// c at (fp.x, fp.q) as scalings_at computes it, with sum c w and grad U(x) from the same pass, and
+// (alpha > 0) fp.residual = section5_residual(c): x(c) and sum c w / n accumulated in that pass,
+// the map and its residual in a second one (the same operations as section5_map's three passes).
+void final_scalings(const Population& pop, FixedPoint& fp, double floor, double alpha) {
+  const std::size_t n = pop.n, m = pop.m;
+  const double dn = static_cast<double>(n);
+  std::vector<double> mass(m, 0.0), xc(m, 0.0);
+  fp.gradient.assign(m, 0.0);
+  const double* const ws = pop.w.data();
+  const double* const ys = pop.y.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    const double* w = ws + i * m;
+    const double* y = ys + i * m;
+    double s = 0.0;
+    for (std::size_t j = 0; j < m; ++j) {
+      const double we = w[j] * (y[j] - fp.x[j]);
+      s += we * we / fp.q[j];
+    }
+    const double root = std::sqrt(s);
+    fp.unclamped[i] = root > floor;
+    const double c = 1.0 / std::max(root, floor);
+    fp.c[i] = c;
+    for (std::size_t j = 0; j < m; ++j) {
+      mass[j] += c * w[j];
+      xc[j] += c * w[j] * y[j];
+      fp.gradient[j] -= 2.0 * c * w[j] * (fp.x[j] - y[j]);
+    }
+  }
+  fp.weight_sum = mass;
+  if (!(alpha > 0.0)) return;
+  for (std::size_t j = 0; j < m; ++j) {
+    xc[j] /= mass[j];
+    mass[j] /= dn;
+  }
+  const double sqrt_n = std::sqrt(dn);
+  double r = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    double s = 0.0;
+    for (std::size_t j = 0; j < m; ++j) {
+      const double we = ws[i * m + j] * (ys[i * m + j] - xc[j]);
+      s += we * we / mass[j];
+    }
+    const double g = sqrt_n / std::max(alpha, std::sqrt(s));
+    r = std::max(r, std::abs(g - fp.c[i]) / fp.c[i]);
+  }
+  fp.residual = r;
+}
+
+}  // namespace
+
 FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) {
   const std::size_t m = pop.m;
   const Equations eqs(pop, o);
@@ -573,14 +625,15 @@ FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) 
   } else {
     fp.converged = final_size < std::max(o.tolerance, 1e-9);
   }
-  scalings_at(pop, fp.x, fp.q, eqs.floor(), fp.c, fp.unclamped);
-  if (!eqs.limit()) fp.residual = section5_residual(pop, fp.c, o.alpha);
+  final_scalings(pop, fp, eqs.floor(), eqs.limit() ? -1.0 : o.alpha);
   if (!fp.converged) {
     // No certified solution: report nothing rather than a wrong point.
     constexpr double nan = std::numeric_limits<double>::quiet_NaN();
     std::fill(fp.x.begin(), fp.x.end(), nan);
     std::fill(fp.q.begin(), fp.q.end(), nan);
     std::fill(fp.c.begin(), fp.c.end(), nan);
+    std::fill(fp.weight_sum.begin(), fp.weight_sum.end(), nan);
+    std::fill(fp.gradient.begin(), fp.gradient.end(), nan);
   }
   return fp;
 }

@@ -48,15 +48,33 @@ void agent_pass(const Population& pop, const Equilibrium& eq, const double* q, c
   double net_acc[kBuf] = {}, grad_acc[kBuf] = {};
   double* netv = M > 0 ? net_acc : net;  // register accumulators when M is fixed
   double* gradv = M > 0 ? grad_acc : grad_sum;
+  // Local copies of x, q, g and of the arrays' addresses: the stores to lambda and exhausted
+  // (char) may alias anything, which would make the compiler reload them for every agent.
+  double x_buf[kBuf], q_buf[kBuf], g_buf[kBuf];
+  const double* x = eq.x.data();
+  if constexpr (M > 0) {
+    for (std::size_t j = 0; j < M; ++j) {
+      x_buf[j] = eq.x[j];
+      q_buf[j] = q[j];
+      g_buf[j] = g[j];
+    }
+    x = x_buf;
+    q = q_buf;
+    g = g_buf;
+  }
+  const double* const cs = eq.c.data();
+  const char* const normals = eq.normal.data();
+  const double* const ws = pop.w.data();
+  const double* const ys = pop.y.data();
   const bool fuse = ref > 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     double grad_norm = 0.0;
-    const double ci = eq.c[i];
-    const double* w = &pop.w[i * m];
-    const double* y = &pop.y[i * m];
+    const double ci = cs[i];
+    const double* w = ws + i * m;
+    const double* y = ys + i * m;
     for (std::size_t j = 0; j < m; ++j) {
       a[j] = ci * w[j];
-      e[j] = y[j] - eq.x[j];
+      e[j] = y[j] - x[j];
       gradv[j] += 2.0 * a[j] * e[j];
       grad_norm += 4.0 * a[j] * a[j] * e[j] * e[j];
     }
@@ -70,7 +88,7 @@ void agent_pass(const Population& pop, const Equilibrium& eq, const double* q, c
       len += delta[j] * delta[j];
     }
     r.shift_total += std::sqrt(len);
-    const bool normal = eq.normal[i] != 0;
+    const bool normal = normals[i] != 0;
     if (!normal) {
       double len2 = 0.0;  // delta''_i = sqrt(gamma) c_i w_ij e_ij / q_j
       for (std::size_t j = 0; j < m; ++j) len2 += (a[j] * e[j] / q[j]) * (a[j] * e[j] / q[j]);
@@ -109,15 +127,19 @@ void agent_pass(const Population& pop, const Equilibrium& eq, const double* q, c
 OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gamma,
                         double epsilon) {
   const std::size_t n = pop.n, m = pop.m;
-  // q_j = sum c w and grad U(x) in one pass (each sum in agent order, as issue_weights and
-  // welfare_gradient compute them).
-  std::vector<double> q(m, 0.0), g(m, 0.0);
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < m; ++j) {
-      const double cw = eq.c[i] * pop.w[i * m + j];
-      q[j] += cw;
-      g[j] -= 2.0 * cw * (eq.x[j] - pop.y[i * m + j]);
-    }
+  // q_j = sum c w and grad U(x): from the construction's pass over c, or here in one pass (each
+  // sum in agent order, as issue_weights and welfare_gradient compute them).
+  std::vector<double> q = eq.q, g = eq.grad;
+  if (q.size() != m || g.size() != m) {
+    q.assign(m, 0.0);
+    g.assign(m, 0.0);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < m; ++j) {
+        const double cw = eq.c[i] * pop.w[i * m + j];
+        q[j] += cw;
+        g[j] -= 2.0 * cw * (eq.x[j] - pop.y[i * m + j]);
+      }
+  }
   std::vector<double> lambda(n), net(m, 0.0), grad_sum(m, 0.0);
   std::vector<char> exhausted(n);
   OutcomeMetrics r;

@@ -81,7 +81,7 @@ class EqualPowerModel final : public Model {
     b.c5_dev = b.c6_dev = b.b3_ratio = b.b4_ratio = kNaN;
     double net_bound = kNaN;
     if (construction_ == "fixed_point") {
-      b = appendix_bounds(pop, eq.c, issue_weights(pop, eq.c), fp_.alpha, gamma_);
+      b = appendix_bounds(pop, eq.c, eq.q, fp_.alpha, gamma_);
       net_bound = net_movement_bound(
           b, pop,
           static_cast<std::size_t>(std::llround(r.frac_normal * static_cast<double>(pop.n))),
@@ -121,6 +121,8 @@ class EqualPowerModel final : public Model {
     eq.lambda_ref = 1.0 / std::sqrt(gamma_);  // Theorem 4.1: lambda = 1/sqrt(gamma)
     eq.residual = fp.residual;
     eq.iterations = fp.iterations;
+    eq.q = fp.weight_sum;
+    eq.grad = fp.gradient;
     return eq;
   }
 
