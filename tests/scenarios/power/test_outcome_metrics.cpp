@@ -30,7 +30,7 @@ TEST_CASE("lambda_cv is accurate where the lambda_i concentrate (issue 13 item 7
   o.alpha = std::pow(static_cast<double>(pop.n), -7.0 / 8.0);
   const FixedPoint fp = solve_fixed_point(pop, o);
   REQUIRE(fp.converged);
-  const Equilibrium eq{fp.x, fp.c, fp.unclamped, 1.0, 0.0, 0};
+  const Equilibrium eq{fp.x, fp.c, fp.unclamped, 1.0, 0.0, 0, {}, {}};
   const std::vector<double> q = issue_weights(pop, fp.c);
   const std::vector<double> g = welfare_gradient(pop, fp.c, fp.x);
   for (const double gamma : {0.01, 1e-8}) {
