@@ -22,8 +22,14 @@ std::vector<double> welfare_gradient(const Population& pop, std::span<const doub
 }
 
 Equilibrium median_construction(const Population& pop, double gamma) {
-  const std::size_t n = pop.n;
   Equilibrium eq;
+  median_construction(pop, gamma, eq);
+  return eq;
+}
+
+void median_construction(const Population& pop, double gamma, Equilibrium& eq) {
+  const std::size_t n = pop.n;
+  eq.iterations = 0;
   // c's storage doubles as the scratch copy for the selection (one fewer n-sized buffer).
   std::vector<double>& scratch = eq.c;
   scratch.assign(pop.y.begin(), pop.y.end());
@@ -67,7 +73,6 @@ Equilibrium median_construction(const Population& pop, double gamma) {
   eq.lambda_ref = 1.0 / std::sqrt(q * gamma);
   // Lemma 3.1's condition: sum_i sgn(x - y_i) = 0, reported relative to n.
   eq.residual = std::abs(balance) / static_cast<double>(n);
-  return eq;
 }
 
 Equilibrium equal_scaling(const Population& pop) {

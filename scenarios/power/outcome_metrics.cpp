@@ -10,6 +10,10 @@
 namespace fairmc::power {
 
 double best_window_fraction(std::vector<double> lambda, double epsilon) {
+  return best_window_fraction_sorting(lambda, epsilon);
+}
+
+double best_window_fraction_sorting(std::span<double> lambda, double epsilon) {
   // Hybrid radix sort (Boost.Sort): several times faster than std::sort on 10^5 doubles.
   boost::sort::spreadsort::spreadsort(lambda.begin(), lambda.end());
   std::size_t best = 0, lo = 0;
@@ -126,6 +130,12 @@ void agent_pass(const Population& pop, const Equilibrium& eq, const double* q, c
 
 OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gamma,
                         double epsilon) {
+  EvaluateScratch scratch;
+  return evaluate(pop, eq, gamma, epsilon, scratch);
+}
+
+OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gamma, double epsilon,
+                        EvaluateScratch& scratch) {
   const std::size_t n = pop.n, m = pop.m;
   // q_j = sum c w and grad U(x): from the construction's pass over c, or here in one pass (each
   // sum in agent order, as issue_weights and welfare_gradient compute them).
@@ -140,8 +150,11 @@ OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gam
         g[j] -= 2.0 * cw * (eq.x[j] - pop.y[i * m + j]);
       }
   }
-  std::vector<double> lambda(n), net(m, 0.0), grad_sum(m, 0.0);
-  std::vector<char> exhausted(n);
+  std::vector<double> net(m, 0.0), grad_sum(m, 0.0);
+  std::vector<double>& lambda = scratch.lambda;
+  std::vector<char>& exhausted = scratch.exhausted;
+  lambda.resize(n);  // every entry is written by agent_pass
+  exhausted.resize(n);
   OutcomeMetrics r;
   AgentSums s;
   const double ref_in = eq.lambda_ref;
@@ -235,7 +248,7 @@ OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gam
   r.welfare_gradient = std::sqrt(grad2);
   r.welfare_gradient_rel = grad_total > 0.0 ? std::sqrt(gsum2) / grad_total : 0.0;
   r.q_mean = qsum / static_cast<double>(m);
-  r.frac_within_eps_best = best_window_fraction(std::move(lambda), epsilon);
+  r.frac_within_eps_best = best_window_fraction_sorting(lambda, epsilon);  // lambda's last use
   return r;
 }
 
