@@ -1,5 +1,6 @@
 #include "scenarios/power/fixed_point.hpp"
 
+#include "scenarios/power/batch_math.hpp"
 #include "scenarios/power/equilibrium.hpp"
 
 #include <Eigen/Dense>
@@ -22,34 +23,49 @@ void accumulate_fixed(const Population& pop, const double* x, const double* inv_
   const std::size_t d = free_q ? D : M;
   double N[M] = {}, P[M] = {}, dN[M][D] = {}, dP[M][D] = {};
   const bool jac = dN_out != nullptr;
-  for (std::size_t i = 0; i < pop.n; ++i) {
-    const double* y = &pop.y[i * M];
-    const double* w = &pop.w[i * M];
-    double e[M], we[M], dc[D];
-    double s = 0.0;
-    for (std::size_t j = 0; j < M; ++j) {
-      e[j] = y[j] - x[j];
-      we[j] = w[j] * e[j];
-      s += we[j] * we[j] * inv_q[j];
-    }
-    const double root = std::sqrt(s);
-    const bool free = root > floor;
-    const double c = 1.0 / (free ? root : floor);
-    for (std::size_t j = 0; j < M; ++j) {
-      N[j] += c * we[j];
-      P[j] += c * w[j];
-    }
-    if (!jac || !free) continue;
-    const double c3 = c * c * c;
-    for (std::size_t l = 0; l < M; ++l) {
-      dc[l] = c3 * w[l] * we[l] * inv_q[l];
-      dc[M + l] = 0.5 * dc[l] * e[l];
-    }
-    for (std::size_t j = 0; j < M; ++j)
-      for (std::size_t l = 0; l < D; ++l) {
-        dN[j][l] += dc[l] * we[j];
-        dP[j][l] += dc[l] * w[j];
+  // Blocks of agents: first every agent's s and then c (roots and divisions two at a time,
+  // batch_math.hpp), then the sums in agent order.
+  constexpr std::size_t B = 128;
+  double sb[B], cb[B];
+  bool fb[B];
+  for (std::size_t i0 = 0; i0 < pop.n; i0 += B) {
+    const std::size_t nb = std::min(B, pop.n - i0);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const double* y = &pop.y[(i0 + k) * M];
+      const double* w = &pop.w[(i0 + k) * M];
+      double s = 0.0;
+      for (std::size_t j = 0; j < M; ++j) {
+        const double we = w[j] * (y[j] - x[j]);
+        s += we * we * inv_q[j];
       }
+      sb[k] = s;
+    }
+    detail::capped_inverse_roots(sb, nb, floor, cb, fb);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const double* y = &pop.y[(i0 + k) * M];
+      const double* w = &pop.w[(i0 + k) * M];
+      double e[M], we[M], dc[D];
+      for (std::size_t j = 0; j < M; ++j) {
+        e[j] = y[j] - x[j];
+        we[j] = w[j] * e[j];
+      }
+      const double c = cb[k];
+      for (std::size_t j = 0; j < M; ++j) {
+        N[j] += c * we[j];
+        P[j] += c * w[j];
+      }
+      if (!jac || !fb[k]) continue;
+      const double c3 = c * c * c;
+      for (std::size_t l = 0; l < M; ++l) {
+        dc[l] = c3 * w[l] * we[l] * inv_q[l];
+        dc[M + l] = 0.5 * dc[l] * e[l];
+      }
+      for (std::size_t j = 0; j < M; ++j)
+        for (std::size_t l = 0; l < D; ++l) {
+          dN[j][l] += dc[l] * we[j];
+          dP[j][l] += dc[l] * w[j];
+        }
+    }
   }
   for (std::size_t j = 0; j < M; ++j) {
     N_out[j] = N[j];
