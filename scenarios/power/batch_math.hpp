@@ -38,4 +38,13 @@ inline void capped_inverse_roots(const double* s, std::size_t count, double floo
   }
 }
 
+// out[k] = sqrt(in[k]) for k = 0..count-1 (in and out may be the same array).
+inline void sqrt_batch(const double* in, double* out, std::size_t count) {
+  std::size_t k = 0;
+#if defined(__SSE2__)
+  for (; k + 2 <= count; k += 2) _mm_storeu_pd(out + k, _mm_sqrt_pd(_mm_loadu_pd(in + k)));
+#endif
+  for (; k < count; ++k) out[k] = std::sqrt(in[k]);
+}
+
 }  // namespace fairmc::power::detail
