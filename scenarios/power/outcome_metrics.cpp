@@ -218,6 +218,148 @@ void agent_pass_one_issue(const Population& pop, const Equilibrium& eq, const do
   grad_sum_out[0] = grad_sum;
 }
 
+// agent_pass for two issues (the m = 2 fixed point's draw), in blocks: program1<2>'s first Newton
+// evaluation from its usual start for every agent, divisions vectorised and roots two at a time,
+// then the sums in agent order. The same operations as program1<2>, so the same bits; an agent
+// whose solve is not this one step (ideal point affordable, an inactive issue, equal rho_j, or a
+// Newton step not yet below 1e-9) takes program1<2> itself.
+void agent_pass_two_issues(const Population& pop, const Equilibrium& eq, const double* q,
+                           const double* g, double gamma, double epsilon, double ref, double* net,
+                           double* grad_sum, double* lambda, char* exhausted, AgentSums& r) {
+  const std::size_t n = pop.n;
+  const double x0 = eq.x[0], x1 = eq.x[1], q0 = q[0], q1 = q[1], g0 = g[0], g1 = g[1];
+  const double qv[2] = {q0, q1}, gv[2] = {g0, g1};
+  const double b0 = g0 / (2.0 * q0), b1 = g1 / (2.0 * q1);
+  const double gamma_c = (gamma + q0 * b0 * b0) + q1 * b1 * b1;
+  const double inv_sqrt_gamma = 1.0 / std::sqrt(gamma_c);
+  const double* const cs = eq.c.data();
+  const char* const normals = eq.normal.data();
+  const double* const ws = pop.w.data();
+  const double* const ys = pop.y.data();
+  const bool fuse = ref > 0.0;
+  double net0 = 0.0, net1 = 0.0, gs0 = 0.0, gs1 = 0.0;
+  constexpr std::size_t B = 256;
+  double a0v[B], a1v[B], e0v[B], e1v[B], A0v[B], A1v[B], r0v[B], r1v[B], Sv[B], ravg[B];
+  double sv[B], gnv[B], lov[B], hiv[B], lamv[B], phiv[B], dphiv[B], d0v[B], d1v[B], lenv[B];
+  double ratiov[B], perrv[B];
+  bool special[B];
+  for (std::size_t i0 = 0; i0 < n; i0 += B) {
+    const std::size_t nb = std::min(B, n - i0);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const std::size_t i = i0 + k;
+      const double a0 = cs[i] * ws[2 * i], a1 = cs[i] * ws[2 * i + 1];
+      const double e0 = ys[2 * i] - x0, e1 = ys[2 * i + 1] - x1;
+      const double ep0 = e0 - b0, ep1 = e1 - b1;
+      const double reach = (0.0 + q0 * ep0 * ep0) + q1 * ep1 * ep1;
+      const double A0 = a0 * a0 * ep0 * ep0 / q0, A1 = a1 * a1 * ep1 * ep1 / q1;
+      const double rho0 = a0 / q0, rho1 = a1 / q1;
+      const double S = (0.0 + A0) + A1;
+      const double rho_lo = rho1 < rho0 ? rho1 : rho0, rho_hi = rho0 < rho1 ? rho1 : rho0;
+      a0v[k] = a0;
+      a1v[k] = a1;
+      e0v[k] = e0;
+      e1v[k] = e1;
+      A0v[k] = A0;
+      A1v[k] = A1;
+      r0v[k] = rho0;
+      r1v[k] = rho1;
+      Sv[k] = S;
+      ravg[k] = (0.0 + A0 * rho0) + A1 * rho1;
+      lov[k] = rho_hi;  // rho_hi and rho_lo until the bracket is formed
+      hiv[k] = rho_lo;
+      sv[k] = S / gamma_c;
+      gnv[k] = (0.0 + 4.0 * a0 * a0 * e0 * e0) + 4.0 * a1 * a1 * e1 * e1;
+      special[k] = reach <= gamma_c || !(A0 > 0.0) || !(A1 > 0.0) ||
+                   rho_hi - rho_lo <= 1e-15 * rho_hi || !(rho0 > 0.0) || !(rho1 > 0.0);
+    }
+    detail::sqrt_batch(sv, sv, nb);
+    detail::sqrt_batch(gnv, gnv, nb);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const double s = sv[k], rho_hi = lov[k], rho_lo = hiv[k];
+      const double lo_raw = s - rho_hi;
+      const double lo = 0.0 < lo_raw ? lo_raw : 0.0, hi = s - rho_lo;
+      const double v = s - ravg[k] / Sv[k];
+      const double lam = v < lo ? lo : (hi < v ? hi : v);  // std::clamp
+      const double r0 = 1.0 / (r0v[k] + lam), r1 = 1.0 / (r1v[k] + lam);
+      const double Ar0 = A0v[k] * r0 * r0, Ar1 = A1v[k] * r1 * r1;
+      phiv[k] = (0.0 + Ar0) + Ar1;
+      dphiv[k] = (0.0 - 2.0 * Ar0 * r0) - 2.0 * Ar1 * r1;
+      lov[k] = lo;
+      hiv[k] = hi;
+      lamv[k] = lam;
+    }
+    detail::sqrt_batch(phiv, phiv, nb);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const double p = 1.0 / phiv[k];
+      const double h = p - inv_sqrt_gamma;
+      const double lam = lamv[k];
+      double lo = lov[k], hi = hiv[k];
+      (h < 0.0 ? lo : hi) = lam;
+      double next = lam - h / (-0.5 * p * p * p * dphiv[k]);
+      if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+      const bool done = std::abs(next - lam) <= 1e-9 * std::abs(next);
+      special[k] = special[k] || h == 0.0 || !done;
+      const double d0 = b0 + a0v[k] * (e0v[k] - b0) / (a0v[k] + next * q0);
+      const double d1 = b1 + a1v[k] * (e1v[k] - b1) / (a1v[k] + next * q1);
+      lamv[k] = next;
+      d0v[k] = d0;
+      d1v[k] = d1;
+      lenv[k] = (0.0 + d0 * d0) + d1 * d1;
+      ratiov[k] = next / ref;
+      perrv[k] =
+          std::abs(((((0.0 + q0 * d0 * d0) - g0 * d0) + q1 * d1 * d1) - g1 * d1) - gamma) / gamma;
+    }
+    detail::sqrt_batch(lenv, lenv, nb);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const std::size_t i = i0 + k;
+      const double a[2] = {a0v[k], a1v[k]}, e[2] = {e0v[k], e1v[k]};
+      gs0 += 2.0 * a[0] * e[0];
+      gs1 += 2.0 * a[1] * e[1];
+      r.grad_total += gnv[k];
+      Program1Result p{lamv[k], true};
+      double delta[2] = {d0v[k], d1v[k]};
+      double len_root = lenv[k], ratio = ratiov[k], perr = perrv[k];
+      if (special[k]) {
+        p = detail::program1<2>(a, e, qv, gv, 2, gamma, delta);
+        len_root = std::sqrt((0.0 + delta[0] * delta[0]) + delta[1] * delta[1]);
+        ratio = p.lambda / ref;
+        perr = std::abs(detail::power_used<2>(delta, qv, gv, 2) - gamma) / gamma;
+      }
+      lambda[i] = p.lambda;
+      exhausted[i] = p.exhausted;
+      net0 += delta[0];
+      net1 += delta[1];
+      r.shift_total += len_root;
+      const bool normal = normals[i] != 0;
+      if (!normal) {
+        const double len2 = (0.0 + (a[0] * e[0] / q0) * (a[0] * e[0] / q0)) +
+                            (a[1] * e[1] / q1) * (a[1] * e[1] / q1);
+        r.off_normal += len_root + std::sqrt(gamma * len2);
+      }
+      if (p.exhausted) r.power_error = std::max(r.power_error, perr);
+      if (fuse) {
+        const double dev = std::abs(1.0 - ratio);
+        r.sum_dev += dev;
+        r.dev_max = std::max(r.dev_max, dev);
+        r.ratio_max = std::max(r.ratio_max, ratio);
+        if (normal) {
+          ++r.n_normal;
+          r.dev_max_normal = std::max(r.dev_max_normal, dev);
+        }
+        if (ratio >= 1.0 - epsilon && ratio <= 1.0) ++r.within;
+        if (p.exhausted) {
+          ++r.n_exh;
+          r.sum_l += p.lambda;
+        }
+      }
+    }
+  }
+  net[0] = net0;
+  net[1] = net1;
+  grad_sum[0] = gs0;
+  grad_sum[1] = gs1;
+}
+
 }  // namespace
 
 OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gamma,
@@ -260,7 +402,8 @@ OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gam
                            grad_sum.data(), lambda.data(), exhausted.data(), s);
       break;
     case 2:
-      pass.template operator()<2>();
+      agent_pass_two_issues(pop, eq, q.data(), g.data(), gamma, epsilon, ref_in, net.data(),
+                            grad_sum.data(), lambda.data(), exhausted.data(), s);
       break;
     case 3:
       pass.template operator()<3>();
