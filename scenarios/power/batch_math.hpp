@@ -5,6 +5,7 @@
 // (issue 19); the accumulations that follow stay sequential, in agent order.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 
@@ -35,6 +36,29 @@ inline void capped_inverse_roots(const double* s, std::size_t count, double floo
     const double root = std::sqrt(s[k]);
     free[k] = root > floor;
     c[k] = 1.0 / (free[k] ? root : floor);
+  }
+}
+
+// For k = 0..count-1: root = sqrt(s[k]); c[k] = 1 / std::max(root, floor) (a NaN root stays NaN)
+// and unclamped[k] = root > floor. s and c may be the same array.
+inline void inverse_max_roots(const double* s, std::size_t count, double floor, double* c,
+                              char* unclamped) {
+  std::size_t k = 0;
+#if defined(__SSE2__)
+  const __m128d f = _mm_set1_pd(floor), one = _mm_set1_pd(1.0);
+  for (; k + 2 <= count; k += 2) {
+    const __m128d root = _mm_sqrt_pd(_mm_loadu_pd(s + k));
+    // maxpd(f, root) = f > root ? f : root: std::max(root, floor), NaN root included.
+    _mm_storeu_pd(c + k, _mm_div_pd(one, _mm_max_pd(f, root)));
+    const int gt = _mm_movemask_pd(_mm_cmpgt_pd(root, f));
+    unclamped[k] = static_cast<char>((gt & 1) != 0);
+    unclamped[k + 1] = static_cast<char>((gt & 2) != 0);
+  }
+#endif
+  for (; k < count; ++k) {
+    const double root = std::sqrt(s[k]);
+    unclamped[k] = root > floor;
+    c[k] = 1.0 / std::max(root, floor);
   }
 }
 

@@ -447,6 +447,8 @@ void final_scalings(const Population& pop, FixedPoint& fp, double floor, double 
   fp.gradient.assign(m, 0.0);
   const double* const ws = pop.w.data();
   const double* const ys = pop.y.data();
+  // s_i into c's storage, then every c_i with the roots and divisions two at a time
+  // (batch_math.hpp, IEEE-exact per lane), then the sums in agent order.
   for (std::size_t i = 0; i < n; ++i) {
     const double* w = ws + i * m;
     const double* y = ys + i * m;
@@ -455,10 +457,13 @@ void final_scalings(const Population& pop, FixedPoint& fp, double floor, double 
       const double we = w[j] * (y[j] - fp.x[j]);
       s += we * we / fp.q[j];
     }
-    const double root = std::sqrt(s);
-    fp.unclamped[i] = root > floor;
-    const double c = 1.0 / std::max(root, floor);
-    fp.c[i] = c;
+    fp.c[i] = s;
+  }
+  detail::inverse_max_roots(fp.c.data(), n, floor, fp.c.data(), fp.unclamped.data());
+  for (std::size_t i = 0; i < n; ++i) {
+    const double* w = ws + i * m;
+    const double* y = ys + i * m;
+    const double c = fp.c[i];
     for (std::size_t j = 0; j < m; ++j) {
       mass[j] += c * w[j];
       xc[j] += c * w[j] * y[j];
@@ -473,14 +478,24 @@ void final_scalings(const Population& pop, FixedPoint& fp, double floor, double 
   }
   const double sqrt_n = std::sqrt(dn);
   double r = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    double s = 0.0;
-    for (std::size_t j = 0; j < m; ++j) {
-      const double we = ws[i * m + j] * (ys[i * m + j] - xc[j]);
-      s += we * we / mass[j];
+  constexpr std::size_t B = 256;
+  double sb[B];
+  for (std::size_t i0 = 0; i0 < n; i0 += B) {
+    const std::size_t nb = std::min(B, n - i0);
+    for (std::size_t k = 0; k < nb; ++k) {
+      double s = 0.0;
+      for (std::size_t j = 0; j < m; ++j) {
+        const double we = ws[(i0 + k) * m + j] * (ys[(i0 + k) * m + j] - xc[j]);
+        s += we * we / mass[j];
+      }
+      sb[k] = s;
     }
-    const double g = sqrt_n / std::max(alpha, std::sqrt(s));
-    r = std::max(r, std::abs(g - fp.c[i]) / fp.c[i]);
+    detail::sqrt_batch(sb, sb, nb);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const double g = sqrt_n / std::max(alpha, sb[k]);
+      sb[k] = std::abs(g - fp.c[i0 + k]) / fp.c[i0 + k];
+    }
+    for (std::size_t k = 0; k < nb; ++k) r = std::max(r, sb[k]);
   }
   fp.residual = r;
 }
