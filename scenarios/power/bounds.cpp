@@ -11,17 +11,20 @@ AppendixBounds appendix_bounds(const Population& pop, std::span<const double> c,
                                std::span<const double> q, double alpha, double gamma) {
   const std::size_t n = pop.n, m = pop.m;
   const double dn = static_cast<double>(n), dm = static_cast<double>(m);
-  const auto [wlo, whi] = std::minmax_element(pop.w.begin(), pop.w.end());
-  const double w_min = *wlo, w_max = *whi;
-  double d2 = 0.0;
-  for (std::size_t j = 0; j < m; ++j) {
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    for (std::size_t i = 0; i < n; ++i) {
-      lo = std::min(lo, pop.y[i * m + j]);
-      hi = std::max(hi, pop.y[i * m + j]);
+  // One pass: w_min, w_max, each issue's range of ideal points, and max_i c_i w_ij.
+  double w_min = std::numeric_limits<double>::infinity(), w_max = -w_min;
+  std::vector<double> lo(m, w_min), hi(m, -w_min), top(m, 0.0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < m; ++j) {
+      const double w = pop.w[i * m + j], y = pop.y[i * m + j];
+      w_min = std::min(w_min, w);
+      w_max = std::max(w_max, w);
+      lo[j] = std::min(lo[j], y);
+      hi[j] = std::max(hi[j], y);
+      top[j] = std::max(top[j], c[i] * w);
     }
-    d2 += (hi - lo) * (hi - lo);
-  }
+  double d2 = 0.0;
+  for (std::size_t j = 0; j < m; ++j) d2 += (hi[j] - lo[j]) * (hi[j] - lo[j]);
   AppendixBounds b;
   b.d_max = std::sqrt(d2);
   b.beta = w_min * w_min / (4.0 * w_max * w_max * w_max * d2);
@@ -29,9 +32,6 @@ AppendixBounds appendix_bounds(const Population& pop, std::span<const double> c,
   b.b3_ratio = std::numeric_limits<double>::infinity();
   b.b4_ratio = std::numeric_limits<double>::infinity();
   for (std::size_t j = 0; j < m; ++j) b.b3_ratio = std::min(b.b3_ratio, q[j] / dn / b3);
-  std::vector<double> top(m, 0.0);  // max_i c_i w_ij
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < m; ++j) top[j] = std::max(top[j], c[i] * pop.w[i * m + j]);
   for (std::size_t j = 0; j < m; ++j)
     b.b4_ratio = std::min(b.b4_ratio, q[j] / dn / (b.beta * std::sqrt(dn) * alpha * top[j]));
   const double sg = std::sqrt(gamma);

@@ -22,8 +22,14 @@ std::vector<double> welfare_gradient(const Population& pop, std::span<const doub
 }
 
 Equilibrium median_construction(const Population& pop, double gamma) {
-  const std::size_t n = pop.n;
   Equilibrium eq;
+  median_construction(pop, gamma, eq);
+  return eq;
+}
+
+void median_construction(const Population& pop, double gamma, Equilibrium& eq) {
+  const std::size_t n = pop.n;
+  eq.iterations = 0;
   // c's storage doubles as the scratch copy for the selection (one fewer n-sized buffer).
   std::vector<double>& scratch = eq.c;
   scratch.assign(pop.y.begin(), pop.y.end());
@@ -35,14 +41,21 @@ Equilibrium median_construction(const Population& pop, double gamma) {
   eq.x = {x};
   eq.normal.resize(n);
   const double normal_radius = std::pow(static_cast<double>(n), -0.25);
-  double sum_c = 0.0;
+  // One pass: c, and with it q = sum c w, grad U(x) and Lemma 3.1's balance (each sum in agent
+  // order, as issue_weights and welfare_gradient compute them; redone below if an agent sits at x).
+  double sum_c = 0.0, q = 0.0, grad = 0.0, balance = 0.0;
   std::size_t at_x = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const double d = std::abs(x - pop.y[i]);
+    const double yi = pop.y[i], wi = pop.w[i];
+    const double d = std::abs(x - yi);
     eq.normal[i] = d >= normal_radius;
+    balance += (x > yi) - (x < yi);
     if (d > 0.0) {
-      eq.c[i] = 1.0 / (pop.w[i] * d);
-      sum_c += eq.c[i];
+      const double ci = 1.0 / (wi * d);
+      eq.c[i] = ci;
+      sum_c += ci;
+      q += ci * wi;
+      grad -= 2.0 * ci * wi * (x - yi);
     } else {
       eq.c[i] = 0.0;
       ++at_x;
@@ -52,14 +65,14 @@ Equilibrium median_construction(const Population& pop, double gamma) {
     const double fill = at_x < n ? sum_c / static_cast<double>(n - at_x) : 1.0;
     for (double& ci : eq.c)
       if (ci == 0.0) ci = fill;
+    q = issue_weights(pop, eq.c)[0];
+    grad = welfare_gradient(pop, eq.c, eq.x)[0];
   }
-  const double q = issue_weights(pop, eq.c)[0];
+  eq.q = {q};
+  eq.grad = {grad};
   eq.lambda_ref = 1.0 / std::sqrt(q * gamma);
   // Lemma 3.1's condition: sum_i sgn(x - y_i) = 0, reported relative to n.
-  double balance = 0.0;
-  for (std::size_t i = 0; i < n; ++i) balance += (x > pop.y[i]) - (x < pop.y[i]);
   eq.residual = std::abs(balance) / static_cast<double>(n);
-  return eq;
 }
 
 Equilibrium equal_scaling(const Population& pop) {

@@ -18,6 +18,10 @@ struct Equilibrium {
   double lambda_ref = 0.0;   // the lambda all agents should approach (Theorem 3.1 / Theorem 4.1)
   double residual = 0.0;     // relative sup-norm residual of the construction's defining equation
   int iterations = 0;
+  // q_j = sum_k c_k w_kj and grad U(x) when the construction computed them in its pass over c
+  // (then bit-identical to issue_weights / welfare_gradient); empty: not computed.
+  std::vector<double> q;
+  std::vector<double> grad;
 };
 
 // q_j = sum_k c_k w_kj: the sample version of n * integral p(k) c_k w_kj dk (Lemma C.1).
@@ -32,6 +36,8 @@ std::vector<double> welfare_gradient(const Population& pop, std::span<const doub
 // it be any constant). Then sum_i sgn(x - y_i) = 0, so x maximises U (Lemma 3.1), and
 // lambda_ref = 1 / sqrt(q gamma) (Theorem 3.1). Normal agents: |x - y_i| >= n^(-1/4).
 Equilibrium median_construction(const Population& pop, double gamma);
+// The same into `eq`, reusing its storage.
+void median_construction(const Population& pop, double gamma, Equilibrium& eq);
 
 // Appendix E: c_i = 1 for all i and x the welfare maximiser, x_j = sum w_kj y_kj / sum w_kj
 // (Lemma B.1). The paper names no limit lambda; lambda_ref is left 0 for the caller to set.

@@ -1,5 +1,6 @@
 #include "scenarios/power/fixed_point.hpp"
 
+#include "scenarios/power/batch_math.hpp"
 #include "scenarios/power/equilibrium.hpp"
 
 #include <Eigen/Dense>
@@ -22,34 +23,49 @@ void accumulate_fixed(const Population& pop, const double* x, const double* inv_
   const std::size_t d = free_q ? D : M;
   double N[M] = {}, P[M] = {}, dN[M][D] = {}, dP[M][D] = {};
   const bool jac = dN_out != nullptr;
-  for (std::size_t i = 0; i < pop.n; ++i) {
-    const double* y = &pop.y[i * M];
-    const double* w = &pop.w[i * M];
-    double e[M], we[M], dc[D];
-    double s = 0.0;
-    for (std::size_t j = 0; j < M; ++j) {
-      e[j] = y[j] - x[j];
-      we[j] = w[j] * e[j];
-      s += we[j] * we[j] * inv_q[j];
-    }
-    const double root = std::sqrt(s);
-    const bool free = root > floor;
-    const double c = 1.0 / (free ? root : floor);
-    for (std::size_t j = 0; j < M; ++j) {
-      N[j] += c * we[j];
-      P[j] += c * w[j];
-    }
-    if (!jac || !free) continue;
-    const double c3 = c * c * c;
-    for (std::size_t l = 0; l < M; ++l) {
-      dc[l] = c3 * w[l] * we[l] * inv_q[l];
-      dc[M + l] = 0.5 * dc[l] * e[l];
-    }
-    for (std::size_t j = 0; j < M; ++j)
-      for (std::size_t l = 0; l < D; ++l) {
-        dN[j][l] += dc[l] * we[j];
-        dP[j][l] += dc[l] * w[j];
+  // Blocks of agents: first every agent's s and then c (roots and divisions two at a time,
+  // batch_math.hpp), then the sums in agent order.
+  constexpr std::size_t B = 128;
+  double sb[B], cb[B];
+  bool fb[B];
+  for (std::size_t i0 = 0; i0 < pop.n; i0 += B) {
+    const std::size_t nb = std::min(B, pop.n - i0);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const double* y = &pop.y[(i0 + k) * M];
+      const double* w = &pop.w[(i0 + k) * M];
+      double s = 0.0;
+      for (std::size_t j = 0; j < M; ++j) {
+        const double we = w[j] * (y[j] - x[j]);
+        s += we * we * inv_q[j];
       }
+      sb[k] = s;
+    }
+    detail::capped_inverse_roots(sb, nb, floor, cb, fb);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const double* y = &pop.y[(i0 + k) * M];
+      const double* w = &pop.w[(i0 + k) * M];
+      double e[M], we[M], dc[D];
+      for (std::size_t j = 0; j < M; ++j) {
+        e[j] = y[j] - x[j];
+        we[j] = w[j] * e[j];
+      }
+      const double c = cb[k];
+      for (std::size_t j = 0; j < M; ++j) {
+        N[j] += c * we[j];
+        P[j] += c * w[j];
+      }
+      if (!jac || !fb[k]) continue;
+      const double c3 = c * c * c;
+      for (std::size_t l = 0; l < M; ++l) {
+        dc[l] = c3 * w[l] * we[l] * inv_q[l];
+        dc[M + l] = 0.5 * dc[l] * e[l];
+      }
+      for (std::size_t j = 0; j < M; ++j)
+        for (std::size_t l = 0; l < D; ++l) {
+          dN[j][l] += dc[l] * we[j];
+          dP[j][l] += dc[l] * w[j];
+        }
+    }
   }
   for (std::size_t j = 0; j < M; ++j) {
     N_out[j] = N[j];
@@ -419,6 +435,73 @@ double section5_residual(const Population& pop, std::span<const double> c, doubl
   return r;
 }
 
+namespace {
+
+// c at (fp.x, fp.q) as scalings_at computes it, with sum c w and grad U(x) from the same pass, and
+// (alpha > 0) fp.residual = section5_residual(c): x(c) and sum c w / n accumulated in that pass,
+// the map and its residual in a second one (the same operations as section5_map's three passes).
+void final_scalings(const Population& pop, FixedPoint& fp, double floor, double alpha) {
+  const std::size_t n = pop.n, m = pop.m;
+  const double dn = static_cast<double>(n);
+  std::vector<double> mass(m, 0.0), xc(m, 0.0);
+  fp.gradient.assign(m, 0.0);
+  const double* const ws = pop.w.data();
+  const double* const ys = pop.y.data();
+  // s_i into c's storage, then every c_i with the roots and divisions two at a time
+  // (batch_math.hpp, IEEE-exact per lane), then the sums in agent order.
+  for (std::size_t i = 0; i < n; ++i) {
+    const double* w = ws + i * m;
+    const double* y = ys + i * m;
+    double s = 0.0;
+    for (std::size_t j = 0; j < m; ++j) {
+      const double we = w[j] * (y[j] - fp.x[j]);
+      s += we * we / fp.q[j];
+    }
+    fp.c[i] = s;
+  }
+  detail::inverse_max_roots(fp.c.data(), n, floor, fp.c.data(), fp.unclamped.data());
+  for (std::size_t i = 0; i < n; ++i) {
+    const double* w = ws + i * m;
+    const double* y = ys + i * m;
+    const double c = fp.c[i];
+    for (std::size_t j = 0; j < m; ++j) {
+      mass[j] += c * w[j];
+      xc[j] += c * w[j] * y[j];
+      fp.gradient[j] -= 2.0 * c * w[j] * (fp.x[j] - y[j]);
+    }
+  }
+  fp.weight_sum = mass;
+  if (!(alpha > 0.0)) return;
+  for (std::size_t j = 0; j < m; ++j) {
+    xc[j] /= mass[j];
+    mass[j] /= dn;
+  }
+  const double sqrt_n = std::sqrt(dn);
+  double r = 0.0;
+  constexpr std::size_t B = 256;
+  double sb[B];
+  for (std::size_t i0 = 0; i0 < n; i0 += B) {
+    const std::size_t nb = std::min(B, n - i0);
+    for (std::size_t k = 0; k < nb; ++k) {
+      double s = 0.0;
+      for (std::size_t j = 0; j < m; ++j) {
+        const double we = ws[(i0 + k) * m + j] * (ys[(i0 + k) * m + j] - xc[j]);
+        s += we * we / mass[j];
+      }
+      sb[k] = s;
+    }
+    detail::sqrt_batch(sb, sb, nb);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const double g = sqrt_n / std::max(alpha, sb[k]);
+      sb[k] = std::abs(g - fp.c[i0 + k]) / fp.c[i0 + k];
+    }
+    for (std::size_t k = 0; k < nb; ++k) r = std::max(r, sb[k]);
+  }
+  fp.residual = r;
+}
+
+}  // namespace
+
 FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) {
   const std::size_t m = pop.m;
   const Equations eqs(pop, o);
@@ -573,14 +656,15 @@ FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) 
   } else {
     fp.converged = final_size < std::max(o.tolerance, 1e-9);
   }
-  scalings_at(pop, fp.x, fp.q, eqs.floor(), fp.c, fp.unclamped);
-  if (!eqs.limit()) fp.residual = section5_residual(pop, fp.c, o.alpha);
+  final_scalings(pop, fp, eqs.floor(), eqs.limit() ? -1.0 : o.alpha);
   if (!fp.converged) {
     // No certified solution: report nothing rather than a wrong point.
     constexpr double nan = std::numeric_limits<double>::quiet_NaN();
     std::fill(fp.x.begin(), fp.x.end(), nan);
     std::fill(fp.q.begin(), fp.q.end(), nan);
     std::fill(fp.c.begin(), fp.c.end(), nan);
+    std::fill(fp.weight_sum.begin(), fp.weight_sum.end(), nan);
+    std::fill(fp.gradient.begin(), fp.gradient.end(), nan);
   }
   return fp;
 }

@@ -48,6 +48,9 @@ struct FixedPoint {
   std::vector<char> unclamped;  // agent not capped by alpha: the normal set N-hat (Appendix B.2)
   double residual = 0.0;        // max_i |[g(c)](i) - c_i| / c_i for the literal map g;
                                 // limit: limit_violation at x (in units of one agent's push)
+  // From the same pass as c: weight_sum_j = sum_k c_k w_kj and gradient_j = grad U(x)_j =
+  // -2 sum_k c_k w_kj (x_j - y_kj) (Program 1's q and g; issue 19: saves a pass per draw).
+  std::vector<double> weight_sum, gradient;
   int iterations = 0;
   bool converged = false;    // false: no certified solution found, x, q and c are NaN
   std::size_t at_ideal = 0;  // limit: number of agents whose ideal point is x (0 generically)

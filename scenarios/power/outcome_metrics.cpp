@@ -1,6 +1,7 @@
 #include "scenarios/power/outcome_metrics.hpp"
 
-#include "scenarios/power/program1.hpp"
+#include "scenarios/power/batch_math.hpp"
+#include "scenarios/power/program1_kernel.hpp"
 
 #include <boost/sort/spreadsort/spreadsort.hpp>
 
@@ -10,6 +11,10 @@
 namespace fairmc::power {
 
 double best_window_fraction(std::vector<double> lambda, double epsilon) {
+  return best_window_fraction_sorting(lambda, epsilon);
+}
+
+double best_window_fraction_sorting(std::span<double> lambda, double epsilon) {
   // Hybrid radix sort (Boost.Sort): several times faster than std::sort on 10^5 doubles.
   boost::sort::spreadsort::spreadsort(lambda.begin(), lambda.end());
   std::size_t best = 0, lo = 0;
@@ -21,68 +26,432 @@ double best_window_fraction(std::vector<double> lambda, double epsilon) {
   return lambda.empty() ? 0.0 : static_cast<double>(best) / static_cast<double>(lambda.size());
 }
 
-OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gamma,
-                        double epsilon) {
-  const std::size_t n = pop.n, m = pop.m;
-  const std::vector<double> q = issue_weights(pop, eq.c);
-  const std::vector<double> g = welfare_gradient(pop, eq.c, eq.x);
-  std::vector<double> lambda(n), net(m, 0.0), grad_sum(m, 0.0), a(m), e(m), delta(m);
-  std::vector<char> exhausted(n);
-  OutcomeMetrics r;
-  double shift_total = 0.0, grad_total = 0.0;
+namespace {
+
+// Sums over agents that the per-agent pass accumulates (in agent order, so the same bits as the
+// separate passes it replaces).
+struct AgentSums {
+  double shift_total = 0.0, grad_total = 0.0, off_normal = 0.0, power_error = 0.0;
+  // Definition 2.1's ratio metrics, fused into the pass when lambda_ref is known in advance.
+  double sum_dev = 0.0, dev_max = 0.0, dev_max_normal = 0.0, ratio_max = 0.0, sum_l = 0.0;
+  std::size_t within = 0, n_exh = 0, n_normal = 0;
+};
+
+// One pass over the agents: Program 1 for each at (x, c), its shift, and (ref > 0) the ratio
+// metrics. M = the number of issues at compile time (1..6), 0 = at run time.
+template <std::size_t M>
+void agent_pass(const Population& pop, const Equilibrium& eq, const double* q, const double* g,
+                double gamma, double epsilon, double ref, double* net, double* grad_sum,
+                double* lambda, char* exhausted, AgentSums& r) {
+  const std::size_t n = pop.n, m = M > 0 ? M : pop.m;
+  constexpr std::size_t kBuf = M > 0 ? M : 1;
+  double a_buf[kBuf], e_buf[kBuf], d_buf[kBuf];
+  std::vector<double> heap(M > 0 ? 0 : 3 * m);
+  double* a = M > 0 ? a_buf : heap.data();
+  double* e = M > 0 ? e_buf : heap.data() + m;
+  double* delta = M > 0 ? d_buf : heap.data() + 2 * m;
+  double net_acc[kBuf] = {}, grad_acc[kBuf] = {};
+  double* netv = M > 0 ? net_acc : net;  // register accumulators when M is fixed
+  double* gradv = M > 0 ? grad_acc : grad_sum;
+  // Local copies of x, q, g and of the arrays' addresses: the stores to lambda and exhausted
+  // (char) may alias anything, which would make the compiler reload them for every agent.
+  double x_buf[kBuf], q_buf[kBuf], g_buf[kBuf];
+  const double* x = eq.x.data();
+  if constexpr (M > 0) {
+    for (std::size_t j = 0; j < M; ++j) {
+      x_buf[j] = eq.x[j];
+      q_buf[j] = q[j];
+      g_buf[j] = g[j];
+    }
+    x = x_buf;
+    q = q_buf;
+    g = g_buf;
+  }
+  const double* const cs = eq.c.data();
+  const char* const normals = eq.normal.data();
+  const double* const ws = pop.w.data();
+  const double* const ys = pop.y.data();
+  const bool fuse = ref > 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     double grad_norm = 0.0;
+    const double ci = cs[i];
+    const double* w = ws + i * m;
+    const double* y = ys + i * m;
     for (std::size_t j = 0; j < m; ++j) {
-      a[j] = eq.c[i] * pop.w[i * m + j];
-      e[j] = pop.y[i * m + j] - eq.x[j];
-      grad_sum[j] += 2.0 * a[j] * e[j];
+      a[j] = ci * w[j];
+      e[j] = y[j] - x[j];
+      gradv[j] += 2.0 * a[j] * e[j];
       grad_norm += 4.0 * a[j] * a[j] * e[j] * e[j];
     }
-    grad_total += std::sqrt(grad_norm);
-    const Program1Result p = solve_program1(a, e, q, g, gamma, delta);
+    r.grad_total += std::sqrt(grad_norm);
+    const Program1Result p = detail::program1<M>(a, e, q, g, m, gamma, delta);
     lambda[i] = p.lambda;
     exhausted[i] = p.exhausted;
     double len = 0.0;
     for (std::size_t j = 0; j < m; ++j) {
-      net[j] += delta[j];
+      netv[j] += delta[j];
       len += delta[j] * delta[j];
     }
-    shift_total += std::sqrt(len);
-    if (!eq.normal[i]) {
+    r.shift_total += std::sqrt(len);
+    const bool normal = normals[i] != 0;
+    if (!normal) {
       double len2 = 0.0;  // delta''_i = sqrt(gamma) c_i w_ij e_ij / q_j
       for (std::size_t j = 0; j < m; ++j) len2 += (a[j] * e[j] / q[j]) * (a[j] * e[j] / q[j]);
-      r.off_normal_movement += std::sqrt(len) + std::sqrt(gamma * len2);
+      r.off_normal += std::sqrt(len) + std::sqrt(gamma * len2);
     }
     if (p.exhausted) {
-      r.power_error = std::max(r.power_error, std::abs(power_used(delta, q, g) - gamma) / gamma);
+      r.power_error =
+          std::max(r.power_error, std::abs(detail::power_used<M>(delta, q, g, m) - gamma) / gamma);
+    }
+    if (fuse) {
+      const double ratio = p.lambda / ref;
+      const double dev = std::abs(1.0 - ratio);
+      r.sum_dev += dev;
+      r.dev_max = std::max(r.dev_max, dev);
+      r.ratio_max = std::max(r.ratio_max, ratio);
+      if (normal) {
+        ++r.n_normal;
+        r.dev_max_normal = std::max(r.dev_max_normal, dev);
+      }
+      if (ratio >= 1.0 - epsilon && ratio <= 1.0) ++r.within;
+      if (p.exhausted) {
+        ++r.n_exh;
+        r.sum_l += p.lambda;
+      }
     }
   }
+  if (M > 0)
+    for (std::size_t j = 0; j < m; ++j) {
+      net[j] = netv[j];
+      grad_sum[j] = gradv[j];
+    }
+}
 
-  double ref = eq.lambda_ref;
-  if (!(ref > 0.0)) {
+// agent_pass for one issue (the median draw's hot loop), in blocks: the closed form of Lemma 3.3
+// for every agent with its divisions vectorised and its roots two at a time (batch_math.hpp),
+// then the sums in agent order. The same operations as agent_pass<1> (program1<1>), so the same
+// bits; the rare agents who reach their ideal point or are indifferent take program1<1> itself.
+void agent_pass_one_issue(const Population& pop, const Equilibrium& eq, const double* q_in,
+                          const double* g_in, double gamma, double epsilon, double ref,
+                          double* net_out, double* grad_sum_out, double* lambda, char* exhausted,
+                          AgentSums& r) {
+  const std::size_t n = pop.n;
+  const double x = eq.x[0], q = q_in[0], g = g_in[0];
+  const double b = g / (2.0 * q);  // program1<1>'s centre and radius: the same for every agent
+  const double gamma_c = gamma + q * b * b;
+  const double* const cs = eq.c.data();
+  const char* const normals = eq.normal.data();
+  const double* const ws = pop.w.data();
+  const double* const ys = pop.y.data();
+  const bool fuse = ref > 0.0;
+  double net = 0.0, grad_sum = 0.0;
+  constexpr std::size_t B = 256;
+  double av[B], ev[B], epv[B], tv[B], gnv[B], lamv[B], dv[B], lenv[B], ratiov[B], perrv[B];
+  bool special[B];
+  for (std::size_t i0 = 0; i0 < n; i0 += B) {
+    const std::size_t nb = std::min(B, n - i0);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const double a = cs[i0 + k] * ws[i0 + k];
+      const double e = ys[i0 + k] - x;
+      const double ep = e - b;
+      const double A = a * a * ep * ep / q;
+      av[k] = a;
+      ev[k] = e;
+      epv[k] = ep;
+      tv[k] = (0.0 + A) / gamma_c;
+      gnv[k] = 4.0 * a * a * e * e;
+      special[k] = (0.0 + q * ep * ep <= gamma_c) || !(A > 0.0);
+    }
+    detail::sqrt_batch(tv, tv, nb);
+    detail::sqrt_batch(gnv, gnv, nb);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const double a = av[k];
+      const double lam = tv[k] - a / q;
+      const double d = b + a * epv[k] / (a + lam * q);
+      lamv[k] = lam;
+      dv[k] = d;
+      lenv[k] = 0.0 + d * d;
+      ratiov[k] = lam / ref;
+      perrv[k] = std::abs((0.0 + q * d * d) - g * d - gamma) / gamma;
+    }
+    detail::sqrt_batch(lenv, lenv, nb);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const std::size_t i = i0 + k;
+      const double a = av[k], e = ev[k];
+      grad_sum += 2.0 * a * e;
+      r.grad_total += gnv[k];
+      Program1Result p{lamv[k], true};
+      double delta = dv[k], len_root = lenv[k], ratio = ratiov[k];
+      if (special[k]) {
+        p = detail::program1<1>(&a, &e, q_in, g_in, 1, gamma, &delta);
+        len_root = std::sqrt(0.0 + delta * delta);
+        ratio = p.lambda / ref;
+      }
+      lambda[i] = p.lambda;
+      exhausted[i] = p.exhausted;
+      net += delta;
+      r.shift_total += len_root;
+      const bool normal = normals[i] != 0;
+      if (!normal) {
+        const double len2 = 0.0 + (a * e / q) * (a * e / q);
+        r.off_normal += len_root + std::sqrt(gamma * len2);
+      }
+      if (p.exhausted) r.power_error = std::max(r.power_error, perrv[k]);
+      if (fuse) {
+        const double dev = std::abs(1.0 - ratio);
+        r.sum_dev += dev;
+        r.dev_max = std::max(r.dev_max, dev);
+        r.ratio_max = std::max(r.ratio_max, ratio);
+        if (normal) {
+          ++r.n_normal;
+          r.dev_max_normal = std::max(r.dev_max_normal, dev);
+        }
+        if (ratio >= 1.0 - epsilon && ratio <= 1.0) ++r.within;
+        if (p.exhausted) {
+          ++r.n_exh;
+          r.sum_l += p.lambda;
+        }
+      }
+    }
+  }
+  net_out[0] = net;
+  grad_sum_out[0] = grad_sum;
+}
+
+// agent_pass for two issues (the m = 2 fixed point's draw), in blocks: program1<2>'s first Newton
+// evaluation from its usual start for every agent, divisions vectorised and roots two at a time,
+// then the sums in agent order. The same operations as program1<2>, so the same bits; an agent
+// whose solve is not this one step (ideal point affordable, an inactive issue, equal rho_j, or a
+// Newton step not yet below 1e-9) takes program1<2> itself.
+void agent_pass_two_issues(const Population& pop, const Equilibrium& eq, const double* q,
+                           const double* g, double gamma, double epsilon, double ref, double* net,
+                           double* grad_sum, double* lambda, char* exhausted, AgentSums& r) {
+  const std::size_t n = pop.n;
+  const double x0 = eq.x[0], x1 = eq.x[1], q0 = q[0], q1 = q[1], g0 = g[0], g1 = g[1];
+  const double qv[2] = {q0, q1}, gv[2] = {g0, g1};
+  const double b0 = g0 / (2.0 * q0), b1 = g1 / (2.0 * q1);
+  const double gamma_c = (gamma + q0 * b0 * b0) + q1 * b1 * b1;
+  const double inv_sqrt_gamma = 1.0 / std::sqrt(gamma_c);
+  const double* const cs = eq.c.data();
+  const char* const normals = eq.normal.data();
+  const double* const ws = pop.w.data();
+  const double* const ys = pop.y.data();
+  const bool fuse = ref > 0.0;
+  double net0 = 0.0, net1 = 0.0, gs0 = 0.0, gs1 = 0.0;
+  constexpr std::size_t B = 256;
+  double a0v[B], a1v[B], e0v[B], e1v[B], A0v[B], A1v[B], r0v[B], r1v[B], Sv[B], ravg[B];
+  double sv[B], gnv[B], lov[B], hiv[B], lamv[B], phiv[B], dphiv[B], d0v[B], d1v[B], lenv[B];
+  double ratiov[B], perrv[B];
+  bool special[B];
+  for (std::size_t i0 = 0; i0 < n; i0 += B) {
+    const std::size_t nb = std::min(B, n - i0);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const std::size_t i = i0 + k;
+      const double a0 = cs[i] * ws[2 * i], a1 = cs[i] * ws[2 * i + 1];
+      const double e0 = ys[2 * i] - x0, e1 = ys[2 * i + 1] - x1;
+      const double ep0 = e0 - b0, ep1 = e1 - b1;
+      const double reach = (0.0 + q0 * ep0 * ep0) + q1 * ep1 * ep1;
+      const double A0 = a0 * a0 * ep0 * ep0 / q0, A1 = a1 * a1 * ep1 * ep1 / q1;
+      const double rho0 = a0 / q0, rho1 = a1 / q1;
+      const double S = (0.0 + A0) + A1;
+      const double rho_lo = rho1 < rho0 ? rho1 : rho0, rho_hi = rho0 < rho1 ? rho1 : rho0;
+      a0v[k] = a0;
+      a1v[k] = a1;
+      e0v[k] = e0;
+      e1v[k] = e1;
+      A0v[k] = A0;
+      A1v[k] = A1;
+      r0v[k] = rho0;
+      r1v[k] = rho1;
+      Sv[k] = S;
+      ravg[k] = (0.0 + A0 * rho0) + A1 * rho1;
+      lov[k] = rho_hi;  // rho_hi and rho_lo until the bracket is formed
+      hiv[k] = rho_lo;
+      sv[k] = S / gamma_c;
+      gnv[k] = (0.0 + 4.0 * a0 * a0 * e0 * e0) + 4.0 * a1 * a1 * e1 * e1;
+      special[k] = reach <= gamma_c || !(A0 > 0.0) || !(A1 > 0.0) ||
+                   rho_hi - rho_lo <= 1e-15 * rho_hi || !(rho0 > 0.0) || !(rho1 > 0.0);
+    }
+    detail::sqrt_batch(sv, sv, nb);
+    detail::sqrt_batch(gnv, gnv, nb);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const double s = sv[k], rho_hi = lov[k], rho_lo = hiv[k];
+      const double lo_raw = s - rho_hi;
+      const double lo = 0.0 < lo_raw ? lo_raw : 0.0, hi = s - rho_lo;
+      const double v = s - ravg[k] / Sv[k];
+      const double lam = v < lo ? lo : (hi < v ? hi : v);  // std::clamp
+      const double r0 = 1.0 / (r0v[k] + lam), r1 = 1.0 / (r1v[k] + lam);
+      const double Ar0 = A0v[k] * r0 * r0, Ar1 = A1v[k] * r1 * r1;
+      phiv[k] = (0.0 + Ar0) + Ar1;
+      dphiv[k] = (0.0 - 2.0 * Ar0 * r0) - 2.0 * Ar1 * r1;
+      lov[k] = lo;
+      hiv[k] = hi;
+      lamv[k] = lam;
+    }
+    detail::sqrt_batch(phiv, phiv, nb);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const double p = 1.0 / phiv[k];
+      const double h = p - inv_sqrt_gamma;
+      const double lam = lamv[k];
+      double lo = lov[k], hi = hiv[k];
+      (h < 0.0 ? lo : hi) = lam;
+      double next = lam - h / (-0.5 * p * p * p * dphiv[k]);
+      if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+      const bool done = std::abs(next - lam) <= 1e-9 * std::abs(next);
+      special[k] = special[k] || h == 0.0 || !done;
+      const double d0 = b0 + a0v[k] * (e0v[k] - b0) / (a0v[k] + next * q0);
+      const double d1 = b1 + a1v[k] * (e1v[k] - b1) / (a1v[k] + next * q1);
+      lamv[k] = next;
+      d0v[k] = d0;
+      d1v[k] = d1;
+      lenv[k] = (0.0 + d0 * d0) + d1 * d1;
+      ratiov[k] = next / ref;
+      perrv[k] =
+          std::abs(((((0.0 + q0 * d0 * d0) - g0 * d0) + q1 * d1 * d1) - g1 * d1) - gamma) / gamma;
+    }
+    detail::sqrt_batch(lenv, lenv, nb);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const std::size_t i = i0 + k;
+      const double a[2] = {a0v[k], a1v[k]}, e[2] = {e0v[k], e1v[k]};
+      gs0 += 2.0 * a[0] * e[0];
+      gs1 += 2.0 * a[1] * e[1];
+      r.grad_total += gnv[k];
+      Program1Result p{lamv[k], true};
+      double delta[2] = {d0v[k], d1v[k]};
+      double len_root = lenv[k], ratio = ratiov[k], perr = perrv[k];
+      if (special[k]) {
+        p = detail::program1<2>(a, e, qv, gv, 2, gamma, delta);
+        len_root = std::sqrt((0.0 + delta[0] * delta[0]) + delta[1] * delta[1]);
+        ratio = p.lambda / ref;
+        perr = std::abs(detail::power_used<2>(delta, qv, gv, 2) - gamma) / gamma;
+      }
+      lambda[i] = p.lambda;
+      exhausted[i] = p.exhausted;
+      net0 += delta[0];
+      net1 += delta[1];
+      r.shift_total += len_root;
+      const bool normal = normals[i] != 0;
+      if (!normal) {
+        const double len2 = (0.0 + (a[0] * e[0] / q0) * (a[0] * e[0] / q0)) +
+                            (a[1] * e[1] / q1) * (a[1] * e[1] / q1);
+        r.off_normal += len_root + std::sqrt(gamma * len2);
+      }
+      if (p.exhausted) r.power_error = std::max(r.power_error, perr);
+      if (fuse) {
+        const double dev = std::abs(1.0 - ratio);
+        r.sum_dev += dev;
+        r.dev_max = std::max(r.dev_max, dev);
+        r.ratio_max = std::max(r.ratio_max, ratio);
+        if (normal) {
+          ++r.n_normal;
+          r.dev_max_normal = std::max(r.dev_max_normal, dev);
+        }
+        if (ratio >= 1.0 - epsilon && ratio <= 1.0) ++r.within;
+        if (p.exhausted) {
+          ++r.n_exh;
+          r.sum_l += p.lambda;
+        }
+      }
+    }
+  }
+  net[0] = net0;
+  net[1] = net1;
+  grad_sum[0] = gs0;
+  grad_sum[1] = gs1;
+}
+
+}  // namespace
+
+OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gamma,
+                        double epsilon) {
+  EvaluateScratch scratch;
+  return evaluate(pop, eq, gamma, epsilon, scratch);
+}
+
+OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gamma, double epsilon,
+                        EvaluateScratch& scratch) {
+  const std::size_t n = pop.n, m = pop.m;
+  // q_j = sum c w and grad U(x): from the construction's pass over c, or here in one pass (each
+  // sum in agent order, as issue_weights and welfare_gradient compute them).
+  std::vector<double> q = eq.q, g = eq.grad;
+  if (q.size() != m || g.size() != m) {
+    q.assign(m, 0.0);
+    g.assign(m, 0.0);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < m; ++j) {
+        const double cw = eq.c[i] * pop.w[i * m + j];
+        q[j] += cw;
+        g[j] -= 2.0 * cw * (eq.x[j] - pop.y[i * m + j]);
+      }
+  }
+  std::vector<double> net(m, 0.0), grad_sum(m, 0.0);
+  std::vector<double>& lambda = scratch.lambda;
+  std::vector<char>& exhausted = scratch.exhausted;
+  lambda.resize(n);  // every entry is written by agent_pass
+  exhausted.resize(n);
+  OutcomeMetrics r;
+  AgentSums s;
+  const double ref_in = eq.lambda_ref;
+  auto pass = [&]<std::size_t M>() {
+    agent_pass<M>(pop, eq, q.data(), g.data(), gamma, epsilon, ref_in, net.data(), grad_sum.data(),
+                  lambda.data(), exhausted.data(), s);
+  };
+  switch (m) {
+    case 1:
+      agent_pass_one_issue(pop, eq, q.data(), g.data(), gamma, epsilon, ref_in, net.data(),
+                           grad_sum.data(), lambda.data(), exhausted.data(), s);
+      break;
+    case 2:
+      agent_pass_two_issues(pop, eq, q.data(), g.data(), gamma, epsilon, ref_in, net.data(),
+                            grad_sum.data(), lambda.data(), exhausted.data(), s);
+      break;
+    case 3:
+      pass.template operator()<3>();
+      break;
+    case 4:
+      pass.template operator()<4>();
+      break;
+    case 5:
+      pass.template operator()<5>();
+      break;
+    case 6:
+      pass.template operator()<6>();
+      break;
+    default:
+      pass.template operator()<0>();
+  }
+  const double shift_total = s.shift_total, grad_total = s.grad_total;
+  r.off_normal_movement = s.off_normal;
+  r.power_error = s.power_error;
+
+  if (!(ref_in > 0.0)) {
+    // lambda_ref = the median lambda_i: known only now, so the ratio metrics take a second pass.
     std::vector<double> sorted = lambda;
     std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(n / 2),
                      sorted.end());
-    ref = sorted[n / 2];
-  }
-  double sum_dev = 0.0, sum_l = 0.0;
-  std::size_t within = 0, n_exh = 0, n_normal = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double ratio = lambda[i] / ref;
-    const double dev = std::abs(1.0 - ratio);
-    sum_dev += dev;
-    r.lambda_dev_max = std::max(r.lambda_dev_max, dev);
-    r.lambda_ratio_max = std::max(r.lambda_ratio_max, ratio);
-    if (eq.normal[i]) {
-      ++n_normal;
-      r.lambda_dev_max_normal = std::max(r.lambda_dev_max_normal, dev);
-    }
-    if (ratio >= 1.0 - epsilon && ratio <= 1.0) ++within;
-    if (exhausted[i]) {
-      ++n_exh;
-      sum_l += lambda[i];
+    const double ref = sorted[n / 2];
+    for (std::size_t i = 0; i < n; ++i) {
+      const double ratio = lambda[i] / ref;
+      const double dev = std::abs(1.0 - ratio);
+      s.sum_dev += dev;
+      s.dev_max = std::max(s.dev_max, dev);
+      s.ratio_max = std::max(s.ratio_max, ratio);
+      if (eq.normal[i]) {
+        ++s.n_normal;
+        s.dev_max_normal = std::max(s.dev_max_normal, dev);
+      }
+      if (ratio >= 1.0 - epsilon && ratio <= 1.0) ++s.within;
+      if (exhausted[i]) {
+        ++s.n_exh;
+        s.sum_l += lambda[i];
+      }
     }
   }
+  const double sum_dev = s.sum_dev, sum_l = s.sum_l;
+  const std::size_t within = s.within, n_exh = s.n_exh, n_normal = s.n_normal;
+  r.lambda_dev_max = s.dev_max;
+  r.lambda_ratio_max = s.ratio_max;
+  r.lambda_dev_max_normal = s.dev_max_normal;
   const double dn = static_cast<double>(n);
   r.lambda_dev_mean = sum_dev / dn;
   r.frac_within_eps = static_cast<double>(within) / dn;
@@ -115,7 +484,7 @@ OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gam
   r.welfare_gradient = std::sqrt(grad2);
   r.welfare_gradient_rel = grad_total > 0.0 ? std::sqrt(gsum2) / grad_total : 0.0;
   r.q_mean = qsum / static_cast<double>(m);
-  r.frac_within_eps_best = best_window_fraction(std::move(lambda), epsilon);
+  r.frac_within_eps_best = best_window_fraction_sorting(lambda, epsilon);  // lambda's last use
   return r;
 }
 

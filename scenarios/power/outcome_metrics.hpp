@@ -5,6 +5,7 @@
 #include "scenarios/power/equilibrium.hpp"
 #include "scenarios/power/population.hpp"
 
+#include <span>
 #include <vector>
 
 namespace fairmc::power {
@@ -35,8 +36,18 @@ struct OutcomeMetrics {
 // Solves Program 1 for every agent; lambda_ref <= 0 means "use the median lambda_i".
 OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gamma, double epsilon);
 
+// Per-agent buffers of evaluate, reusable from draw to draw (contents are overwritten).
+struct EvaluateScratch {
+  std::vector<double> lambda;
+  std::vector<char> exhausted;
+};
+OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gamma, double epsilon,
+                        EvaluateScratch& scratch);
+
 // Largest fraction of `lambda` inside one window [(1 - eps) L, L] over all L > 0 (Definition 2.1
 // with lambda chosen for the sample). Sorts a copy.
 double best_window_fraction(std::vector<double> lambda, double epsilon);
+// The same, sorting `lambda` in place.
+double best_window_fraction_sorting(std::span<double> lambda, double epsilon);
 
 }  // namespace fairmc::power

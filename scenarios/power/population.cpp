@@ -95,6 +95,11 @@ PopulationSpec read_population(const Params& p) {
 
 Population sample(const PopulationSpec& spec, Rng& rng) {
   Population pop;
+  sample_into(spec, rng, pop);
+  return pop;
+}
+
+void sample_into(const PopulationSpec& spec, Rng& rng, Population& pop) {
   pop.n = spec.agents;
   pop.m = spec.issues;
   const std::size_t n = pop.n;
@@ -148,7 +153,6 @@ Population sample(const PopulationSpec& spec, Rng& rng) {
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t j = 0; j < m; ++j) pop.w[i * m + j] = ws.values[i][j];
   }
-  return pop;
 }
 
 Population rescale_issue(Population pop, std::size_t issue, double factor) {

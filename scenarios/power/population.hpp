@@ -71,6 +71,9 @@ PopulationSpec read_population(const Params& p);
 
 // One population drawn from `rng` (the draw's population substream).
 Population sample(const PopulationSpec& spec, Rng& rng);
+// The same into `pop`, reusing its storage (every entry is overwritten; issue 19: a fresh
+// population per draw cost page faults).
+void sample_into(const PopulationSpec& spec, Rng& rng, Population& pop);
 
 // The same population with issue `issue` measured in units 1/factor: y'_ij = factor * y_ij and
 // w'_ij = w_ij / factor^2, so every agent's utility of every outcome is unchanged (Section 1.2).

@@ -1,151 +1,20 @@
 #include "scenarios/power/program1.hpp"
 
-#include <algorithm>
-#include <cmath>
-#include <cstddef>
-#include <limits>
-#include <vector>
+#include "scenarios/power/program1_kernel.hpp"
 
 namespace fairmc::power {
-namespace {
-
-// Small fixed-size scratch: Program 1 is solved once per agent per draw, so no allocation.
-constexpr std::size_t kStackIssues = 16;
-
-}  // namespace
 
 double power_used(std::span<const double> delta, std::span<const double> q,
                   std::span<const double> g) {
-  double s = 0.0;
-  for (std::size_t j = 0; j < delta.size(); ++j) {
-    s += q[j] * delta[j] * delta[j];
-    if (!g.empty()) s -= g[j] * delta[j];
-  }
-  return s;
+  return detail::power_used<0>(delta.data(), q.data(), g.empty() ? nullptr : g.data(),
+                               delta.size());
 }
 
 Program1Result solve_program1(std::span<const double> a, std::span<const double> e,
                               std::span<const double> q, std::span<const double> g, double gamma,
                               std::span<double> delta) {
-  const std::size_t m = e.size();
-  if (m == 1) {
-    // One issue (Lemma 3.3's closed form): the general path below with its loops unrolled, the
-    // same operations in the same order, so the same bits (the median draw's hot loop).
-    const double b = g.empty() ? 0.0 : g[0] / (2.0 * q[0]);
-    const double ep = e[0] - b;
-    const double gamma_c = gamma + q[0] * b * b;
-    if (0.0 + q[0] * ep * ep <= gamma_c) {
-      delta[0] = e[0];
-      return {0.0, false};
-    }
-    const double A = a[0] * a[0] * ep * ep / q[0];
-    if (A <= 0.0) {
-      delta[0] = b;
-      return {0.0, false};
-    }
-    const double lambda = std::sqrt((0.0 + A) / gamma_c) - a[0] / q[0];
-    delta[0] = b + a[0] * ep / (a[0] + lambda * q[0]);
-    return {lambda, true};
-  }
-  // Complete the square: sum q d^2 - g.d = sum q (d - b)^2 - sum q b^2 with b = g / (2q), so the
-  // feasible set is an ellipsoid centred at b with "radius" gamma' = gamma + sum q b^2. Writing
-  // d = b + z reduces the program to the centred form with target e' = e - b.
-  double gamma_c = gamma;
-  double reach = 0.0;  // sum_j q_j e'_j^2: power needed to move onto the ideal point
-  double b_buf[kStackIssues];
-  double ep_buf[kStackIssues];
-  std::vector<double> heap;
-  double* b = b_buf;
-  double* ep = ep_buf;
-  if (m > kStackIssues) {
-    heap.resize(2 * m);
-    b = heap.data();
-    ep = heap.data() + m;
-  }
-  for (std::size_t j = 0; j < m; ++j) {
-    b[j] = g.empty() ? 0.0 : g[j] / (2.0 * q[j]);
-    ep[j] = e[j] - b[j];
-    gamma_c += q[j] * b[j] * b[j];
-    reach += q[j] * ep[j] * ep[j];
-  }
-  if (reach <= gamma_c) {  // ideal point affordable: unconstrained optimum, lambda = 0
-    for (std::size_t j = 0; j < m; ++j) delta[j] = e[j];
-    return {0.0, false};
-  }
-
-  // Tight constraint: phi(lambda) = sum_j A_j / (rho_j + lambda)^2 = gamma' with
-  // A_j = a_j^2 e'_j^2 / q_j and rho_j = a_j / q_j. phi decreases strictly, and
-  // S/(rho_max + l)^2 <= phi(l) <= S/(rho_min + l)^2 (S = sum A_j) brackets the root in
-  // [sqrt(S/gamma') - rho_max, sqrt(S/gamma') - rho_min].
-  double S = 0.0, rho_lo = std::numeric_limits<double>::infinity(), rho_hi = 0.0, rho_avg = 0.0;
-  std::size_t active = 0;
-  for (std::size_t j = 0; j < m; ++j) {
-    const double A = a[j] * a[j] * ep[j] * ep[j] / q[j];
-    if (A <= 0.0) continue;
-    const double rho = a[j] / q[j];
-    S += A;
-    rho_avg += A * rho;
-    rho_lo = std::min(rho_lo, rho);
-    rho_hi = std::max(rho_hi, rho);
-    ++active;
-  }
-  if (active == 0) {  // indifferent on every issue she cannot reach: stay on the ellipsoid centre
-    for (std::size_t j = 0; j < m; ++j) delta[j] = b[j];
-    return {0.0, false};
-  }
-  const double s = std::sqrt(S / gamma_c);
-  double lambda;
-  if (rho_hi - rho_lo <= 1e-15 * rho_hi) {
-    lambda = s - rho_lo;  // closed form (one issue, or equal rho: Lemma 3.3)
-  } else {
-    // Newton on h(l) = phi(l)^(-1/2) - gamma'^(-1/2), which is increasing and nearly linear (it is
-    // exactly linear when all rho_j coincide), so Newton converges in a handful of steps. A
-    // specialised safeguarded loop (bisection inside the shrinking bracket when a step leaves it)
-    // with A_j, rho_j computed once: Boost's generic iteration cost ~100 ns an agent (issue 19).
-    double A_buf[kStackIssues], rho_buf[kStackIssues];
-    std::vector<double> heap2;
-    double* A = A_buf;
-    double* rho = rho_buf;
-    if (m > kStackIssues) {
-      heap2.resize(2 * m);
-      A = heap2.data();
-      rho = heap2.data() + m;
-    }
-    std::size_t k = 0;
-    for (std::size_t j = 0; j < m; ++j) {
-      const double Aj = a[j] * a[j] * ep[j] * ep[j] / q[j];
-      if (Aj <= 0.0) continue;
-      A[k] = Aj;
-      rho[k++] = a[j] / q[j];
-    }
-    double lo = std::max(0.0, s - rho_hi);
-    double hi = s - rho_lo;
-    const double inv_sqrt_gamma = 1.0 / std::sqrt(gamma_c);
-    lambda = std::clamp(s - rho_avg / S, lo, hi);
-    for (int it = 0; it < 100; ++it) {
-      double phi = 0.0, dphi = 0.0;
-      for (std::size_t t = 0; t < k; ++t) {
-        const double r = 1.0 / (rho[t] + lambda);
-        const double Ar2 = A[t] * r * r;
-        phi += Ar2;
-        dphi -= 2.0 * Ar2 * r;
-      }
-      const double p = 1.0 / std::sqrt(phi);
-      const double h = p - inv_sqrt_gamma;
-      if (h == 0.0) break;
-      (h < 0.0 ? lo : hi) = lambda;  // h increases: the root lies on the other side
-      double next = lambda - h / (-0.5 * p * p * p * dphi);
-      if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-      // h is nearly linear, so after a step of relative size r the error is O(r^2): a step below
-      // 1e-9 leaves an error far below rounding, and the usual start (within ~1e-12 when the
-      // rho_j are small against lambda, as at Section 5's fixed point) needs one evaluation.
-      const bool done = std::abs(next - lambda) <= 1e-9 * std::abs(next);
-      lambda = next;
-      if (done || hi - lo <= 4.0 * std::numeric_limits<double>::epsilon() * hi) break;
-    }
-  }
-  for (std::size_t j = 0; j < m; ++j) delta[j] = b[j] + a[j] * ep[j] / (a[j] + lambda * q[j]);
-  return {lambda, true};
+  return detail::program1<0>(a.data(), e.data(), q.data(), g.empty() ? nullptr : g.data(), e.size(),
+                             gamma, delta.data());
 }
 
 }  // namespace fairmc::power

@@ -59,7 +59,10 @@ TEST_CASE("Section 5: the fixed point solves c = g(c) to rounding for m = 2 and 
     CHECK(fp.iterations < 50);
     // The map is evaluated in double precision from scratch; c has n entries.
     CHECK(fp.residual < 1e-10);
-    CHECK(section5_residual(pop, fp.c, o.alpha) == doctest::Approx(fp.residual));
+    // Computed in the solver's final pass over c (issue 19), bit for bit as the separate passes.
+    CHECK(section5_residual(pop, fp.c, o.alpha) == fp.residual);
+    CHECK(fp.weight_sum == issue_weights(pop, fp.c));
+    CHECK(fp.gradient == welfare_gradient(pop, fp.c, fp.x));
     // Lemma 5.1's box: c_i <= sqrt(n)/alpha.
     const double cap = std::sqrt(static_cast<double>(pop.n)) / o.alpha;
     CHECK(*std::max_element(fp.c.begin(), fp.c.end()) <= cap * (1 + 1e-12));
@@ -72,7 +75,7 @@ TEST_CASE("Lemma B.1: the fixed point's x maximises the sample welfare U") {
   o.alpha = std::pow(static_cast<double>(pop.n), -7.0 / 8.0);
   const FixedPoint fp = solve_fixed_point(pop, o);
   // Gradient: zero relative to the individual gradients' size.
-  Equilibrium eq{fp.x, fp.c, fp.unclamped, 1.0, 0.0, 0};
+  Equilibrium eq{fp.x, fp.c, fp.unclamped, 1.0, 0.0, 0, {}, {}};
   const OutcomeMetrics r = evaluate(pop, eq, 0.01, 0.1);
   CHECK(r.welfare_gradient_rel < 1e-11);
   // And U is lower at every nearby point (U is concave, so this is the maximum).
@@ -134,8 +137,8 @@ TEST_CASE("Section 1.2: the equal-power outcome is unchanged when one issue is r
     CHECK(fs.x[0] == doctest::Approx(fp.x[0]).epsilon(1e-9));
     CHECK(fs.x[1] / s == doctest::Approx(fp.x[1]).epsilon(1e-9));
     // Every agent's lambda_i is the same number in either description.
-    Equilibrium e0{fp.x, fp.c, fp.unclamped, 1.0 / std::sqrt(0.01), 0.0, 0};
-    Equilibrium e1{fs.x, fs.c, fs.unclamped, 1.0 / std::sqrt(0.01), 0.0, 0};
+    Equilibrium e0{fp.x, fp.c, fp.unclamped, 1.0 / std::sqrt(0.01), 0.0, 0, {}, {}};
+    Equilibrium e1{fs.x, fs.c, fs.unclamped, 1.0 / std::sqrt(0.01), 0.0, 0, {}, {}};
     const OutcomeMetrics r0 = evaluate(pop, e0, 0.01, 0.1), r1 = evaluate(scaled, e1, 0.01, 0.1);
     CHECK(r1.lambda_dev_mean == doctest::Approx(r0.lambda_dev_mean).epsilon(1e-8));
     CHECK(r1.frac_exhausting == r0.frac_exhausting);
