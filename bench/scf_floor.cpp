@@ -1,22 +1,23 @@
 // The arithmetic floor of the scf reference workload (experiments/scf/bench_reference.yaml: the
 // Table I check, 100 agents x 10 outcomes, 11 SCFs x 7 comparability levels) next to the model.
 //
-// The floor kernel performs only what a draw cannot avoid, with fairmc's Rng and libm as the model
-// calls them (bit-identical results rule out other exp/log/pow): the draw's random variates (the
-// profile, its reference outcome, the weights, every level's transformation as
-// Transform::sample draws it) and one exp per log-uniform variate; the transformation itself (a
-// pow per cost for the two ordinal levels, a multiply-add for the five affine ones); per profile
-// (original + 7 transformed) and outcome one pass for sum, maximum and second largest, the
-// weighted sum, the absolute deviations from the mean and the two Nash log-sums (one log per agent
-// and outcome; the reference outcome's own gains are 0, so its reference key needs none); and the
-// key comparisons: each SCF's pairs once on the original profile, and per level its pairs and
-// best outcome on the transformed one.
+// The floor kernel performs only what a draw cannot avoid, with fairmc's Rng and the exp/log/pow
+// kernels the model calls (scenarios/scf/vector_math: libmvec AVX2 in batches, or scalar glibc):
+// the draw's random variates (the profile, its reference outcome, the weights, every level's
+// transformation as Transform::sample draws it) and one exp per log-uniform variate; the
+// transformation itself (a pow per cost for the two ordinal levels, a multiply-add for the five
+// affine ones); per profile (original + 7 transformed) and outcome one pass for sum, maximum and
+// second largest, the weighted sum, the absolute deviations from the mean and the two Nash log-sums
+// (one log per agent and outcome; the reference outcome's own gains are 0, so its reference key
+// needs none); and the key comparisons: each SCF's pairs once on the original profile, and per
+// level its pairs and best outcome on the transformed one.
 //
 //   scf_floor                 interleaved timing, floor vs model, thread CPU µs per draw (median
 //                             of rounds)
 //   scf_floor floor|model N   only that one for N draws (for callgrind instruction counts)
 #include "bench/bench_common.hpp"
 #include "engine/rng.hpp"
+#include "scenarios/scf/vector_math.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -38,21 +39,24 @@ constexpr std::size_t m = 10;      // outcomes
 constexpr std::size_t scfs = 11;   // every SCF
 constexpr std::size_t levels = 7;  // every comparability level
 
+namespace vmath = fairmc::scf::vmath;
+
 struct Buffers {
   std::vector<double> profile = std::vector<double>(n * m);
   std::vector<double> transformed = std::vector<double>(n * m);
   std::vector<double> weights = std::vector<double>(n);
   std::vector<double> a = std::vector<double>(n), b = std::vector<double>(n),
                       p = std::vector<double>(n);
+  std::vector<double> logs = std::vector<double>(n);
   std::vector<double> keys = std::vector<double>(scfs * m);
 };
 
 double log_uniform(Rng& rng, double llo, double lhi) {
-  return std::exp(llo + (lhi - llo) * rng.uniform01());
+  return vmath::exp(llo + (lhi - llo) * rng.uniform01());
 }
 
 // Statistics and keys of one profile: what every SCF's key needs, once per outcome.
-void keys_of(const double* P, const double* w, double* keys) {
+void keys_of(const double* P, const double* w, double* keys, double* logs) {
   const double* ref = P;
   for (std::size_t x = 0; x < m; ++x) {
     const double* c = P + x * n;
@@ -74,9 +78,13 @@ void keys_of(const double* P, const double* w, double* keys) {
     if (x == 0) {
       nash_ref = INFINITY;
     } else {
-      for (std::size_t i = 0; i < n; ++i) nash_ref -= w[i] * std::log(ref[i] - c[i]);
+      for (std::size_t i = 0; i < n; ++i) logs[i] = ref[i] - c[i];
+      vmath::log({logs, n}, {logs, n});
+      for (std::size_t i = 0; i < n; ++i) nash_ref -= w[i] * logs[i];
     }
-    for (std::size_t i = 0; i < n; ++i) nash_neg -= w[i] * std::log(-c[i]);
+    for (std::size_t i = 0; i < n; ++i) logs[i] = -c[i];
+    vmath::log({logs, n}, {logs, n});
+    for (std::size_t i = 0; i < n; ++i) nash_neg -= w[i] * logs[i];
     const double k[scfs] = {sum,
                             wsum,
                             max,
@@ -107,7 +115,7 @@ double floor_draw(const Draw& draw, Buffers& B) {
     B.profile[i] = worst * (0.1 + 0.8 * pop.uniform01());
   }
   for (double& w : B.weights) w = 0.5 + pop.uniform01();
-  keys_of(B.profile.data(), B.weights.data(), B.keys.data());
+  keys_of(B.profile.data(), B.weights.data(), B.keys.data(), B.logs.data());
   // Each SCF's pairs once on the original profile.
   signed char before[scfs][m * (m - 1) / 2];
   double acc = 0.0;
@@ -128,20 +136,24 @@ double floor_draw(const Draw& draw, Buffers& B) {
     const double b0 = offset ? -rng.uniform01() : 0.0;
     const double p0 = ordinal ? log_uniform(rng, lp, hp) : 1.0;
     for (std::size_t i = 0; i < n; ++i) {
-      B.a[i] = per_scale ? log_uniform(rng, la, ha) : a0;
+      B.a[i] = per_scale ? la + (ha - la) * rng.uniform01() : a0;
       B.b[i] = offset && per_offset ? -rng.uniform01() : b0;
-      B.p[i] = l == 0 ? log_uniform(rng, lp, hp) : p0;
+      B.p[i] = l == 0 ? lp + (hp - lp) * rng.uniform01() : p0;
     }
+    if (per_scale) vmath::exp(B.a, B.a);
+    if (l == 0) vmath::exp(B.p, B.p);
     for (std::size_t x = 0; x < m; ++x) {
       const double* c = B.profile.data() + x * n;
       double* t = B.transformed.data() + x * n;
       if (ordinal) {
-        for (std::size_t i = 0; i < n; ++i) t[i] = B.b[i] - B.a[i] * std::pow(-c[i], B.p[i]);
+        for (std::size_t i = 0; i < n; ++i) t[i] = -c[i];
+        vmath::pow({t, n}, B.p, {t, n});
+        for (std::size_t i = 0; i < n; ++i) t[i] = B.b[i] - B.a[i] * t[i];
       } else {
         for (std::size_t i = 0; i < n; ++i) t[i] = B.a[i] * c[i] + B.b[i];
       }
     }
-    keys_of(B.transformed.data(), B.weights.data(), B.keys.data());
+    keys_of(B.transformed.data(), B.weights.data(), B.keys.data(), B.logs.data());
     for (std::size_t s = 0; s < scfs; ++s) {
       const double* k = B.keys.data() + s * m;
       std::size_t best = 0, q = 0;
@@ -206,7 +218,9 @@ int main(int argc, char** argv) {
   std::sort(tf.begin(), tf.end());
   std::sort(tm.begin(), tm.end());
   std::printf(
-      "scf reference workload (100 agents x 10 outcomes, 11 SCFs x 7 levels), one thread\n");
+      "scf reference workload (100 agents x 10 outcomes, 11 SCFs x 7 levels), one thread, %s "
+      "exp/log/pow\n",
+      vmath::kernels());
   std::printf("  floor kernel: %.1f us/draw CPU (median of %d rounds, min %.1f)\n", tf[rounds / 2],
               rounds, tf[0]);
   std::printf("  model run():  %.1f us/draw (median, min %.1f)\n", tm[rounds / 2], tm[0]);

@@ -1,5 +1,7 @@
 #include "scenarios/scf/outcome_keys.hpp"
 
+#include "scenarios/scf/vector_math.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -11,32 +13,39 @@ namespace {
 
 constexpr double inf = std::numeric_limits<double>::infinity();
 
-// -sum_i c_i log gain_i, +inf from the first gain <= 0 on (SocialCost::key's Nash loop), with
-// the kind and the presence of weights hoisted out of the loop.
+// -sum_i c_i log gain_i, +inf if some gain is not > 0 (SocialCost::key's Nash loop): the gains
+// first, their logarithms in one batch (vmath), then the sum left to right as SocialCost::key.
 template <bool reference, bool weighted>
-double nash_key(const double* w, const double* c, const double* ref, std::size_t n) {
-  double sum = 0.0;
+double nash_key(const double* w, const double* c, const double* ref, std::span<double> logs) {
+  const std::size_t n = logs.size();
   for (std::size_t i = 0; i < n; ++i) {
     const double gain = reference ? ref[i] - c[i] : -c[i];
     if (!(gain > 0.0)) return inf;
+    logs[i] = gain;
+  }
+  vmath::log(logs, logs);
+  double sum = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
     if constexpr (weighted) {
-      sum -= w[i] * std::log(gain);
+      sum -= w[i] * logs[i];
     } else {
-      sum -= 1.0 * std::log(gain);
+      sum -= 1.0 * logs[i];
     }
   }
   return sum;
 }
 
-double nash_key(const SocialCost& s, std::span<const double> c, std::span<const double> ref) {
+double nash_key(const SocialCost& s, std::span<const double> c, std::span<const double> ref,
+                std::vector<double>& logs) {
   const double* w = s.weights.data();
   const bool weighted = !s.weights.empty();
+  logs.resize(c.size());
   if (s.kind == Kind::nash_reference) {
-    return weighted ? nash_key<true, true>(w, c.data(), ref.data(), c.size())
-                    : nash_key<true, false>(w, c.data(), ref.data(), c.size());
+    return weighted ? nash_key<true, true>(w, c.data(), ref.data(), logs)
+                    : nash_key<true, false>(w, c.data(), ref.data(), logs);
   }
-  return weighted ? nash_key<false, true>(w, c.data(), ref.data(), c.size())
-                  : nash_key<false, false>(w, c.data(), ref.data(), c.size());
+  return weighted ? nash_key<false, true>(w, c.data(), ref.data(), logs)
+                  : nash_key<false, false>(w, c.data(), ref.data(), logs);
 }
 
 }  // namespace
@@ -73,6 +82,7 @@ void OutcomeKeys::compute(const CostProfile& p, std::vector<double>& keys) const
   keys.resize(scfs_.size() * X);
   const std::span<const double> ref = p.outcome(0);
   std::vector<double> scratch;  // k-th largest for k > 2 only
+  std::vector<double> logs;     // Nash gains and their logarithms
   for (std::size_t x = 0; x < X; ++x) {
     const std::span<const double> c = p.outcome(x);
     // One pass: the sum left to right (as std::accumulate), the largest and second largest.
@@ -129,7 +139,7 @@ void OutcomeKeys::compute(const CostProfile& p, std::vector<double>& keys) const
         }
         case Kind::nash_reference:
         case Kind::nash_negative:
-          key = nash_key(scf, c, ref);
+          key = nash_key(scf, c, ref, logs);
           break;
         case Kind::sum_plus_gamma_max:
           key = sum + scf.gamma * max;

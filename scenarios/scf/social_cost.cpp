@@ -1,5 +1,7 @@
 #include "scenarios/scf/social_cost.hpp"
 
+#include "scenarios/scf/vector_math.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -168,12 +170,16 @@ double SocialCost::key(std::span<const double> costs) const {
     case Kind::nash_reference:
     case Kind::nash_negative: {
       // -sum c_i log gain_i: a strictly increasing transform of -prod gain_i^{c_i}.
-      double s = 0.0;
+      // The logarithms in one batch (vmath, as OutcomeKeys), the sum left to right.
+      std::vector<double> logs(n);
       for (std::size_t i = 0; i < n; ++i) {
         const double gain = kind == Kind::nash_reference ? reference[i] - costs[i] : -costs[i];
         if (!(gain > 0.0)) return inf;
-        s -= weight(i) * std::log(gain);
+        logs[i] = gain;
       }
+      vmath::log(logs, logs);
+      double s = 0.0;
+      for (std::size_t i = 0; i < n; ++i) s -= weight(i) * logs[i];
       return s;
     }
     case Kind::sum_plus_gamma_max: {
