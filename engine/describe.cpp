@@ -42,7 +42,8 @@ std::string describe_catalog(const std::vector<ScenarioInfo>& catalog) {
     if (items.empty()) return;
     o << "  " << title << ":\n";
     for (const auto& i : items)
-      o << "    " << std::left << std::setw(26) << i.name << i.help << "\n";
+      o << "    " << std::left << std::setw(26) << i.name << i.help
+        << (i.unit.empty() ? "" : " [" + i.unit + "]") << "\n";
   };
   for (const auto& s : catalog) {
     o << s.name << " - " << s.help << "\n  paper: " << s.paper << "\n";

@@ -36,6 +36,7 @@ class Draw {
 struct Described {
   std::string name;
   std::string help;  // one line
+  std::string unit = {};  // metrics only: CF units ("1" = dimensionless), see engine/metric.hpp
 };
 
 class Model {
