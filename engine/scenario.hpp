@@ -36,7 +36,8 @@ class Draw {
 struct Described {
   std::string name;
   std::string help;  // one line
-  std::string unit = {};  // metrics only: CF units ("1" = dimensionless), see engine/metric.hpp
+  // Metrics only: CF units ("1" = dimensionless), see engine/metric.hpp.
+  std::string unit = {};
 };
 
 class Model {
