@@ -1,5 +1,6 @@
 #include "engine/describe.hpp"
 
+#include <algorithm>
 #include <iomanip>
 #include <sstream>
 
@@ -54,8 +55,11 @@ std::string describe_catalog(const std::vector<ScenarioInfo>& catalog) {
   auto section = [&](const char* title, const std::vector<Described>& items) {
     if (items.empty()) return;
     o << "  " << title << ":\n";
+    std::size_t width = 26;  // wider when a name (a family pattern) is longer
+    for (const auto& i : items) width = std::max(width, i.name.size() + 2);
     for (const auto& i : items)
-      o << "    " << std::left << std::setw(26) << i.name << i.help << "\n";
+      o << "    " << std::left << std::setw(static_cast<int>(width)) << i.name << i.help
+        << (i.unit.empty() ? "" : " [" + i.unit + "]") << "\n";
   };
   for (const auto& s : catalog) {
     o << s.name << " - " << s.help << "\n  paper: " << s.paper << "\n";

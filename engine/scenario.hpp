@@ -37,6 +37,8 @@ class Draw {
 struct Described {
   std::string name;
   std::string help;  // one line
+  // Metrics only: CF units ("1" = dimensionless), see engine/metric.hpp.
+  std::string unit = {};
 };
 
 class Model {

@@ -1,10 +1,29 @@
 #include "scenarios/demo/demo.hpp"
 
+#include "engine/metric.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
 namespace fairmc::demo {
 namespace {
+
+// What one draw computed.
+struct Sample {
+  double max;
+  double sum;
+  std::int64_t agents;
+};
+
+// The demo's only list of metrics.
+constexpr Metric<Sample> kMetrics[] = {
+    {"max", "1", "largest of the n values", [](const Sample& s) { return s.max; }},
+    // E[1 - max] = 1/(n+1): log-log slope -> -1
+    {"gap", "1", "1 - max (expectation 1/(n+1))", [](const Sample& s) { return 1.0 - s.max; }},
+    {"mean", "1", "average of the n values",
+     [](const Sample& s) { return s.sum / static_cast<double>(s.agents); }},
+};
+static_assert(well_formed(kMetrics));
 
 class MaxOfUniforms final : public Model {
  public:
@@ -12,7 +31,7 @@ class MaxOfUniforms final : public Model {
   MaxOfUniforms(std::int64_t agents, std::int64_t work, std::int64_t fail_from)
       : agents_(agents), work_(work), fail_from_(fail_from) {}
 
-  std::vector<std::string> metrics() const override { return {"max", "gap", "mean"}; }
+  std::vector<std::string> metrics() const override { return names(kMetrics); }
 
   void run(const Draw& draw, std::span<double> out) const override {
     if (fail_from_ >= 0 && draw.index() >= static_cast<std::uint64_t>(fail_from_))
@@ -30,9 +49,7 @@ class MaxOfUniforms final : public Model {
         sum += u;
       }
     }
-    out[0] = max;
-    out[1] = 1.0 - max;  // E[1 - max] = 1/(n+1): log-log slope -> -1
-    out[2] = sum / static_cast<double>(agents_);
+    write_values(kMetrics, Sample{max, sum, agents_}, out);
   }
 
   std::vector<std::pair<std::string, double>> constants() const override {
@@ -56,9 +73,7 @@ ScenarioInfo scenario() {
   info.help = "Maximum and mean of n i.i.d. U(0,1) draws; E[max] = n/(n+1).";
   info.samplers = {{"uniform", "population.agents values i.i.d. U(0,1)"}};
   info.mechanisms = {{"max", "take the maximum (mechanism.work repeats it for benchmarks)"}};
-  info.metrics = {{"max", "largest of the n values"},
-                  {"gap", "1 - max (expectation 1/(n+1))"},
-                  {"mean", "average of the n values"}};
+  info.metrics = describe(kMetrics);
   info.prepare = [](const Params& p) -> std::unique_ptr<const Model> {
     const Params pop = p.child("population");
     const Params mech = p.child("mechanism");

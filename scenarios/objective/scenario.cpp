@@ -21,9 +21,7 @@ class ObjectiveModel final : public Model {
   ObjectiveModel(PopulationSpec pop, AversionSpec aversion, int winners, EvalOptions opt)
       : pop_(std::move(pop)), aversion_(std::move(aversion)), winners_(winners), opt_(opt) {}
 
-  std::vector<std::string> metrics() const override {
-    return {kMetricNames.begin(), kMetricNames.end()};
-  }
+  std::vector<std::string> metrics() const override { return names(kParticipatoryMetrics); }
 
   void run(const Draw& draw, std::span<double> out) const override {
     Rng pop_rng = draw.stream(Substream::population);
@@ -118,24 +116,8 @@ ScenarioInfo scenario() {
       {"strategic",
        "Appendix C: agent 1's best report against the Prop. C.1 payment rule, searched over "
        "single-item (search: single) or, for m <= 2, joint (search: joint) deviations"}};
-  info.metrics.clear();
-  for (const auto name : kMetricNames)
-    info.metrics.push_back({std::string(name), "see docs/scenarios/objective.md"});
-  const auto help = [&](std::string_view name, std::string text) {
-    for (auto& d : info.metrics)
-      if (d.name == name) d.help = std::move(text);
-  };
-  help("loss", "Eq. 4: sum u(x*) - sum u(x^theta)");
-  help("gain", "Eq. 5: sum v(x^theta) - sum v(x*)");
-  help("individual_tradeoff", "Eq. 8: max_i u_i(x*)/u_i(x^theta)");
-  help("pof_bertsimas", "Eq. 6: loss / sum u(x*)");
-  help("pof_caragiannis", "Eq. 7: 1 + loss / sum u(x^theta)");
-  help("loss_bound", "Theorem 3.4 (Eq. 19): sum_j c_j a_top_j");
-  help("bound_violated", "1 if any bound that must hold on this draw fails");
+  info.metrics = join_described({describe(kParticipatoryMetrics), strategic_metrics()});
   info.ratios = {{"gain_over_loss", "E[gain] / E[loss] (participatory; the paper's gain/loss)"}};
-  for (std::size_t k = 0; k < kStrategicMetricNames.size(); ++k)
-    info.metrics.push_back({std::string(kStrategicMetricNames[k]),
-                            "strategic: " + std::string(kStrategicMetricHelp[k])});
   info.prepare = [](const Params& p) -> std::unique_ptr<const Model> {
     const Params pop = p.child("population");
     const Params mech = p.child("mechanism");

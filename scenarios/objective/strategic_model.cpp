@@ -1,5 +1,6 @@
 #include "scenarios/objective/strategic_model.hpp"
 
+#include "engine/metric.hpp"
 #include "scenarios/objective/population.hpp"
 #include "scenarios/objective/strategic_report.hpp"
 
@@ -11,38 +12,113 @@
 
 namespace fairmc::objective {
 
-const std::array<std::string_view, kSrMetricCount> kStrategicMetricHelp = {
-    "payoff v_1 - p_1 of reporting (a_1, alpha_1) truthfully",
-    "best payoff over single-item deviations (and alpha'_1)",
-    "best_payoff - truthful_payoff (>= 0)",
-    "alpha'_1 of the best deviation",
-    "max_j [best outside - best inside the r^2 band on item j], Prop. C.1 per item",
-    "1 if gain_outside_band > tolerance (1e-9 of ||a_1||_1 + ||a'_2||_1 + 1)",
-    "share of items with a violation of the r^2 band",
-    "max_j best outside_j - max_j best inside_j (best single-item deviation overall)",
-    "1 if gain_outside_band_global > tolerance",
-    "gain_outside_band for the proof's r band (end of the proof of Prop. C.1)",
-    "1 if gain_outside_proof_band > tolerance",
-    "max_j max(rho*_j, 1/rho*_j), rho*_j the best response closest to the truth",
-    "r^2(alpha_1, alpha_m), the band's lower factor",
-    "1/r^2(alpha_1, alpha_m)",
-    "agent 1's true aversion alpha_1",
-    "belief about agent 2's reported aversion alpha'_2",
-    "item 1: a_1j / a'_2j (Figure 3's x axis with a'_2j = 1)",
-    "item 1: smallest best-responding rho = a'_1j / a_1j",
-    "item 1: largest best-responding rho (rho_max: unbounded)",
-    "item 1: best-responding rho closest to 1",
-    "item 1: 1 if the truthful report is a best response",
-    "item 1: best outside - best inside the r^2 band",
-    "search: joint only: best with some a'_1j outside the r^2 band - best with all inside",
-    "1 if joint_gain_outside_band > tolerance",
-    "search: joint only: the same for the proof's r band"};
-
 namespace {
 
 double finite_or_nan(double v) {
   return std::isfinite(v) ? v : std::numeric_limits<double>::quiet_NaN();
 }
+
+// What one draw computed: the setting, the single-item searches, item 1's response (probe: null
+// unless a_11 > 0 and a'_21 > 0) and, with search: joint, the joint search.
+struct StrategicDraw {
+  const StrategicSetting& s;
+  const StrategicSummary& sum;
+  ReportBand band;
+  const ItemResponse* probe = nullptr;
+  const JointResponse* joint = nullptr;
+  // Per-item results are undefined when a_1 = 0: there is no report to search.
+  bool searched() const { return sum.items > 0; }
+};
+using SD = StrategicDraw;
+
+constexpr Metric<StrategicDraw> kStrategicMetrics[] = {
+    {"truthful_payoff", "1", "strategic: payoff v_1 - p_1 of reporting (a_1, alpha_1) truthfully",
+     [](const SD& d) { return d.sum.truthful; }},
+    {"best_payoff", "1", "strategic: best payoff over single-item deviations (and alpha'_1)",
+     [](const SD& d) { return d.sum.best; }},
+    {"truthful_regret", "1", "strategic: best_payoff - truthful_payoff (>= 0)",
+     [](const SD& d) { return d.sum.best - d.sum.truthful; }},
+    {"best_alpha_report", "1", "strategic: alpha'_1 of the best deviation",
+     [](const SD& d) { return d.sum.best_alpha; }},
+    {"gain_outside_band", "1",
+     "strategic: max_j [best outside - best inside the r^2 band on item j], Prop. C.1 per item",
+     [](const SD& d) { return d.searched() ? finite_or_nan(d.sum.gain_outside) : kUndefined; }},
+    {"band_violated", "1",
+     "strategic: 1 if gain_outside_band > tolerance (1e-9 of ||a_1||_1 + ||a'_2||_1 + 1)",
+     [](const SD& d) {
+       return d.searched() ? (d.sum.violating_items > 0 ? 1.0 : 0.0) : kUndefined;
+     }},
+    {"violating_item_share", "1", "strategic: share of items with a violation of the r^2 band",
+     [](const SD& d) {
+       return d.searched() ? static_cast<double>(d.sum.violating_items) / d.sum.items : kUndefined;
+     }},
+    {"gain_outside_band_global", "1",
+     "strategic: max_j best outside_j - max_j best inside_j (best single-item deviation overall)",
+     [](const SD& d) {
+       return d.searched() ? finite_or_nan(d.sum.gain_outside_global) : kUndefined;
+     }},
+    {"global_band_violated", "1", "strategic: 1 if gain_outside_band_global > tolerance",
+     [](const SD& d) {
+       return d.searched() ? (d.sum.gain_outside_global > d.sum.tolerance ? 1.0 : 0.0) : kUndefined;
+     }},
+    {"gain_outside_proof_band", "1",
+     "strategic: gain_outside_band for the proof's r band (end of the proof of Prop. C.1)",
+     [](const SD& d) {
+       return d.searched() ? finite_or_nan(d.sum.gain_outside_proof) : kUndefined;
+     }},
+    {"proof_band_violated", "1", "strategic: 1 if gain_outside_proof_band > tolerance",
+     [](const SD& d) {
+       return d.searched() ? (d.sum.violating_items_proof > 0 ? 1.0 : 0.0) : kUndefined;
+     }},
+    {"deviation_max", "1",
+     "strategic: max_j max(rho*_j, 1/rho*_j), rho*_j the best response closest to the truth",
+     [](const SD& d) { return d.searched() ? d.sum.deviation_max : kUndefined; }},
+    {"band_lo", "1", "strategic: r^2(alpha_1, alpha_m), the band's lower factor (Prop. C.1)",
+     [](const SD& d) { return d.band.lo; }},
+    {"band_hi", "1", "strategic: 1/r^2(alpha_1, alpha_m), the band's upper factor",
+     [](const SD& d) { return d.band.hi; }},
+    {"alpha1", "1", "strategic: agent 1's true aversion alpha_1",
+     [](const SD& d) { return d.s.alpha1; }},
+    {"alpha2", "1", "strategic: belief about agent 2's reported aversion alpha'_2",
+     [](const SD& d) { return d.s.alpha2; }},
+    {"probe_true_ratio", "1", "strategic, item 1: a_1j / a'_2j (Figure 3's x axis with a'_2j = 1)",
+     [](const SD& d) { return d.probe ? d.s.a1[0] / d.s.a2[0] : kUndefined; }},
+    {"probe_br_lo", "1", "strategic, item 1: smallest best-responding rho = a'_1j / a_1j",
+     [](const SD& d) { return d.probe ? d.probe->br_lo : kUndefined; }},
+    {"probe_br_hi", "1", "strategic, item 1: largest best-responding rho (rho_max: unbounded)",
+     [](const SD& d) { return d.probe ? d.probe->br_hi : kUndefined; }},
+    {"probe_br_nearest", "1", "strategic, item 1: best-responding rho closest to 1",
+     [](const SD& d) { return d.probe ? d.probe->br_nearest : kUndefined; }},
+    {"probe_truthful_best", "1", "strategic, item 1: 1 if the truthful report is a best response",
+     [](const SD& d) { return d.probe ? (d.probe->truthful_best ? 1.0 : 0.0) : kUndefined; }},
+    {"probe_gain_outside", "1", "strategic, item 1: best outside - best inside the r^2 band",
+     [](const SD& d) {
+       return d.probe ? finite_or_nan(d.probe->best_outside - d.probe->best_inside) : kUndefined;
+     }},
+};
+static_assert(well_formed(kStrategicMetrics));
+
+// Only with search: joint, where they are defined; listed after kStrategicMetrics.
+constexpr Metric<StrategicDraw> kJointMetrics[] = {
+    {"joint_gain_outside_band", "1",
+     "strategic, search: joint only: best with some a'_1j outside the r^2 band - best with all "
+     "inside",
+     [](const SD& d) {
+       return d.joint ? finite_or_nan(d.joint->best_outside - d.joint->best_inside) : kUndefined;
+     }},
+    {"joint_band_violated", "1", "strategic: 1 if joint_gain_outside_band > tolerance",
+     [](const SD& d) {
+       return d.joint ? (d.joint->best_outside - d.joint->best_inside > d.sum.tolerance ? 1.0 : 0.0)
+                      : kUndefined;
+     }},
+    {"joint_gain_outside_proof_band", "1",
+     "strategic, search: joint only: the same for the proof's r band",
+     [](const SD& d) {
+       return d.joint ? finite_or_nan(d.joint->best_outside_proof - d.joint->best_inside_proof)
+                      : kUndefined;
+     }},
+};
+static_assert(well_formed(kJointMetrics));
 
 class StrategicModel final : public Model {
  public:
@@ -58,8 +134,9 @@ class StrategicModel final : public Model {
 
   // The joint_* metrics (last in the list) only with search: joint, where they are defined.
   std::vector<std::string> metrics() const override {
-    const auto count = joint_ ? kSrMetricCount : kSrJointGainOutsideBand;
-    return {kStrategicMetricNames.begin(), kStrategicMetricNames.begin() + count};
+    std::vector<std::string> m = names(kStrategicMetrics);
+    if (joint_) append_names(m, kJointMetrics);
+    return m;
   }
 
   void run(const Draw& draw, std::span<double> out) const override {
@@ -78,40 +155,17 @@ class StrategicModel final : public Model {
     }
     std::vector<ItemResponse> items;
     const StrategicSummary sum = strategic_best_responses(s, grid_, &items);
-    const double tol = sum.tolerance;
-    const ReportBand band = statement_band(s.alpha1, s.cap);
-    out[kSrTruthfulPayoff] = sum.truthful;
-    out[kSrBestPayoff] = sum.best;
-    out[kSrTruthfulRegret] = sum.best - sum.truthful;
-    out[kSrBestAlphaReport] = sum.best_alpha;
-    out[kSrBandLo] = band.lo;
-    out[kSrBandHi] = band.hi;
-    out[kSrAlpha1] = s.alpha1;
-    out[kSrAlpha2] = s.alpha2;
-    if (sum.items == 0) return;  // a_1 = 0: no report to search
-    // −∞ when the grid has no point outside the band (α_1 + α_m near 1): left NaN.
-    out[kSrGainOutsideBand] = finite_or_nan(sum.gain_outside);
-    out[kSrBandViolated] = sum.violating_items > 0 ? 1.0 : 0.0;
-    out[kSrViolatingItemShare] = static_cast<double>(sum.violating_items) / sum.items;
-    out[kSrGainOutsideBandGlobal] = finite_or_nan(sum.gain_outside_global);
-    out[kSrGlobalBandViolated] = sum.gain_outside_global > tol ? 1.0 : 0.0;
-    out[kSrGainOutsideProofBand] = finite_or_nan(sum.gain_outside_proof);
-    out[kSrProofBandViolated] = sum.violating_items_proof > 0 ? 1.0 : 0.0;
-    out[kSrDeviationMax] = sum.deviation_max;
-    if (s.a1[0] > 0.0 && s.a2[0] > 0.0) {  // items[0] is item 0 when a_10 > 0
-      const ItemResponse& p = items.front();
-      out[kSrProbeTrueRatio] = s.a1[0] / s.a2[0];
-      out[kSrProbeBrLo] = p.br_lo;
-      out[kSrProbeBrHi] = p.br_hi;
-      out[kSrProbeBrNearest] = p.br_nearest;
-      out[kSrProbeTruthfulBest] = p.truthful_best ? 1.0 : 0.0;
-      out[kSrProbeGainOutside] = finite_or_nan(p.best_outside - p.best_inside);
-    }
+    StrategicDraw d{s, sum, statement_band(s.alpha1, s.cap)};
+    // items[0] is item 0 when a_10 > 0.
+    if (sum.items > 0 && s.a1[0] > 0.0 && s.a2[0] > 0.0) d.probe = &items.front();
+    const std::size_t k = write_values(kStrategicMetrics, d, out);
     if (joint_) {
-      const JointResponse j = joint_best_response(s, grid_);
-      out[kSrJointGainOutsideBand] = finite_or_nan(j.best_outside - j.best_inside);
-      out[kSrJointBandViolated] = j.best_outside - j.best_inside > tol ? 1.0 : 0.0;
-      out[kSrJointGainOutsideProofBand] = finite_or_nan(j.best_outside_proof - j.best_inside_proof);
+      JointResponse j;
+      if (sum.items > 0) {
+        j = joint_best_response(s, grid_);
+        d.joint = &j;
+      }
+      write_values(kJointMetrics, d, out.subspan(k));
     }
   }
 
@@ -133,6 +187,10 @@ class StrategicModel final : public Model {
 };
 
 }  // namespace
+
+std::vector<Described> strategic_metrics() {
+  return describe(kStrategicMetrics, kJointMetrics);
+}
 
 std::unique_ptr<const Model> make_strategic_model(const Params& p) {
   const Params pop = p.child("population");

@@ -1,5 +1,6 @@
 #include "scenarios/scf/divisible_model.hpp"
 
+#include "engine/metric.hpp"
 #include "scenarios/scf/distribution.hpp"
 #include "scenarios/scf/divisible.hpp"
 #include "scenarios/scf/inequality.hpp"
@@ -17,6 +18,44 @@ namespace fairmc::scf {
 namespace {
 
 constexpr std::size_t max_listed_agents = 8;
+
+// One SCF's optimum (and, for the per-agent entries, agent i).
+struct Optimum {
+  const Allocation& a;
+  const std::vector<double>& unit;  // weight 1 per agent
+  std::size_t i = 0;
+};
+
+// Per SCF (total_cost and worst_cost mean the same as traffic's); all but feasible_<scf> are
+// undefined (NaN) where the SCF's domain is empty.
+constexpr Metric<Optimum> kScfMetrics[] = {
+    {"total_cost_<scf>", "1",
+     "sum of all agents' costs at the SCF's optimum (or the Wardrop equilibrium)",
+     [](const Optimum& o) {
+       return o.a.feasible ? std::accumulate(o.a.cost.begin(), o.a.cost.end(), 0.0) : kUndefined;
+     }},
+    {"worst_cost_<scf>", "1",
+     "largest agent cost at the SCF's optimum (or the Wardrop equilibrium)",
+     [](const Optimum& o) {
+       return o.a.feasible ? *std::max_element(o.a.cost.begin(), o.a.cost.end()) : kUndefined;
+     }},
+    {"cost_sd_<scf>", "1", "divisible: standard deviation of the agents' costs",
+     [](const Optimum& o) { return o.a.feasible ? weighted_sd(o.a.cost, o.unit) : kUndefined; }},
+    {"alloc_gini_<scf>", "1", "divisible: Gini coefficient of the allocation",
+     [](const Optimum& o) { return o.a.feasible ? weighted_gini(o.a.x, o.unit) : kUndefined; }},
+    {"feasible_<scf>", "1", "divisible: 1 if the SCF's domain is non-empty (Nash SCFs)",
+     [](const Optimum& o) { return o.a.feasible ? 1.0 : 0.0; }},
+};
+static_assert(well_formed(kScfMetrics));
+
+// Per SCF and agent i (1-based), listed for at most max_listed_agents agents.
+constexpr Metric<Optimum> kAgentMetrics[] = {
+    {"x<i>_<scf>", "1", "divisible, <= 8 agents: agent i's allocation at the SCF's optimum",
+     [](const Optimum& o) { return o.a.feasible ? o.a.x[o.i] : kUndefined; }},
+    {"cost<i>_<scf>", "1", "divisible, <= 8 agents: agent i's cost at the SCF's optimum",
+     [](const Optimum& o) { return o.a.feasible ? o.a.cost[o.i] : kUndefined; }},
+};
+static_assert(well_formed(kAgentMetrics));
 
 struct RandomClaimants {
   Distribution upfront = Distribution::constant(0.0);
@@ -39,15 +78,10 @@ class DivisibleModel final : public Model {
   std::vector<std::string> metrics() const override {
     std::vector<std::string> m;
     for (const Kind k : settings_.kinds) {
-      const std::string s(info(k).name);
-      for (const char* base :
-           {"total_cost_", "worst_cost_", "cost_sd_", "alloc_gini_", "feasible_"})
-        m.push_back(std::string(base).append(s));
+      append_names(m, kScfMetrics, {{"scf", info(k).name}});
       if (agents_ <= max_listed_agents) {
-        for (std::size_t i = 0; i < agents_; ++i) {
-          m.push_back(indexed_name("x", i + 1, s));
-          m.push_back(indexed_name("cost", i + 1, s));
-        }
+        for (std::size_t i = 0; i < agents_; ++i)
+          append_names(m, kAgentMetrics, {{"i", std::to_string(i + 1)}, {"scf", info(k).name}});
       }
     }
     return m;
@@ -75,19 +109,10 @@ class DivisibleModel final : public Model {
     std::size_t j = 0;
     for (const Kind k : settings_.kinds) {
       const Allocation a = solve(problem, settings_.make(k, rights));
-      const std::size_t first = j;
-      j += 5 + (agents_ <= max_listed_agents ? 2 * agents_ : 0);
-      out[first + 4] = a.feasible ? 1.0 : 0.0;
-      if (!a.feasible) continue;  // the other metrics stay NaN (not defined)
-      out[first] = std::accumulate(a.cost.begin(), a.cost.end(), 0.0);
-      out[first + 1] = *std::max_element(a.cost.begin(), a.cost.end());
-      out[first + 2] = weighted_sd(a.cost, unit);
-      out[first + 3] = weighted_gini(a.x, unit);
+      j += write_values(kScfMetrics, Optimum{a, unit}, out.subspan(j));
       if (agents_ <= max_listed_agents) {
-        for (std::size_t i = 0; i < agents_; ++i) {
-          out[first + 5 + 2 * i] = a.x[i];
-          out[first + 6 + 2 * i] = a.cost[i];
-        }
+        for (std::size_t i = 0; i < agents_; ++i)
+          j += write_values(kAgentMetrics, Optimum{a, unit, i}, out.subspan(j));
       }
     }
   }
@@ -122,6 +147,10 @@ class DivisibleModel final : public Model {
 };
 
 }  // namespace
+
+std::vector<Described> divisible_metrics() {
+  return describe(kScfMetrics, kAgentMetrics);
+}
 
 std::unique_ptr<const Model> make_divisible_model(const Params& p) {
   const Params pop = p.child("population");

@@ -11,9 +11,12 @@
 #include "engine/scenario.hpp"
 
 #include <memory>
+#include <vector>
 
 namespace fairmc::scf {
 
 std::unique_ptr<const Model> make_divisible_model(const Params& p);
+// Its metric declarations (patterns over <scf> and <i>) for `fairmc list`.
+std::vector<Described> divisible_metrics();
 
 }  // namespace fairmc::scf

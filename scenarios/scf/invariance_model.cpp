@@ -1,5 +1,6 @@
 #include "scenarios/scf/invariance_model.hpp"
 
+#include "engine/metric.hpp"
 #include "scenarios/scf/distribution.hpp"
 #include "scenarios/scf/invariance.hpp"
 #include "scenarios/scf/outcome_keys.hpp"
@@ -11,6 +12,19 @@
 namespace fairmc::scf {
 
 namespace {
+
+// Per SCF and comparability level (Table I's cells).
+constexpr Metric<InvarianceOutcome> kCellMetrics[] = {
+    {"choice_changed_<scf>_<level>", "1",
+     "invariance: 1 if the best outcome changed under a random transformation of the level "
+     "(Definition 3)",
+     [](const InvarianceOutcome& r) { return r.choice_changed ? 1.0 : 0.0; }},
+    {"ranking_changed_<scf>_<level>", "1",
+     "invariance: 1 if some strictly ranked pair of outcomes changed order",
+     [](const InvarianceOutcome& r) { return r.ranking_changed ? 1.0 : 0.0; }},
+};
+static_assert(well_formed(kCellMetrics));
+constexpr std::size_t kPerCell = std::size(kCellMetrics);
 
 class InvarianceModel final : public Model {
  public:
@@ -28,12 +42,9 @@ class InvarianceModel final : public Model {
 
   std::vector<std::string> metrics() const override {
     std::vector<std::string> m;
-    for (const Kind k : settings_.kinds) {
-      for (const Level l : levels_) {
-        m.push_back("choice_changed_" + std::string(info(k).name) + "_" + std::string(name(l)));
-        m.push_back("ranking_changed_" + std::string(info(k).name) + "_" + std::string(name(l)));
-      }
-    }
+    for (const Kind k : settings_.kinds)
+      for (const Level l : levels_)
+        append_names(m, kCellMetrics, {{"scf", info(k).name}, {"level", name(l)}});
     return m;
   }
 
@@ -71,8 +82,7 @@ class InvarianceModel final : public Model {
         const InvarianceOutcome r = compare_rankings(
             keys.scfs()[s], ranked[s],
             std::span<const double>(after.data() + s * outcomes_, outcomes_), sorted_after);
-        out[2 * (s * L + li)] = r.choice_changed ? 1.0 : 0.0;
-        out[2 * (s * L + li) + 1] = r.ranking_changed ? 1.0 : 0.0;
+        write_values(kCellMetrics, r, out.subspan(kPerCell * (s * L + li)));
       }
     }
   }
@@ -125,6 +135,10 @@ std::vector<Level> read_levels(const Params& mech) {
 }
 
 }  // namespace
+
+std::vector<Described> invariance_metrics() {
+  return describe(kCellMetrics);
+}
 
 std::unique_ptr<const Model> make_invariance_model(const Params& p) {
   const Params pop = p.child("population");

@@ -10,9 +10,12 @@
 #include "engine/scenario.hpp"
 
 #include <memory>
+#include <vector>
 
 namespace fairmc::scf {
 
 std::unique_ptr<const Model> make_invariance_model(const Params& p);
+// Its metric declarations (patterns over <scf> and <level>) for `fairmc list`.
+std::vector<Described> invariance_metrics();
 
 }  // namespace fairmc::scf

@@ -1,5 +1,6 @@
 #include "scenarios/scf/scenario.hpp"
 
+#include "engine/metric.hpp"
 #include "scenarios/scf/divisible_model.hpp"
 #include "scenarios/scf/invariance_model.hpp"
 #include "scenarios/scf/social_cost.hpp"
@@ -35,19 +36,7 @@ ScenarioInfo scenario() {
     s.mechanisms.push_back({"scfs: " + std::string(k.name),
                             std::string(k.formula) + " [" + std::string(name(k.level)) + "]"});
   }
-  s.metrics = {
-      {"choice_changed_<scf>_<level>", "1 if the best outcome changed under the transformation"},
-      {"ranking_changed_<scf>_<level>", "1 if some strictly ranked pair changed order"},
-      {"total_cost_<scf>", "sum of agents' costs at the SCF's optimum"},
-      {"worst_cost_<scf>", "largest agent cost at the optimum"},
-      {"cost_sd_<scf>", "divisible: standard deviation of agents' costs"},
-      {"alloc_gini_<scf>", "divisible: Gini coefficient of the allocation"},
-      {"feasible_<scf>", "divisible: 1 if the SCF's domain is non-empty (Nash SCFs)"},
-      {"x<i>_<scf>, cost<i>_<scf>", "divisible, <= 8 agents: allocation and cost of agent i"},
-      {"cost_gini_<scf>", "traffic: Gini coefficient of commuters' delays"},
-      {"fast_flow_<scf>, fast_delay_<scf>, slow_delay_<scf>", "traffic: link flows and delays"},
-      {"share_fast_g<k>_<scf>, group_cost_g<k>_<scf>", "traffic: group k's fast share and cost"},
-  };
+  s.metrics = join_described({invariance_metrics(), divisible_metrics(), traffic_metrics()});
   s.prepare = [](const Params& p) -> std::unique_ptr<const Model> {
     const std::string problem =
         p.child("mechanism").choice("name", {"invariance", "divisible", "traffic"});

@@ -105,11 +105,4 @@ SocialCost ScfSettings::make(Kind kind, std::vector<double> weights) const {
   return c;
 }
 
-std::string indexed_name(const char* name, std::size_t index, const std::string& suffix) {
-  // Built by appending: GCC 12 warns falsely on "literal" + std::string.
-  std::string out(name);
-  out.append(std::to_string(index)).append("_").append(suffix);
-  return out;
-}
-
 }  // namespace fairmc::scf

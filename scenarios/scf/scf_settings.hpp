@@ -40,7 +40,4 @@ struct ScfSettings {
   SocialCost make(Kind kind, std::vector<double> weights) const;
 };
 
-// Per-agent metric name: name + index + "_" + suffix ("agent3_cost").
-std::string indexed_name(const char* name, std::size_t index, const std::string& suffix);
-
 }  // namespace fairmc::scf

@@ -1,5 +1,6 @@
 #include "scenarios/scf/traffic_model.hpp"
 
+#include "engine/metric.hpp"
 #include "scenarios/scf/distribution.hpp"
 #include "scenarios/scf/inequality.hpp"
 #include "scenarios/scf/scf_settings.hpp"
@@ -27,6 +28,41 @@ double cost_gini(const RoutingProblem& p, const Routing& r) {
   return weighted_gini(cost, mass);
 }
 
+// One routing (an SCF's optimum or the equilibrium) and, for the per-group entries, group k.
+struct Routed {
+  const RoutingProblem& p;
+  const Routing& r;
+  std::size_t k = 0;
+};
+
+// Per SCF and for <scf> = equilibrium; undefined (NaN) where the SCF has no feasible routing.
+constexpr Metric<Routed> kScfMetrics[] = {
+    {"total_cost_<scf>", "1",
+     "sum of all agents' costs at the SCF's optimum (or the Wardrop equilibrium)",
+     [](const Routed& d) { return d.r.feasible ? total_cost(d.p, d.r) : kUndefined; }},
+    {"worst_cost_<scf>", "1",
+     "largest agent cost at the SCF's optimum (or the Wardrop equilibrium)",
+     [](const Routed& d) { return d.r.feasible ? worst_cost(d.p, d.r) : kUndefined; }},
+    {"cost_gini_<scf>", "1", "traffic: Gini coefficient of the commuters' delays",
+     [](const Routed& d) { return d.r.feasible ? cost_gini(d.p, d.r) : kUndefined; }},
+    {"fast_flow_<scf>", "1", "traffic: commuters on the fast link",
+     [](const Routed& d) { return d.r.feasible ? d.r.fast_flow : kUndefined; }},
+    {"fast_delay_<scf>", "1", "traffic: delay of the fast link",
+     [](const Routed& d) { return d.r.feasible ? d.r.fast_delay : kUndefined; }},
+    {"slow_delay_<scf>", "1", "traffic: delay of the slow link",
+     [](const Routed& d) { return d.r.feasible ? d.r.slow_delay : kUndefined; }},
+};
+static_assert(well_formed(kScfMetrics));
+
+// Per SCF and group k (1-based), listed for at most max_listed_groups groups.
+constexpr Metric<Routed> kGroupMetrics[] = {
+    {"share_fast_g<k>_<scf>", "1", "traffic, <= 8 groups: share of group k on the fast link",
+     [](const Routed& d) { return d.r.feasible ? d.r.share_fast[d.k] : kUndefined; }},
+    {"group_cost_g<k>_<scf>", "1", "traffic, <= 8 groups: cost (delay) of a commuter of group k",
+     [](const Routed& d) { return d.r.feasible ? d.r.group_cost[d.k] : kUndefined; }},
+};
+static_assert(well_formed(kGroupMetrics));
+
 struct RandomNetwork {
   std::size_t groups = 2;
   Distribution size = Distribution::constant(40.0);
@@ -51,14 +87,10 @@ class TrafficModel final : public Model {
   std::vector<std::string> metrics() const override {
     std::vector<std::string> m;
     for (const std::string& s : labels()) {
-      for (const char* base :
-           {"total_cost_", "worst_cost_", "cost_gini_", "fast_flow_", "fast_delay_", "slow_delay_"})
-        m.push_back(std::string(base).append(s));
+      append_names(m, kScfMetrics, {{"scf", s}});
       if (groups_ <= max_listed_groups) {
-        for (std::size_t k = 0; k < groups_; ++k) {
-          m.push_back(indexed_name("share_fast_g", k + 1, s));
-          m.push_back(indexed_name("group_cost_g", k + 1, s));
-        }
+        for (std::size_t k = 0; k < groups_; ++k)
+          append_names(m, kGroupMetrics, {{"k", std::to_string(k + 1)}, {"scf", s}});
       }
     }
     return m;
@@ -69,21 +101,11 @@ class TrafficModel final : public Model {
     std::vector<double> weights;
     for (const CommuterGroup& g : problem.groups) weights.push_back(g.weight);
     std::size_t j = 0;
-    auto emit = [&](const Routing& r) {
-      const std::size_t first = j;
-      j += 6 + (groups_ <= max_listed_groups ? 2 * groups_ : 0);
-      if (!r.feasible) return;
-      out[first] = total_cost(problem, r);
-      out[first + 1] = worst_cost(problem, r);
-      out[first + 2] = cost_gini(problem, r);
-      out[first + 3] = r.fast_flow;
-      out[first + 4] = r.fast_delay;
-      out[first + 5] = r.slow_delay;
+    auto emit = [&](const Routing& r) {  // in the order of labels()
+      j += write_values(kScfMetrics, Routed{problem, r}, out.subspan(j));
       if (groups_ <= max_listed_groups) {
-        for (std::size_t k = 0; k < groups_; ++k) {
-          out[first + 6 + 2 * k] = r.share_fast[k];
-          out[first + 7 + 2 * k] = r.group_cost[k];
-        }
+        for (std::size_t k = 0; k < groups_; ++k)
+          j += write_values(kGroupMetrics, Routed{problem, r, k}, out.subspan(j));
       }
     };
     emit(wardrop_equilibrium(problem));
@@ -141,6 +163,10 @@ AffineLink read_link(const Params& p, AffineLink fallback) {
 }
 
 }  // namespace
+
+std::vector<Described> traffic_metrics() {
+  return describe(kScfMetrics, kGroupMetrics);
+}
 
 std::unique_ptr<const Model> make_traffic_model(const Params& p) {
   const Params pop = p.child("population");

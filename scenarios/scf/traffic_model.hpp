@@ -13,9 +13,12 @@
 #include "engine/scenario.hpp"
 
 #include <memory>
+#include <vector>
 
 namespace fairmc::scf {
 
 std::unique_ptr<const Model> make_traffic_model(const Params& p);
+// Its metric declarations (patterns over <scf> and <k>) for `fairmc list`.
+std::vector<Described> traffic_metrics();
 
 }  // namespace fairmc::scf

@@ -202,8 +202,13 @@ TEST_CASE("mechanism strategic: configuration errors and metric sets") {
   const auto single_model = info.prepare(Params::parse("mechanism: {name: strategic}"));
   const auto joint_model = info.prepare(
       Params::parse("population: {items: 2}\nmechanism: {name: strategic, search: joint}"));
-  CHECK(single_model->metrics().size() == static_cast<std::size_t>(kSrJointGainOutsideBand));
-  CHECK(joint_model->metrics().size() == static_cast<std::size_t>(kSrMetricCount));
+  // search: joint adds the three joint_* metrics after the single-item ones.
+  const std::vector<std::string> single = single_model->metrics(), joint = joint_model->metrics();
+  REQUIRE(joint.size() == single.size() + 3);
+  CHECK(std::equal(single.begin(), single.end(), joint.begin()));
+  for (const std::string& n : single) CHECK(n.rfind("joint_", 0) == std::string::npos);
+  for (std::size_t k = single.size(); k < joint.size(); ++k)
+    CHECK(joint[k].rfind("joint_", 0) == 0);
 }
 
 TEST_CASE(
