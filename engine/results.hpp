@@ -6,6 +6,7 @@
 
 #include "engine/block_fold.hpp"
 #include "engine/config.hpp"
+#include "engine/provenance.hpp"
 #include "engine/stats.hpp"
 
 #include <cstdint>
@@ -59,6 +60,11 @@ struct RunRecord {
   bool complete = false;
   // The results file that holds the points' saved blocks (empty: none yet).
   std::filesystem::path saved_in;
+  // One entry per invocation that wrote the file, this one last (engine/provenance.hpp).
+  std::vector<RunEntry> history;
+  // For the CF attributes of /summary: the scenario's paper and its metrics' descriptions.
+  std::string paper;
+  std::vector<std::pair<std::string, std::string>> metric_help;
 
   // Every metric / constant name any point reports, in first-seen order.
   std::vector<std::string> metric_names() const;
