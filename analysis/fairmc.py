@@ -24,7 +24,8 @@ import pandas as pd
 FORMAT = "fairmc-results"
 FORMAT_VERSION = 2  # 2 adds checksums to the layout of 1; both are read
 
-__all__ = ["results_path", "open_summary", "summary_frame", "open_draws", "point_table", "root_attrs"]
+__all__ = ["results_path", "open_summary", "summary_frame", "open_draws", "point_table", "root_attrs",
+           "history"]
 
 
 def results_path(path) -> str:
@@ -203,6 +204,25 @@ def point_table(path) -> pd.DataFrame:
                 row[k] = v
             rows.append(row)
     return pd.DataFrame(rows, index=pd.RangeIndex(len(rows), name="point"))
+
+
+def history(path) -> pd.DataFrame:
+    """/history: one row per fairmc invocation that wrote the file (new, resume, overwrite), oldest
+    first; columns kind, command_line, overrides, fairmc_version, git_sha, git_dirty, start_utc,
+    end_utc, wall_seconds, host, threads, ranks, libraries, note. A file written before /history
+    existed gives one row (kind "unknown") from its root attributes."""
+    with _open(path) as f:
+        if "history" not in f:
+            a = {k: _plain(v) for k, v in f.attrs.items()}
+            return pd.DataFrame([{
+                "kind": "unknown", "command_line": a.get("command_line", ""),
+                "fairmc_version": a.get("fairmc_version", ""), "git_sha": a.get("git_sha", ""),
+                "start_utc": a.get("created_utc", ""), "end_utc": a.get("updated_utc", ""),
+                "note": "reconstructed from the root attributes"}], index=pd.RangeIndex(1, name="run"))
+        g = f["history"]
+        columns = {name: np.asarray(_text(g[name][()])) for name in g}
+    n = len(columns["kind"])
+    return pd.DataFrame(columns, index=pd.RangeIndex(n, name="run"))
 
 
 def main(argv=None) -> int:
