@@ -2,8 +2,8 @@
 
 #include "engine/cf_attributes.hpp"
 #include "engine/file_seal.hpp"
-#include "engine/history_file.hpp"
 #include "engine/h5io.hpp"
+#include "engine/history_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
