@@ -78,6 +78,7 @@ std::vector<PreparedPoint> prepare_points(const Experiment& e, const std::vector
                             std::to_string(pt.index) + ": " + ex.what());
     }
     check_used(pt.config, "", *used, *e.marks, e.file.string());
+    pp.defaults = used->defaults();
     const auto names = pp.model->metrics();
     pp.model_metric_count = names.size();
     if (e.metrics.empty()) {

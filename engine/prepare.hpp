@@ -5,6 +5,7 @@
 #include "engine/config.hpp"
 #include "engine/scenario.hpp"
 
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -18,6 +19,7 @@ struct PreparedPoint {
   std::vector<std::size_t> metric_slot;  // index of each recorded metric in model->metrics()
   std::size_t model_metric_count = 0;
   std::vector<std::pair<std::string, double>> constants;
+  std::map<std::string, std::string> defaults;  // scenario-filled defaults (UsageRecord)
 };
 
 const ScenarioInfo& find_scenario(const std::vector<ScenarioInfo>& catalog, const Experiment& e);

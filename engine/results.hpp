@@ -29,7 +29,8 @@ enum class PointStatus : std::int8_t { pending = 0, partial = 1, complete = 2, f
 struct PointRecord {
   std::vector<std::string> metrics;
   std::vector<std::pair<std::string, double>> constants;
-  std::string error;  // non-empty when the point failed
+  std::map<std::string, std::string> defaults;  // defaults the scenario filled in (YAML text)
+  std::string error;                            // non-empty when the point failed
 
   BlockFold fold;                               // every completed block, merged in block order
   std::map<std::int64_t, BlockRecord> unsaved;  // completed since the results file was written

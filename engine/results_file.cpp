@@ -1,6 +1,7 @@
 #include "engine/results_file.hpp"
 
 #include "engine/cf_attributes.hpp"
+#include "engine/config_defaults.hpp"
 #include "engine/file_seal.hpp"
 #include "engine/h5io.hpp"
 #include "engine/history_file.hpp"
@@ -545,6 +546,7 @@ void write_results(const fs::path& path, const RunRecord& run, std::size_t chunk
     Hid cfg = create_group(file, "config");
     write_strings(cfg, "resolved", {}, {e.resolved_text()});
     write_strings(cfg, "overrides", {e.overrides.size()}, e.overrides);
+    write_strings(cfg, "defaults", {}, {defaults_text(run)});
     attr<std::uint64_t>(cfg, "config_hash", e.config_hash());
     attr(cfg, "experiment_file", e.file.string());
 

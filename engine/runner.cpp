@@ -180,6 +180,7 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   for (std::size_t p = 0; p < run.points.size(); ++p) {
     run.results[p].metrics = prepared[p].metrics;
     run.results[p].constants = prepared[p].constants;
+    run.results[p].defaults = prepared[p].defaults;
     if (opt.resume && p < opt.resume->metrics.size() &&
         opt.resume->metrics[p] == prepared[p].metrics)
       for_each_stored_block(opt.resume->file, p, [&](std::int64_t b, const BlockRecord& rec) {

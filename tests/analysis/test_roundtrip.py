@@ -214,6 +214,17 @@ def cf_status_h5py_and_history_table(c):
 
 
 @check
+def config_defaults_lists_scenario_fallbacks(c):
+    with h5py.File(os.path.join(c["grid"], "results.h5"), "r") as f:
+        lines = text(f["config/defaults"][()]).splitlines()
+        resolved = text(f["config/resolved"][()])
+    # the demo scenario reads mechanism.name with fallback "max"; the grid never sets it
+    assert "mechanism.name: max" in lines, lines
+    assert "mechanism.name" not in resolved and "name: max" not in resolved, resolved
+    assert lines == sorted(lines), lines
+
+
+@check
 def history_survives_resume(c):
     out = run(c["binary"], c["tmp"], "resumed", ZIP_YAML.replace("roundtrip_zip", "roundtrip_resume"))
     before = fairmc.history(out)
