@@ -1,10 +1,13 @@
 // Provenance (/history) and the build-change check of a resume (issue 17).
 #include "engine/provenance.hpp"
 
+#include "engine/config_defaults.hpp"
 #include "engine/h5io.hpp"
 #include "engine/history_file.hpp"
+#include "engine/prepare.hpp"
 #include "engine/results_file.hpp"
 
+#include "scenarios/catalog.hpp"
 #include "tests/temp_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -122,4 +125,25 @@ TEST_CASE("history: a file written before /history gives one entry from its root
   CHECK(h[0].command_line == "fairmc run old.yaml");
   CHECK(h[0].git_sha == "abc");
   CHECK(h[0].end_utc == "2026-01-02T00:00:00Z");
+}
+
+TEST_CASE("defaults: the fallbacks a scenario used are recorded per point, set keys are not") {
+  const auto e = fairmc::load_experiment_text(
+      "experiment: prov\nscenario: demo\nseed: 1\ndraws: 10\nblock: 5\n"
+      "sweep: {grid: {population.agents: [2, 3]}}\n",
+      "<test>", {});
+  const auto catalog = fairmc::scenario_catalog();
+  const auto points = fairmc::expand(e);
+  const auto prepared = fairmc::prepare_points(e, points, fairmc::find_scenario(catalog, e));
+  REQUIRE(prepared.size() == 2);
+  for (const auto& pp : prepared) {
+    REQUIRE(pp.defaults.count("mechanism.name") == 1);
+    CHECK(pp.defaults.at("mechanism.name") == "max");
+    CHECK(pp.defaults.count("population.agents") == 0);  // set by the sweep
+  }
+  fairmc::RunRecord run;
+  run.results.resize(2);
+  run.results[0].defaults = {{"a.b", "1"}, {"c", "x"}};
+  run.results[1].defaults = {{"a.b", "2"}, {"c", "x"}};
+  CHECK(fairmc::defaults_text(run) == "a.b: {0: 1, 1: 2}\nc: x\n");
 }
