@@ -28,7 +28,7 @@ FORMAT_VERSION = 2  # 2 adds checksums, quantiles, diagnostics, ratios and fit c
 READS_VERSIONS = (1, 2)
 
 __all__ = ["results_path", "open_summary", "summary_frame", "open_draws", "point_table", "root_attrs",
-           "ratio_names", "warnings"]
+           "ratio_names", "warnings", "history"]
 
 
 def results_path(path) -> str:
@@ -233,6 +233,25 @@ def warnings(path) -> list:
                 if "warning" in d.attrs:
                     out.append((int(name), metric, _text(d.attrs["warning"])))
     return out
+
+
+def history(path) -> pd.DataFrame:
+    """/history: one row per fairmc invocation that wrote the file (new, resume, overwrite), oldest
+    first; columns kind, command_line, overrides, fairmc_version, git_sha, git_dirty, start_utc,
+    end_utc, wall_seconds, host, threads, ranks, libraries, note. A file written before /history
+    existed gives one row (kind "unknown") from its root attributes."""
+    with _open(path) as f:
+        if "history" not in f:
+            a = {k: _plain(v) for k, v in f.attrs.items()}
+            return pd.DataFrame([{
+                "kind": "unknown", "command_line": a.get("command_line", ""),
+                "fairmc_version": a.get("fairmc_version", ""), "git_sha": a.get("git_sha", ""),
+                "start_utc": a.get("created_utc", ""), "end_utc": a.get("updated_utc", ""),
+                "note": "reconstructed from the root attributes"}], index=pd.RangeIndex(1, name="run"))
+        g = f["history"]
+        columns = {name: np.asarray(_text(g[name][()])) for name in g}
+    n = len(columns["kind"])
+    return pd.DataFrame(columns, index=pd.RangeIndex(n, name="run"))
 
 
 def main(argv=None) -> int:

@@ -199,8 +199,21 @@ double Params::number(std::string_view key, Range r) const {
   return *v;
 }
 
+namespace {
+// Returns a fallback and records it, so the results file can say which defaults were used.
+template <class T>
+T defaulted(const Params::Impl& impl, std::string_view key, T fallback) {
+  if (impl.used) {
+    YAML::Emitter out;
+    out << YAML::Flow << YAML::Node(fallback);
+    impl.used->defaulted(join_path(impl.path, key), out.c_str());
+  }
+  return fallback;
+}
+}  // namespace
+
 double Params::number(std::string_view key, double fallback, Range r) const {
-  if (!present(lookup(*impl_, key))) return fallback;
+  if (!present(lookup(*impl_, key))) return defaulted(*impl_, key, std::move(fallback));
   return number(key, r);
 }
 
@@ -220,7 +233,7 @@ std::int64_t Params::integer(std::string_view key, std::int64_t lo, std::int64_t
 
 std::int64_t Params::integer(std::string_view key, std::int64_t fallback, std::int64_t lo,
                              std::int64_t hi) const {
-  if (!present(lookup(*impl_, key))) return fallback;
+  if (!present(lookup(*impl_, key))) return defaulted(*impl_, key, std::move(fallback));
   return integer(key, lo, hi);
 }
 
@@ -234,7 +247,7 @@ bool Params::flag(std::string_view key) const {
 }
 
 bool Params::flag(std::string_view key, bool fallback) const {
-  if (!present(lookup(*impl_, key))) return fallback;
+  if (!present(lookup(*impl_, key))) return defaulted(*impl_, key, std::move(fallback));
   return flag(key);
 }
 
@@ -246,7 +259,7 @@ std::string Params::text(std::string_view key) const {
 }
 
 std::string Params::text(std::string_view key, std::string fallback) const {
-  if (!present(lookup(*impl_, key))) return fallback;
+  if (!present(lookup(*impl_, key))) return defaulted(*impl_, key, std::move(fallback));
   return text(key);
 }
 
@@ -269,7 +282,7 @@ std::string Params::choice(std::string_view key, const std::vector<std::string>&
 
 std::string Params::choice(std::string_view key, const std::vector<std::string>& accepted,
                            std::string fallback) const {
-  if (!present(lookup(*impl_, key))) return fallback;
+  if (!present(lookup(*impl_, key))) return defaulted(*impl_, key, std::move(fallback));
   return choice(key, accepted);
 }
 
@@ -297,14 +310,14 @@ std::vector<double> Params::numbers(std::string_view key, Range r) const {
 
 std::vector<double> Params::numbers(std::string_view key, std::vector<double> fallback,
                                     Range r) const {
-  if (!present(lookup(*impl_, key))) return fallback;
+  if (!present(lookup(*impl_, key))) return defaulted(*impl_, key, std::move(fallback));
   return numbers(key, r);
 }
 
 std::vector<std::string> Params::texts(std::string_view key,
                                        std::vector<std::string> fallback) const {
   const YAML::Node n = lookup(*impl_, key);
-  if (!present(n)) return fallback;
+  if (!present(n)) return defaulted(*impl_, key, std::move(fallback));
   const std::string accepted = "a list of names, or one comma-separated string";
   std::vector<std::string> out;
   const auto take = [&](const std::string& text) {

@@ -34,6 +34,17 @@ class UsageRecord {
     const auto it = used_.lower_bound(head);
     return it != used_.end() && it->compare(0, head.size(), head) == 0;
   }
+
+  // A default the scenario filled in for an absent key (value as YAML flow text): results files
+  // store them beside the resolved configuration (/config/defaults).
+  void defaulted(const std::string& path, std::string value) {
+    std::lock_guard lock(mutex_);
+    defaults_[path] = std::move(value);
+  }
+  std::map<std::string, std::string> defaults() const {
+    std::lock_guard lock(mutex_);
+    return defaults_;
+  }
   // Keys read directly under `prefix` ("" = top level), in sorted order.
   std::vector<std::string> children_of(const std::string& prefix) const {
     std::lock_guard lock(mutex_);
@@ -48,6 +59,7 @@ class UsageRecord {
  private:
   mutable std::mutex mutex_;
   std::set<std::string> used_;
+  std::map<std::string, std::string> defaults_;
 };
 
 struct Params::Impl {

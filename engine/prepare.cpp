@@ -106,6 +106,7 @@ std::vector<PreparedPoint> prepare_points(const Experiment& e, const std::vector
           return std::find(engine_keys().begin(), engine_keys().end(), k) != engine_keys().end();
         },
         [&](const std::string& prefix) { return accepted_under(*used, prefix); });
+    pp.defaults = used->defaults();
     const auto names = pp.model->metrics();
     pp.model_metric_count = names.size();
     if (e.metrics.empty()) {

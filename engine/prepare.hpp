@@ -5,6 +5,7 @@
 #include "engine/config.hpp"
 #include "engine/scenario.hpp"
 
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -21,6 +22,7 @@ struct PreparedPoint {
   std::vector<RatioSpec> ratios;
   std::vector<std::pair<std::size_t, std::size_t>> ratio_slots;  // (num, den) indices in metrics
   std::vector<std::pair<std::string, double>> constants;
+  std::map<std::string, std::string> defaults;  // scenario-filled defaults (UsageRecord)
 };
 
 const ScenarioInfo& find_scenario(const std::vector<ScenarioInfo>& catalog, const Experiment& e);

@@ -6,6 +6,7 @@
 
 #include "engine/block_fold.hpp"
 #include "engine/config.hpp"
+#include "engine/provenance.hpp"
 #include "engine/quantile_sketch.hpp"
 #include "engine/ratio_estimate.hpp"
 #include "engine/stats.hpp"
@@ -34,7 +35,8 @@ enum class PointStatus : std::int8_t { pending = 0, partial = 1, complete = 2, f
 struct PointRecord {
   std::vector<std::string> metrics;
   std::vector<std::pair<std::string, double>> constants;
-  std::string error;  // non-empty when the point failed
+  std::map<std::string, std::string> defaults;  // defaults the scenario filled in (YAML text)
+  std::string error;                            // non-empty when the point failed
 
   BlockFold fold;                               // every completed block, merged in block order
   std::map<std::int64_t, BlockRecord> unsaved;  // completed since the results file was written
@@ -79,6 +81,11 @@ struct RunRecord {
   bool complete = false;
   // The results file that holds the points' saved blocks (empty: none yet).
   std::filesystem::path saved_in;
+  // One entry per invocation that wrote the file, this one last (engine/provenance.hpp).
+  std::vector<RunEntry> history;
+  // For the CF attributes of /summary: the scenario's paper and its metrics' descriptions.
+  std::string paper;
+  std::vector<std::pair<std::string, std::string>> metric_help;
 
   // Every metric / constant name any point reports, in first-seen order.
   std::vector<std::string> metric_names() const;

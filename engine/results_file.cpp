@@ -1,7 +1,10 @@
 #include "engine/results_file.hpp"
 
+#include "engine/cf_attributes.hpp"
+#include "engine/config_defaults.hpp"
 #include "engine/file_seal.hpp"
 #include "engine/h5io.hpp"
+#include "engine/history_file.hpp"
 #include "engine/stats_layout.hpp"
 
 #include <fcntl.h>
@@ -22,6 +25,9 @@
 #ifndef FAIRMC_GIT_SHA
 #define FAIRMC_GIT_SHA "unknown"
 #endif
+#ifndef FAIRMC_GIT_DIRTY
+#define FAIRMC_GIT_DIRTY -1
+#endif
 
 namespace fairmc {
 namespace fs = std::filesystem;
@@ -39,7 +45,7 @@ std::optional<double> numeric(const std::string& s) {
   return std::nullopt;
 }
 
-// Writes an axis' values: numbers as float64, anything else as strings.
+// Writes an axis' values: integers as int64, other numbers as float64, anything else as strings.
 Hid write_axis_values(hid_t parent, const std::string& name,
                       const std::vector<YAML::Node>& values) {
   std::vector<double> nums;
@@ -53,6 +59,12 @@ Hid write_axis_values(hid_t parent, const std::string& name,
     nums.push_back(x.value_or(0));
   }
   const std::vector<hsize_t> dims{values.size()};
+  if (all_numeric && std::all_of(nums.begin(), nums.end(), [](double x) {
+        return x == std::floor(x) && std::abs(x) < 0x1p53;  // exactly representable both ways
+      })) {
+    const std::vector<std::int64_t> ints(nums.begin(), nums.end());
+    return write<std::int64_t>(parent, name, dims, ints.data());
+  }
   return all_numeric ? write<double>(parent, name, dims, nums.data())
                      : write_strings(parent, name, dims, texts);
 }
@@ -536,6 +548,7 @@ void write_results(const fs::path& path, const RunRecord& run, std::size_t chunk
     attr<std::int64_t>(file, "format_version", results_format_version);
     attr(file, "fairmc_version", FAIRMC_VERSION);
     attr(file, "git_sha", FAIRMC_GIT_SHA);
+    attr<std::int64_t>(file, "git_dirty", FAIRMC_GIT_DIRTY);
     attr(file, "created_utc", run.created_utc);
     attr(file, "updated_utc", utc_now());
     attr(file, "command_line", run.command_line);
@@ -555,6 +568,7 @@ void write_results(const fs::path& path, const RunRecord& run, std::size_t chunk
     Hid cfg = create_group(file, "config");
     write_strings(cfg, "resolved", {}, {e.resolved_text()});
     write_strings(cfg, "overrides", {e.overrides.size()}, e.overrides);
+    write_strings(cfg, "defaults", {}, {defaults_text(run)});
     attr<std::uint64_t>(cfg, "config_hash", e.config_hash());
     attr(cfg, "experiment_file", e.file.string());
 
@@ -564,6 +578,8 @@ void write_results(const fs::path& path, const RunRecord& run, std::size_t chunk
     write_points(file, run, previous_points ? hid_t{*previous_points} : hid_t{-1}, chunk_rows,
                  reports);
     write_summary(file, run, reports);
+    write_cf_attributes(open_group(file, "summary"), run);
+    write_history(file, run.history);
     flush(file);
   } catch (const std::exception& e) {
     std::error_code ignore;
@@ -634,6 +650,7 @@ StoredRun read_results(const fs::path& path) {
     out.config_text = resolved.front();
     out.config_hash = read_attr<std::uint64_t>(cfg, "config_hash");
     out.experiment_file = read_string_attr(cfg, "experiment_file");
+    out.history = read_history(file);
     Hid pts = open_group(file, "points");
     for (std::size_t p = 0; exists(pts, std::to_string(p)); ++p) {
       Hid g = open_group(pts, std::to_string(p));

@@ -36,6 +36,7 @@ struct StoredRun {
   std::vector<std::vector<std::string>> ratios;   // per point (empty for format_version 1)
   std::vector<std::string> errors;                // per point
   std::filesystem::path file;                     // where it was read from
+  std::vector<RunEntry> history;                  // /history (engine/provenance.hpp)
 };
 // The file's header and per-point metrics, after reading the whole file once to check every
 // checksum; its blocks are read by for_each_stored_block. Reading throws one line naming the

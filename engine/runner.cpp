@@ -265,6 +265,7 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   for (std::size_t p = 0; p < run.points.size(); ++p) {
     run.results[p].metrics = prepared[p].metrics;
     run.results[p].constants = prepared[p].constants;
+    run.results[p].defaults = prepared[p].defaults;
     run.results[p].ratios = prepared[p].ratios;
     run.results[p].block = e.block;
     if (!e.precision.empty()) run.results[p].limit = initial_limit(e);
@@ -301,6 +302,19 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
 
   Executor executor(opt.threads);
   const int threads = executor.threads();
+  // Provenance: this invocation is one more entry of the file's history (engine/provenance.hpp).
+  if (opt.resume) run.history = opt.resume->history;
+  const auto changed = opt.resume ? build_change(run.history) : std::nullopt;
+  run.history.push_back(start_entry(opt.resume          ? "resume"
+                                    : opt.keep_previous ? "overwrite"
+                                                        : "new",
+                                    opt.command_line, e.overrides, threads, cluster.size()));
+  if (changed) {
+    run.history.back().note = *changed;
+    if (root) log << "fairmc: warning: " << *changed << "\n";
+  }
+  run.paper = scenario.paper;
+  for (const auto& m : scenario.metrics) run.metric_help.emplace_back(m.name, m.help);
   InterruptGuard interrupt;
   std::ostringstream quiet;  // ranks other than 0 report nothing
   Progress progress(opt.cluster && !opt.cluster->root() ? quiet : log,

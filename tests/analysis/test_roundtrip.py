@@ -120,7 +120,8 @@ def main():
         grid = run(binary, tmp, "grid", GRID_YAML)
         zipped = run(binary, tmp, "zip", ZIP_YAML)
         ctx = {"grid": grid, "zip": zipped,
-               "gds": fairmc.open_summary(grid), "zds": fairmc.open_summary(os.path.join(zipped, "results.h5"))}
+               "gds": fairmc.open_summary(grid), "zds": fairmc.open_summary(os.path.join(zipped, "results.h5")),
+               "binary": binary, "tmp": tmp}
         passed = failed = 0
         for fn in CHECKS:
             try:
@@ -132,6 +133,117 @@ def main():
                 traceback.print_exc()
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+# --- CF metadata and provenance (issue 17) ----------------------------------------------------
+
+def plain_summary(path):
+    """/summary as plain xarray opens it: no help from analysis/fairmc.py."""
+    import xarray as xr
+    with xr.open_dataset(os.path.join(path, "results.h5"), group="summary") as ds:
+        return ds.load()
+
+
+@check
+def cf_group_attributes_xarray(c):
+    for path, name in ((c["grid"], "roundtrip_grid"), (c["zip"], "roundtrip_zip")):
+        a = plain_summary(path).attrs
+        assert a["Conventions"] == "CF-1.8", a
+        assert a["title"].startswith(name), a["title"]
+        assert a["source"].startswith("fairmc "), a["source"]
+        assert a["references"], "references = the scenario's paper"
+        lines = a["history"].split("\n")
+        assert len(lines) == 1 and "(new," in lines[0] and " run " in lines[0], lines
+    g = plain_summary(c["grid"]).attrs
+    assert g["comment"] == "E[max of n uniforms] = n/(n+1)" and "grid sweep" in g["title"], g
+
+
+@check
+def cf_variable_attributes_netcdf4(c):
+    import netCDF4
+    with netCDF4.Dataset(os.path.join(c["grid"], "results.h5")) as nc:
+        s = nc["summary"]
+        assert s.Conventions == "CF-1.8"
+        v = s["max"]
+        # long_name from the scenario's metric description (demo: "largest of the n values")
+        assert v.long_name == "largest of the n values: mean over draws", v.long_name
+        assert v.units == "1"
+        assert v.ancillary_variables.split() == ["max_sem", "max_sd", "max_ci_lo", "max_ci_hi",
+                                                 "max_n"], v.ancillary_variables
+        for a in v.ancillary_variables.split():
+            assert a in s.variables and s[a].dimensions == v.dimensions, a
+        assert s["max_sem"].long_name.startswith("largest of the n values: standard error")
+        # integer sweep axes stay integers
+        assert s["population.agents"].dtype == np.int64 and list(s["population.agents"][:]) == AGENTS
+        st = s["status"]
+        assert st.dimensions == v.dimensions and st.dtype == np.int64
+        assert list(st.flag_values) == [0, 1, 2, 3]
+        assert st.flag_meanings.split() == ["pending", "partial", "complete", "failed"]
+        assert (st[:] == 2).all(), st[:]  # every point complete
+
+
+@check
+def cf_zip_coordinates_plain_xarray(c):
+    ds = plain_summary(c["zip"])
+    # the `coordinates` attribute alone makes plain xarray show the zipped keys as coordinates
+    for key in ("population.agents", "mechanism.work", "mechanism.name"):
+        assert key in ds.coords and key not in ds.data_vars, (key, list(ds.coords))
+    assert list(ds["population.agents"].values) == ZIP_AGENTS
+    assert ds["population.agents"].dtype == np.int64
+    assert list(ds["mechanism.name"].values) == ["max"] * 4
+    assert ds["status"].dims == ("zip",) and (ds["status"].values == 2).all()
+
+
+@check
+def cf_status_h5py_and_history_table(c):
+    with h5py.File(os.path.join(c["zip"], "results.h5"), "r") as f:
+        assert text(f["summary"].attrs["Conventions"]) == "CF-1.8"
+        assert text(f["summary/max"].attrs["coordinates"]).split() == [
+            "population.agents", "mechanism.work", "mechanism.name"]
+        assert list(f["summary/status"][()]) == [2] * 4
+        h = f["history"]
+        assert [text(x) for x in h["kind"][()]] == ["new"]
+        assert h["threads"][0] == 2 and h["ranks"][0] == 1 and h["wall_seconds"][0] > 0
+        assert h["git_dirty"][0] in (-1, 0, 1)
+        libs = text(h["libraries"][0])
+        for lib in ("Boost", "TBB", "HDF5", "GLPK", "yaml-cpp"):
+            assert lib in libs, libs
+        assert text(h["fairmc_version"][0]) == text(f.attrs["fairmc_version"])
+        assert text(h["git_sha"][0]) == text(f.attrs["git_sha"])
+        assert text(h["command_line"][0]) == text(f.attrs["command_line"])
+
+
+@check
+def config_defaults_lists_scenario_fallbacks(c):
+    with h5py.File(os.path.join(c["grid"], "results.h5"), "r") as f:
+        lines = text(f["config/defaults"][()]).splitlines()
+        resolved = text(f["config/resolved"][()])
+    # the demo scenario reads mechanism.name with fallback "max"; the grid never sets it
+    assert "mechanism.name: max" in lines, lines
+    assert "mechanism.name" not in resolved and "name: max" not in resolved, resolved
+    assert lines == sorted(lines), lines
+
+
+@check
+def history_survives_resume(c):
+    out = run(c["binary"], c["tmp"], "resumed", ZIP_YAML.replace("roundtrip_zip", "roundtrip_resume"))
+    before = fairmc.history(out)
+    assert len(before) == 1 and before["kind"][0] == "new", before
+    proc = subprocess.run([c["binary"], "run", "--resume", out, "draws=300", "-j", "1",
+                           "--no-progress"], cwd=c["tmp"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "warning" not in proc.stderr, proc.stderr  # same build: no build-change warning
+    after = fairmc.history(out)
+    assert list(after["kind"]) == ["new", "resume"], after
+    for col in before.columns:  # the first entry is carried over unchanged
+        assert same(before[col][0], after[col][0]), (col, before[col][0], after[col][0])
+    assert after["threads"][1] == 1 and "draws=300" in after["overrides"][1]
+    assert "--resume" in after["command_line"][1]
+    assert after["start_utc"][1] >= after["end_utc"][0]
+    lines = plain_summary(out).attrs["history"].split("\n")
+    assert len(lines) == 2 and "(new," in lines[0] and "(resume," in lines[1], lines
+    # root attributes describe the latest run, as before
+    assert "--resume" in fairmc.root_attrs(out)["command_line"]
 
 
 # --- grid sweep -------------------------------------------------------------------------------
