@@ -37,7 +37,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fairmc  # noqa: E402
 import figure_style as fs  # noqa: E402
 
-STAT_SUFFIXES = ("_sem", "_sd", "_ci_lo", "_ci_hi", "_n", "_min", "_max")
+STAT_SUFFIXES = ("_sem", "_sd", "_ci_lo", "_ci_hi", "_n", "_min", "_max", "_bias_corrected",
+                 "_q05", "_q25", "_median", "_q75", "_q95", "_undefined", "_inf", "_top_share",
+                 "_half_variance", "_drift_z", "_unreliable")
+# Per-point bookkeeping in /summary that is neither a metric nor a constant.
+BOOKKEEPING = ("draws_used", "status", "precision_met")
 
 
 class PlotError(Exception):
@@ -123,6 +127,7 @@ def load(path) -> Results:
                and c + "_n" in frame.columns]
     stats = {m + s for m in metrics for s in STAT_SUFFIXES}
     constants = [c for c in cols if c not in metrics and c not in stats and c != "zip"
+                 and not c.startswith(BOOKKEEPING)
                  and not c.startswith("fit_") and pd.api.types.is_numeric_dtype(frame[c])]
     return Results(os.fspath(path), attrs, frame, axes, keys, metrics, constants, fit_log)
 

@@ -25,7 +25,7 @@ ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIR
            OMPI_MCA_rmaps_base_oversubscribe="1")
 
 GOOD = "experiment: t\nscenario: demo\nseed: 3\ndraws: 400\nblock: 100\npopulation: {agents: 5}\n"
-LONG = ("experiment: long\nscenario: demo\nseed: 9\ndraws: 150000\nblock: 500\nmechanism: {work: 100}\n"
+LONG = ("experiment: long\nscenario: demo\nseed: 9\ndraws: 600000\nblock: 500\nmechanism: {work: 100}\n"
         "population: {agents: 20}\n")
 
 
@@ -98,7 +98,7 @@ def main():
             deadline = time.time() + 60
             while not os.path.exists(results) and time.time() < deadline:
                 time.sleep(0.2)
-            time.sleep(1.0)
+            time.sleep(0.3)
             if target == "mpirun":
                 os.kill(p.pid, signal.SIGINT)
             else:
