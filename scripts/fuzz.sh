@@ -32,7 +32,7 @@ for target in fuzz_config overrides/fuzz_overrides; do
 done
 # Reading results files: the layout, the HDF5 primitives and the file seal.
 clang++ "${flags[@]}" -fsanitize=fuzzer,$sanitizers -I/usr/include/hdf5/serial \
-  tests/fuzz/results/fuzz_results.cpp engine/results_file.cpp engine/h5io.cpp engine/file_seal.cpp \
+  tests/fuzz/results_file/fuzz_results.cpp engine/results_file.cpp engine/h5io.cpp engine/file_seal.cpp \
   engine/results.cpp engine/stats.cpp engine/block_fold.cpp engine/config.cpp \
   engine/config_input.cpp engine/config_sweep.cpp engine/config_text.cpp engine/params.cpp \
   -lhdf5_serial -lhdf5_serial_hl -lyaml-cpp -o "$out/fuzz_results"
