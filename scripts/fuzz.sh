@@ -31,11 +31,15 @@ for target in fuzz_config overrides/fuzz_overrides; do
     -lyaml-cpp -o "$out/$(basename "$target")"
 done
 # Reading results files: the layout, the HDF5 primitives and the file seal.
+results_sources=()
+for f in results_file h5io file_seal results stats block_fold quantile_sketch ratio_estimate \
+         diagnostics precision point_report stats_layout history_file provenance cf_attributes \
+         config config_defaults config_input config_sweep config_text params; do
+  results_sources+=("engine/$f.cpp")
+done
 clang++ "${flags[@]}" -fsanitize=fuzzer,$sanitizers -I/usr/include/hdf5/serial \
-  tests/fuzz/results_file/fuzz_results.cpp engine/results_file.cpp engine/h5io.cpp engine/file_seal.cpp \
-  engine/results.cpp engine/stats.cpp engine/block_fold.cpp engine/config.cpp \
-  engine/config_input.cpp engine/config_sweep.cpp engine/config_text.cpp engine/params.cpp \
-  -lhdf5_serial -lhdf5_serial_hl -lyaml-cpp -o "$out/fuzz_results"
+  tests/fuzz/results_file/fuzz_results.cpp "${results_sources[@]}" \
+  -lhdf5_serial -lhdf5_serial_hl -lyaml-cpp -ltbb -o "$out/fuzz_results"
 cp -n tests/fuzz/corpus/*.yaml "$out/corpus/" 2>/dev/null || true
 cp -n tests/fuzz/overrides/corpus/* "$out/corpus_overrides/" 2>/dev/null || true
 cp -n tests/fuzz/results_corpus/* "$out/results_corpus/" 2>/dev/null || true
