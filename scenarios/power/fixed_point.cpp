@@ -127,30 +127,27 @@ class Equations {
     double* jP = jac != nullptr ? dPr.data() : nullptr;
     const bool free_q = !fixed_metric_;
     bool done = true;
-    switch (m) {
+    const auto pass = [&]<std::size_t M>() {
+      accumulate_fixed<M>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN, jP);
+    };
+    switch (m) {  // compiled per number of issues up to 6; more: the run-time loop below
       case 1:
-        accumulate_fixed<1>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN,
-                            jP);
+        pass.template operator()<1>();
         break;
       case 2:
-        accumulate_fixed<2>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN,
-                            jP);
+        pass.template operator()<2>();
         break;
       case 3:
-        accumulate_fixed<3>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN,
-                            jP);
+        pass.template operator()<3>();
         break;
       case 4:
-        accumulate_fixed<4>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN,
-                            jP);
+        pass.template operator()<4>();
         break;
       case 5:
-        accumulate_fixed<5>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN,
-                            jP);
+        pass.template operator()<5>();
         break;
       case 6:
-        accumulate_fixed<6>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN,
-                            jP);
+        pass.template operator()<6>();
         break;
       default:
         done = false;

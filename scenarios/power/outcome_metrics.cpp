@@ -35,6 +35,23 @@ struct AgentSums {
   // Definition 2.1's ratio metrics, fused into the pass when lambda_ref is known in advance.
   double sum_dev = 0.0, dev_max = 0.0, dev_max_normal = 0.0, ratio_max = 0.0, sum_l = 0.0;
   std::size_t within = 0, n_exh = 0, n_normal = 0;
+
+  // One agent's contribution to the ratio metrics (ratio = lambda_i / lambda_ref).
+  void add_ratio(double ratio, double lambda, bool normal, bool exhausted, double epsilon) {
+    const double dev = std::abs(1.0 - ratio);
+    sum_dev += dev;
+    dev_max = std::max(dev_max, dev);
+    ratio_max = std::max(ratio_max, ratio);
+    if (normal) {
+      ++n_normal;
+      dev_max_normal = std::max(dev_max_normal, dev);
+    }
+    if (ratio >= 1.0 - epsilon && ratio <= 1.0) ++within;
+    if (exhausted) {
+      ++n_exh;
+      sum_l += lambda;
+    }
+  }
 };
 
 // One pass over the agents: Program 1 for each at (x, c), its shift, and (ref > 0) the ratio
@@ -105,19 +122,7 @@ void agent_pass(const Population& pop, const Equilibrium& eq, const double* q, c
     }
     if (fuse) {
       const double ratio = p.lambda / ref;
-      const double dev = std::abs(1.0 - ratio);
-      r.sum_dev += dev;
-      r.dev_max = std::max(r.dev_max, dev);
-      r.ratio_max = std::max(r.ratio_max, ratio);
-      if (normal) {
-        ++r.n_normal;
-        r.dev_max_normal = std::max(r.dev_max_normal, dev);
-      }
-      if (ratio >= 1.0 - epsilon && ratio <= 1.0) ++r.within;
-      if (p.exhausted) {
-        ++r.n_exh;
-        r.sum_l += p.lambda;
-      }
+      r.add_ratio(ratio, p.lambda, normal, p.exhausted, epsilon);
     }
   }
   if (M > 0)
@@ -197,21 +202,7 @@ void agent_pass_one_issue(const Population& pop, const Equilibrium& eq, const do
         r.off_normal += len_root + std::sqrt(gamma * len2);
       }
       if (p.exhausted) r.power_error = std::max(r.power_error, perrv[k]);
-      if (fuse) {
-        const double dev = std::abs(1.0 - ratio);
-        r.sum_dev += dev;
-        r.dev_max = std::max(r.dev_max, dev);
-        r.ratio_max = std::max(r.ratio_max, ratio);
-        if (normal) {
-          ++r.n_normal;
-          r.dev_max_normal = std::max(r.dev_max_normal, dev);
-        }
-        if (ratio >= 1.0 - epsilon && ratio <= 1.0) ++r.within;
-        if (p.exhausted) {
-          ++r.n_exh;
-          r.sum_l += p.lambda;
-        }
-      }
+      if (fuse) r.add_ratio(ratio, p.lambda, normal, p.exhausted, epsilon);
     }
   }
   net_out[0] = net;
@@ -337,21 +328,7 @@ void agent_pass_two_issues(const Population& pop, const Equilibrium& eq, const d
         r.off_normal += len_root + std::sqrt(gamma * len2);
       }
       if (p.exhausted) r.power_error = std::max(r.power_error, perr);
-      if (fuse) {
-        const double dev = std::abs(1.0 - ratio);
-        r.sum_dev += dev;
-        r.dev_max = std::max(r.dev_max, dev);
-        r.ratio_max = std::max(r.ratio_max, ratio);
-        if (normal) {
-          ++r.n_normal;
-          r.dev_max_normal = std::max(r.dev_max_normal, dev);
-        }
-        if (ratio >= 1.0 - epsilon && ratio <= 1.0) ++r.within;
-        if (p.exhausted) {
-          ++r.n_exh;
-          r.sum_l += p.lambda;
-        }
-      }
+      if (fuse) r.add_ratio(ratio, p.lambda, normal, p.exhausted, epsilon);
     }
   }
   net[0] = net0;
