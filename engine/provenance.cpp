@@ -32,6 +32,10 @@
 
 namespace fairmc {
 
+Build this_build() {
+  return {FAIRMC_VERSION, FAIRMC_GIT_SHA, FAIRMC_GIT_DIRTY};
+}
+
 std::string build_id() {
   return std::string(FAIRMC_VERSION) + " " + FAIRMC_GIT_SHA +
          (FAIRMC_GIT_DIRTY == 1 ? " dirty" : "");
@@ -69,9 +73,10 @@ RunEntry start_entry(std::string kind, std::string command_line,
   e.kind = std::move(kind);
   e.command_line = std::move(command_line);
   for (const auto& o : overrides) e.overrides += (e.overrides.empty() ? "" : " ") + o;
-  e.fairmc_version = FAIRMC_VERSION;
-  e.git_sha = FAIRMC_GIT_SHA;
-  e.git_dirty = FAIRMC_GIT_DIRTY;
+  const Build b = this_build();
+  e.fairmc_version = b.version;
+  e.git_sha = b.git_sha;
+  e.git_dirty = b.git_dirty;
   e.start_utc = utc_now();
   std::array<char, 256> host{};
   if (gethostname(host.data(), host.size() - 1) == 0) e.host = host.data();

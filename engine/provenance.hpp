@@ -29,6 +29,13 @@ struct RunEntry {
   std::chrono::steady_clock::time_point started{};
 };
 
+// This build's identity, taken when CMake configured it (CMakeLists.txt).
+struct Build {
+  std::string version;
+  std::string git_sha;
+  std::int64_t git_dirty = -1;  // 1: uncommitted changes, 0: clean, -1: unknown
+};
+Build this_build();
 // This build: "0.1.0 0123456789ab" (+ " dirty" when built with uncommitted changes).
 std::string build_id();
 // The versions of the libraries this build uses, from their headers and (HDF5, TBB) runtimes.

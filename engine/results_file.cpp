@@ -5,6 +5,7 @@
 #include "engine/file_seal.hpp"
 #include "engine/h5io.hpp"
 #include "engine/history_file.hpp"
+#include "engine/provenance.hpp"
 #include "engine/stats_layout.hpp"
 
 #include <fcntl.h>
@@ -18,16 +19,6 @@
 #include <iomanip>
 #include <sstream>
 #include <stdexcept>
-
-#ifndef FAIRMC_VERSION
-#define FAIRMC_VERSION "unknown"
-#endif
-#ifndef FAIRMC_GIT_SHA
-#define FAIRMC_GIT_SHA "unknown"
-#endif
-#ifndef FAIRMC_GIT_DIRTY
-#define FAIRMC_GIT_DIRTY -1
-#endif
 
 namespace fairmc {
 namespace fs = std::filesystem;
@@ -546,9 +537,10 @@ void write_results(const fs::path& path, const RunRecord& run, std::size_t chunk
     for (const auto& r : run.results) failed += r.error.empty() ? 0 : 1;
     attr(file, "format", "fairmc-results");
     attr<std::int64_t>(file, "format_version", results_format_version);
-    attr(file, "fairmc_version", FAIRMC_VERSION);
-    attr(file, "git_sha", FAIRMC_GIT_SHA);
-    attr<std::int64_t>(file, "git_dirty", FAIRMC_GIT_DIRTY);
+    const Build build = this_build();
+    attr(file, "fairmc_version", build.version);
+    attr(file, "git_sha", build.git_sha);
+    attr<std::int64_t>(file, "git_dirty", build.git_dirty);
     attr(file, "created_utc", run.created_utc);
     attr(file, "updated_utc", utc_now());
     attr(file, "command_line", run.command_line);
