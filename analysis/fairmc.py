@@ -7,6 +7,12 @@
     pts = fairmc.point_table("results/demo")          # parameters, status and error of each point
     fairmc.ratio_names("results/objective")            # ratio metrics (E[num]/E[den]) in /summary
     fairmc.warnings("results/objective")               # [(point, metric, warning)] unreliable intervals
+    long = fairmc.tidy_frame("results/demo")          # long frame: point, swept keys, name, kind, statistic, value
+    runs = fairmc.runs("results")                     # one row per results file under a directory
+
+Install as a package (from the checkout, with Debian's Python packages only):
+    python3 -m venv --system-site-packages ~/fairmc-env
+    ~/fairmc-env/bin/pip install --no-build-isolation --no-deps ./analysis
 
 Every function accepts a results directory (the `-o` of `fairmc run`) or the .h5 file itself.
 Command line: `python3 analysis/fairmc.py RESULTS` prints the summary frame.
@@ -27,8 +33,10 @@ FORMAT = "fairmc-results"
 FORMAT_VERSION = 2  # 2 adds checksums, quantiles, diagnostics, ratios and fit chi2/dof to 1
 READS_VERSIONS = (1, 2)
 
+__version__ = "0.1.0"  # the fairmc release this reader belongs to (CMakeLists.txt project VERSION)
+
 __all__ = ["results_path", "open_summary", "summary_frame", "open_draws", "point_table", "root_attrs",
-           "ratio_names", "warnings", "history"]
+           "ratio_names", "warnings", "history", "tidy_frame", "runs"]
 
 
 def results_path(path) -> str:
@@ -252,6 +260,131 @@ def history(path) -> pd.DataFrame:
         columns = {name: np.asarray(_text(g[name][()])) for name in g}
     n = len(columns["kind"])
     return pd.DataFrame(columns, index=pd.RangeIndex(n, name="run"))
+
+
+# Suffixes of the per-metric and per-ratio variables in /summary (docs/results-format.md), longest
+# first so that "_ci_lo" is not read as "_lo".
+METRIC_STATISTICS = ("half_variance", "undefined", "top_share", "unreliable", "drift_z", "median",
+                     "ci_lo", "ci_hi", "sem", "min", "max", "q05", "q25", "q75", "q95", "inf",
+                     "sd", "n")
+RATIO_STATISTICS = ("bias_corrected", "ci_lo", "ci_hi", "sem", "n")
+FIT_STATISTICS = ("slope_sem", "chi2_dof", "intercept", "slope")
+_CONSTANT_LONG_NAME = "per-point constant (closed form or bound)"
+
+
+def _metric_names(f: h5py.File) -> list:
+    """Every metric any point reports, in first-seen order (/points/<i>/metrics)."""
+    seen = {}
+    for name in sorted(f["points"], key=int):
+        g = f["points"][name]
+        if "metrics" in g:
+            for m in _text(g["metrics"][()]):
+                seen.setdefault(str(m), None)
+        elif "stats" in g:
+            for m in g["stats"]:
+                seen.setdefault(m, None)
+    return list(seen)
+
+
+def _classify(name: str, metrics, ratios, constants):
+    """(name, kind, statistic) of a /summary variable: kind is metric, ratio, constant, fit or
+    other; the statistic is "mean" (metrics), "estimate" (ratios), "value" (constants) or the suffix."""
+    if name in constants:
+        return name, "constant", "value"
+    if name == "draws_used":
+        return name, "run", "value"
+    if name in ratios:
+        return name, "ratio", "estimate"
+    if name in metrics:
+        return name, "metric", "mean"
+    if name.startswith("fit_"):
+        for stat in FIT_STATISTICS:
+            if name.endswith("_" + stat):
+                return name[: -len(stat) - 1], "fit", stat
+    # The longest metric or ratio name that leaves a known suffix wins (a metric "max" and its
+    # statistic "max_max" are told apart by the suffix list, not by guessing).
+    for pool, kind, stats in ((ratios, "ratio", RATIO_STATISTICS), (metrics, "metric", METRIC_STATISTICS)):
+        for base in sorted(pool, key=len, reverse=True):
+            if name.startswith(base + "_") and name[len(base) + 1:] in stats:
+                return base, kind, name[len(base) + 1:]
+    return name, "other", "value"
+
+
+def tidy_frame(path) -> pd.DataFrame:
+    """/summary as a long ("tidy") frame: one row per sweep point and /summary number.
+
+    Columns: point, the swept keys, name (metric, ratio, constant or fit), kind ("metric",
+    "ratio", "constant", "fit", "run" for draws_used, "status" or "other"), statistic ("mean", "sem", "ci_lo", ...;
+    "estimate" for a ratio, "value" for a constant, "slope"/"slope_sem"/... for a fit) and value.
+    Ready for seaborn/plotnine or `df.pivot_table`. Fits are repeated along the axis they were
+    fitted against, as in summary_frame(); the point status is a row of kind "status" with its
+    text in value.
+    """
+    wide = summary_frame(path)
+    with _open(path) as f:
+        _, keys, _ = _sweep_layout(f)
+        metrics = set(_metric_names(f))
+        ratios = {name for name, d in f["summary"].items()
+                  if isinstance(d, h5py.Dataset) and "ratio_num" in d.attrs}
+        constants = {name for name, d in f["summary"].items()
+                     if isinstance(d, h5py.Dataset)
+                     and str(_text(d.attrs.get("long_name", b""))).endswith(_CONSTANT_LONG_NAME)}
+    key_columns = [k for k in keys if k in wide.columns]
+    frames = []
+    for column in wide.columns:
+        if column in key_columns:
+            continue
+        if column == "status":
+            name, kind, stat = "status", "status", "value"
+        else:
+            name, kind, stat = _classify(column, metrics, ratios, constants)
+        part = wide[key_columns].copy()
+        part["name"], part["kind"], part["statistic"] = name, kind, stat
+        part["value"] = wide[column].to_numpy(dtype=object if kind == "status" else None)
+        frames.append(part.reset_index())
+    columns = ["point", *key_columns, "name", "kind", "statistic", "value"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def runs(directory, recursive: bool = True) -> pd.DataFrame:
+    """One row per fairmc results file under `directory` (results.h5 or any .h5 whose root says
+    format "fairmc-results"), sorted by path: path, experiment, scenario, seed, draws, block,
+    points, complete, points_failed, created_utc, updated_utc, fairmc_version, git_sha, git_dirty,
+    format_version, invocations (entries in /history) and checks (the /checks verdict, "" when
+    the experiment has none). Files that are not fairmc results are skipped; unreadable ones get a
+    row with the reason in `error`."""
+    directory = os.fspath(directory)
+    found = []
+    for root, dirs, files in os.walk(directory):
+        dirs.sort()
+        found += [os.path.join(root, name) for name in sorted(files) if name.endswith(".h5")]
+        if not recursive:
+            break
+    rows = []
+    for path in found:
+        try:
+            with h5py.File(path, "r") as f:
+                if _plain(f.attrs.get("format", "")) != FORMAT:
+                    continue
+                a = {k: _plain(v) for k, v in f.attrs.items()}
+                points = len(f["points"]) if "points" in f else 0
+                invocations = len(f["history"]["kind"]) if "history" in f else 1
+                checks = _plain(f["checks"].attrs.get("verdict", "")) if "checks" in f else ""
+        except OSError as e:  # a damaged or foreign file: say so, keep going
+            rows.append({"path": path, "error": str(e)})
+            continue
+        rows.append({"path": path, **{k: a.get(k) for k in (
+            "experiment", "scenario", "seed", "draws", "block")}, "points": points,
+            "complete": a.get("complete"), "points_failed": a.get("points_failed"),
+            **{k: a.get(k) for k in ("created_utc", "updated_utc", "fairmc_version", "git_sha",
+                                     "git_dirty", "format_version")},
+            "invocations": invocations, "checks": checks, "error": ""})
+    columns = ["path", "experiment", "scenario", "seed", "draws", "block", "points", "complete",
+               "points_failed", "created_utc", "updated_utc", "fairmc_version", "git_sha",
+               "git_dirty", "format_version", "invocations", "checks", "error"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def main(argv=None) -> int:
