@@ -186,6 +186,10 @@ def main(argv) -> int:
     os.makedirs(out_dir, exist_ok=True)
     ds = fairmc.open_summary(results)
     experiment = str(ds.attrs.get("experiment", "")) or "power"
+    if ds.attrs.get("scenario") != "power":
+        print(f"plot_power: {results} is a {ds.attrs.get('scenario')!r} experiment, not power; "
+              f"use analysis/plot.py or analysis/plot_{ds.attrs.get('scenario')}.py", file=sys.stderr)
+        return 2
     if "mechanism.budget" in ds.dims and "rescale_shift" in ds:
         written = plot_hz(ds, out_dir)
     elif "mechanism.construction" in ds.dims and "lambda_cv" in ds:

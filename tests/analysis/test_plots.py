@@ -35,6 +35,7 @@ import numpy as np  # noqa: E402
 import figure_style as fs  # noqa: E402
 import plot  # noqa: E402
 import plot_demo  # noqa: E402
+import plot_power  # noqa: E402
 import plot_scf  # noqa: E402
 
 PY = sys.executable or "/usr/bin/python3"
@@ -103,6 +104,31 @@ block: 1
 population: {sampler: fixed, benefit: [3.0, 1.0], upfront: [40.0, 60.0], rights: [1.0, 4.0], supply: 100}
 mechanism: {name: divisible, scfs: all, sum_max_gamma: 3, mean_max_gamma: 0.4}
 """
+POWER_RENAMED = """\
+experiment: my_lambda_study
+scenario: power
+seed: 7
+draws: 4
+block: 2
+population: {agents: 60, issues: 1, ideal_points: {dist: normal, sd: 1}}
+mechanism: {name: equal_power, construction: median, gamma: 0.01, epsilon: 0.1}
+sweep:
+  grid: {population.agents: [40, 80, 160]}
+  zip: {population.issues: [1, 2], mechanism.construction: [median, fixed_point]}
+fits:
+  - {metric: lambda_dev_mean, against: population.agents, log: true}
+"""
+POWER_NEW = """\
+experiment: my_power_gamma_point
+scenario: power
+seed: 8
+draws: 4
+block: 2
+population: {agents: 50, issues: 1, ideal_points: {dist: normal, sd: 1}}
+mechanism: {name: equal_power, construction: median, gamma: 0.01, epsilon: 0.1}
+sweep:
+  grid: {mechanism.gamma: [0.01, 0.1]}
+"""
 
 
 def run(binary, tmp, name, text):
@@ -170,7 +196,8 @@ def main():
         start = time.monotonic()
         ctx = {"tmp": tmp}
         for name, text in [("demo2", DEMO2), ("demo4", DEMO4), ("demozip", DEMOZIP),
-                           ("demo0", DEMO0), ("scf_renamed", SCF_RENAMED), ("scf_new", SCF_NEW)]:
+                           ("demo0", DEMO0), ("scf_renamed", SCF_RENAMED), ("scf_new", SCF_NEW),
+                           ("power_renamed", POWER_RENAMED), ("power_new", POWER_NEW)]:
             ctx[name] = run(binary, tmp, name, text)
         print(f"experiments ran in {time.monotonic() - start:.1f} s")
         passed = failed = 0
@@ -412,6 +439,34 @@ def plot_demo_any_demo_experiment(c):
         assert "plot_scf.py" in str(e)
     else:
         raise AssertionError("plot_demo accepted an scf experiment")
+
+
+@check
+def plot_power_renamed_and_new_experiments(c):
+    out_dir = os.path.join(c["tmp"], "power_out")
+    code, stdout, stderr = call(plot_power.main, c["power_renamed"], out_dir)
+    assert code == 0, (code, stderr)
+    out = os.path.join(out_dir, "my_lambda_study.png")  # the lambda figure, under its own name
+    assert stdout.split() == [out], stdout
+    check_png(out)
+    code, stdout, stderr = call(plot_power.main, c["power_new"], out_dir)
+    assert code == 0, (code, stderr)
+    out = os.path.join(out_dir, "my_power_gamma_point.png")  # no agents sweep: the overview
+    assert stdout.split() == [out], stdout
+    check_png(out)
+    code, _, stderr = call(plot_power.main, c["demo2"], out_dir)
+    assert code == 2 and len(stderr.strip().splitlines()) == 1 and "plot.py" in stderr, stderr
+
+
+@check
+def plot_power_slopes_show_sem(c):
+    import fairmc
+    ds = fairmc.open_summary(c["power_renamed"])
+    fig, axes = fs.figure(1, 1)
+    plot_power._loglog(axes[0, 0], ds, "lambda_dev_mean", "mean deviation")
+    labels = [t.get_text() for t in fs.legend(axes[0, 0]).get_texts()]
+    assert len(labels) == 2 and all("±" in t for t in labels), labels
+    assert axes[0, 0].get_ylabel() == "mean deviation"
 
 
 if __name__ == "__main__":
