@@ -21,7 +21,11 @@ all as means over the draws where α is finite.
 For appendix_b / appendix_c (scenario persuasion_appendices) the figure is the best factor over all
 lotteries against n beside the paper's bound and n.
 For mw_convergence the figure is mw_prefix_gap against the MW iterations on log-log axes with the
-engine's fitted slope (Theorem 1.2: about -1/2).
+engine's fitted slope ± sem (Theorem 1.2: about -1/2).
+Which figure is drawn depends on what the file holds (its swept key and metrics), so renamed and new
+experiments of the two persuasion scenarios are drawn too (as <experiment>.png); one that sweeps
+none of the keys above gets analysis/plot.py's overview of every metric. Style, legends placed off
+the data and slope texts: analysis/figure_style.py.
 """
 
 from __future__ import annotations
@@ -30,18 +34,17 @@ import glob
 import os
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fairmc  # noqa: E402
+import figure_style as fs  # noqa: E402
+import plot  # noqa: E402
 
 POLICIES = [("no_info", "no information", "C0"), ("full", "full revelation", "C1"),
             ("full_priority", "full revelation, index ties", "C4"), ("paper", "paper (Δmax, Thm 1.1)", "C2"),
             ("mw", "MW (Thm 1.2)", "C3"), ("high_low", "HIGH/LOW (App. A)", "C5")]
+SCENARIOS = ("persuasion", "persuasion_appendices")
 SWEEP_KEYS = ["example.n", "population.agents", "population.V", "mechanism.epsilon", "mechanism.mw.iterations"]
 LABELS = {"example.n": "n", "population.agents": "number of agents n", "population.V": "value range V",
           "mechanism.epsilon": "bucket width ε", "mechanism.mw.iterations": "MW iterations T"}
@@ -68,11 +71,23 @@ def series(ds, name, order):
     return np.asarray(ds[name].values, dtype=float)[order]
 
 
-def plot_alpha(ds, key, out_path):
+def sorted_axis(ds, key):
+    """The swept values in increasing order and the permutation that sorts them (every panel
+    reads its series through it)."""
     x = np.asarray(ds[key].values, dtype=float)
     order = np.argsort(x)
-    x = x[order]
-    fig, (ax, wax) = plt.subplots(1, 2, figsize=(13, 5.2), dpi=120)
+    return x[order], order
+
+
+def title_of(ds, what=""):
+    name = ds.attrs.get("experiment", "")
+    return f"{name}: {what}" if what else str(name)
+
+
+def plot_alpha(ds, key, out_path):
+    x, order = sorted_axis(ds, key)
+    fig, axes = fs.figure(1, 2)
+    ax, wax = axes[0]
     top = 1.0
     curves = []
     for pid, label, color in POLICIES:
@@ -102,16 +117,11 @@ def plot_alpha(ds, key, out_path):
     logve = series(ds, "log_v_over_eps", order)
     if logve is not None:
         ax.plot(x, logve, "k:", lw=1.5, label="log(V/ε)")
-    ax.set_yscale("log")
+    logx = key == "mechanism.epsilon" or (
+        key in ("population.V", "population.agents") and x.min() > 0 and x.max() / x.min() > 20)
+    fs.panel(ax, ylabel="majorization ratio α (1 / mean 1/α; ▲ = ∞)",
+             xlabel=LABELS.get(key, key), logx=logx, logy=True)
     ax.set_ylim(0.9, top * 1.05)
-    ax.set_xlabel(LABELS.get(key, key))
-    ax.set_ylabel("majorization ratio α (1 / mean 1/α; ▲ = ∞)")
-    if key in ("population.V", "population.agents") and x.min() > 0 and x.max() / x.min() > 20:
-        ax.set_xscale("log")
-    if key == "mechanism.epsilon":
-        ax.set_xscale("log")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7, loc="best")
     for pid, label, color in POLICIES:
         for metric, style in (("welfare", "-o"), ("min_utility", "--s")):
             y = series(ds, f"{metric}_{pid}", order)
@@ -121,20 +131,13 @@ def plot_alpha(ds, key, out_path):
             yerr = np.vstack([np.clip(y - lo, 0, None), np.clip(hi - y, 0, None)]) if lo is not None else None
             wax.errorbar(x, y, yerr=yerr, fmt=style, color=color, ms=4, capsize=2, lw=1.2,
                          mfc="none" if "--" in style else color, label=f"{label}: {metric.replace('_', ' ')}")
-    wax.set_yscale("log")
-    wax.set_xscale(ax.get_xscale())
-    wax.set_xlabel(LABELS.get(key, key))
-    wax.set_ylabel("expected utility")
-    wax.grid(True, which="both", alpha=0.3)
-    wax.legend(fontsize=7)
+    fs.panel(wax, ylabel="expected utility", xlabel=LABELS.get(key, key), logx=logx, logy=True)
+    fs.legends(axes)
     exact = series(ds, "utilities_exact", order)
     how = ("exact" if exact is not None and np.all(exact == 1) else
            "Monte Carlo" if exact is not None and np.all(exact == 0) else "exact / Monte Carlo (see utilities_exact)")
-    fig.suptitle(f"{ds.attrs.get('experiment', '')}: U_i {how}, {ds.attrs.get('draws', '?')} draws/point",
-                 fontsize=10)
-    fig.tight_layout()
-    fig.savefig(out_path)
-    plt.close(fig)
+    fig.suptitle(title_of(ds, f"U_i {how}, {ds.attrs.get('draws', '?')} draws/point"))
+    fs.save(fig, out_path)
 
 
 def alpha_of(ds, name, order):
@@ -147,19 +150,17 @@ def alpha_of(ds, name, order):
 
 
 def plot_growth(ds, key, out_path):
-    x = np.asarray(ds[key].values, dtype=float)
-    order = np.argsort(x)
-    n = x[order] - 1.0  # agents = n + 1
+    x, order = sorted_axis(ds, key)
+    n = x - 1.0  # agents = n + 1
     rn = np.sqrt(n)
-    fig, axes = plt.subplots(1, 3, figsize=(16, 5), dpi=120)
+    fig, axes = fs.figure(1, 3)
+    axes = axes[0]
     ax = axes[0]
     a = alpha_of(ds, "alpha_known_no_info", order)
     ax.plot(rn, a, "o-", color="C0", label="no information: α vs best known")
     c = np.nanmedian(a / rn)
     ax.plot(rn, c * rn, "k--", lw=1, label=f"{c:.2f}·sqrt(n)")
-    ax.set_xlabel("sqrt(n)")
-    ax.set_ylabel("α")
-    ax.set_title("no information: α = Θ(sqrt n)", fontsize=10)
+    fs.panel(ax, ylabel="α", xlabel="sqrt(n)", title="no information: α = Θ(sqrt n)")
     ax = axes[1]
     a = alpha_of(ds, "alpha_known_full", order)
     ax.plot(rn, np.log10(a), "o-", color="C1", label="full revelation: log10 α vs best known")
@@ -167,9 +168,7 @@ def plot_growth(ds, key, out_path):
     if b is not None:
         ax.plot(rn, np.polyval(b, rn), "k--", lw=1,
                 label=f"fit slope {b[0]:.3f} (e^sqrt(n): {np.log10(np.e):.3f})")
-    ax.set_xlabel("sqrt(n)")
-    ax.set_ylabel("log10 α")
-    ax.set_title("full revelation: α = e^Θ(sqrt n)", fontsize=10)
+    fs.panel(ax, ylabel="log10 α", xlabel="sqrt(n)", title="full revelation: α = e^Θ(sqrt n)")
     ax = axes[2]
     logv = np.log(rn)  # V = sqrt(n)
     for pid, label, color in POLICIES:
@@ -184,24 +183,17 @@ def plot_growth(ds, key, out_path):
     factor = series(ds, "certified_factor", order)
     if factor is not None:
         ax.plot(logv, factor, "k-", lw=2, label="ηK (Theorem 1.1 factor)")
-    ax.set_xlabel("log V  (V = sqrt(n))")
-    ax.set_ylabel("α")
-    ax.set_title("paper / HIGH/LOW: α = O(log V / ε)", fontsize=10)
-    for ax in axes:
-        ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=7)
-    fig.suptitle(f"{ds.attrs.get('experiment', '')}: Appendix A, n + 1 = {int(x.min())}..{int(x.max())} agents "
-                 f"(type-level problem, exact U_i)", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(out_path)
-    plt.close(fig)
+    fs.panel(ax, ylabel="α", xlabel="log V  (V = sqrt(n))", title="paper / HIGH/LOW: α = O(log V / ε)")
+    fs.legends(axes)
+    fig.suptitle(title_of(ds, f"Appendix A, n + 1 = {int(x.min())}..{int(x.max())} agents "
+                              f"(type-level problem, exact U_i)"))
+    fs.save(fig, out_path)
 
 
 def plot_exact(ds, key, out_path):
-    x = np.asarray(ds[key].values, dtype=float)
-    order = np.argsort(x)
-    x = x[order]
-    fig, ax = plt.subplots(figsize=(9, 5.5), dpi=120)
+    x, order = sorted_axis(ds, key)
+    fig, axes = fs.figure(1, 1, size=(9, 5.5))
+    ax = axes[0, 0]
     for j, (pid, label, color) in enumerate(POLICIES):
         ex = series(ds, f"alpha_exact_{pid}", order)  # mean over draws with finite α, as the bars
         if ex is None:
@@ -215,72 +207,54 @@ def plot_exact(ds, key, out_path):
             ax.plot(x + dx, lo, "_", color=color, ms=10)
             ax.plot(x + dx, hi, "_", color=color, ms=10)
     ok = series(ds, "alpha_exact_bracket_ok", order)
-    ax.set_yscale("log")
-    ax.set_xlabel(LABELS.get(key, key))
-    ax.set_ylabel("α, mean over draws with finite α\n(bars: known .. certified bound, same accounting)")
-    title = f"{ds.attrs.get('experiment', '')}: {ds.attrs.get('draws', '?')} draws/point"
+    title = title_of(ds, f"{ds.attrs.get('draws', '?')} draws/point")
     if ok is not None:
         title += f", bracket held on {100 * np.nanmin(ok):.0f}% of draws (min over points)"
-    ax.set_title(title, fontsize=10)
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(out_path)
-    plt.close(fig)
+    fs.panel(ax, ylabel="α, mean over draws with finite α\n(bars: known .. certified bound, same accounting)",
+             xlabel=LABELS.get(key, key), title=title, logy=True)
+    fs.legend(ax)
+    fs.save(fig, out_path)
 
 
 def plot_appendix(ds, key, out_path):
-    x = np.asarray(ds[key].values, dtype=float)
-    order = np.argsort(x)
-    x = x[order]
+    x, order = sorted_axis(ds, key)
     b = "beta_best" in ds
     best = series(ds, "beta_best" if b else "alpha_best", order)
     ref = series(ds, "beta_paper_lower" if b else "alpha_paper_leading", order)
-    fig, ax = plt.subplots(figsize=(7, 5), dpi=120)
+    fig, axes = fs.figure(1, 1)
+    ax = axes[0, 0]
     ax.plot(x, best, "o-", color="C3", label="best factor over all lotteries (LP)")
     ax.plot(x, ref, "k--", label="n/(1 + n²/M) (Appendix B)" if b else "n/(1 + 2/n) (Appendix C, leading term)")
     ax.plot(x, x, "k:", lw=1, label="n")
-    ax.set_xlabel("n")
-    ax.set_ylabel("majorization factor")
     what = ("Appendix B: non-polymatroid allocations, M = n^3" if b else
             "Appendix C (1): majorized allocations, unmajorizable utilities")
-    ax.set_title(f"{ds.attrs.get('experiment', '')}: {what}", fontsize=9)
-    if x.max() / max(x.min(), 1) > 20:
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(out_path)
-    plt.close(fig)
+    wide = x.max() / max(x.min(), 1) > 20
+    fs.panel(ax, ylabel="majorization factor", xlabel="n", title=title_of(ds, what), logx=wide,
+             logy=wide)
+    fs.legend(ax)
+    fs.save(fig, out_path)
 
 
 def plot_mw(ds, key, out_path):
-    x = np.asarray(ds[key].values, dtype=float)
-    order = np.argsort(x)
-    x = x[order]
+    x, order = sorted_axis(ds, key)
     y = series(ds, "mw_prefix_gap", order)
     lo, hi = series(ds, "mw_prefix_gap_ci_lo", order), series(ds, "mw_prefix_gap_ci_hi", order)
-    fig, ax = plt.subplots(figsize=(7, 5), dpi=120)
+    fig, axes = fs.figure(1, 1)
+    ax = axes[0, 0]
     ax.errorbar(x, y, yerr=np.vstack([np.clip(y - lo, 0, None), np.clip(hi - y, 0, None)]), fmt="o", capsize=3,
                 label="max_j |Q_j(MW) - OPT_j| / total (95% CI)")
     slope = ds.attrs.get(f"fit_mw_prefix_gap_vs_{key}_slope")
     sem = ds.attrs.get(f"fit_mw_prefix_gap_vs_{key}_slope_sem")
     ref = y[0] * np.sqrt(x[0] / x)
     ax.plot(x, ref, "k--", label="T^(-1/2) reference")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel(LABELS[key])
-    ax.set_ylabel("relative prefix-sum gap")
-    title = f"{ds.attrs.get('experiment', '')}"
+    title = title_of(ds)
     if slope is not None:
-        title += f": fitted log-log slope {float(slope):.3f} ± {float(sem):.3f} (claim ≈ -0.5)"
-    ax.set_title(title, fontsize=10)
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(out_path)
-    plt.close(fig)
+        fit = fs.slope_text(float(slope), float(sem) if sem is not None else np.nan, "fitted log-log slope")
+        title += f": {fit} (claim ≈ -0.5)"
+    fs.panel(ax, ylabel="relative prefix-sum gap", xlabel=LABELS[key], title=title, logx=True,
+             logy=True)
+    fs.legend(ax)
+    fs.save(fig, out_path)
 
 
 def main(argv) -> int:
@@ -294,20 +268,28 @@ def main(argv) -> int:
     written = 0
     for path in files:
         ds = fairmc.open_summary(path)
-        name = str(ds.attrs.get("experiment", ""))
-        if not name.startswith("persuasion"):
-            continue
-        key = swept_key(ds)
-        if key is None:
-            print(f"plot_persuasion: {path}: no swept key to plot against", file=sys.stderr)
-            continue
-        dim = ds[key].dims[0]
-        for other in [d for d in ds.dims if d != dim]:
-            ds = ds.isel({other: 0})
+        name = str(ds.attrs.get("experiment", "")) or "persuasion"
+        if ds.attrs.get("scenario") not in SCENARIOS:
+            if len(files) == 1:
+                print(f"plot_persuasion: {path} is a {ds.attrs.get('scenario')!r} experiment; use "
+                      f"analysis/plot.py or analysis/plot_{ds.attrs.get('scenario')}.py", file=sys.stderr)
+                return 2
+            continue  # a folder of mixed results: draw the persuasion ones
         out_dir = argv[1] if len(argv) == 2 else os.path.dirname(path)
         os.makedirs(out_dir, exist_ok=True)
         out = os.path.join(out_dir, f"{name}.png")
-        if key == "mechanism.mw.iterations":
+        key = swept_key(ds)
+        if key is not None:
+            dim = ds[key].dims[0]
+            for other in [d for d in ds.dims if d != dim]:
+                ds = ds.isel({other: 0})
+        if key is None:  # nothing the paper figures sweep: every metric (analysis/plot.py)
+            try:
+                plot.overview(plot.load(path), out)
+            except plot.PlotError as e:
+                print(f"plot_persuasion: {e}", file=sys.stderr)
+                continue
+        elif key == "mechanism.mw.iterations":
             plot_mw(ds, key, out)
         elif key == "example.n":
             plot_appendix(ds, key, out)

@@ -35,6 +35,7 @@ import numpy as np  # noqa: E402
 import figure_style as fs  # noqa: E402
 import plot  # noqa: E402
 import plot_demo  # noqa: E402
+import plot_persuasion  # noqa: E402
 import plot_power  # noqa: E402
 import plot_scf  # noqa: E402
 
@@ -129,6 +130,33 @@ mechanism: {name: equal_power, construction: median, gamma: 0.01, epsilon: 0.1}
 sweep:
   grid: {mechanism.gamma: [0.01, 0.1]}
 """
+PERSUASION_RENAMED = """\
+experiment: my_alpha_study
+scenario: persuasion
+seed: 9
+draws: 2
+block: 1
+population: {agents: 10, prior: {dist: appendix_a}}
+constraint: {type: uniform, k: 1}
+mechanism:
+  receiver: exact
+  epsilon: 0.5
+  policies: {no_information: true, full_revelation: true, paper: true}
+sweep:
+  grid: {population.agents: [5, 10, 17]}
+"""
+PERSUASION_NEW = """\
+experiment: my_persuasion_k
+scenario: persuasion
+seed: 10
+draws: 2
+block: 1
+population: {agents: 6, prior: {dist: appendix_a}}
+constraint: {type: uniform, k: 1}
+mechanism: {receiver: exact, epsilon: 0.5, policies: {no_information: true, paper: true}}
+sweep:
+  grid: {constraint.k: [1, 2]}
+"""
 
 
 def run(binary, tmp, name, text):
@@ -197,7 +225,9 @@ def main():
         ctx = {"tmp": tmp}
         for name, text in [("demo2", DEMO2), ("demo4", DEMO4), ("demozip", DEMOZIP),
                            ("demo0", DEMO0), ("scf_renamed", SCF_RENAMED), ("scf_new", SCF_NEW),
-                           ("power_renamed", POWER_RENAMED), ("power_new", POWER_NEW)]:
+                           ("power_renamed", POWER_RENAMED), ("power_new", POWER_NEW),
+                           ("persuasion_renamed", PERSUASION_RENAMED),
+                           ("persuasion_new", PERSUASION_NEW)]:
             ctx[name] = run(binary, tmp, name, text)
         print(f"experiments ran in {time.monotonic() - start:.1f} s")
         passed = failed = 0
@@ -467,6 +497,19 @@ def plot_power_slopes_show_sem(c):
     labels = [t.get_text() for t in fs.legend(axes[0, 0]).get_texts()]
     assert len(labels) == 2 and all("±" in t for t in labels), labels
     assert axes[0, 0].get_ylabel() == "mean deviation"
+
+
+@check
+def plot_persuasion_renamed_and_new_experiments(c):
+    out_dir = os.path.join(c["tmp"], "persuasion_out")
+    for name, results in (("my_alpha_study", c["persuasion_renamed"]),
+                          ("my_persuasion_k", c["persuasion_new"])):  # the second: overview
+        code, stdout, stderr = call(plot_persuasion.main, results, out_dir)
+        out = os.path.join(out_dir, name + ".png")
+        assert code == 0 and f"wrote {out}" in stdout, (code, stdout, stderr)
+        check_png(out)
+    code, _, stderr = call(plot_persuasion.main, c["demo2"], out_dir)
+    assert code == 2 and len(stderr.strip().splitlines()) == 1 and "plot.py" in stderr, stderr
 
 
 if __name__ == "__main__":
