@@ -2,9 +2,11 @@
 
     /usr/bin/python3 analysis/plot_objective.py RESULTS_DIR [OUT_DIR]
 
-Reads RESULTS_DIR/results.h5 written by `fairmc run experiments/objective/X.yaml -o RESULTS_DIR`,
-recognises the experiment by its `experiment` attribute and writes PNGs into OUT_DIR (default
-RESULTS_DIR):
+Reads RESULTS_DIR/results.h5 written by `fairmc run experiments/objective/X.yaml -o RESULTS_DIR`
+and writes PNGs into OUT_DIR (default RESULTS_DIR). The figure is chosen by what the file holds
+(swept keys, metrics, constants; figure_for), so a renamed or new objective experiment gets the
+figure of the paper experiment it resembles, and one that resembles none gets analysis/plot.py's
+overview of every metric (<experiment>.png). The paper experiments:
   objective_headline               loss/gain vs aversion + Figures 1 and 2 (per-item scatter)
   objective_fig1_fig2_items        Figures 1 and 2: realised per-item loss/gain under Eqs. 14, 23
   objective_fig4_fig5_dissimilar   Figures 4 and 5 (Eq. 40, Theorem D.1) and loss vs γ (Cor. D.2)
@@ -17,7 +19,8 @@ RESULTS_DIR):
   objective_clustered              Theorem 3.5: loss vs number of clusters
   objective_strategic_band         Figure 3 (Appendix C) from simulated best responses; violation rates
   objective_strategic_joint        Appendix C, m = 2: single-item vs joint deviations
-Every figure marks simulated means with 95% intervals and the paper's closed forms as lines.
+Every figure marks simulated means with 95% intervals and the paper's closed forms as lines; style,
+legends placed off the data and slope texts come from analysis/figure_style.py.
 """
 
 from __future__ import annotations
@@ -25,14 +28,12 @@ from __future__ import annotations
 import os
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fairmc  # noqa: E402
+import figure_style as fs  # noqa: E402
+import plot  # noqa: E402
 
 
 # --- closed forms (mirror scenarios/objective/two_agent.cpp) ------------------------------------
@@ -106,11 +107,24 @@ def violations(ds):
     return int(np.nansum(np.asarray(ds["bound_violated"].values) > 0))
 
 
+def one_panel():
+    fig, axes = fs.figure(1, 1)
+    return fig, axes[0, 0]
+
+
+def row(n):
+    fig, axes = fs.figure(1, n)
+    return fig, axes[0]
+
+
 def save(fig, out_dir, name):
-    path = os.path.join(out_dir, name)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    """Legends placed where they cover no data, then the file; a panel without a y label is a
+    defect (issue 17), so it stops here rather than reaching a paper."""
+    unlabelled = [ax.get_title() or "?" for ax in fig.axes if ax.get_visible() and not ax.get_ylabel()]
+    if unlabelled:
+        raise ValueError(f"plot_objective: {name}: panels without a y label: {unlabelled}")
+    fs.legends(fig.axes)
+    path = fs.save(fig, os.path.join(out_dir, name))
     print(f"plot_objective: wrote {path}")
 
 
@@ -128,21 +142,25 @@ def figure1_2(results, ds, out_dir, point, alpha, beta, prefix):
     gain = fairmc.open_draws(results, "probe_gain")[point]
     delta = fairmc.open_draws(results, "delta")[point]
     ok = np.isfinite(ratio) & np.isfinite(a1) & (a1 > 0)
-    d = beta + alpha  # β_1 + α_2 for homogeneous aversion
-    r = (1 - d) / (1 + d)
+    if alpha is None:  # not swept: from the file's r_1 = (1 - d) / (1 + d), d = β_1 + α_2
+        r = float(np.ravel(const(ds, "r1"))[point])
+        d = (1 - r) / (1 + r)
+    else:
+        d = beta + alpha  # β_1 + α_2 for homogeneous aversion
+        r = (1 - d) / (1 + d)
+    aversion = f"β$_1$+α$_2$={d:g}" if alpha is None else f"α={alpha:g}, β={beta:g}"
     grid = np.linspace(0, 1.2, 600)
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = one_panel()
     ax.plot(grid, loss_j(1.0, grid, r), color="0.4", label="loss$_j$/a$_{1j}$, Eq. (14)")
     ax.scatter(ratio[ok], loss[ok] / a1[ok], s=4, alpha=0.3, color="C0", label="realised, item 1")
     ax.axvline(r, ls=":", color="k")
     ax.annotate(f"$r_1$={r:.3f}, peak $c_1$={1 - r:.3f}", (r, 1 - r), xytext=(8, -12), textcoords="offset points")
     ax.set_xlabel("$a_{2j}/a_{1j}$")
     ax.set_ylabel("per-item loss / $a_{1j}$")
-    ax.set_title(f"Figure 1: loss$_j$ (α={alpha:g}, β={beta:g})")
-    ax.legend(fontsize=8)
+    ax.set_title(f"Figure 1: loss$_j$ ({aversion})")
     save(fig, out_dir, f"{prefix}_fig1_loss_j.png")
 
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = one_panel()
     med_delta = np.nanmedian(delta[ok]) if ok.any() else d
     ax.plot(grid, gain_j(1.0, grid, d, d), color="C1", label="gain$_j$/a$_{1j}$, Eq. (23), Δ$_1$=β$_1$+α$_2$")
     ax.plot(grid, gain_j(1.0, grid, d, med_delta), color="C1", ls="--", label=f"Eq. (23), median Δ$_1$={med_delta:.3f}")
@@ -153,7 +171,6 @@ def figure1_2(results, ds, out_dir, point, alpha, beta, prefix):
     ax.set_xlabel("$a_{2j}/a_{1j}$")
     ax.set_ylabel("per-item gain / $a_{1j}$")
     ax.set_title("Figure 2: gain$_j$ and loss$_j$")
-    ax.legend(fontsize=7)
     save(fig, out_dir, f"{prefix}_fig2_gain_j.png")
 
 
@@ -161,7 +178,7 @@ def headline(results, ds, out_dir):
     alpha = axis_values(ds, "mechanism.alpha")
     beta = axis_values(ds, "mechanism.beta")
     x = alpha + beta
-    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
+    fig, ax = row(2)
     errbar(ax[0], x, ds, "loss", "loss (simulated)")
     errbar(ax[0], x, ds, "loss_bound_items", "Σ$_j$ loss$_j$, Eq. (14)")
     ax[0].plot(x, const(ds, "expected_loss_bound_symmetric"), "k-", label="E[Σ 1{min≥r max}(max−min)], Eq. (77)")
@@ -169,13 +186,12 @@ def headline(results, ds, out_dir):
     ax[0].set_xlabel("α + β")
     ax[0].set_ylabel("loss")
     ax[0].set_title(f"Two agents, m=20, U(0,1): loss (violations: {violations(ds)})")
-    ax[0].legend(fontsize=7)
     errbar(ax[1], x, ds, "gain", "gain (simulated)", color="C3")
     errbar(ax[1], x, ds, "gain_bound", "Σ$_j$ gain$_j$, Prop. 4.1", color="C1")
     errbar(ax[1], x, ds, "loss", "loss", color="C0")
     ax[1].set_xlabel("α + β")
+    ax[1].set_ylabel("gain, loss")
     ax[1].set_title("gain >= Σ gain$_j$ ≫ loss")
-    ax[1].legend(fontsize=7)
     save(fig, out_dir, "objective_headline_loss_gain.png")
     p = pick_point(ds, "mechanism.alpha", 0.2)
     figure1_2(results, ds, out_dir, p, alpha[p], beta[p], "objective_headline")
@@ -188,13 +204,12 @@ def fig4_fig5(results, ds, out_dir):
     # Figure 4: loss_j and its quadratic majorant in a_2j for a fixed a_1j.
     a1 = 0.8
     xs = np.linspace(0, 1, 500)
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = one_panel()
     ax.plot(xs, loss_j(a1, xs, r), color="0.3", label="loss$_j$, Eq. (14)")
     ax.plot(xs, quadratic_majorant(xs, a1, r), color="C3", label="quadratic majorant, Eq. (40)")
     ax.set_xlabel("$a_{2j}$")
     ax.set_ylabel("loss$_j$")
     ax.set_title(f"Figure 4 ($a_{{1j}}$={a1}, $r_1$={r:.3f})")
-    ax.legend(fontsize=8)
     save(fig, out_dir, "objective_fig4_quadratic_majorant.png")
     # Figure 5: Theorem D.1's per-item bound in a_1j, with realised per-item losses of item 1.
     p = pick_point(ds, "population.gamma", 0.01)
@@ -204,17 +219,16 @@ def fig4_fig5(results, ds, out_dir):
     ok = np.isfinite(a1d)
     norm1 = m / 2.0
     grid = np.linspace(0, 1, 800)
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = one_panel()
     ax.plot(grid, dissimilar_item_bound(grid, norm1, g, 0.5, r), color="C3",
             label=f"Eq. (38), τ=1/2, γ||a$_1$||=γm/2={g * norm1:.2f}")
     ax.scatter(a1d[ok], lossd[ok], s=5, alpha=0.4, label="realised loss of item 1")
     ax.set_xlabel("$a_{1j}$")
     ax.set_ylabel("loss$_j$ bound")
     ax.set_title(f"Figure 5: γ-dissimilar agents (γ={g:g}, m={m})")
-    ax.legend(fontsize=8)
     save(fig, out_dir, "objective_fig5_dissimilar_item_bound.png")
     # Loss vs γ: simulated, the per-draw Theorem D.1 bound and Corollary D.2.
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = one_panel()
     errbar(ax, gammas, ds, "loss", "loss (simulated)")
     errbar(ax, gammas, ds, "loss_bound_dissimilar", "Theorem D.1 (per draw, mean)")
     ax.plot(gammas, const(ds, "expected_loss_bound_d2"), "k-", label="Cor. D.2 (Eq. 67 at τ=2/3): mc(3+2/r)(γm)$^{4/3}$")
@@ -223,14 +237,13 @@ def fig4_fig5(results, ds, out_dir):
     ax.set_xlabel("γ")
     ax.set_ylabel("loss")
     ax.set_title(f"Two γ-dissimilar agents (violations: {violations(ds)})")
-    ax.legend(fontsize=8)
     save(fig, out_dir, "objective_dissimilar_loss_vs_gamma.png")
 
 
 def independent(ds, out_dir):
     alpha = axis_values(ds, "mechanism.alpha")
     c = np.ravel(const(ds, "c_m"))
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = one_panel()
     errbar(ax, c, ds, "loss_bound_symmetric", "Σ 1{min≥r max}(max−min), simulated")
     errbar(ax, c, ds, "loss", "loss, simulated")
     ax.plot(c, const(ds, "expected_loss_bound_symmetric"), "k-", label="exact, Eq. (77)")
@@ -241,12 +254,11 @@ def independent(ds, out_dir):
     ax.set_xlabel("$c_m(α, β)$")
     ax.set_ylabel("expected loss")
     ax.set_title(f"Two independent agents, U(0,1), m=10 (α=β∈[{alpha.min():g},{alpha.max():g}])")
-    ax.legend(fontsize=7)
     save(fig, out_dir, "objective_independent_quadratic_loss.png")
 
 
 def single_point(ds, out_dir, name):
-    fig, ax = plt.subplots(figsize=(5, 4))
+    fig, ax = one_panel()
     labels, sims, errs, exact = [], [], [], []
     for metric, constant in [("loss_bound_symmetric", "expected_loss_bound_symmetric"), ("loss", "expected_loss_leading_e3")]:
         if metric in ds.variables:
@@ -258,14 +270,14 @@ def single_point(ds, out_dir, name):
     ax.bar(xs - 0.2, sims, 0.4, yerr=errs, capsize=4, label="simulated ± 4 sem")
     ax.bar(xs + 0.2, exact, 0.4, label="closed form / quadrature")
     ax.set_xticks(xs, labels, fontsize=8)
+    ax.set_ylabel("expected value")
     ax.set_title(name)
-    ax.legend(fontsize=8)
     save(fig, out_dir, f"{name}.png")
 
 
 def multi_agent_agents(ds, out_dir):
     n = axis_values(ds, "population.agents")
-    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
+    fig, ax = row(2)
     errbar(ax[0], n, ds, "pof_bertsimas", "relative loss = PoF (Eq. 6)")
     ax[0].plot(n, np.broadcast_to(const(ds, "relative_loss_bound"), n.shape), "k-", label="max$_j$ $c_j$ (Theorem 3.4)")
     ax[0].plot(n, 1 - 1 / np.sqrt(n), "k:", label="1 − 1/√n (proportional / envy-free)")
@@ -273,72 +285,71 @@ def multi_agent_agents(ds, out_dir):
     ax[0].set_xlabel("agents n")
     ax[0].set_ylabel("relative loss")
     ax[0].set_title(f"Theorem 3.4: independent of n (violations: {violations(ds)})")
-    ax[0].legend(fontsize=7)
     gain_over_loss(ax[1], n, ds)
     errbar(ax[1], n, ds, "individual_tradeoff", "individual tradeoff (Eq. 8)")
     ax[1].set_xscale("log")
     ax[1].set_yscale("log")
     ax[1].set_xlabel("agents n")
-    ax[1].legend(fontsize=8)
+    ax[1].set_ylabel("E[gain]/E[loss], individual tradeoff")
     save(fig, out_dir, "objective_multi_agent_vs_n.png")
 
 
 def sweep_items(ds, out_dir):
     m = axis_values(ds, "population.items")
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = one_panel()
     errbar(ax, m, ds, "loss", "loss")
     errbar(ax, m, ds, "gain", "gain")
     errbar(ax, m, ds, "loss_bound", "Theorem 3.4 bound (mean)")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("items m")
+    ax.set_ylabel("loss, gain")
     slope = ds.attrs.get("fit_loss_vs_population.items_slope", np.nan)
-    ax.set_title(f"n=5: loss and gain vs m (loss slope {float(slope):.2f})")
-    ax.legend(fontsize=8)
+    sem = ds.attrs.get("fit_loss_vs_population.items_slope_sem", np.nan)
+    ax.set_title(f"n=5: loss and gain vs m (loss {fs.slope_text(float(slope), float(sem))})")
     save(fig, out_dir, "objective_sweep_items.png")
 
 
 def sweep_aversion(ds, out_dir, name):
     key = "mechanism.alpha" if "mechanism.alpha" in ds.variables else "mechanism.alpha_max"
     a = axis_values(ds, key)
-    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
+    fig, ax = row(2)
     errbar(ax[0], a, ds, "pof_bertsimas", "relative loss (Eq. 6)")
     ax[0].plot(a, np.ravel(const(ds, "c_multi")), "k-", label="max$_j$ $c_j$ (Theorem 3.4)")
     ax[0].set_xlabel(key)
     ax[0].set_ylabel("relative loss")
     ax[0].set_title(f"n=10, m=10 (violations: {violations(ds)})")
-    ax[0].legend(fontsize=8)
     gain_over_loss(ax[1], a, ds)
     errbar(ax[1], a, ds, "individual_tradeoff", "individual tradeoff")
     ax[1].set_xlabel(key)
+    ax[1].set_ylabel("E[gain]/E[loss], individual tradeoff")
     ax[1].set_yscale("log")
-    ax[1].legend(fontsize=8)
     save(fig, out_dir, f"{name}.png")
 
 
 def many_independent(ds, out_dir):
     n = axis_values(ds, "population.agents")
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = one_panel()
     errbar(ax, n, ds, "loss", "loss")
     ax.plot(n, np.ravel(const(ds, "thm36_rate")), "k-", label="Σ$_j c_j^2 κ_j^2 b_j n$ (Eq. 22, no constant)")
     errbar(ax, n, ds, "loss_bound", "Theorem 3.4 bound (mean)")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("agents n (n b = 5)")
+    ax.set_ylabel("loss")
     ax.set_title("Theorem 3.6: independent agents")
-    ax.legend(fontsize=8)
     save(fig, out_dir, "objective_many_independent_agents.png")
 
 
 def clustered(ds, out_dir):
     k = axis_values(ds, "population.clusters")
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = one_panel()
     errbar(ax, k, ds, "loss", "loss")
     errbar(ax, k, ds, "loss_bound", "Theorem 3.4 bound (mean)")
     ax.set_yscale("log")
     ax.set_xlabel("clusters K")
+    ax.set_ylabel("loss")
     ax.set_title(f"Theorem 3.5: clustered agents (violations: {violations(ds)})")
-    ax.legend(fontsize=8)
     save(fig, out_dir, "objective_clustered.png")
 
 
@@ -381,7 +392,6 @@ def figure3_panel(ax, results, ds, point, items, alpha):
     ax.set_xlabel("true $a_{1j}$ / belief $a'_{2j}$ (item 1)")
     ax.set_ylabel("report $a'_{1j}$ / $a'_{2j}$")
     ax.set_title(f"Figure 3, simulated: m={items}, α$_1$=α'$_2$=α$_m$={alpha:g}")
-    ax.legend(fontsize=6, loc="upper left")
 
 
 def strategic(results, ds, out_dir):
@@ -390,12 +400,12 @@ def strategic(results, ds, out_dir):
     alphas = axis_values(ds, "mechanism.alpha")
     a_fig = alphas[int(np.argmin(np.abs(alphas - 0.1)))]
     panels = [m for m in (1, int(items.max())) if _strategic_point(results, m, a_fig) is not None]
-    fig, ax = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4.5), squeeze=False)
+    fig, ax = fs.figure(1, len(panels))
     for k, m in enumerate(panels):
-        figure3_panel(ax[0][k], results, ds, _strategic_point(results, m, a_fig), m, a_fig)
+        figure3_panel(ax[0, k], results, ds, _strategic_point(results, m, a_fig), m, a_fig)
     save(fig, out_dir, "objective_fig3_strategic_band.png")
 
-    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
+    fig, ax = row(2)
     for k, al in enumerate(alphas):
         sel = {"mechanism.alpha": k}
         for metric, style, name in (("band_violated", "o-", "$r^2$ band (statement)"),
@@ -415,20 +425,19 @@ def strategic(results, ds, out_dir):
     ax[0].set_xlabel("items m")
     ax[0].set_ylabel("share of draws with a violation")
     ax[0].set_title("Prop. C.1 per item (other items truthful)")
-    ax[0].legend(fontsize=6)
     ax[1].set_xscale("log")
     ax[1].set_yscale("symlog", linthresh=1e-3)
     ax[1].set_ylim(bottom=0)
     ax[1].set_xlabel("items m")
+    ax[1].set_ylabel("gain − 1, deviation factor − 1")
     ax[1].set_title("gain of the best report outside the band; dotted: $1/r^2 - 1$")
-    ax[1].legend(fontsize=6)
     save(fig, out_dir, "objective_strategic_violations.png")
 
 
 def strategic_joint(ds, out_dir):
     """m = 2: violations of the band by single-item deviations vs joint deviations."""
     a = axis_values(ds, "mechanism.alpha_max")
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = one_panel()
     errbar(ax, a, ds, "band_violated", "single item, other truthful ($r^2$ band)")
     errbar(ax, a, ds, "proof_band_violated", "single item ($r$ band)")
     errbar(ax, a, ds, "global_band_violated", "best single-item deviation overall")
@@ -436,8 +445,53 @@ def strategic_joint(ds, out_dir):
     ax.set_xlabel("α$_m$ (α$_1$, α'$_2$ ~ U(0, α$_m$))")
     ax.set_ylabel("share of draws with a violation")
     ax.set_title("Prop. C.1, m = 2: which reading holds")
-    ax.legend(fontsize=7)
     save(fig, out_dir, "objective_strategic_joint.png")
+
+
+def kept_draws(results) -> bool:
+    """Whether the run kept every draw (keep_draws: true), which the per-item scatter figures need."""
+    import h5py
+    with h5py.File(fairmc.results_path(results), "r") as f:
+        return "draws" in f["points"].get("0", {})
+
+
+def figure_for(name: str, ds, results):
+    """The figure function for a results file: by experiment name for the paper's experiments,
+    else by what the file holds (swept keys, metrics, constants), so a renamed or new experiment
+    of the scenario gets the figure of the experiment it resembles; None: no dedicated figure."""
+    by_name = {
+        "objective_fig1_fig2_items": lambda r, d, o: figure1_2(r, d, o, 0, None, None, "objective"),
+        "objective_independent_priors": lambda r, d, o: single_point(d, o, name),
+    }
+    if name in by_name:
+        return by_name[name]
+    has = lambda *names: all(v in ds.variables for v in names)  # noqa: E731
+    swept = lambda key: key in ds.variables and ds[key].size > 1  # noqa: E731
+    draws = kept_draws(results)
+    rules = [
+        (draws and has("probe_ratio", "r1") and not any(ds[k].size > 1 for k in ds.dims),
+         lambda r, d, o: figure1_2(r, d, o, 0, None, None, name)),
+        (draws and has("probe_br_nearest") and swept("population.items") and swept("mechanism.alpha"),
+         lambda r, d, o: strategic(r, d, o)),
+        (has("joint_band_violated") and swept("mechanism.alpha_max"),
+         lambda r, d, o: strategic_joint(d, o)),
+        (draws and has("loss_bound_dissimilar", "r1") and swept("population.gamma"), fig4_fig5),
+        (draws and has("loss_bound_items", "probe_ratio", "mechanism.beta")
+         and swept("mechanism.alpha"), headline),
+        (has("c_m", "expected_loss_bound_symmetric") and swept("mechanism.alpha"),
+         lambda r, d, o: independent(d, o)),
+        (has("thm36_rate") and swept("population.agents"), lambda r, d, o: many_independent(d, o)),
+        (has("relative_loss_bound") and swept("population.agents"),
+         lambda r, d, o: multi_agent_agents(d, o)),
+        (has("loss_bound") and swept("population.clusters"), lambda r, d, o: clustered(d, o)),
+        (has("loss_bound") and swept("population.items"), lambda r, d, o: sweep_items(d, o)),
+        (has("c_multi") and (swept("mechanism.alpha") or swept("mechanism.alpha_max")),
+         lambda r, d, o: sweep_aversion(d, o, name)),
+    ]
+    for applies, draw in rules:
+        if applies:
+            return draw
+    return None
 
 
 def main(argv) -> int:
@@ -448,34 +502,21 @@ def main(argv) -> int:
     out_dir = argv[1] if len(argv) == 2 else (results if os.path.isdir(results) else os.path.dirname(results))
     os.makedirs(out_dir, exist_ok=True)
     ds = fairmc.open_summary(results)
-    name = ds.attrs.get("experiment", "")
-    if name == "objective_headline":
-        headline(results, ds, out_dir)
-    elif name == "objective_fig1_fig2_items":
-        figure1_2(results, ds, out_dir, 0, 0.2, 0.1, "objective")
-    elif name == "objective_fig4_fig5_dissimilar":
-        fig4_fig5(results, ds, out_dir)
-    elif name == "objective_independent_agents":
-        independent(ds, out_dir)
-    elif name == "objective_independent_priors":
-        single_point(ds, out_dir, name)
-    elif name == "objective_multi_agent_agents":
-        multi_agent_agents(ds, out_dir)
-    elif name == "objective_sweep_items":
-        sweep_items(ds, out_dir)
-    elif name in ("objective_sweep_aversion", "objective_sweep_aversion_drawn"):
-        sweep_aversion(ds, out_dir, name)
-    elif name == "objective_many_independent_agents":
-        many_independent(ds, out_dir)
-    elif name == "objective_clustered":
-        clustered(ds, out_dir)
-    elif name == "objective_strategic_band":
-        strategic(results, ds, out_dir)
-    elif name == "objective_strategic_joint":
-        strategic_joint(ds, out_dir)
-    else:
-        print(f"plot_objective: no figure for experiment {name!r}", file=sys.stderr)
+    name = str(ds.attrs.get("experiment", "")) or "objective"
+    if ds.attrs.get("scenario") != "objective":
+        print(f"plot_objective: {results} is a {ds.attrs.get('scenario')!r} experiment, not objective; "
+              f"use analysis/plot.py or analysis/plot_{ds.attrs.get('scenario')}.py", file=sys.stderr)
+        return 2
+    draw = figure_for(name, ds, results)
+    if draw is not None:
+        draw(results, ds, out_dir)
+        return 0
+    try:  # no dedicated figure: every metric over the sweep (analysis/plot.py)
+        path = plot.overview(plot.load(results), os.path.join(out_dir, f"{name}.png"))
+    except plot.PlotError as e:
+        print(f"plot_objective: {e}", file=sys.stderr)
         return 1
+    print(f"plot_objective: wrote {path}")
     return 0
 
 

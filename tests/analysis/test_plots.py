@@ -1,9 +1,10 @@
-"""Figures of new experiments: analysis/plot.py, figure_style.py, plot_demo.py and plot_scf.py.
+"""Figures of new experiments: analysis/plot.py, figure_style.py and every plot_<scenario>.py.
 
     FAIRMC_SOURCE_DIR=. PYTHONPATH=analysis /usr/bin/python3 tests/analysis/test_plots.py build/fairmc
 
 Runs small experiments that are not in experiments/ (a 2-D and a 4-D demo sweep, a zip sweep, a
-scalar run, a renamed scf Figure 5 and a new scf water run) into a temporary directory, then checks
+scalar run, a renamed scf Figure 5, a new scf water run, and a renamed and a new experiment of
+power, persuasion and objective) into a temporary directory, then checks
 that plot.py writes valid PNG, PDF and SVG files with intervals, reference constants and fitted
 slopes, that its errors are one line with exit code 2, and that the scenario scripts plot renamed
 and new experiments. Prints "N passed, M failed" and exits non-zero when anything failed.
@@ -35,6 +36,7 @@ import numpy as np  # noqa: E402
 import figure_style as fs  # noqa: E402
 import plot  # noqa: E402
 import plot_demo  # noqa: E402
+import plot_objective  # noqa: E402
 import plot_persuasion  # noqa: E402
 import plot_power  # noqa: E402
 import plot_scf  # noqa: E402
@@ -157,6 +159,30 @@ mechanism: {receiver: exact, epsilon: 0.5, policies: {no_information: true, pape
 sweep:
   grid: {constraint.k: [1, 2]}
 """
+OBJECTIVE_RENAMED = """\
+experiment: my_items_study
+scenario: objective
+seed: 11
+draws: 40
+block: 20
+population: {agents: 3, items: 4, prior: {dist: uniform}}
+mechanism: {name: participatory, alpha: 0.2, beta: 0.1}
+sweep:
+  grid: {population.items: [2, 4, 8]}
+fits:
+  - {metric: loss, against: population.items, log: true}
+"""
+OBJECTIVE_NEW = """\
+experiment: my_objective_beta
+scenario: objective
+seed: 12
+draws: 20
+block: 10
+population: {agents: 3, items: 4, prior: {dist: uniform}}
+mechanism: {name: participatory, alpha: 0.2, beta: 0.1}
+sweep:
+  grid: {mechanism.beta: [0.05, 0.1]}
+"""
 
 
 def run(binary, tmp, name, text):
@@ -227,7 +253,9 @@ def main():
                            ("demo0", DEMO0), ("scf_renamed", SCF_RENAMED), ("scf_new", SCF_NEW),
                            ("power_renamed", POWER_RENAMED), ("power_new", POWER_NEW),
                            ("persuasion_renamed", PERSUASION_RENAMED),
-                           ("persuasion_new", PERSUASION_NEW)]:
+                           ("persuasion_new", PERSUASION_NEW),
+                           ("objective_renamed", OBJECTIVE_RENAMED),
+                           ("objective_new", OBJECTIVE_NEW)]:
             ctx[name] = run(binary, tmp, name, text)
         print(f"experiments ran in {time.monotonic() - start:.1f} s")
         passed = failed = 0
@@ -510,6 +538,33 @@ def plot_persuasion_renamed_and_new_experiments(c):
         check_png(out)
     code, _, stderr = call(plot_persuasion.main, c["demo2"], out_dir)
     assert code == 2 and len(stderr.strip().splitlines()) == 1 and "plot.py" in stderr, stderr
+
+
+@check
+def plot_objective_renamed_and_new_experiments(c):
+    out_dir = os.path.join(c["tmp"], "objective_out")
+    code, stdout, stderr = call(plot_objective.main, c["objective_renamed"], out_dir)
+    out = os.path.join(out_dir, "objective_sweep_items.png")  # recognised by its sweep and metrics
+    assert code == 0 and f"wrote {out}" in stdout, (code, stdout, stderr)
+    check_png(out)
+    code, stdout, stderr = call(plot_objective.main, c["objective_new"], out_dir)
+    out = os.path.join(out_dir, "my_objective_beta.png")  # resembles no paper figure: overview
+    assert code == 0 and f"wrote {out}" in stdout, (code, stdout, stderr)
+    check_png(out)
+    code, _, stderr = call(plot_objective.main, c["demo2"], out_dir)
+    assert code == 2 and len(stderr.strip().splitlines()) == 1 and "plot.py" in stderr, stderr
+
+
+@check
+def plot_objective_refuses_a_panel_without_y_label(c):
+    fig, ax = plot_objective.one_panel()
+    ax.plot([1, 2], [1, 2])
+    try:
+        plot_objective.save(fig, c["tmp"], "unlabelled.png")
+    except ValueError as e:
+        assert "y label" in str(e)
+    else:
+        raise AssertionError("plot_objective.save wrote a panel without a y label")
 
 
 if __name__ == "__main__":
