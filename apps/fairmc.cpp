@@ -3,6 +3,7 @@
 #include "engine/config_input.hpp"
 #include "engine/describe.hpp"
 #include "engine/interrupt.hpp"
+#include "engine/merge.hpp"
 #include "engine/output_lock.hpp"
 #include "engine/prepare.hpp"
 #include "engine/results_file.hpp"
@@ -15,6 +16,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <tuple>
+#include <utility>
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -39,6 +42,8 @@ int usage(std::ostream& o) {
        "commands:\n"
        "  run EXPERIMENT.yaml [key=value ...] [-j N] [-o DIR]   run a sweep, write DIR/results.h5\n"
        "  run --resume DIR [draws=N]                            finish or extend an earlier run\n"
+       "  run EXPERIMENT.yaml --shard I/K -o DIR                the I-th of K parts of the sweep\n"
+       "  merge DIR1 DIR2 ... -o DIR                            join results of one experiment\n"
        "  plan EXPERIMENT.yaml [key=value ...]                  validate and print the sweep\n"
        "  list                                                  scenarios, samplers, mechanisms, "
        "metrics\n"
@@ -64,6 +69,26 @@ Parsed parse(const std::vector<std::string>& args, const po::options_description
   return p;
 }
 
+// --shard I/K as (I, K); the error names the option and the accepted form.
+std::pair<std::size_t, std::size_t> shard_of(const std::string& text) {
+  const auto slash = text.find('/');
+  std::size_t i = 0, k = 0;
+  bool ok = slash != std::string::npos && slash > 0 && slash + 1 < text.size() &&
+            text.find_first_not_of("0123456789/") == std::string::npos &&
+            text.find('/', slash + 1) == std::string::npos && slash < 10 &&
+            text.size() - slash - 1 < 10;
+  if (ok) {
+    i = std::stoul(text.substr(0, slash));
+    k = std::stoul(text.substr(slash + 1));
+    ok = k >= 1 && i < k;
+  }
+  if (!ok)
+    throw fairmc::ConfigError(fairmc::command_line_mark("--shard " + text), "",
+                              "--shard takes I/K with whole numbers 0 <= I < K (e.g. 0/4 .. 3/4; "
+                              "in a Slurm job array: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)");
+  return {i, k};
+}
+
 // Options are checked before anything is read or written; each error names the option.
 void check_run_options(const Parsed& p) {
   const auto refuse = [](const std::string& option, const std::string& problem) {
@@ -87,6 +112,7 @@ void check_run_options(const Parsed& p) {
            "--resume writes into the directory it resumes; -o cannot be combined with it");
   if (p.vm.count("resume") && p.vm.count("overwrite"))
     refuse("--overwrite", "--resume extends the results file; --overwrite cannot be combined");
+  if (p.vm.count("shard")) shard_of(p.vm["shard"].as<std::string>());
 }
 
 // Collective over the ranks, which all check the same input: true when none has a problem,
@@ -125,6 +151,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
         "resume", po::value<std::string>(), "resume the run in this output directory")(
         "overwrite", "replace an existing results file in the output directory")(
         "checkpoint", po::value<double>()->default_value(5.0), "seconds between checkpoints")(
+        "shard", po::value<std::string>(),
+        "I/K: run only the points p with p % K == I (0 <= I < K), e.g. one Slurm array task each; "
+        "join the K results with `fairmc merge`")(
         "no-progress", "plain log lines instead of a progress bar");
   }
   const Parsed p = parse(args, opts);
@@ -246,6 +275,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   opt.command_line = command_line;
   opt.resume = stored ? &*stored : nullptr;
   opt.keep_previous = !stored && fs::exists(results);  // --overwrite
+  if (p.vm.count("shard"))
+    std::tie(opt.shard_index, opt.shard_count) = shard_of(p.vm["shard"].as<std::string>());
   opt.cluster = &cluster;
   fairmc::RunOutcome outcome;
   try {
@@ -284,7 +315,65 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (fairmc::InterruptGuard::note_written())
     std::cerr << "fairmc: the interrupt came during the last wave: the run is complete after all\n";
   std::cerr << "fairmc: wrote " << results.string() << "\n";
+  if (opt.shard_count > 1)
+    std::cerr << "fairmc: shard " << opt.shard_index << "/" << opt.shard_count
+              << " done; once every shard is, join them: fairmc merge DIR_0 ... DIR_"
+              << opt.shard_count - 1 << " -o DIR\n";
   return exit_ok;
+}
+
+int cmd_merge(const std::vector<std::string>& args, const std::string& command_line) {
+  po::options_description opts(
+      "fairmc merge RESULTS1 RESULTS2 ... -o DIR\n\n"
+      "Joins results of one experiment (the shards of `fairmc run --shard I/K`, or runs stopped\n"
+      "at different points) into DIR/results.h5, identical to a single run of the union. Each\n"
+      "point is taken from the input holding most of its blocks; a point no input finished stays\n"
+      "pending (resume DIR to compute it). Refuses inputs of different experiments, draws or\n"
+      "builds.\n\noptions");
+  opts.add_options()("help,h", "this help")("output,o", po::value<std::string>(),
+                                             "output directory (must not hold results.h5)");
+  const Parsed p = parse(args, opts);
+  if (p.vm.count("help")) {
+    std::cout << opts << "\n";
+    return exit_ok;
+  }
+  if (!p.vm.count("output") || p.vm["output"].as<std::string>().empty() ||
+      p.positional.size() < 2) {
+    std::cerr << opts << "\n";
+    return exit_usage;
+  }
+  std::vector<fs::path> inputs;
+  for (const auto& a : p.positional) {
+    fs::path path = a;
+    if (fs::is_directory(path)) path /= "results.h5";
+    if (!fs::exists(path))
+      throw fairmc::ConfigError(fairmc::command_line_mark(a), "", "no results file " + path.string());
+    inputs.push_back(path);
+  }
+  const fs::path outdir = p.vm["output"].as<std::string>();
+  const fs::path results = outdir / "results.h5";
+  if (fs::exists(results))
+    throw fairmc::ConfigError(fairmc::command_line_mark("-o " + outdir.string()), "",
+                              results.string() + " exists; merge into a new directory");
+  const bool created = !fs::exists(outdir);
+  fs::create_directories(outdir);
+  fairmc::MergeOutcome outcome;
+  try {
+    const fairmc::OutputLock lock(outdir);
+    outcome = fairmc::merge_results(inputs, results, fairmc::scenario_catalog(), command_line);
+  } catch (...) {
+    std::error_code ec;
+    if (created && !fs::exists(results)) fs::remove_all(outdir, ec);  // leave nothing behind
+    throw;
+  }
+  for (const auto& line : outcome.notes) std::cerr << "fairmc: " << line << "\n";
+  std::cerr << "fairmc: merged " << inputs.size() << " files: " << outcome.complete << " of "
+            << outcome.points << " points complete, " << outcome.failed << " failed, "
+            << outcome.pending << " pending -> " << results.string() << "\n";
+  if (outcome.pending > 0)
+    std::cerr << "fairmc: compute the pending points with: fairmc run --resume " << outdir.string()
+              << "\n";
+  return outcome.failed > 0 ? exit_failed_points : exit_ok;
 }
 
 int cmd_show(const std::vector<std::string>& args) {
@@ -351,6 +440,7 @@ int main(int argc, char** argv) {
     if (cmd == "plan") return cmd_run(args, joined(argc, argv), true, cluster, validated);
     if (cmd == "list") return cmd_list(args);
     if (cmd == "show") return cmd_show(args);
+    if (cmd == "merge") return cmd_merge(args, joined(argc, argv));
     if (cmd == "--version" || cmd == "version") {
       std::cout << fairmc::build_info() << "\n";
       return exit_ok;

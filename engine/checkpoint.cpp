@@ -67,9 +67,11 @@ void Checkpointer::collect() {
     snapshot_.reset();
     throw;
   }
-  for (std::size_t p = 0; p < run_.results.size(); ++p)
+  for (std::size_t p = 0; p < run_.results.size(); ++p) {
     // A point that failed meanwhile keeps no blocks, in memory or in the next file.
     if (run_.results[p].error.empty()) run_.results[p].saved = snapshot_->results[p].blocks_done();
+    run_.results[p].saved_from.clear();  // the blocks are all in file_ now
+  }
   snapshot_.reset();
   run_.saved_in = file_;
   replaced_ = true;

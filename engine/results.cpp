@@ -61,6 +61,7 @@ void PointRecord::fail(std::string message) {
 void PointRecord::mark_saved() {
   saved = blocks_done();
   unsaved.clear();
+  saved_from.clear();
 }
 
 namespace {

@@ -41,6 +41,10 @@ struct PointRecord {
   BlockFold fold;                               // every completed block, merged in block order
   std::map<std::int64_t, BlockRecord> unsaved;  // completed since the results file was written
   std::int64_t saved = 0;                       // blocks held by the last results file written
+  // Where those blocks are, under /points/<this point's index>: empty = RunRecord::saved_in; a
+  // point adopted from another file (engine/run_start: `fairmc merge`) names it until the next
+  // write has copied its blocks.
+  std::filesystem::path saved_from;
   std::int64_t draws_done = 0;                  // draws covered by the completed blocks
   std::vector<RatioSpec> ratios;
 

@@ -17,6 +17,7 @@
 #include <ctime>
 #include <functional>
 #include <iomanip>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -460,7 +461,33 @@ void write_block_table(hid_t blocks, const std::optional<Hid>& draws, const Poin
   out.finish();
 }
 
-void write_points(hid_t file, const RunRecord& run, hid_t previous_points, std::size_t chunk_rows,
+// The files holding blocks saved earlier, each opened once: the run's last results file and any
+// other a point was adopted from (PointRecord::saved_from).
+class SavedBlockFiles {
+ public:
+  explicit SavedBlockFiles(const RunRecord& run) : run_(run) {}
+  // /points of the file holding r's saved blocks; -1 when it has none.
+  hid_t points_of(const PointRecord& r) {
+    if (r.saved <= 0 || !r.error.empty()) return -1;
+    const fs::path& from = r.saved_from.empty() ? run_.saved_in : r.saved_from;
+    if (from.empty()) return -1;
+    auto it = open_.find(from);
+    if (it == open_.end()) {
+      // Written by this run's previous checkpoint, or read whole (seal checked) when the run
+      // resumed or the merge began.
+      Hid f = open_file(from, false);
+      Hid points = open_group(f, "points");
+      it = open_.emplace(from, std::make_pair(std::move(f), std::move(points))).first;
+    }
+    return it->second.second;
+  }
+
+ private:
+  const RunRecord& run_;
+  std::map<fs::path, std::pair<Hid, Hid>> open_;
+};
+
+void write_points(hid_t file, const RunRecord& run, SavedBlockFiles& saved, std::size_t chunk_rows,
                   std::vector<PointReports>& reports) {
   const Experiment& e = run.experiment;
   Hid pts = create_group(file, "points");
@@ -485,7 +512,7 @@ void write_points(hid_t file, const RunRecord& run, hid_t previous_points, std::
           chunk_rows ? chunk_rows : default_chunk_rows(names.size(), e.block, e.keep_draws);
       std::optional<Hid> old_point;
       std::optional<StoredBlocks> previous;
-      if (previous_points >= 0 && r.saved > 0 && r.error.empty()) {
+      if (const hid_t previous_points = saved.points_of(r); previous_points >= 0) {
         old_point.emplace(open_group(previous_points, std::to_string(p)));
         previous.emplace(*old_point, names, e.block, rows_per_chunk);
       }
@@ -523,14 +550,8 @@ void write_sweep(hid_t file, const RunRecord& run) {
 void write_results(const fs::path& path, const RunRecord& run, std::size_t chunk_rows) {
   const fs::path tmp = path.string() + ".tmp";
   try {
-    // Blocks saved by earlier writes are copied from the previous file, chunk by chunk.
-    std::optional<Hid> previous, previous_points;
-    if (!run.saved_in.empty() && std::any_of(run.results.begin(), run.results.end(),
-                                             [](const PointRecord& r) { return r.saved > 0; })) {
-      // Written by this run's previous checkpoint: its seal was checked when the run resumed.
-      previous.emplace(open_file(run.saved_in, false));
-      previous_points.emplace(open_group(*previous, "points"));
-    }
+    // Blocks saved by earlier writes are copied from the file(s) holding them, chunk by chunk.
+    SavedBlockFiles saved(run);
     Hid file = create_file(tmp);
     const Experiment& e = run.experiment;
     std::size_t failed = 0;
@@ -567,8 +588,7 @@ void write_results(const fs::path& path, const RunRecord& run, std::size_t chunk
     write_sweep(file, run);
     // The points first: their statistics (exact quantiles from kept draws) feed /summary.
     std::vector<PointReports> reports;
-    write_points(file, run, previous_points ? hid_t{*previous_points} : hid_t{-1}, chunk_rows,
-                 reports);
+    write_points(file, run, saved, chunk_rows, reports);
     write_summary(file, run, reports);
     write_cf_attributes(open_group(file, "summary"), run);
     write_history(file, run.history);

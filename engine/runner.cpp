@@ -7,6 +7,7 @@
 #include "engine/precision.hpp"
 #include "engine/prepare.hpp"
 #include "engine/progress.hpp"
+#include "engine/run_start.hpp"
 #include "engine/stats_layout.hpp"
 
 #include <unistd.h>
@@ -254,51 +255,37 @@ UnitResult compute(const Experiment& e, const Point& pt, const PreparedPoint& pp
 
 RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, const RunOptions& opt,
                           std::ostream& log) {
-  RunRecord run;
-  run.experiment = e;
-  run.points = expand(e);
-  const auto prepared = prepare_points(e, run.points, scenario);  // validates the whole sweep
+  if (opt.shard_count < 1 || opt.shard_index >= opt.shard_count)
+    throw std::invalid_argument("run_experiment: shard " + std::to_string(opt.shard_index) + "/" +
+                                std::to_string(opt.shard_count) + " (need 0 <= i < k)");
+  std::vector<PreparedPoint> prepared;
+  RunRecord run = new_run_record(e, scenario, &prepared);
   run.command_line = opt.command_line;
   run.created_utc =
       opt.resume && !opt.resume->created_utc.empty() ? opt.resume->created_utc : utc_now();
-  run.results.resize(run.points.size());
-  for (std::size_t p = 0; p < run.points.size(); ++p) {
-    run.results[p].metrics = prepared[p].metrics;
-    run.results[p].constants = prepared[p].constants;
-    run.results[p].defaults = prepared[p].defaults;
-    run.results[p].ratios = prepared[p].ratios;
-    run.results[p].block = e.block;
-    if (!e.precision.empty()) run.results[p].limit = initial_limit(e);
-    std::vector<std::string> ratio_names;
-    for (const auto& r : prepared[p].ratios) ratio_names.push_back(r.name);
-    if (opt.resume && p < opt.resume->metrics.size() &&
-        opt.resume->metrics[p] == prepared[p].metrics &&
-        (p < opt.resume->ratios.size() ? opt.resume->ratios[p] : std::vector<std::string>{}) ==
-            ratio_names) {
-      for_each_stored_block(opt.resume->file, p, [&](std::int64_t b, const BlockRecord& rec) {
-        // A stored block is reused only if it covers the same draws now: after `draws` grew, the
-        // old short last block is recomputed in full.
-        if (b < e.block_count() && rec.length == std::min(e.block, e.draws - b * e.block))
-          run.results[p].add_saved(b, rec);
-      });
-      // The stored quantile sketches; the short last block's only if it was reused.
-      read_point_stats(opt.resume->file, p, run.results[p], opt.resume->draws == e.draws);
-    }
+  if (opt.resume) {
+    for (std::size_t p = 0; p < run.points.size(); ++p)
+      adopt_stored_point(*opt.resume, p, run.results[p], e);
+    run.saved_in = opt.resume->file;
   }
-  if (opt.resume) run.saved_in = opt.resume->file;
+  // This invocation's points: every k-th from the i-th (--shard i/k); the others stay as they are.
+  const auto in_shard = [&](std::size_t p) { return p % opt.shard_count == opt.shard_index; };
   const Cluster solo = Cluster::single();
   const Cluster& cluster = opt.cluster ? *opt.cluster : solo;
   const bool root = cluster.root();
   // Every rank has read the file it resumes before rank 0 replaces it (shared file systems).
   if (opt.resume) cluster.barrier();
 
-  std::int64_t blocks_done = 0, draws_done = 0;
-  for (const auto& r : run.results) {
-    blocks_done += r.blocks_done();
-    draws_done += r.draws_done;
+  // Progress counts this invocation's points (all of them, or the shard's).
+  std::int64_t blocks_done = 0, draws_done = 0, shard_points = 0;
+  for (std::size_t p = 0; p < run.results.size(); ++p) {
+    if (!in_shard(p)) continue;
+    blocks_done += run.results[p].blocks_done();
+    draws_done += run.results[p].draws_done;
+    ++shard_points;
   }
-  const std::int64_t total_blocks = static_cast<std::int64_t>(run.points.size()) * e.block_count();
-  const std::int64_t total_draws = static_cast<std::int64_t>(run.points.size()) * e.draws;
+  const std::int64_t total_blocks = shard_points * e.block_count();
+  const std::int64_t total_draws = shard_points * e.draws;
 
   Executor executor(opt.threads);
   const int threads = executor.threads();
@@ -313,22 +300,26 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
     run.history.back().note = *changed;
     if (root) log << "fairmc: warning: " << *changed << "\n";
   }
-  run.paper = scenario.paper;
-  for (const auto& m : scenario.metrics) run.metric_help.emplace_back(m.name, m.help);
   InterruptGuard interrupt;
   std::ostringstream quiet;  // ranks other than 0 report nothing
   Progress progress(opt.cluster && !opt.cluster->root() ? quiet : log,
                     opt.progress_bar.value_or(isatty(2) == 1), total_blocks, total_draws,
-                    run.points.size());
+                    static_cast<std::size_t>(shard_points));
   auto points_done = [&] {
     std::size_t n = 0;
-    for (const auto& r : run.results) n += r.status(e.block_count()) >= PointStatus::complete;
+    for (std::size_t p = 0; p < run.results.size(); ++p)
+      n += in_shard(p) && run.results[p].status(e.block_count()) >= PointStatus::complete;
     return n;
   };
-  if (!opt.cluster || opt.cluster->root())
+  if (!opt.cluster || opt.cluster->root()) {
     log << "fairmc: " << e.name << " (" << scenario.name << "): " << run.points.size()
         << " points x " << e.draws << " draws in blocks of " << e.block << ", " << threads
         << " thread" << (threads > 1 ? "s" : "") << " -> " << opt.results.string() << "\n";
+    if (opt.shard_count > 1)
+      log << "fairmc: shard " << opt.shard_index << "/" << opt.shard_count << ": " << shard_points
+          << " of the " << run.points.size() << " points (p % " << opt.shard_count
+          << " == " << opt.shard_index << ")\n";
+  }
   if (blocks_done > 0 && (!opt.cluster || opt.cluster->root()))
     log << "fairmc: resuming, " << blocks_done << " of " << total_blocks
         << " blocks already done\n";
@@ -343,14 +334,17 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   // other ranks learn the new limits with the next wave's control message).
   std::vector<std::int64_t> limit_updates;
   const auto decide = [&](std::size_t p) {
-    if (decide_precision(e, run.results[p]))
+    if (in_shard(p) && decide_precision(e, run.results[p]))
       limit_updates.insert(limit_updates.end(),
                            {static_cast<std::int64_t>(p), run.results[p].limit});
   };
   if (root)
     for (std::size_t p = 0; p < run.results.size(); ++p) decide(p);
-  // Work units in (point, block) order, skipping the blocks a resumed run already has.
+  // Work units in (point, block) order, skipping the blocks a resumed run already has and the
+  // points of other shards.
   UnitCursor cursor(run.results, e.block_count());
+  for (std::size_t p = 0; p < run.results.size(); ++p)
+    if (!in_shard(p)) cursor.set_limit(p, 0);
   // A wave ends when its slowest unit does, so with few units per thread one thread idles at every
   // wave end (power's blocks of ~0.3 s left 14% of two threads idle at 2 units per thread).
   const std::int64_t min_wave = 4 * threads * cluster.size();
@@ -459,7 +453,11 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   if (!root) return outcome;
   outcome.failed_points = 0;
   for (const auto& r : run.results) outcome.failed_points += r.error.empty() ? 0 : 1;
-  run.complete = !outcome.interrupted;
+  // Complete when every point is finished; a shard leaves the other shards' points pending.
+  run.complete = !outcome.interrupted &&
+                 std::all_of(run.results.begin(), run.results.end(), [&](const PointRecord& r) {
+                   return r.status(e.block_count()) >= PointStatus::complete;
+                 });
   outcome.complete = run.complete;
   checkpoints.write_now();
   outcome.previous_kept = !checkpoints.replaced();

@@ -29,6 +29,9 @@ struct RunOptions {
   const Cluster* cluster = nullptr;   // MPI ranks sharing the work; null = this process alone
   // --overwrite of an existing file: it stays until the first checkpoint (or the end) replaces it.
   bool keep_previous = false;
+  // --shard i/k: compute only the points p with p % k == i (a Slurm job array runs one shard per
+  // task; `fairmc merge` joins their files). The file's other points stay pending.
+  std::size_t shard_index = 0, shard_count = 1;
 };
 
 struct RunOutcome {

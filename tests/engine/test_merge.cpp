@@ -1,0 +1,177 @@
+// --shard i/k and `fairmc merge`: shards joined, or a partial merge resumed, hold exactly what
+// one run of the whole sweep holds (every block, raw draw and summary number, bit for bit).
+#include "engine/merge.hpp"
+
+#include "engine/results_file.hpp"
+#include "engine/runner.hpp"
+#include "scenarios/catalog.hpp"
+
+#include "tests/temp_dir.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using fairmc::testing::TempDir;
+
+// Five points (p % 3 gives shards of 2, 2 and 1 points), a short last block, kept draws, a fit.
+const std::string experiment = R"(experiment: merge_test
+scenario: demo
+seed: 31
+draws: 300
+block: 64
+keep_draws: true
+population: {agents: 20}
+sweep:
+  grid: {population.agents: [1, 3, 10, 30, 100]}
+fits:
+  - {metric: max, against: population.agents, log: true}
+)";
+
+fairmc::RunOutcome run_into(const fs::path& file, const std::string& text, std::size_t shard = 0,
+                            std::size_t shards = 1, const fairmc::StoredRun* resume = nullptr) {
+  const auto e = fairmc::load_experiment_text(text, "merge_test.yaml", {});
+  fairmc::RunOptions opt;
+  opt.threads = 2;
+  opt.results = file;
+  opt.progress_bar = false;
+  opt.resume = resume;
+  opt.shard_index = shard;
+  opt.shard_count = shards;
+  std::ostringstream log;
+  return fairmc::run_experiment(e, fairmc::scenario_catalog().front(), opt, log);
+}
+
+fairmc::MergeOutcome merge(const std::vector<fs::path>& in, const fs::path& out) {
+  return fairmc::merge_results(in, out, fairmc::scenario_catalog(), "fairmc merge (test)");
+}
+
+using Blocks = std::vector<std::map<std::int64_t, fairmc::BlockRecord>>;
+Blocks stored_blocks(const fs::path& file) {
+  const auto stored = fairmc::read_results(file);
+  Blocks out(stored.metrics.size());
+  for (std::size_t p = 0; p < out.size(); ++p)
+    fairmc::for_each_stored_block(
+        file, p, [&](std::int64_t b, const fairmc::BlockRecord& rec) { out[p].emplace(b, rec); });
+  return out;
+}
+
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+void require_identical(const fs::path& a_file, const fs::path& b_file) {
+  const Blocks a = stored_blocks(a_file), b = stored_blocks(b_file);
+  REQUIRE(a.size() == b.size());
+  for (std::size_t p = 0; p < a.size(); ++p) {
+    REQUIRE(a[p].size() == b[p].size());
+    for (const auto& [i, block] : a[p]) {
+      const auto& other = b[p].at(i);
+      REQUIRE(block.length == other.length);
+      for (std::size_t m = 0; m < block.metrics.size(); ++m) {
+        const auto& x = block.metrics[m];
+        const auto& y = other.metrics[m];
+        CHECK((same_bits(x.n, y.n) && same_bits(x.mean, y.mean) && same_bits(x.m2, y.m2) &&
+               same_bits(x.min, y.min) && same_bits(x.max, y.max)));
+        REQUIRE(block.draws[m].size() == other.draws[m].size());
+        for (std::size_t d = 0; d < block.draws[m].size(); ++d)
+          CHECK(same_bits(block.draws[m][d], other.draws[m][d]));
+      }
+    }
+  }
+  // Statistics, quantiles (from the sketches), diagnostics, constants and the fit, as printed.
+  CHECK(fairmc::describe_results(a_file) == fairmc::describe_results(b_file));
+}
+
+std::string refusal(const std::vector<fs::path>& in, const fs::path& out) {
+  try {
+    merge(in, out);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("three shards merged equal one run of the whole sweep") {
+  TempDir t("merge_shards");
+  REQUIRE(run_into(t.dir / "whole.h5", experiment).complete);
+  std::vector<fs::path> shards;
+  for (std::size_t i = 0; i < 3; ++i) {
+    shards.push_back(t.dir / ("shard" + std::to_string(i) + ".h5"));
+    const auto o = run_into(shards.back(), experiment, i, 3);
+    CHECK_FALSE(o.complete);  // the other shards' points are pending in this file
+    CHECK_FALSE(o.interrupted);
+  }
+  // A shard computes only its own points.
+  const auto shard1 = stored_blocks(shards[1]);
+  CHECK(shard1[0].empty());
+  CHECK(shard1[1].size() == 5);  // 300 draws in blocks of 64
+  CHECK(shard1[4].size() == 5);
+  CHECK(shard1[2].empty());
+  const auto o = merge(shards, t.dir / "merged.h5");
+  CHECK(o.complete_run);
+  CHECK(o.complete == 5);
+  CHECK(o.pending == 0);
+  require_identical(t.dir / "merged.h5", t.dir / "whole.h5");
+  // Provenance: the three shard runs and the merge.
+  const auto history = fairmc::read_results(t.dir / "merged.h5").history;
+  REQUIRE(history.size() == 4);
+  CHECK(history.back().kind == "merge");
+  CHECK(history.back().note.find("shard2.h5") != std::string::npos);
+}
+
+TEST_CASE("a merge missing a shard leaves its points pending, and resuming it completes the run") {
+  TempDir t("merge_partial");
+  REQUIRE(run_into(t.dir / "whole.h5", experiment).complete);
+  run_into(t.dir / "s0.h5", experiment, 0, 3);
+  run_into(t.dir / "s2.h5", experiment, 2, 3);
+  const auto o = merge({t.dir / "s0.h5", t.dir / "s2.h5"}, t.dir / "merged.h5");
+  CHECK_FALSE(o.complete_run);
+  CHECK(o.complete == 3);  // points 0, 3 (shard 0) and 2 (shard 2)
+  CHECK(o.pending == 2);
+  const auto stored = fairmc::read_results(t.dir / "merged.h5");
+  REQUIRE(run_into(t.dir / "merged.h5", experiment, 0, 1, &stored).complete);
+  require_identical(t.dir / "merged.h5", t.dir / "whole.h5");
+}
+
+TEST_CASE("a shard file resumed without --shard computes the rest") {
+  TempDir t("merge_shard_resume");
+  REQUIRE(run_into(t.dir / "whole.h5", experiment).complete);
+  run_into(t.dir / "s1.h5", experiment, 1, 2);
+  const auto stored = fairmc::read_results(t.dir / "s1.h5");
+  REQUIRE(run_into(t.dir / "s1.h5", experiment, 0, 1, &stored).complete);
+  require_identical(t.dir / "s1.h5", t.dir / "whole.h5");
+}
+
+TEST_CASE("merge refuses files it cannot join, with the reason and the files") {
+  TempDir t("merge_refuse");
+  run_into(t.dir / "a.h5", experiment, 0, 2);
+  run_into(t.dir / "b.h5", experiment, 1, 2);
+  std::string other = experiment;
+  other.replace(other.find("seed: 31"), 8, "seed: 32");
+  run_into(t.dir / "other.h5", other, 1, 2);
+  std::string longer = experiment;
+  longer.replace(longer.find("draws: 300"), 10, "draws: 400");
+  run_into(t.dir / "longer.h5", longer, 1, 2);
+
+  const auto different = refusal({t.dir / "a.h5", t.dir / "other.h5"}, t.dir / "m1.h5");
+  CHECK(different.find("different experiments") != std::string::npos);
+  CHECK(different.find("other.h5") != std::string::npos);
+  const auto draws = refusal({t.dir / "a.h5", t.dir / "longer.h5"}, t.dir / "m2.h5");
+  CHECK(draws.find("draws=300") != std::string::npos);
+  CHECK(draws.find("draws=400") != std::string::npos);
+  CHECK(refusal({t.dir / "a.h5"}, t.dir / "m3.h5").find("at least two") != std::string::npos);
+  CHECK(refusal({t.dir / "a.h5", t.dir / "a.h5"}, t.dir / "m4.h5").find("twice") !=
+        std::string::npos);
+  CHECK(refusal({t.dir / "a.h5", t.dir / "b.h5"}, t.dir / "b.h5").find("one of the inputs") !=
+        std::string::npos);
+  // Nothing was written for a refused merge.
+  for (const char* name : {"m1.h5", "m2.h5", "m3.h5", "m4.h5"}) CHECK_FALSE(fs::exists(t.dir / name));
+}
