@@ -8,6 +8,7 @@
 #include "engine/prepare.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <regex>
 #include <set>
@@ -35,6 +36,10 @@ CheckTarget read_target(const Params& c, const std::string& key, const YAML::Nod
   if (!n.IsScalar())
     c.fail(key, what + " is a number or the name of a per-point constant (e.g. expected_max)");
   CheckTarget t;
+  std::string lower = n.Scalar();
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (lower == ".inf" || lower == "+.inf" || lower == "-.inf" || lower == ".nan")
+    c.fail(key, what + " must be a finite number");
   if (const auto v = as_number(n.Scalar())) {
     if (!std::isfinite(*v)) c.fail(key, what + " must be a finite number");
     t.value = *v;
