@@ -303,8 +303,14 @@ void check_against_sweep(const Experiment& e,
                           "'" + key + "' is not a swept key; at: selects points by swept keys (" +
                               (swept.empty() ? "this experiment sweeps none" : swept) + ")");
       }
+      // A sweep the command line changed (or pinned) may leave some of the values out: they
+      // select nothing then. A sweep as the file wrote it must take every value (a typo).
+      const auto mk = e.marks->find(key);
+      const bool from_command_line =
+          pinned.count(key) > 0 ||
+          (mk != e.marks->end() && mk->second.file.rfind("<command line>", 0) == 0);
       for (const auto& v : values)
-        if (std::find(taken.begin(), taken.end(), v) == taken.end()) {
+        if (!from_command_line && std::find(taken.begin(), taken.end(), v) == taken.end()) {
           std::string all;
           for (const auto& t : taken) all += (all.empty() ? "" : ", ") + t;
           throw ConfigError(

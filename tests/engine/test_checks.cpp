@@ -477,6 +477,12 @@ TEST_CASE("checks, like claim, do not enter config_hash; a pinned fit's slope is
   CHECK(stored_check(t.dir / "p.h5", "gap_slope").rows.empty());
   CHECK(stored_check(t.dir / "p.h5", "max_large").rows.size() == 1);
   CHECK(stored_check(t.dir / "p.h5", "max_large").verdict == "pass");
+  // A sweep changed on the command line may leave out values at: names: they select nothing.
+  REQUIRE(run_into(t.dir / "o.h5", 1, base + good_checks, {"population.agents=1,5", "draws=200"})
+              .complete);
+  CHECK(stored_check(t.dir / "o.h5", "max_large").rows.empty());
+  CHECK(stored_check(t.dir / "o.h5", "max_large").verdict == "undetermined");
+  CHECK(stored_check(t.dir / "o.h5", "max_closed_form").rows.size() == 2);
 }
 
 TEST_CASE("/checks is bit-identical for 1 and 2 threads, after extension and after interruption") {
