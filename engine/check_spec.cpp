@@ -327,19 +327,31 @@ void check_against_points(const Experiment& e, const std::vector<Point>& points,
       if (!check_selects(c, points[p])) continue;
       const PreparedPoint& pp = prepared[p];
       const std::string at = " at " + point_label(points[p]);
+      std::vector<std::string> ratio_names;
+      for (const auto& r : pp.ratios) ratio_names.push_back(r.name);
+      const auto has = [](const std::vector<std::string>& v, const std::string& x) {
+        return std::find(v.begin(), v.end(), x) != v.end();
+      };
       if (c.subject == CheckSubject::mean || c.subject == CheckSubject::draws) {
-        if (std::find(pp.metrics.begin(), pp.metrics.end(), c.metric) == pp.metrics.end())
+        if (!has(pp.metrics, c.metric))
           throw ConfigError(mark_at(e, c, c.subject == CheckSubject::mean ? "mean" : "draws"),
                             c.path,
                             "unknown or unrecorded metric '" + c.metric + "'" + at +
+                                (has(ratio_names, c.metric) && c.subject == CheckSubject::mean
+                                     ? " (it is a ratio: write ratio: " + c.metric + ")"
+                                     : "") +
                                 "; recorded: " + listed(pp.metrics));
       } else if (c.subject == CheckSubject::ratio) {
         std::vector<std::string> names;
         for (const auto& r : pp.ratios) names.push_back(r.name);
         if (std::find(names.begin(), names.end(), c.metric) == names.end())
-          throw ConfigError(mark_at(e, c, "ratio"), c.path,
-                            "unknown ratio '" + c.metric + "'" + at + "; ratios here: " +
-                                (names.empty() ? "none (declare one in ratios:)" : listed(names)));
+          throw ConfigError(
+              mark_at(e, c, "ratio"), c.path,
+              "unknown ratio '" + c.metric + "'" + at +
+                  (has(pp.metrics, c.metric) ? " (it is a metric: write mean: " + c.metric + ")"
+                                             : "") +
+                  "; ratios here: " +
+                  (names.empty() ? "none (declare one in ratios:)" : listed(names)));
       }
       for (const auto& t : c.targets) {
         if (t.constant.empty()) continue;

@@ -419,6 +419,7 @@ TEST_CASE("malformed checks are refused before the first draw, with place, key a
   refused(head + "    mean: nope\n    le: 1\n",
           {"test.yaml:13:5", "unknown or unrecorded metric 'nope'", "max, gap, mean"});
   refused(head + "    ratio: nope\n    le: 1\n", {"unknown ratio 'nope'", "ratios:"});
+  refused(head + "    ratio: max\n    le: 1\n", {"unknown ratio 'max'", "write mean: max"});
   refused(head + "    mean: max\n    le: expected_nope\n",
           {"test.yaml:14:5", "'expected_nope'", "expected_max, expected_gap"});
   refused(head + "    mean: max\n    le: 1 2\n", {"checks.0.le", "neither a number"});
