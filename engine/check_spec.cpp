@@ -10,8 +10,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <iomanip>
 #include <regex>
 #include <set>
+#include <sstream>
 
 namespace fairmc {
 
@@ -28,6 +30,13 @@ std::string listed(const std::vector<std::string>& v) {
 
 std::string number_text(double v) {
   return shortest(v);
+}
+
+// A percentage as people write it (97.5, not 97.50000000000001).
+std::string percent_text(double fraction) {
+  std::ostringstream o;
+  o << std::setprecision(6) << fraction * 100;
+  return o.str();
 }
 
 // One operand: a finite number, or a constant's name.
@@ -116,11 +125,9 @@ std::string CheckSpec::comparison_text() const {
       op = "in [" + targets[0].text() + ", " + targets[1].text() + "]";
       break;
     case CheckComparison::exceeds:
-      return "exceeds " + targets[0].text() + " with " + number_text(confidence * 100) +
-             "% confidence";
+      return "exceeds " + targets[0].text() + " with " + percent_text(confidence) + "% confidence";
     case CheckComparison::below:
-      return "below " + targets[0].text() + " with " + number_text(confidence * 100) +
-             "% confidence";
+      return "below " + targets[0].text() + " with " + percent_text(confidence) + "% confidence";
   }
   std::string slack;
   if (subject != CheckSubject::draws)
