@@ -289,10 +289,16 @@ void check_against_sweep(const Experiment& e,
     for (const auto& [key, values] : c.at) {
       const std::string path = c.path + ".at." + key;
       const SourceMark where = nearest_mark(*e.marks, path, c.where);
-      if (c.subject == CheckSubject::slope && key == c.against)
-        throw ConfigError(
-            where, path,
-            "a slope is fitted along " + key + ", so at: can select only the other swept keys");
+      // The fit's axis: its key, and the keys zipped with it.
+      bool on_fit_axis = false;
+      for (const Axis& a : e.axes)
+        if (std::find(a.keys.begin(), a.keys.end(), c.against) != a.keys.end())
+          on_fit_axis = std::find(a.keys.begin(), a.keys.end(), key) != a.keys.end();
+      if (c.subject == CheckSubject::slope && (key == c.against || on_fit_axis))
+        throw ConfigError(where, path,
+                          "a slope is fitted along " + c.against +
+                              (key == c.against ? "" : " (zipped with " + key + ")") +
+                              ", so at: can select only the other swept keys");
       std::vector<std::string> taken;
       for (const Axis& a : e.axes)
         for (std::size_t k = 0; k < a.keys.size(); ++k)

@@ -436,6 +436,15 @@ TEST_CASE("malformed checks are refused before the first draw, with place, key a
               "    at: {population.agents: 5}\n",
           {"checks.0.at.population.agents", "fitted along"});
   refused(head + "    slope: gap\n    le: 0\n", {"checks.0.slope", "{metric: M, against: K}"});
+  const std::string zipped = R"(experiment: z
+scenario: demo
+sweep: {zip: {population.agents: [1, 2, 4], mechanism.work: [1, 2, 3]}}
+fits: [{metric: gap, against: population.agents}]
+)";
+  CHECK(check_error(head + "    slope: {metric: gap, against: population.agents}\n    le: 0\n"
+                           "    at: {mechanism.work: 2}\n",
+                    zipped)
+            .find("zipped with mechanism.work") != std::string::npos);
   refused(head + "    draws: max\n    exceeds: 0.5\n",
           {"checks.0.exceeds", "equals, le, ge or in"});
   refused(head + "    draws: max\n    le: 1\n    sigmas: 2\n", {"checks.0.sigmas", "exactly"});
