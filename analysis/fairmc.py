@@ -9,6 +9,8 @@
     fairmc.warnings("results/objective")               # [(point, metric, warning)] unreliable intervals
     long = fairmc.tidy_frame("results/demo")          # long frame: point, swept keys, name, kind, statistic, value
     runs = fairmc.runs("results")                     # one row per results file under a directory
+    fairmc.checks("results/demo")                      # [dict] the experiment's checks and verdicts
+    fairmc.checks_verdict("results/demo")              # "pass" | "fail" | "undetermined" | ""
 
 Install as a package (from the checkout, with Debian's Python packages only):
     python3 -m venv --system-site-packages ~/fairmc-env
@@ -36,7 +38,7 @@ READS_VERSIONS = (1, 2)
 __version__ = "0.1.0"  # the fairmc release this reader belongs to (CMakeLists.txt project VERSION)
 
 __all__ = ["results_path", "open_summary", "summary_frame", "open_draws", "point_table", "root_attrs",
-           "ratio_names", "warnings", "history", "tidy_frame", "runs"]
+           "ratio_names", "warnings", "history", "tidy_frame", "runs", "checks", "checks_verdict"]
 
 
 def results_path(path) -> str:
@@ -371,7 +373,7 @@ def runs(directory, recursive: bool = True) -> pd.DataFrame:
                 a = {k: _plain(v) for k, v in f.attrs.items()}
                 points = len(f["points"]) if "points" in f else 0
                 invocations = len(f["history"]["kind"]) if "history" in f else 1
-                checks = _plain(f["checks"].attrs.get("verdict", "")) if "checks" in f else ""
+                verdict = _plain(f["checks"].attrs.get("verdict", "")) if "checks" in f else ""
         except OSError as e:  # a damaged or foreign file: say so, keep going
             rows.append({"path": path, "error": str(e)})
             continue
@@ -380,11 +382,73 @@ def runs(directory, recursive: bool = True) -> pd.DataFrame:
             "complete": a.get("complete"), "points_failed": a.get("points_failed"),
             **{k: a.get(k) for k in ("created_utc", "updated_utc", "fairmc_version", "git_sha",
                                      "git_dirty", "format_version")},
-            "invocations": invocations, "checks": checks, "error": ""})
+            "invocations": invocations, "checks": verdict, "error": ""})
     columns = ["path", "experiment", "scenario", "seed", "draws", "block", "points", "complete",
                "points_failed", "created_utc", "updated_utc", "fairmc_version", "git_sha",
                "git_dirty", "format_version", "invocations", "checks", "error"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _in_creation_order(g: h5py.Group) -> list:
+    """A group's member names in the order fairmc wrote them (creation order is tracked)."""
+    names = []
+    try:
+        g.id.links.iterate(lambda n: names.append(_text(n)), idx_type=h5py.h5.INDEX_CRT_ORDER)
+    except (ValueError, RuntimeError, KeyError):
+        names = list(g)
+    return names
+
+
+_CHECK_TEXT = ("claim", "source", "erratum", "subject", "comparison", "verdict", "statistic_name")
+_CHECK_FLOAT = ("statistic", "threshold")
+_CHECK_INT = ("worst_point", "points_evaluated", "points_failed", "points_undetermined",
+              "violations")
+_CHECK_COLUMNS = ("point", "estimate", "error", "target", "lo", "hi", "verdict")
+
+
+def checks(path) -> list:
+    """The experiment's checks (/checks, docs/results-format.md), in declared order; [] when the
+    file has none. Each is a dict: name, claim, source, erratum, subject, comparison, verdict,
+    statistic, statistic_name, threshold, worst_point, points_evaluated, points_failed,
+    points_undetermined, violations, and points: [{point, estimate, error, target, lo, hi,
+    verdict}] (one per selected point, in point order; for a slope, `point` indexes the fit's
+    shape). Also pass_if, violations_exact, and per point statistic, threshold, violations."""
+    out = []
+    with _open(path) as f:
+        if "checks" not in f:
+            return out
+        top = f["checks"]
+        for name in _in_creation_order(top):
+            g = top[name]
+            a = g.attrs
+            c = {"name": name}
+            for k in _CHECK_TEXT + ("pass_if",):
+                c[k] = _text(a[k]) if k in a else ""
+            for k in _CHECK_FLOAT:
+                c[k] = float(a[k])
+            for k in _CHECK_INT + ("violations_exact",):
+                c[k] = int(a[k]) if k in a else -1
+            cols = {k: _text(g[k][()]) for k in g if isinstance(g[k], h5py.Dataset)}
+            n = len(cols.get("point", []))
+            rows = []
+            for i in range(n):
+                row = {}
+                for k, v in cols.items():
+                    x = v[i]
+                    row[k] = x if isinstance(x, str) else (int(x) if v.dtype.kind == "i" else float(x))
+                rows.append(row)
+            c["points"] = rows
+            out.append(c)
+    return out
+
+
+def checks_verdict(path) -> str:
+    """The verdict over all checks: "pass", "fail" or "undetermined" (the worst of them); "" when
+    the file has no /checks."""
+    with _open(path) as f:
+        if "checks" not in f:
+            return ""
+        return _text(f["checks"].attrs["verdict"])
 
 
 def main(argv=None) -> int:
@@ -403,6 +467,9 @@ def main(argv=None) -> int:
         print(summary_frame(argv[0]).to_string())
     for point, metric, text in warnings(argv[0]):
         print(f"warning: point {point}: metric {metric}: {text}")
+    for c in checks(argv[0]):
+        print(f"check {c['name']}: {c['verdict']}: {c['subject']} {c['comparison']} "
+              f"({c['statistic_name']} = {c['statistic']:.4g} at point {c['worst_point']})")
     return 0
 
 

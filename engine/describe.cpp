@@ -45,6 +45,15 @@ std::string describe_plan(const Experiment& e, const std::vector<Point>& points,
     o << "precision targets: each point stops at the first of 16, 32, 64, ... blocks where all "
          "hold, at most max_draws = "
       << e.draws << " draws\n";
+  for (const auto& c : e.checks) {
+    o << "check " << c.name << ": " << c.subject_text() << " " << c.comparison_text();
+    for (const auto& [key, values] : c.at) {
+      o << (&key == &c.at.front().first ? " at " : ", ") << key << " in {";
+      for (std::size_t i = 0; i < values.size(); ++i) o << (i ? ", " : "") << values[i];
+      o << "}";
+    }
+    o << "\n";
+  }
   o << (e.precision.empty() ? "total: " : "total at most: ")
     << points.size() * static_cast<std::size_t>(e.draws) << " draws\n";
   return o.str();

@@ -50,6 +50,10 @@ sweep:
   grid: {{mechanism.work: {WORK}, population.agents: {AGENTS}}}
 fits:
   - {{metric: max, against: population.agents, log: true}}
+checks:
+  - {{name: closed_form, claim: "E[max] = n/(n+1)", mean: max, equals: expected_max, sigmas: 5}}
+  - {{name: slope_w3, claim: "max grows slowly", slope: {{metric: max, against: population.agents}},
+     in: [0, 0.5], at: {{mechanism.work: 3}}}}
 """
 
 ZIP_AGENTS = [3, 10, 30, 100]
@@ -396,6 +400,39 @@ def grid_fit_along_remaining_axis(c):
         slope, intercept = np.polyfit(np.log(sel["population.agents"].values), np.log(sel["max"].values), 1, w=w)
         assert abs(float(sel[name]) - slope) <= 1e-9 * abs(slope)
         assert abs(float(sel["fit_max_vs_population.agents_intercept"]) - intercept) <= 1e-9 * abs(intercept)
+
+
+@check
+def grid_checks_recomputed_from_summary(c):
+    """/checks through fairmc.checks(), recomputed from /summary (issue 18)."""
+    ds = c["gds"]
+    checks = fairmc.checks(c["grid"])
+    assert [k["name"] for k in checks] == ["closed_form", "slope_w3"]
+    assert fairmc.checks_verdict(c["grid"]) == "pass"
+    mean = checks[0]
+    # Points in row-major order over (mechanism.work, population.agents).
+    flat = lambda v: np.asarray(v).transpose(*[ds[v.name].dims.index(d) for d in
+                                               ("mechanism.work", "population.agents")]).ravel()
+    est, sem, target = flat(ds["max"]), flat(ds["max_sem"]), flat(ds["expected_max"])
+    assert [p["point"] for p in mean["points"]] == list(range(len(WORK) * len(AGENTS)))
+    for p in mean["points"]:
+        i = p["point"]
+        assert p["estimate"] == est[i] and p["error"] == sem[i] and p["target"] == target[i]
+        assert abs(p["lo"] - (target[i] - 5 * sem[i])) <= 1e-15
+        assert p["verdict"] == "pass"
+    worst = max(range(len(est)), key=lambda i: abs(est[i] - target[i]) / sem[i])
+    assert mean["worst_point"] == worst and mean["threshold"] == 5
+    assert abs(mean["statistic"] - abs(est[worst] - target[worst]) / sem[worst]) <= 1e-12
+    slope = checks[1]
+    assert [p["point"] for p in slope["points"]] == [WORK.index(3)]
+    sel = ds.sel({"mechanism.work": 3})
+    s = float(sel["fit_max_vs_population.agents_slope"])
+    err = float(sel["fit_max_vs_population.agents_slope_sem"]) * np.sqrt(
+        max(1.0, float(sel["fit_max_vs_population.agents_chi2_dof"])))
+    assert slope["points"][0]["estimate"] == s
+    assert abs(slope["points"][0]["error"] - err) <= 1e-15 * err
+    # The zip run states no checks.
+    assert fairmc.checks(c["zip"]) == [] and fairmc.checks_verdict(c["zip"]) == ""
 
 
 # --- zip sweep --------------------------------------------------------------------------------

@@ -64,6 +64,15 @@ EXPECT = {
     "sweep_too_many_points.yaml": ["sweep_too_many_points.yaml:5:1", "5000 x 5000",
                                    "the limit is 10000"],
     "memory_too_large.yaml": ["memory_too_large.yaml", "GiB", "the memory limit is"],
+    # issue 18: checks are validated before the first draw like every other key
+    "check_unknown_key.yaml": ["check_unknown_key.yaml:5:58", "checks.0.sigma", "unknown check key",
+                               "sigmas"],
+    "check_two_subjects.yaml": ["check_two_subjects.yaml:8:5", "checks.0.draws",
+                                "exactly one subject"],
+    "check_unknown_constant.yaml": ["check_unknown_constant.yaml:8:5", "'expected_maximum'",
+                                    "expected_max, expected_gap"],
+    "check_at_unswept.yaml": ["check_at_unswept.yaml:10:10", "checks.0.at.population.agents",
+                              "never takes the value 3", "1, 2"],
 }
 
 
