@@ -12,6 +12,7 @@
 # plot or the page generation failed (takes precedence over 3); 2 usage error or an invalid
 # manifest or experiment file (stops at once, before or at that experiment); 130 interrupted.
 set -euo pipefail
+caller=$PWD
 cd "$(dirname "$0")/.."
 py=/usr/bin/python3
 export PYTHONPATH="$PWD/analysis${PYTHONPATH:+:$PYTHONPATH}"
@@ -32,9 +33,9 @@ mapfile -t known < <(
 which="" fairmc=${FAIRMC:-build/fairmc} threads=0
 while (($#)); do
   case $1 in
-    -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     -j | --threads) [[ $# -ge 2 && $2 =~ ^[0-9]+$ ]] || usage "$1 needs a number"; threads=$2; shift 2 ;;
-    --fairmc) [[ $# -ge 2 ]] || usage "--fairmc needs a path"; fairmc=$2; shift 2 ;;
+    --fairmc) [[ $# -ge 2 ]] || usage "--fairmc needs a path"; fairmc=$2; [[ $fairmc == /* ]] || fairmc=$caller/$fairmc; shift 2 ;;
     -*) usage "unknown option '$1'" ;;
     *) [[ -z $which ]] || usage "one PAPER or all, not '$which' and '$1'"; which=$1; shift ;;
   esac
