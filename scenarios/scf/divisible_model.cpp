@@ -5,8 +5,10 @@
 #include "scenarios/scf/divisible.hpp"
 #include "scenarios/scf/inequality.hpp"
 #include "scenarios/scf/scf_settings.hpp"
+#include "scenarios/scf/tradeoff.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -23,28 +25,45 @@ constexpr std::size_t max_listed_agents = 8;
 struct Optimum {
   const Allocation& a;
   const std::vector<double>& unit;  // weight 1 per agent
+  const TradeoffEnds& ends;         // the utilitarian and max-min optima of this draw
+  const std::vector<double>& rights;
+  double supply = 0.0;
   std::size_t i = 0;
 };
+
+double total_of(const Allocation& a) {
+  return a.feasible ? std::accumulate(a.cost.begin(), a.cost.end(), 0.0) : kUndefined;
+}
+double worst_of(const Allocation& a) {
+  return a.feasible ? *std::max_element(a.cost.begin(), a.cost.end()) : kUndefined;
+}
 
 // Per SCF (total_cost and worst_cost mean the same as traffic's); all but feasible_<scf> are
 // undefined (NaN) where the SCF's domain is empty.
 constexpr Metric<Optimum> kScfMetrics[] = {
     {"total_cost_<scf>", "1",
      "sum of all agents' costs at the SCF's optimum (or the Wardrop equilibrium)",
-     [](const Optimum& o) {
-       return o.a.feasible ? std::accumulate(o.a.cost.begin(), o.a.cost.end(), 0.0) : kUndefined;
-     }},
+     [](const Optimum& o) { return total_of(o.a); }},
     {"worst_cost_<scf>", "1",
      "largest agent cost at the SCF's optimum (or the Wardrop equilibrium)",
-     [](const Optimum& o) {
-       return o.a.feasible ? *std::max_element(o.a.cost.begin(), o.a.cost.end()) : kUndefined;
-     }},
+     [](const Optimum& o) { return worst_of(o.a); }},
     {"cost_sd_<scf>", "1", "divisible: standard deviation of the agents' costs",
      [](const Optimum& o) { return o.a.feasible ? weighted_sd(o.a.cost, o.unit) : kUndefined; }},
     {"alloc_gini_<scf>", "1", "divisible: Gini coefficient of the allocation",
      [](const Optimum& o) { return o.a.feasible ? weighted_gini(o.a.x, o.unit) : kUndefined; }},
     {"feasible_<scf>", "1", "divisible: 1 if the SCF's domain is non-empty (Nash SCFs)",
      [](const Optimum& o) { return o.a.feasible ? 1.0 : 0.0; }},
+    {"total_cost_position_<scf>", "1",
+     "total cost between the utilitarian (0) and the max-min (1) optimum's (needs both SCFs)",
+     [](const Optimum& o) { return total_cost_position(total_of(o.a), o.ends); }},
+    {"worst_cost_position_<scf>", "1",
+     "worst-off cost between the max-min (0) and the utilitarian (1) optimum's (needs both SCFs)",
+     [](const Optimum& o) { return worst_cost_position(worst_of(o.a), o.ends); }},
+    {"rights_share_gap_<scf>", "1",
+     "divisible: max_i |x_i / X - c_i / sum c| (0: proportional to the rights, Appendix A)",
+     [](const Optimum& o) {
+       return o.a.feasible ? rights_share_gap(o.a.x, o.rights, o.supply) : kUndefined;
+     }},
 };
 static_assert(well_formed(kScfMetrics));
 
@@ -106,13 +125,26 @@ class DivisibleModel final : public Model {
       }
     }
     const std::vector<double> unit(agents_, 1.0);
-    std::size_t j = 0;
+    std::vector<Allocation> optima;
+    TradeoffEnds ends;
     for (const Kind k : settings_.kinds) {
-      const Allocation a = solve(problem, settings_.make(k, rights));
-      j += write_values(kScfMetrics, Optimum{a, unit}, out.subspan(j));
+      optima.push_back(solve(problem, settings_.make(k, rights)));
+      if (k == Kind::utilitarian) {
+        ends.util_total = total_of(optima.back());
+        ends.util_worst = worst_of(optima.back());
+      } else if (k == Kind::rawls_max || (k == Kind::leximin && std::isnan(ends.maxmin_worst))) {
+        ends.maxmin_total = total_of(optima.back());
+        ends.maxmin_worst = worst_of(optima.back());
+      }
+    }
+    std::size_t j = 0;
+    for (const Allocation& a : optima) {
+      j +=
+          write_values(kScfMetrics, Optimum{a, unit, ends, rights, problem.supply}, out.subspan(j));
       if (agents_ <= max_listed_agents) {
         for (std::size_t i = 0; i < agents_; ++i)
-          j += write_values(kAgentMetrics, Optimum{a, unit, i}, out.subspan(j));
+          j += write_values(kAgentMetrics, Optimum{a, unit, ends, rights, problem.supply, i},
+                            out.subspan(j));
       }
     }
   }

@@ -4,8 +4,11 @@
 #include "scenarios/scf/distribution.hpp"
 #include "scenarios/scf/inequality.hpp"
 #include "scenarios/scf/scf_settings.hpp"
+#include "scenarios/scf/tradeoff.hpp"
 #include "scenarios/scf/traffic.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,8 +35,22 @@ double cost_gini(const RoutingProblem& p, const Routing& r) {
 struct Routed {
   const RoutingProblem& p;
   const Routing& r;
+  const Routing& equilibrium;  // the reference of Figure 5(d)
+  const TradeoffEnds& ends;    // the utilitarian and max-min optima of this draw
   std::size_t k = 0;
 };
+
+double total_of(const RoutingProblem& p, const Routing& r) {
+  return r.feasible ? total_cost(p, r) : kUndefined;
+}
+double worst_of(const RoutingProblem& p, const Routing& r) {
+  return r.feasible ? worst_cost(p, r) : kUndefined;
+}
+std::vector<double> sizes(const RoutingProblem& p) {
+  std::vector<double> n;
+  for (const CommuterGroup& g : p.groups) n.push_back(g.size);
+  return n;
+}
 
 // Per SCF and for <scf> = equilibrium; undefined (NaN) where the SCF has no feasible routing.
 constexpr Metric<Routed> kScfMetrics[] = {
@@ -51,6 +68,18 @@ constexpr Metric<Routed> kScfMetrics[] = {
      [](const Routed& d) { return d.r.feasible ? d.r.fast_delay : kUndefined; }},
     {"slow_delay_<scf>", "1", "traffic: delay of the slow link",
      [](const Routed& d) { return d.r.feasible ? d.r.slow_delay : kUndefined; }},
+    {"total_cost_position_<scf>", "1",
+     "total cost between the utilitarian (0) and the max-min (1) optimum's (needs both SCFs)",
+     [](const Routed& d) { return total_cost_position(total_of(d.p, d.r), d.ends); }},
+    {"worst_cost_position_<scf>", "1",
+     "worst-off cost between the max-min (0) and the utilitarian (1) optimum's (needs both SCFs)",
+     [](const Routed& d) { return worst_cost_position(worst_of(d.p, d.r), d.ends); }},
+    {"min_gain_<scf>", "1",
+     "traffic: least gain of a group over the Wardrop equilibrium (> 0: every group better off)",
+     [](const Routed& d) {
+       return d.r.feasible ? min_gain(d.r.group_cost, d.equilibrium.group_cost, sizes(d.p))
+                           : kUndefined;
+     }},
 };
 static_assert(well_formed(kScfMetrics));
 
@@ -100,29 +129,51 @@ class TrafficModel final : public Model {
     const RoutingProblem problem = fixed_ ? *fixed_ : sample(draw);
     std::vector<double> weights;
     for (const CommuterGroup& g : problem.groups) weights.push_back(g.weight);
+    // In the order of labels(): the equilibrium, then each SCF's optimum.
+    std::vector<Routing> routed{wardrop_equilibrium(problem)};
+    TradeoffEnds ends;
+    for (const Kind k : settings_.kinds) {
+      routed.push_back(solve(problem, settings_.make(k, weights)));
+      if (k == Kind::utilitarian) {
+        ends.util_total = total_of(problem, routed.back());
+        ends.util_worst = worst_of(problem, routed.back());
+      } else if (k == Kind::rawls_max || (k == Kind::leximin && std::isnan(ends.maxmin_worst))) {
+        ends.maxmin_total = total_of(problem, routed.back());
+        ends.maxmin_worst = worst_of(problem, routed.back());
+      }
+    }
     std::size_t j = 0;
-    auto emit = [&](const Routing& r) {  // in the order of labels()
-      j += write_values(kScfMetrics, Routed{problem, r}, out.subspan(j));
+    for (const Routing& r : routed) {
+      j += write_values(kScfMetrics, Routed{problem, r, routed.front(), ends}, out.subspan(j));
       if (groups_ <= max_listed_groups) {
         for (std::size_t k = 0; k < groups_; ++k)
-          j += write_values(kGroupMetrics, Routed{problem, r, k}, out.subspan(j));
+          j += write_values(kGroupMetrics, Routed{problem, r, routed.front(), ends, k},
+                            out.subspan(j));
       }
-    };
-    emit(wardrop_equilibrium(problem));
-    for (const Kind k : settings_.kinds) emit(solve(problem, settings_.make(k, weights)));
+    }
   }
 
   std::vector<std::pair<std::string, double>> constants() const override {
     if (!paper_defaults_) return {};
     // Link delays printed in Figure 5(b)-(d).
-    return {{"paper_fast_delay_utilitarian", 60.0},
-            {"paper_slow_delay_utilitarian", 80.0},
-            {"paper_fast_delay_sum_plus_gamma_max", 52.0},
-            {"paper_slow_delay_sum_plus_gamma_max", 85.3},
-            {"paper_fast_delay_nash_reference", 60.0},
-            {"paper_slow_delay_nash_reference", 80.0},
-            {"paper_share_fast_g1_nash_reference", 0.5},
-            {"paper_share_fast_g2_nash_reference", 0.5}};
+    std::vector<std::pair<std::string, double>> c{{"paper_fast_delay_utilitarian", 60.0},
+                                                  {"paper_slow_delay_utilitarian", 80.0},
+                                                  {"paper_fast_delay_sum_plus_gamma_max", 52.0},
+                                                  {"paper_slow_delay_sum_plus_gamma_max", 85.3},
+                                                  {"paper_fast_delay_nash_reference", 60.0},
+                                                  {"paper_slow_delay_nash_reference", 80.0},
+                                                  {"paper_share_fast_g1_nash_reference", 0.5},
+                                                  {"paper_share_fast_g2_nash_reference", 0.5}};
+    // Sigma J + gamma max J on this network: only the (worst-off) long commuters use the fast
+    // link and the first-order condition in the fast flow gives x = (200 + 4 gamma)/(5 + gamma/8):
+    // 40 (utilitarian) at gamma = 0, 104/3 at gamma = 80, -> 32 (max-min) (test_traffic.cpp).
+    if (std::find(settings_.kinds.begin(), settings_.kinds.end(), Kind::sum_plus_gamma_max) !=
+        settings_.kinds.end()) {
+      const double g = settings_.sum_max_gamma;
+      c.emplace_back("closed_form_fast_flow_sum_plus_gamma_max",
+                     (200.0 + 4.0 * g) / (5.0 + g / 8.0));
+    }
+    return c;
   }
 
  private:
