@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import sys
 
 import matplotlib
@@ -123,8 +124,9 @@ def plot_hz(ds, out_dir):
              "equal_power": "equal power  $\\sum_j q_j\\delta_{ij}^2\\leq\\gamma$"}
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
     ax = axes[0]
+    # The means only: to_limit_t<k> exactly (not its _sem, _q05, ... companions).
     checkpoints = sorted((int(v[len("to_limit_t"):]), v) for v in ds.data_vars
-                         if v.startswith("to_limit_t") and not v.endswith(("_sem", "_sd", "_ci_lo", "_ci_hi", "_n", "_min", "_max")))
+                         if re.fullmatch(r"to_limit_t\d+", v))
     i1 = int(np.argmin(np.abs(factors - 1.0)))
     for b_idx, b in enumerate(budgets):
         t = np.array([c[0] for c in checkpoints])
