@@ -21,7 +21,9 @@ and carries two machine-readable comments: `reproduction:summary` (counts, build
 overview table is rebuilt from them) and `reproduction:digest` (a digest of the manifest, of the
 intro and of each experiment's `experiment`+`claim`+`checks`).
 
-`verify` recomputes those digests from the YAML files and exits 1 when docs/reproduction.md is not
+`write --papers none` only rebuilds the header and the overview from the sections (after a merge
+of two branches that each regenerated one paper: their overview rows conflict, their sections do
+not). `verify` recomputes those digests from the YAML files and exits 1 when docs/reproduction.md is not
 the output for the current experiment files (tests/analysis/test_reproduction_current.py); it
 never looks at numbers. Exit status of every command: 0 ok, 1 failure, 2 usage error or an invalid
 manifest.
@@ -632,6 +634,14 @@ a manifest or an intro changed since this page was generated (it never compares 
 """
 
 
+def render(order: list, sections: dict) -> str:
+    """The page: the header, the overview (from each section's summary comment), the sections."""
+    text = [HEADER, "## Overview", ""] + overview(order, sections) + [""]
+    for s in order:
+        text += [sections[s], ""]
+    return "\n".join(text).rstrip("\n") + "\n"
+
+
 def write_doc(root: str, papers: list, command: str, doc: str = None) -> int:
     """Regenerates the sections of `papers` (copying their figures), keeps the others; 1 when some
     experiment has no usable results or a figure is missing (the page is written all the same)."""
@@ -650,13 +660,10 @@ def write_doc(root: str, papers: list, command: str, doc: str = None) -> int:
             sections[s] = old[s]
         else:
             sections[s] = not_reproduced_section(root, s)
-    text = [HEADER, "## Overview", ""] + overview(order, sections) + [""]
-    for s in order:
-        text += [sections[s], ""]
     os.makedirs(os.path.dirname(doc), exist_ok=True)
     tmp = doc + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
-        f.write("\n".join(text).rstrip("\n") + "\n")
+        f.write(render(order, sections))
     os.replace(tmp, doc)
     for p in problems:
         print(f"reproduction: {p}", file=sys.stderr)
@@ -670,7 +677,17 @@ def verify(root: str, doc: str = None) -> list:
         return [f"{doc} does not exist: run `make reproduce`"]
     sections = existing_sections(doc)
     out = []
-    for s in scenarios(root):
+    order = scenarios(root)
+    text = open(doc, encoding="utf-8").read()
+    if re.search(r"^(<<<<<<<|>>>>>>>|=======$)", text, re.M):
+        out.append(f"{doc}: has merge conflict markers: rerun the papers whose sections conflict "
+                   f"(scripts/reproduce.sh PAPER), or, when only the overview conflicts, "
+                   f"`/usr/bin/python3 analysis/reproduction.py write --papers none`")
+    if all(s in sections for s in order) and text != render(order, sections):
+        out.append(f"{doc}: the header or the overview is not what analysis/reproduction.py writes for "
+                   f"its sections (edited by hand, or a merge): run `/usr/bin/python3 "
+                   f"analysis/reproduction.py write --papers none` (keeps every section)")
+    for s in order:
         have = sections.get(s)
         want = digest_line(root, s)
         if have is None:
@@ -715,7 +732,8 @@ def main(argv=None) -> int:
     p = sub.add_parser("plan", help="print the experiments of one manifest (tab-separated)")
     p.add_argument("scenario")
     w = sub.add_parser("write", help="regenerate docs/reproduction.md")
-    w.add_argument("--papers", default="", help="comma-separated scenarios to regenerate (default: every manifest)")
+    w.add_argument("--papers", default="", help="comma-separated scenarios to regenerate (default: every manifest; "
+                   "none: only the header and overview, every section kept, e.g. after a merge)")
     w.add_argument("--command", default="", help="the command that produced the results, for the page")
     w.add_argument("--doc", default=None, help="output file (default: ROOT/docs/reproduction.md)")
     v = sub.add_parser("verify", help="exit 1 unless docs/reproduction.md is current with the YAML files")
@@ -733,7 +751,7 @@ def main(argv=None) -> int:
             sys.stdout.write(plan(root, a.scenario))
             return 0
         if a.cmd == "write":
-            papers = [s for s in a.papers.split(",") if s] or [
+            papers = [] if a.papers == "none" else [s for s in a.papers.split(",") if s] or [
                 s for s in scenarios(root) if os.path.isfile(manifest_path(root, s))]
             for s in papers:
                 if not os.path.isfile(manifest_path(root, s)):

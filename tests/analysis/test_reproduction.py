@@ -246,6 +246,20 @@ def run_cases(root, binary):
         assert reproduction.verify(root) == []
 
     @case
+    def a_merged_overview_is_rebuilt_from_the_sections():
+        doc = read(root, "docs/reproduction.md")
+        row = next(line for line in doc.splitlines() if line.startswith("| [A Fixture Paper]"))
+        write(root, "docs/reproduction.md", doc.replace(row, "<<<<<<< HEAD\n" + row + "\n=======\n"
+                                                        + row.replace("| 2 |", "| 3 |") + "\n>>>>>>> other"))
+        p = reproduction.verify(root)
+        assert len(p) == 2 and "conflict" in p[0] and "--papers none" in p[1], p
+        write(root, "docs/reproduction.md", doc.replace(row, row.replace("| 2 |", "| 3 |")))
+        assert len(reproduction.verify(root)) == 1
+        assert reproduction.main(["--root", root, "write", "--papers", "none"]) == 0
+        assert read(root, "docs/reproduction.md") == doc
+        assert reproduction.verify(root) == []
+
+    @case
     def fmt_pm_rounds_to_the_error():
         f = reproduction.fmt_pm
         assert f(0.50031, 0.004618) == "0.5003 ± 0.0046", f(0.50031, 0.004618)
