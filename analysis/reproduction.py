@@ -412,39 +412,68 @@ def erratum_link(erratum: str) -> str:
 VERDICT = {"pass": "pass", "fail": "**FAIL**", "undetermined": "undetermined", "not run": "not run"}
 
 
+PASS_IF = {"<=": "≤", ">=": "≥", "==": "=", "<": "<", ">": ">"}
+
+
 def _statistic(c: dict, labels: dict) -> str:
+    """"NAME = STAT, pass if ≤ THRESHOLD (at WORST POINT)" from the check's attributes."""
     stat = fmt_num(c.get("statistic"), 3)
     thr = fmt_num(c.get("threshold"), 3)
     name = c.get("statistic_name") or "statistic"
-    text = f"{name} = {stat} vs {thr}"
+    m = re.fullmatch(r"statistic\s*(<=|>=|==|<|>)\s*(\S+)", str(c.get("pass_if", "")).strip())
+    if m:
+        bound = thr if m.group(2) == "threshold" else fmt_num(_float(m.group(2)), 3)
+        text = f"{name} = {stat}, pass if {PASS_IF[m.group(1)]} {bound}"
+    else:
+        text = f"{name} = {stat} vs {thr}"
     v = c.get("violations", -1)
-    if isinstance(v, (int, float)) and v >= 0:
+    if isinstance(v, (int, float)) and v >= 0 and "violat" not in name:
         text += f"; {int(v)} violation{'s' if v != 1 else ''}"
     wp = c.get("worst_point", -1)
     if isinstance(wp, (int, float)) and wp >= 0 and c.get("points_evaluated", 0) > 1:
-        is_slope = str(c.get("subject", "")).startswith("slope")
-        text += f" (at {labels.get(int(wp), f'point {int(wp)}') if not is_slope else f'#{int(wp)}'})"
+        text += f" (at {_label(c, int(wp), labels)})"
     return cell(text)
 
 
+def _is_slope(c: dict) -> bool:
+    return str(c.get("subject", "")).startswith("slope")
+
+
+def _label(c: dict, point: int, labels: dict) -> str:
+    """A point's swept values; for a slope, whose points index the fit's own shape, its index."""
+    return f"#{point}" if _is_slope(c) else labels.get(point, f"point {point}")
+
+
 def _values(c: dict, labels: dict) -> str:
-    """A check's estimates with errors, point by point (the worst one when there are many)."""
+    """A check's estimates with errors, point by point (the worst one when there are many); for a
+    `draws` subject the violating draws; the target beside an `equals` estimate."""
     pts = c.get("points") or []
-    is_slope = str(c.get("subject", "")).startswith("slope")
+    comparison = str(c.get("comparison", ""))
 
-    def one(p):
-        label = "" if is_slope and len(pts) == 1 else (
-            f"#{p['point']}" if is_slope else labels.get(int(p["point"]), f"point {p['point']}"))
-        t = p.get("target")
-        target = f" (target {fmt_num(t, 6)})" if _finite(t) else ""
+    def one(p, with_label=True):
+        # A lone point is labelled unless it is the experiment's only one or a whole-sweep slope.
+        lone = len(pts) == 1 and (_is_slope(c) or len(labels) <= 1)
+        label = "" if lone or not with_label else _label(c, int(p["point"]), labels)
+        v = p.get("violations", -1)
+        if isinstance(v, (int, float)) and v >= 0:
+            at_least = "≥ " if v > 0 and c.get("violations_exact") == 0 else ""  # from the sketch
+            value = f"{at_least}{int(v)} violating draw{'s' if v != 1 else ''}"
+        else:
+            value = fmt_pm(p.get("estimate"), p.get("error"))
+            t = p.get("target")
+            if comparison.startswith("equals") and _finite(t):
+                value += f" (target {fmt_num(t, 6)})"
         bad = " ✗" if p.get("verdict") == "fail" else (" ?" if p.get("verdict") == "undetermined" else "")
-        return (f"{label}: " if label else "") + fmt_pm(p.get("estimate"), p.get("error")) + target + bad
+        return (f"{label}: " if label else "") + value + bad
 
-    if len(pts) <= MAX_POINTS_SHOWN:
+    if len(pts) > 1 and len({one(p, False) for p in pts}) == 1:
+        shown = f"all {len(pts)} points: {one(pts[0], False)}"
+    elif len(pts) <= MAX_POINTS_SHOWN:
         shown = "; ".join(one(p) for p in pts)
     else:
         worst = [p for p in pts if p["point"] == c.get("worst_point")] or pts[:1]
-        shown = f"{len(pts)} points; worst: " + one(worst[0])
+        failed = sum(p.get("verdict") == "fail" for p in pts)
+        shown = f"{len(pts)} points ({failed} failed); worst: " + one(worst[0])
     head = f"`{c['name']}` {VERDICT.get(c.get('verdict'), c.get('verdict'))}"
     return cell(f"{head}: {c.get('subject', '')} {c.get('comparison', '')}: {shown}")
 
