@@ -42,6 +42,9 @@ while (($#)); do
 done
 [[ -n $which ]] || usage "which paper?"
 [[ -x $fairmc ]] || usage "no fairmc binary at '$fairmc' (make build, or --fairmc PATH)"
+# An older build has no `run --check`; boost would even take --check for --checkpoint.
+run_help=$("$fairmc" run --help 2>&1 || true)
+[[ $run_help == *"--check "* ]] || usage "$fairmc has no 'run --check': rebuild it (make build)"
 papers=()
 if [[ $which == all ]]; then
   for s in "${known[@]}"; do

@@ -291,6 +291,11 @@ def run_cases(root, binary):
         for args in (["nosuch"], ["demo", "-j", "x"], ["demo", "--nope"], [], ["power"]):
             out = reproduce(root, binary, *args)
             assert out.returncode == 2, (args, out.returncode, out.stdout, out.stderr)
+        stub = os.path.join(root, "old-fairmc")  # a build without `run --check`
+        write(root, "old-fairmc", "#!/bin/sh\necho 'fairmc run EXPERIMENT.yaml --checkpoint arg'\n")
+        os.chmod(stub, 0o755)
+        out = reproduce(root, stub, "demo")
+        assert out.returncode == 2 and "has no 'run --check'" in out.stderr, (out.returncode, out.stderr)
         shutil.rmtree(os.path.join(root, "out"))
         old = read(root, "reproduction/demo.yaml")
         for bad, message in ((old.replace("title:", "titel:"), "unknown key 'titel'"),
