@@ -12,6 +12,26 @@ scripts/reproduce.sh leaves in out/reproduce/<scenario>/: one results directory 
 (<experiment-file-stem>/results.h5 and the PNGs the plot wrote), runs.tsv (per experiment: exit
 status and wall time of `fairmc run` and of the plot) and meta.tsv (cores, threads, wall time).
 
+The manifest (validated before anything runs; an error exits 2):
+
+    paper: 000_6e9ef5c838f6b90c.txt       # file name under ../shared/papers (its number heads the section)
+    title: Equality of Power and Fair Public Decision-making
+    scenario: power                        # = the file name
+    experiments:                           # every paper experiment, in paper order (bench_* excluded)
+      - file: experiments/power/lambda_convergence.yaml
+        overrides: [draws=40]              # `fairmc run` overrides giving the reproduce size ([] = as is)
+        plot: analysis/plot_power.py       # optional; run as `python3 PLOT OUTDIR OUTDIR`
+    items:                                 # the paper's figures / tables / theorems, in paper order
+      - paper: "Figure 2"                  # what, in the paper
+        reported: "spread falls as n^(-5/8)"   # the paper's values as printed
+        experiment: power_lambda_convergence   # the `experiment:` name of one listed file
+        figures: [power_lambda_convergence.png]  # optional: PNGs its plot writes
+        checks: [lambda_spread_slope_m2]   # optional: checks of that experiment shown in the row
+
+The intro reproduction/<scenario>.md has three short sections, "What the paper says", "What fairmc
+measures", "Where they differ"; its headings are moved to level 3 and its relative links (written
+relative to reproduction/, e.g. ../docs/scenarios/power.md#errata) rewritten relative to docs/.
+
 `write` regenerates the sections of the papers named by --papers (default: every paper with a
 manifest) and keeps every other paper's section as it stands in docs/reproduction.md; a paper with
 neither a manifest nor a previous section gets a one-line "not yet reproduced" section. It copies
