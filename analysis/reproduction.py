@@ -35,8 +35,8 @@ relative to reproduction/, e.g. ../docs/scenarios/power.md#errata) rewritten rel
 `write` regenerates the sections of the papers named by --papers (default: every paper with a
 manifest) and keeps every other paper's section as it stands in docs/reproduction.md; a paper with
 neither a manifest nor a previous section gets a one-line "not yet reproduced" section. It copies
-each regenerated paper's PNGs to docs/img/reproduction/<scenario>/ (removing that folder's old
-ones). Each section is delimited by `<!-- reproduction:begin S -->` / `<!-- reproduction:end S -->`
+the PNGs each regenerated paper's items name to docs/img/reproduction/<scenario>/ (removing that
+folder's old ones). Each section is delimited by `<!-- reproduction:begin S -->` / `<!-- reproduction:end S -->`
 and carries two machine-readable comments: `reproduction:summary` (counts, build, wall time; the
 overview table is rebuilt from them) and `reproduction:digest` (a digest of the manifest, of the
 intro and of each experiment's `experiment`+`claim`+`checks`).
@@ -366,27 +366,27 @@ def load_runs(root: str, scenario: str, manifest: dict) -> dict:
 # ----------------------------------------------------------------------------- figures
 
 def collect_figures(root: str, scenario: str, manifest: dict) -> dict:
-    """Copies every PNG of the paper's result directories to docs/img/reproduction/<scenario>/
-    (old PNGs there are removed first). Returns {(stem, png name): path relative to docs/}. Two
-    experiments writing the same name: the later copy is named <stem>_<name>."""
+    """Copies the PNGs the paper's items name (`figures:`) from the result directories to
+    docs/img/reproduction/<scenario>/, after removing that folder's old PNGs (figures no item shows
+    are not committed). Returns {(stem, png name): path relative to docs/}. Two experiments'
+    figures of the same name: the later copy is named <stem>_<name>."""
     dest = os.path.join(root, IMG, scenario)
     if os.path.isdir(dest):
         for f in os.listdir(dest):
             if f.endswith(".png"):
                 os.remove(os.path.join(dest, f))
-    os.makedirs(dest, exist_ok=True)
     taken, out = set(), {}
-    for e in manifest["_experiments"]:
-        d = os.path.join(root, OUT, scenario, e["stem"])
-        if not os.path.isdir(d):
-            continue
-        for f in sorted(os.listdir(d)):
-            if not f.endswith(".png"):
+    for it in manifest["items"]:
+        stem = manifest["_by_name"][it["experiment"]]["stem"]
+        for f in it.get("figures", []):
+            src = os.path.join(root, OUT, scenario, stem, f)
+            if (stem, f) in out or not os.path.isfile(src):
                 continue
-            name = f if f not in taken else f"{e['stem']}_{f}"
+            name = f if f not in taken else f"{stem}_{f}"
             taken.add(name)
-            shutil.copyfile(os.path.join(d, f), os.path.join(dest, name))
-            out[(e["stem"], f)] = "/".join(("img", "reproduction", scenario, name))
+            os.makedirs(dest, exist_ok=True)
+            shutil.copyfile(src, os.path.join(dest, name))
+            out[(stem, f)] = "/".join(("img", "reproduction", scenario, name))
     return out
 
 

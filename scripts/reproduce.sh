@@ -5,7 +5,7 @@
 # For each paper with a manifest (reproduction/<scenario>.yaml), in manifest order: runs
 #   fairmc run FILE OVERRIDES... --check -o out/reproduce/<scenario>/<file stem>
 # then the experiment's plot script into the same folder, printing each one's wall time and
-# checks; then analysis/reproduction.py copies the PNGs to docs/img/reproduction/<scenario>/ and
+# checks; then analysis/reproduction.py copies the PNGs the items show to docs/img/reproduction/<scenario>/ and
 # regenerates those papers' sections of docs/reproduction.md (other papers' sections are kept).
 # A failing check does not stop the run: every experiment runs and the page is written.
 # Exit status: 0 every check passed; 3 some check failed or was undetermined; 1 some sweep point,

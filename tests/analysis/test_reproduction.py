@@ -74,6 +74,7 @@ experiments:
     plot: analysis/plot_demo.py
   - file: experiments/fixture_b.yaml
     overrides: []
+    plot: analysis/plot_extra.py
 items:
   - paper: "Figure 1"
     reported: "E[max] = n/(n+1) | exactly"
@@ -162,6 +163,7 @@ def main():
 
 
 def run_cases(root, binary):
+    write(root, "analysis/plot_extra.py", "import sys\nopen(sys.argv[2] + '/unshown.png', 'wb').close()\n")
     first = reproduce(root, binary, "demo", "-j", "2")
     doc_path = os.path.join(root, "docs", "reproduction.md")
 
@@ -175,7 +177,7 @@ def run_cases(root, binary):
             assert os.path.isfile(os.path.join(root, "out/reproduce/demo", stem, "results.h5"))
         assert re.search(r"experiments/fixture_a\.yaml +run +[0-9.]+s +plot +[0-9.]+s +CHECK NOT PASSED",
                          first.stdout), first.stdout
-        assert re.search(r"experiments/fixture_b\.yaml +run +[0-9.]+s +ok", first.stdout), first.stdout
+        assert re.search(r"experiments/fixture_b\.yaml +run +[0-9.]+s +plot +[0-9.]+s +ok", first.stdout), first.stdout
 
     @case
     def page_has_verdicts_values_links_and_the_other_papers():
@@ -194,7 +196,7 @@ def run_cases(root, binary):
         item = next(line for line in s.splitlines() if line.startswith("| Figure 1 |"))
         assert "E[max] = n/(n+1) \\| exactly" in item  # a | in a cell is escaped
         assert "(img/reproduction/demo/fixture_a_max_gap.png)" in item, item
-        assert os.path.isfile(os.path.join(root, "docs/img/reproduction/demo/fixture_a_max_gap.png"))
+        assert os.listdir(os.path.join(root, "docs/img/reproduction/demo")) == ["fixture_a_max_gap.png"]
         # values: estimate ± error per point, labelled by the swept key; the wrong check's failures marked
         assert re.search(r"agents=10: 0\.9\d+ ± 0\.00\d\d \(target 0\.909091\)", item), item
         assert "✗" in item.split("`max_wrong`")[1] and "✗" not in item.split("`max_wrong`")[0]
