@@ -510,7 +510,7 @@ def paper_heading(manifest: dict, scenario: str) -> str:
 
 def paper_section(root: str, scenario: str, manifest: dict, runs: dict, figures: dict,
                   command: str) -> tuple:
-    """(markdown of the paper's section, list of problems)."""
+    """(markdown of the paper's section, list of problems, terminal table of its checks)."""
     exps = manifest["_experiments"]
     meta = runs["meta"]
     problems = []
@@ -614,7 +614,17 @@ def paper_section(root: str, scenario: str, manifest: dict, runs: dict, figures:
                      f"{cell(c.get('source', ''))} | {VERDICT.get(c.get('verdict'), cell(c.get('verdict')))} | "
                      f"{stat} | {erratum_link(c.get('erratum', ''))} |")
     L += ["", f"<!-- reproduction:end {scenario} -->"]
-    return "\n".join(L), problems
+    verdicts = {"pass": "pass", "fail": "FAIL", "undetermined": "undet", "not run": "norun"}
+    table = [f"{scenario}: {passed} checks passed, {failed} failed, {undetermined} undetermined "
+             f"({len(exps)} experiments, {fmt_seconds(wall)})"]
+    for e in exps:
+        if not checks_by_exp[e["stem"]]:
+            table.append(f"  {'-':5}  {e['name']}: no checks")
+        for c in checks_by_exp[e["stem"]]:
+            claim = " ".join(str(c.get("claim", "")).split())
+            table.append(f"  {verdicts.get(c.get('verdict'), c.get('verdict')):5}  "
+                         f"{e['name']}/{c['name']}: {claim if len(claim) <= 100 else claim[:99] + '…'}")
+    return "\n".join(L), problems, table
 
 
 def not_reproduced_section(root: str, scenario: str) -> str:
@@ -697,14 +707,15 @@ def write_doc(root: str, papers: list, command: str, doc: str = None) -> int:
     doc = doc or os.path.join(root, DOC)
     order = scenarios(root)
     old = existing_sections(doc)
-    sections, problems = {}, []
+    sections, problems, tables = {}, [], []
     for s in order:
         if s in papers:
             m = load_manifest(root, s)
             runs = load_runs(root, s, m)
             figures = collect_figures(root, s, m)
-            sections[s], p = paper_section(root, s, m, runs, figures, command)
+            sections[s], p, t = paper_section(root, s, m, runs, figures, command)
             problems += p
+            tables += t
         elif s in old:
             sections[s] = old[s]
         else:
@@ -714,6 +725,7 @@ def write_doc(root: str, papers: list, command: str, doc: str = None) -> int:
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(render(order, sections))
     os.replace(tmp, doc)
+    print("\n".join(tables))  # the run ends with every claim and its verdict
     for p in problems:
         print(f"reproduction: {p}", file=sys.stderr)
     return 1 if problems else 0

@@ -177,6 +177,11 @@ def run_cases(root, binary):
             assert os.path.isfile(os.path.join(root, "out/reproduce/demo", stem, "results.h5"))
         assert re.search(r"experiments/fixture_a\.yaml +run +[0-9.]+s +plot +[0-9.]+s +CHECK NOT PASSED",
                          first.stdout), first.stdout
+        # the run ends with every claim and its verdict
+        assert re.search(r"demo: 1 checks passed, 1 failed, 0 undetermined \(2 experiments, [0-9.]+ s\)\n"
+                         r"  pass   fixture_a/max_exact: E\[max\] = n/\(n\+1\) at every n\n"
+                         r"  FAIL   fixture_a/max_wrong: E\[max\] = 0\.5 at every n \(wrong on purpose\)\n"
+                         r"  -      fixture_b: no checks\n", first.stdout), first.stdout
         assert re.search(r"experiments/fixture_b\.yaml +run +[0-9.]+s +plot +[0-9.]+s +ok", first.stdout), first.stdout
 
     @case
