@@ -264,6 +264,8 @@ def fmt_pm(value, error) -> str:
     if big >= 1e6 or big < 1e-3:
         p = math.floor(math.log10(big))
         return f"({fmt_pm(value / 10 ** p, error / 10 ** p)})e{p}"
+    if error < 1e-6 * abs(value):  # round-off: the value to 7 digits, the error on its own
+        return f"{fmt_num(value, 7)} ± {fmt_num(error, 2)}"
     decimals = 1 - math.floor(math.log10(error))
     if float(f"{error:.{max(decimals, 0)}f}") >= 10 ** (2 - decimals):  # 9.96 -> 10: one digit less
         decimals -= 1
@@ -474,15 +476,14 @@ def _values(c: dict, labels: dict) -> str:
         # A lone point is labelled unless it is the experiment's only one or a whole-sweep slope.
         lone = len(pts) == 1 and (_is_slope(c) or len(labels) <= 1)
         label = "" if lone or not with_label else _label(c, int(p["point"]), labels)
+        value = fmt_pm(p.get("estimate"), p.get("error"))  # for `draws`: the extreme draw
+        t = p.get("target")
+        if _finite(t) and not comparison.startswith("in "):
+            value += f" ({'target' if comparison.startswith('equals') else 'bound'} {fmt_num(t, 6)})"
         v = p.get("violations", -1)
-        if isinstance(v, (int, float)) and v >= 0:
-            at_least = "≥ " if v > 0 and c.get("violations_exact") == 0 else ""  # from the sketch
-            value = f"{at_least}{int(v)} violating draw{'s' if v != 1 else ''}"
-        else:
-            value = fmt_pm(p.get("estimate"), p.get("error"))
-            t = p.get("target")
-            if comparison.startswith("equals") and _finite(t):
-                value += f" (target {fmt_num(t, 6)})"
+        if isinstance(v, (int, float)) and v > 0:
+            at_least = "≥ " if c.get("violations_exact") == 0 else ""  # counted from the sketch
+            value += f"; {at_least}{int(v)} violating draw{'s' if v != 1 else ''}"
         bad = " ✗" if p.get("verdict") == "fail" else (" ?" if p.get("verdict") == "undetermined" else "")
         return (f"{label}: " if label else "") + value + bad
 

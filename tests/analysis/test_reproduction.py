@@ -52,6 +52,10 @@ checks:
     erratum: "docs/scenarios/demo.md#errata"
     mean: max
     equals: 0.5
+  - name: max_below_09
+    claim: every maximum is at most 0.9 (wrong on purpose for n >= 10)
+    draws: max
+    le: 0.9
 """
 
 FIXTURE_B = """\
@@ -80,7 +84,7 @@ items:
     reported: "E[max] = n/(n+1) | exactly"
     experiment: fixture_a
     figures: [fixture_a_max_gap.png]
-    checks: [max_exact, max_wrong]
+    checks: [max_exact, max_wrong, max_below_09]
   - paper: "Table 2"
     reported: "nothing to see"
     experiment: fixture_b
@@ -178,9 +182,10 @@ def run_cases(root, binary):
         assert re.search(r"experiments/fixture_a\.yaml +run +[0-9.]+s +plot +[0-9.]+s +CHECK NOT PASSED",
                          first.stdout), first.stdout
         # the run ends with every claim and its verdict
-        assert re.search(r"demo: 1 checks passed, 1 failed, 0 undetermined \(2 experiments, [0-9.]+ s\)\n"
+        assert re.search(r"demo: 1 checks passed, 2 failed, 0 undetermined \(2 experiments, [0-9.]+ s\)\n"
                          r"  pass   fixture_a/max_exact: E\[max\] = n/\(n\+1\) at every n\n"
                          r"  FAIL   fixture_a/max_wrong: E\[max\] = 0\.5 at every n \(wrong on purpose\)\n"
+                         r"  FAIL   fixture_a/max_below_09: every maximum is at most 0\.9 .*\n"
                          r"  -      fixture_b: no checks\n", first.stdout), first.stdout
         assert re.search(r"experiments/fixture_b\.yaml +run +[0-9.]+s +plot +[0-9.]+s +ok", first.stdout), first.stdout
 
@@ -193,7 +198,7 @@ def run_cases(root, binary):
         assert "[errata](scenarios/demo.md#errata)" in s  # intro link rewritten relative to docs/
         rows = {line.split("|")[2].strip(): line for line in s.splitlines()
                 if line.startswith("| `fixture_a` | `")}
-        assert set(rows) == {"`max_exact`", "`max_wrong`"}, rows
+        assert set(rows) == {"`max_exact`", "`max_wrong`", "`max_below_09`"}, rows
         assert "| pass |" in rows["`max_exact`"] and "demo, eq. (1)" in rows["`max_exact`"]
         assert "| **FAIL** |" in rows["`max_wrong`"]
         assert "[demo.md#errata](scenarios/demo.md#errata)" in rows["`max_wrong`"]
@@ -205,15 +210,18 @@ def run_cases(root, binary):
         # values: estimate ± error per point, labelled by the swept key; the wrong check's failures marked
         assert re.search(r"agents=10: 0\.9\d+ ± 0\.00\d\d \(target 0\.909091\)", item), item
         assert "✗" in item.split("`max_wrong`")[1] and "✗" not in item.split("`max_wrong`")[0]
+        # a draws subject: the extreme draw against the bound, violating draws where there are some
+        draws = item.split("`max_below_09`")[1]
+        assert re.search(r"agents=10: 0\.99\d+ \(bound 0\.9\); (≥ )?\d+ violating draws ✗", draws), draws
         assert "| `fixture_a` | [experiments/fixture_a.yaml](../experiments/fixture_a.yaml) | `draws=2000` | 3 × 2000 |" in s
         m = re.search(r"<!-- reproduction:summary demo (\{.*\}) -->", s)
         import json
         summary = json.loads(m.group(1))
-        assert (summary["passed"], summary["failed"], summary["undetermined"]) == (1, 1, 0), summary
+        assert (summary["passed"], summary["failed"], summary["undetermined"]) == (1, 2, 0), summary
         assert summary["build"] and summary["cores"] == str(os.cpu_count() or summary["cores"])
         for p in reproduction.PAPERS:  # the four papers without a manifest: one line each
             assert "Not yet reproduced (no manifest" in section(doc, p)
-        assert re.search(r"\| \[A Fixture Paper\]\(#paper-999-a-fixture-paper-demo\) \| 2 \| 1 \| 1 \| 0 \|", doc)
+        assert re.search(r"\| \[A Fixture Paper\]\(#paper-999-a-fixture-paper-demo\) \| 2 \| 1 \| 2 \| 0 \|", doc)
 
     @case
     def page_is_current_and_goes_stale_on_claim_or_check_changes():
@@ -221,6 +229,7 @@ def run_cases(root, binary):
 
         def stale_after(rel, edit):
             old = read(root, rel)
+            assert edit(old) != old, rel  # the fixture still has what the edit replaces
             write(root, rel, edit(old))
             try:
                 return reproduction.verify(root)
@@ -275,6 +284,8 @@ def run_cases(root, binary):
         assert f(12345.2, 671) == "12350 ± 670", f(12345.2, 671)
         assert f(1.2345e-5, 3.12e-7) == "(1.234 ± 0.031)e-5" or f(1.2345e-5, 3.12e-7) == "(1.235 ± 0.031)e-5"
         assert f(2.5e7, 1.3e5) == "(2.500 ± 0.013)e7", f(2.5e7, 1.3e5)
+        assert f(0.99999999999999978, 2.2e-16) == "1 ± 2.2e-16", f(0.99999999999999978, 2.2e-16)
+        assert f(3.14159265, 3.1e-8) == "3.141593 ± 3.1e-8", f(3.14159265, 3.1e-8)
         assert f(-0.25, 0.0) == "-0.25" and f(float("nan"), 0.1) == "n/a" and f(1.5, float("nan")) == "1.5"
         assert reproduction.fmt_num(4.0) == "4" and reproduction.fmt_num(math.inf) == "∞"
         assert reproduction.fmt_num(0.123456789, 3) == "0.123"
@@ -289,7 +300,7 @@ def run_cases(root, binary):
         assert section(after, "demo") == section(before, "demo")
         assert "## Paper 998: A Second Paper (`second`)" in section(after, "second")
         assert re.search(r"\| \[A Second Paper\]\(#paper-998-a-second-paper-second\) \| 1 \| 0 \| 0 \| 0 \|", after)
-        assert re.search(r"\| \[A Fixture Paper\]\(#paper-999-a-fixture-paper-demo\) \| 2 \| 1 \| 1 \| 0 \|", after)
+        assert re.search(r"\| \[A Fixture Paper\]\(#paper-999-a-fixture-paper-demo\) \| 2 \| 1 \| 2 \| 0 \|", after)
         assert os.path.isfile(os.path.join(root, "docs/img/reproduction/demo/fixture_a_max_gap.png"))
         assert reproduction.verify(root) == []
 
@@ -306,9 +317,10 @@ def run_cases(root, binary):
         shutil.rmtree(os.path.join(root, "out"))
         old = read(root, "reproduction/demo.yaml")
         for bad, message in ((old.replace("title:", "titel:"), "unknown key 'titel'"),
-                             (old.replace("checks: [max_exact, max_wrong]", "checks: [max_exakt]"), "max_exakt"),
+                             (old.replace("checks: [max_exact, max_wrong, max_below_09]", "checks: [max_exakt]"), "max_exakt"),
                              (old.replace("experiment: fixture_b", "experiment: fixture_z"), "fixture_z"),
                              (old.replace("fixture_b.yaml", "missing.yaml"), "no such experiment file")):
+            assert bad != old, message  # the fixture still has what the edit replaces
             write(root, "reproduction/demo.yaml", bad)
             out = reproduce(root, binary, "demo")
             assert out.returncode == 2 and message in out.stderr, (message, out.returncode, out.stderr)
