@@ -296,23 +296,49 @@ def read_checks(results_dir: str) -> list:
     return fairmc.checks(results_dir)
 
 
-def point_labels(results_dir: str) -> dict:
-    """{point: "agents=10, work=3"} from the swept keys (the part after the last dot)."""
+def sweep_layout(results_dir: str) -> tuple:
+    """(axes, {axis: [(key, values)]}) from /sweep: the axes in order (a point's index is
+    row-major over them, last fastest) and the swept keys with their values along each axis."""
     import h5py
     import fairmc
-    path = fairmc.results_path(results_dir)
-    with h5py.File(path, "r") as f:
-        keys = [k for k in f["sweep"] if k not in ("status", "error")] if "sweep" in f else []
-    if not keys:
+    with h5py.File(fairmc.results_path(results_dir), "r") as f:
+        if "sweep" not in f:
+            return [], {}
+        sweep = f["sweep"]
+        axes = [a for a in fairmc._text(sweep.attrs.get("axes", "")).split(",") if a]
+        keys = {}
+        for k, d in sweep.items():
+            if k in ("status", "error") or "axis" not in d.attrs:
+                continue
+            values = [fairmc._text(v) for v in d[()]]
+            keys.setdefault(fairmc._text(d.attrs["axis"]), []).append((k, values))
+    return axes, keys
+
+
+def labels_over(axes: list, keys: dict, drop: str = "") -> dict:
+    """{index: "agents=10, issues=2"} over the axes (without the one of key `drop`, as a fit's
+    shape lacks its own axis); keys are named by their last dotted part unless two collide."""
+    drop_axis = next((a for a, ks in keys.items() if any(k == drop for k, _ in ks)), None)
+    axes = [a for a in axes if a != drop_axis and a in keys]
+    if not axes:
         return {}
-    table = fairmc.point_table(results_dir)
-    short = {k: k.rsplit(".", 1)[-1] for k in keys}
+    names = [k for a in axes for k, _ in keys[a]]
+    short = {k: k.rsplit(".", 1)[-1] for k in names}
     if len(set(short.values())) < len(short):
-        short = {k: k for k in keys}
+        short = {k: k for k in names}
+    sizes = [len(keys[a][0][1]) for a in axes]
+
+    def text(v):
+        return fmt_num(float(v), 6) if isinstance(v, (int, float)) else str(v)
+
     out = {}
-    for p, row in table.iterrows():
-        out[int(p)] = ", ".join(f"{short[k]}={fmt_num(row[k], 6) if isinstance(row[k], float) else row[k]}"
-                                for k in keys if k in row)
+    for i in range(math.prod(sizes)):
+        rest, coords = i, []
+        for n in reversed(sizes):
+            rest, c = divmod(rest, n)
+            coords.append(c)
+        coords.reverse()
+        out[i] = ", ".join(f"{short[k]}={text(vals[c])}" for a, c in zip(axes, coords) for k, vals in keys[a])
     return out
 
 
@@ -347,11 +373,12 @@ def load_runs(root: str, scenario: str, manifest: dict) -> dict:
         d = os.path.join(base, e["stem"])
         info = {"dir": d, "run_rc": r[1] if len(r) > 1 else "", "run_s": _float(r[2] if len(r) > 2 else ""),
                 "plot_rc": r[3] if len(r) > 3 else "", "plot_s": _float(r[4] if len(r) > 4 else ""),
-                "attrs": None, "checks": [], "labels": {}, "problem": "", "points": 0}
+                "attrs": None, "checks": [], "labels": {}, "sweep": ([], {}), "problem": "", "points": 0}
         if os.path.isfile(os.path.join(d, "results.h5")):
             info["attrs"] = fairmc.root_attrs(d)
             info["checks"] = read_checks(d)
-            info["labels"] = point_labels(d)
+            info["sweep"] = sweep_layout(d)
+            info["labels"] = labels_over(*info["sweep"])
             info["points"] = len(fairmc.point_table(d))
             stored = [c["name"] for c in info["checks"]]
             if (stored != e["check_names"] or
@@ -437,7 +464,7 @@ VERDICT = {"pass": "pass", "fail": "**FAIL**", "undetermined": "undetermined", "
 PASS_IF = {"<=": "≤", ">=": "≥", "==": "=", "<": "<", ">": ">"}
 
 
-def _statistic(c: dict, labels: dict) -> str:
+def _statistic(c: dict, info: dict) -> str:
     """"NAME = STAT, pass if ≤ THRESHOLD (at WORST POINT)" from the check's attributes."""
     stat = fmt_num(c.get("statistic"), 3)
     thr = fmt_num(c.get("threshold"), 3)
@@ -453,29 +480,30 @@ def _statistic(c: dict, labels: dict) -> str:
         text += f"; {int(v)} violation{'s' if v != 1 else ''}"
     wp = c.get("worst_point", -1)
     if isinstance(wp, (int, float)) and wp >= 0 and c.get("points_evaluated", 0) > 1:
-        text += f" (at {_label(c, int(wp), labels)})"
+        text += f" (at {check_labels(c, info).get(int(wp), f'point {int(wp)}')})"
     return cell(text)
 
 
-def _is_slope(c: dict) -> bool:
-    return str(c.get("subject", "")).startswith("slope")
+def check_labels(c: dict, info: dict) -> dict:
+    """{point: label} for the check's points: sweep points, or for a slope the points of the fit's
+    shape (the sweep without the fitted key's axis)."""
+    m = re.match(r"slope of \S+ against (\S+)", str(c.get("subject", "")))
+    if m:
+        return labels_over(*info["sweep"], drop=m.group(1))
+    return info["labels"]
 
 
-def _label(c: dict, point: int, labels: dict) -> str:
-    """A point's swept values; for a slope, whose points index the fit's own shape, its index."""
-    return f"#{point}" if _is_slope(c) else labels.get(point, f"point {point}")
-
-
-def _values(c: dict, labels: dict) -> str:
+def _values(c: dict, info: dict) -> str:
     """A check's estimates with errors, point by point (the worst one when there are many); for a
     `draws` subject the violating draws; the target beside an `equals` estimate."""
     pts = c.get("points") or []
     comparison = str(c.get("comparison", ""))
+    labels = check_labels(c, info)
 
     def one(p, with_label=True):
         # A lone point is labelled unless it is the experiment's only one or a whole-sweep slope.
-        lone = len(pts) == 1 and (_is_slope(c) or len(labels) <= 1)
-        label = "" if lone or not with_label else _label(c, int(p["point"]), labels)
+        lone = len(pts) == 1 and len(labels) <= 1
+        label = "" if lone or not with_label else labels.get(int(p["point"]), f"point {p['point']}")
         value = fmt_pm(p.get("estimate"), p.get("error"))  # for `draws`: the extreme draw
         t = p.get("target")
         if _finite(t) and not comparison.startswith("in "):
@@ -574,7 +602,7 @@ def paper_section(root: str, scenario: str, manifest: dict, runs: dict, figures:
                     problems.append(f"{manifest_path(root, scenario)}: item '{it['paper']}': figure "
                                     f"{f} was not written by {e['plot'] or 'any plot'} for {e['file']}")
             by_name = {c["name"]: c for c in checks_by_exp[e["stem"]]}
-            values = [_values(by_name[n], info["labels"]) if by_name[n].get("points") is not None
+            values = [_values(by_name[n], info) if by_name[n].get("points") is not None
                       and by_name[n].get("verdict") != "not run" else f"`{n}` not run"
                       for n in it.get("checks", []) if n in by_name]
             L.append(f"| {cell(it['paper'])} | {cell(it['reported'])} | {' '.join(figs)} | "
@@ -610,7 +638,7 @@ def paper_section(root: str, scenario: str, manifest: dict, runs: dict, figures:
             claim = runs["experiments"][e["stem"]]["attrs"] or {}
             L.append(f"| `{e['name']}` | (no checks) | {cell(claim.get('claim') or e['claim'])} | | — | | |")
         for c in checks:
-            stat = _statistic(c, runs["experiments"][e["stem"]]["labels"]) if c.get("verdict") != "not run" else ""
+            stat = _statistic(c, runs["experiments"][e["stem"]]) if c.get("verdict") != "not run" else ""
             L.append(f"| `{e['name']}` | `{c['name']}` | {cell(c.get('claim', ''))} | "
                      f"{cell(c.get('source', ''))} | {VERDICT.get(c.get('verdict'), cell(c.get('verdict')))} | "
                      f"{stat} | {erratum_link(c.get('erratum', ''))} |")

@@ -68,6 +68,30 @@ block: 100
 population: {agents: 5}
 """
 
+FIXTURE_SLOPE = """\
+experiment: fixture_slope
+claim: The gap 1 - E[max] falls like 1/n whatever the work per draw.
+scenario: demo
+seed: 13
+draws: 400
+block: 100
+population: {agents: 10}
+sweep:
+  grid: {mechanism.work: [1, 3], population.agents: [10, 100, 1000]}
+fits:
+  - {metric: gap, against: population.agents, log: true}
+checks:
+  - name: gap_slope
+    claim: log-log slope of the gap about -1 at every work
+    slope: {metric: gap, against: population.agents}
+    in: [-1.2, -0.8]
+  - name: gap_slope_work3
+    claim: the same at work 3
+    slope: {metric: gap, against: population.agents}
+    in: [-1.2, -0.8]
+    at: {mechanism.work: 3}
+"""
+
 MANIFEST = """\
 paper: 999_fixture.txt
 title: A Fixture Paper
@@ -79,12 +103,17 @@ experiments:
   - file: experiments/fixture_b.yaml
     overrides: []
     plot: analysis/plot_extra.py
+  - file: experiments/fixture_slope.yaml
 items:
   - paper: "Figure 1"
     reported: "E[max] = n/(n+1) | exactly"
     experiment: fixture_a
     figures: [fixture_a_max_gap.png]
     checks: [max_exact, max_wrong, max_below_09]
+  - paper: "Figure 3"
+    reported: "slope -1"
+    experiment: fixture_slope
+    checks: [gap_slope, gap_slope_work3]
   - paper: "Table 2"
     reported: "nothing to see"
     experiment: fixture_b
@@ -154,6 +183,7 @@ def main():
                         ignore=shutil.ignore_patterns("__pycache__"))
         write(root, "experiments/fixture_a.yaml", FIXTURE_A)
         write(root, "experiments/fixture_b.yaml", FIXTURE_B)
+        write(root, "experiments/fixture_slope.yaml", FIXTURE_SLOPE)
         write(root, "reproduction/demo.yaml", MANIFEST)
         write(root, "reproduction/demo.md", INTRO)
         run_cases(root, binary)
@@ -175,14 +205,14 @@ def run_cases(root, binary):
     def failing_check_does_not_stop_the_run_and_exits_3():
         assert first.returncode == 3, (first.returncode, first.stdout, first.stderr)
         runs = reproduction.read_tsv(os.path.join(root, "out/reproduce/demo/runs.tsv"))
-        assert [r[0] for r in runs[1:]] == ["fixture_a", "fixture_b"], runs
-        assert [r[1] for r in runs[1:]] == ["3", "0"], runs  # fairmc run --check exit statuses
+        assert [r[0] for r in runs[1:]] == ["fixture_a", "fixture_b", "fixture_slope"], runs
+        assert [r[1] for r in runs[1:]] == ["3", "0", "0"], runs  # fairmc run --check exit statuses
         for stem in ("fixture_a", "fixture_b"):
             assert os.path.isfile(os.path.join(root, "out/reproduce/demo", stem, "results.h5"))
         assert re.search(r"experiments/fixture_a\.yaml +run +[0-9.]+s +plot +[0-9.]+s +CHECK NOT PASSED",
                          first.stdout), first.stdout
         # the run ends with every claim and its verdict
-        assert re.search(r"demo: 1 checks passed, 2 failed, 0 undetermined \(2 experiments, [0-9.]+ s\)\n"
+        assert re.search(r"demo: 3 checks passed, 2 failed, 0 undetermined \(3 experiments, [0-9.]+ s\)\n"
                          r"  pass   fixture_a/max_exact: E\[max\] = n/\(n\+1\) at every n\n"
                          r"  FAIL   fixture_a/max_wrong: E\[max\] = 0\.5 at every n \(wrong on purpose\)\n"
                          r"  FAIL   fixture_a/max_below_09: every maximum is at most 0\.9 .*\n"
@@ -210,6 +240,13 @@ def run_cases(root, binary):
         # values: estimate ± error per point, labelled by the swept key; the wrong check's failures marked
         assert re.search(r"agents=10: 0\.9\d+ ± 0\.00\d\d \(target 0\.909091\)", item), item
         assert "✗" in item.split("`max_wrong`")[1] and "✗" not in item.split("`max_wrong`")[0]
+        # a slope's points are those of the fit's shape, labelled by the other axes
+        slope = next(line for line in s.splitlines() if line.startswith("| Figure 3 |"))
+        # (mechanism.work only repeats the work: the same slope at both points, shown once)
+        assert re.search(r"`gap_slope` pass: slope of gap against population.agents in \[-1\.2, -0\.8\] "
+                         r"within 4 sigma: all 2 points: (-\d\.\d+ ± 0\.\d+)<br>`gap_slope_work3` pass: "
+                         r"slope of gap against population.agents in \[-1\.2, -0\.8\] within 4 sigma: "
+                         r"work=3: \1 \|$", slope), slope
         # a draws subject: the extreme draw against the bound, violating draws where there are some
         draws = item.split("`max_below_09`")[1]
         assert re.search(r"agents=10: 0\.99\d+ \(bound 0\.9\); (≥ )?\d+ violating draws ✗", draws), draws
@@ -217,11 +254,11 @@ def run_cases(root, binary):
         m = re.search(r"<!-- reproduction:summary demo (\{.*\}) -->", s)
         import json
         summary = json.loads(m.group(1))
-        assert (summary["passed"], summary["failed"], summary["undetermined"]) == (1, 2, 0), summary
+        assert (summary["passed"], summary["failed"], summary["undetermined"]) == (3, 2, 0), summary
         assert summary["build"] and summary["cores"] == str(os.cpu_count() or summary["cores"])
         for p in reproduction.PAPERS:  # the four papers without a manifest: one line each
             assert "Not yet reproduced (no manifest" in section(doc, p)
-        assert re.search(r"\| \[A Fixture Paper\]\(#paper-999-a-fixture-paper-demo\) \| 2 \| 1 \| 2 \| 0 \|", doc)
+        assert re.search(r"\| \[A Fixture Paper\]\(#paper-999-a-fixture-paper-demo\) \| 3 \| 3 \| 2 \| 0 \|", doc)
 
     @case
     def page_is_current_and_goes_stale_on_claim_or_check_changes():
@@ -300,7 +337,7 @@ def run_cases(root, binary):
         assert section(after, "demo") == section(before, "demo")
         assert "## Paper 998: A Second Paper (`second`)" in section(after, "second")
         assert re.search(r"\| \[A Second Paper\]\(#paper-998-a-second-paper-second\) \| 1 \| 0 \| 0 \| 0 \|", after)
-        assert re.search(r"\| \[A Fixture Paper\]\(#paper-999-a-fixture-paper-demo\) \| 2 \| 1 \| 2 \| 0 \|", after)
+        assert re.search(r"\| \[A Fixture Paper\]\(#paper-999-a-fixture-paper-demo\) \| 3 \| 3 \| 2 \| 0 \|", after)
         assert os.path.isfile(os.path.join(root, "docs/img/reproduction/demo/fixture_a_max_gap.png"))
         assert reproduction.verify(root) == []
 
