@@ -63,7 +63,11 @@ class EqualPowerModel final : public Model {
             "lemma_b3_ratio",
             "lemma_b4_ratio",
             "frac_capped",
-            "theorem41_net_bound"};
+            "theorem41_net_bound",
+            "lemma33_ratio",
+            "lemma_c5_eta",
+            "lemma_c5_ratio",
+            "theorem41_net_ratio"};
   }
 
   void run(const Draw& draw, std::span<double> out) const override {
@@ -98,26 +102,38 @@ class EqualPowerModel final : public Model {
           static_cast<std::size_t>(std::llround(r.frac_normal * static_cast<double>(pop.n))),
           r.off_normal_movement, fp_.alpha, gamma_);
     }
+    // Lemma 3.3: normal agents have |1 - lambda_i sqrt(q gamma)| <= sqrt(gamma/q) n^(1/4)
+    const double lemma33 =
+        construction_ == "median"
+            ? std::sqrt(gamma_ / r.q_mean) * std::pow(static_cast<double>(pop.n), 0.25)
+            : kNaN;
     const double values[] = {
         r.lambda_dev_mean, r.lambda_dev_max, r.lambda_dev_max_normal, r.lambda_ratio_max,
         r.frac_within_eps, 1.0 - r.frac_within_eps, r.frac_within_eps_best,
         1.0 - r.frac_within_eps_best, r.lambda_cv, r.frac_exhausting, r.frac_normal, r.net_movement,
         r.net_movement_rel, r.welfare_gradient, r.welfare_gradient_rel, r.power_error, eq.residual,
-        construction_ == "fixed_point" ? static_cast<double>(eq.iterations) : kNaN,
-        // Lemma 3.3: normal agents have |1 - lambda_i sqrt(q gamma)| <= sqrt(gamma/q) n^(1/4)
-        construction_ == "median"
-            ? std::sqrt(gamma_ / r.q_mean) * std::pow(static_cast<double>(pop.n), 0.25)
-            : kNaN,
+        construction_ == "fixed_point" ? static_cast<double>(eq.iterations) : kNaN, lemma33,
         r.q_mean, 0.0,
         // Lemmas C.5 / C.6 bound lambda_dev_max_normal; Lemmas B.3 / B.4 say these ratios >= 1.
-        b.c5_dev, b.c6_dev, b.b3_ratio, b.b4_ratio, 1.0 - r.frac_normal, net_bound};
+        b.c5_dev, b.c6_dev, b.b3_ratio, b.b4_ratio, 1.0 - r.frac_normal, net_bound,
+        // Measured over bound, one number per draw (<= 1 where the lemma holds), so that a check
+        // can count the draws that violate a bound computed on the same sample.
+        r.lambda_dev_max_normal / lemma33, construction_ == "fixed_point" ? b.eta : kNaN,
+        r.lambda_dev_max_normal / b.c5_dev, r.net_movement / net_bound};
     std::copy(std::begin(values), std::end(values), out.begin());
   }
 
   std::vector<std::pair<std::string, double>> constants() const override {
-    return {{"gamma", gamma_},
-            {"epsilon", epsilon_},
-            {"alpha", construction_ == "fixed_point" ? fp_.alpha : kNaN}};
+    // Theorem 4.1 part 2's band with its O(1) taken as 1, i.e. Lemma C.6's 1 - sqrt(eta/(eta+1))
+    // with eta replaced by its order n^(3/2) alpha (Theorem 4.2: n^(5/8)); a bound on
+    // |1 - lambda_i sqrt(gamma)| that depends on the point only.
+    const double eta_order = std::pow(static_cast<double>(pop_.agents), 1.5) * fp_.alpha;
+    return {
+        {"gamma", gamma_},
+        {"epsilon", epsilon_},
+        {"alpha", construction_ == "fixed_point" ? fp_.alpha : kNaN},
+        {"theorem41_band",
+         construction_ == "fixed_point" ? 1.0 - std::sqrt(eta_order / (eta_order + 1.0)) : kNaN}};
   }
 
  private:
@@ -357,6 +373,11 @@ ScenarioInfo scenario() {
       {"theorem41_net_bound",
        "fixed point: Appendix D's bound on net_movement (D.1-D.3 on N-hat, the rest measured; NaN "
        "while eta <= 0)"},
+      {"lemma33_ratio", "median: lambda_dev_max_normal / lemma33_bound (Lemma 3.3: <= 1)"},
+      {"lemma_c5_eta",
+       "fixed point: Lemma C.5's eta on the sample (C.5, C.6, D.2, D.3 are vacuous while <= 0)"},
+      {"lemma_c5_ratio", "fixed point: lambda_dev_max_normal / lemma_c5_bound (C.5: <= 1)"},
+      {"theorem41_net_ratio", "fixed point: net_movement / theorem41_net_bound (<= 1)"},
       {"final_to_limit", "iteration: ||x_T - own limit|| / spread"},
       {"final_to_other_limit", "iteration: ||x_T - the other budget's limit|| / spread"},
       {"limit_gap", "iteration: ||equal-power limit - HZ limit (rescaled units)|| / spread"},

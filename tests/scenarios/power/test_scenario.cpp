@@ -277,3 +277,53 @@ TEST_CASE("iteration model: certified limits after rescaling by 100; finite-hori
     CHECK(out[index_of(*hz, "scaled_final_to_limit")] > 1e-2);
   }
 }
+
+TEST_CASE("bound ratios and Theorem 4.1's band: measured over bound, per draw (issue 18)") {
+  // Each *_ratio metric is the measured value over the bound computed on the same draw, so a
+  // check can count violating draws; lemma_c5_eta is Lemma C.5's eta (the bounds are NaN while
+  // it is <= 0).
+  std::vector<double> out;
+  const auto finite = prepare(
+      "population: {agents: 2000, issues: 2, ideal_points: {dist: uniform},"
+      " weights: {dist: uniform, low: 0.5, high: 1.5}}\n"
+      "mechanism: {name: equal_power, construction: fixed_point, gamma: 1e-6}\n");
+  out.resize(finite->metrics().size());
+  finite->run(Draw(21, 0), out);
+  const double eta = out[index_of(*finite, "lemma_c5_eta")];
+  CHECK(eta > 0.0);
+  CHECK(out[index_of(*finite, "lemma_c5_bound")] ==
+        doctest::Approx(1.0 - 1.0 / std::sqrt(1.0 + 1e-3 / eta)).epsilon(1e-12));
+  CHECK(out[index_of(*finite, "lemma_c5_ratio")] ==
+        out[index_of(*finite, "lambda_dev_max_normal")] / out[index_of(*finite, "lemma_c5_bound")]);
+  CHECK(out[index_of(*finite, "lemma_c5_ratio")] <= 1.0);
+  CHECK(out[index_of(*finite, "theorem41_net_ratio")] ==
+        out[index_of(*finite, "net_movement")] / out[index_of(*finite, "theorem41_net_bound")]);
+  CHECK(out[index_of(*finite, "theorem41_net_ratio")] <= 1.0);
+  CHECK(std::isnan(out[index_of(*finite, "lemma33_ratio")]));
+  double band = std::numeric_limits<double>::quiet_NaN();
+  for (const auto& [name, value] : finite->constants())
+    if (name == "theorem41_band") band = value;
+  const double eta_order = std::pow(2000.0, 1.5 - 7.0 / 8.0);  // n^(3/2) alpha, alpha = n^(-7/8)
+  CHECK(band == doctest::Approx(1.0 - std::sqrt(eta_order / (eta_order + 1.0))).epsilon(1e-12));
+  CHECK(out[index_of(*finite, "lambda_dev_max_normal")] <= band);
+
+  // gamma = 0.01: eta < 0, the C.5 bound and its ratio are NaN (vacuous), eta is reported.
+  const auto vacuous = prepare(equal_power(2000, 2, "fixed_point"));
+  vacuous->run(Draw(21, 0), out);
+  CHECK(out[index_of(*vacuous, "lemma_c5_eta")] < 0.0);
+  CHECK(std::isnan(out[index_of(*vacuous, "lemma_c5_ratio")]));
+  CHECK(std::isnan(out[index_of(*vacuous, "theorem41_net_ratio")]));
+
+  // Median: Lemma 3.3's ratio is dev / (sqrt(gamma/q) n^(1/4)), attained up to the nearest agent.
+  const auto median = prepare(equal_power(3000, 1, "median"));
+  out.resize(median->metrics().size());
+  median->run(Draw(5, 0), out);
+  const double r33 = out[index_of(*median, "lemma33_ratio")];
+  CHECK(r33 ==
+        out[index_of(*median, "lambda_dev_max_normal")] / out[index_of(*median, "lemma33_bound")]);
+  CHECK(r33 <= 1.0 + 1e-12);
+  CHECK(r33 > 0.5);
+  CHECK(std::isnan(out[index_of(*median, "lemma_c5_eta")]));
+  for (const auto& [name, value] : median->constants())
+    if (name == "theorem41_band") CHECK(std::isnan(value));
+}
