@@ -13,6 +13,7 @@ RESULTS_DIR):
   objective_multi_agent_agents     Theorem 3.4: relative loss vs n below max_j c_j
   objective_sweep_items            loss and gain vs m
   objective_sweep_aversion[_drawn] price of fairness, gain/loss, IT vs aversion
+  objective_weak_aversion          the same at α = β = 0.02, 0.05 (gain/loss crosses 1)
   objective_many_independent_agents Theorem 3.6 rate vs n
   objective_clustered              Theorem 3.5: loss vs number of clusters
   objective_strategic_band         Figure 3 (Appendix C) from simulated best responses; violation rates
@@ -463,7 +464,7 @@ def main(argv) -> int:
         multi_agent_agents(ds, out_dir)
     elif name == "objective_sweep_items":
         sweep_items(ds, out_dir)
-    elif name in ("objective_sweep_aversion", "objective_sweep_aversion_drawn"):
+    elif name in ("objective_sweep_aversion", "objective_sweep_aversion_drawn", "objective_weak_aversion"):
         sweep_aversion(ds, out_dir, name)
     elif name == "objective_many_independent_agents":
         many_independent(ds, out_dir)
