@@ -680,6 +680,10 @@ def existing_sections(doc_path: str) -> dict:
     return {m.group(1): m.group(0) for m in SECTION_RE.finditer(text)}
 
 
+def code(text) -> str:
+    return f"`{cell(text)}`" if text else ""
+
+
 def overview(order: list, sections: dict) -> list:
     L = ["| paper | experiments | checks passed | failed | undetermined | wall time | command | build | cores | date (UTC) |",
          "|---|---|---|---|---|---|---|---|---|---|"]
@@ -689,9 +693,11 @@ def overview(order: list, sections: dict) -> list:
             L.append(f"| [{TITLES.get(s, s)}](#{anchor_of(sections[s])}) | not yet reproduced | | | | | | | | |")
             continue
         d = json.loads(m.group(2))
-        L.append(f"| [{cell(d.get('title', s))}](#{anchor_of(sections[s])}) | {d['experiments']} | "
+        number = str(d.get("paper", "")).split("_", 1)[0]
+        title = (f"Paper {number}: " if number else "") + str(d.get("title", s))
+        L.append(f"| [{cell(title)}](#{anchor_of(sections[s])}) | {d['experiments']} | "
                  f"{d['passed']} | {d['failed']} | {d['undetermined']} | {fmt_seconds(d.get('wall_seconds'))} | "
-                 f"`{d.get('command', '')}` | `{d.get('build', '')}` | {d.get('cores', '')} | "
+                 f"{code(d.get('command'))} | {code(d.get('build'))} | {d.get('cores', '')} | "
                  f"{str(d.get('date', ''))[:16].replace('T', ' ')} |")
     return L
 

@@ -258,7 +258,7 @@ def run_cases(root, binary):
         assert summary["build"] and summary["cores"] == str(os.cpu_count() or summary["cores"])
         for p in reproduction.PAPERS:  # the four papers without a manifest: one line each
             assert "Not yet reproduced (no manifest" in section(doc, p)
-        assert re.search(r"\| \[A Fixture Paper\]\(#paper-999-a-fixture-paper-demo\) \| 3 \| 3 \| 2 \| 0 \|", doc)
+        assert re.search(r"\| \[Paper 999: A Fixture Paper\]\(#paper-999-a-fixture-paper-demo\) \| 3 \| 3 \| 2 \| 0 \|", doc)
 
     @case
     def page_is_current_and_goes_stale_on_claim_or_check_changes():
@@ -301,7 +301,7 @@ def run_cases(root, binary):
     @case
     def a_merged_overview_is_rebuilt_from_the_sections():
         doc = read(root, "docs/reproduction.md")
-        row = next(line for line in doc.splitlines() if line.startswith("| [A Fixture Paper]"))
+        row = next(line for line in doc.splitlines() if line.startswith("| [Paper 999: A Fixture Paper]"))
         write(root, "docs/reproduction.md", doc.replace(row, "<<<<<<< HEAD\n" + row + "\n=======\n"
                                                         + row.replace("| 2 |", "| 3 |") + "\n>>>>>>> other"))
         p = reproduction.verify(root)
@@ -336,8 +336,8 @@ def run_cases(root, binary):
         after = read(root, "docs/reproduction.md")
         assert section(after, "demo") == section(before, "demo")
         assert "## Paper 998: A Second Paper (`second`)" in section(after, "second")
-        assert re.search(r"\| \[A Second Paper\]\(#paper-998-a-second-paper-second\) \| 1 \| 0 \| 0 \| 0 \|", after)
-        assert re.search(r"\| \[A Fixture Paper\]\(#paper-999-a-fixture-paper-demo\) \| 3 \| 3 \| 2 \| 0 \|", after)
+        assert re.search(r"\| \[Paper 998: A Second Paper\]\(#paper-998-a-second-paper-second\) \| 1 \| 0 \| 0 \| 0 \|", after)
+        assert re.search(r"\| \[Paper 999: A Fixture Paper\]\(#paper-999-a-fixture-paper-demo\) \| 3 \| 3 \| 2 \| 0 \|", after)
         assert os.path.isfile(os.path.join(root, "docs/img/reproduction/demo/fixture_a_max_gap.png"))
         assert reproduction.verify(root) == []
 
