@@ -15,6 +15,8 @@ Prints "N passed, M failed" and exits non-zero when anything failed.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
 import os
 import re
@@ -199,7 +201,6 @@ def main():
 def run_cases(root, binary):
     write(root, "analysis/plot_extra.py", "import sys\nopen(sys.argv[2] + '/unshown.png', 'wb').close()\n")
     first = reproduce(root, binary, "demo", "-j", "2")
-    doc_path = os.path.join(root, "docs", "reproduction.md")
 
     @case
     def failing_check_does_not_stop_the_run_and_exits_3():
@@ -297,6 +298,23 @@ def run_cases(root, binary):
         os.remove(os.path.join(root, "reproduction/power.yaml"))
         assert len(p) == 1 and "power" in p[0] and "not yet reproduced" in p[0], p
         assert reproduction.verify(root) == []
+
+    @case
+    def results_older_than_the_experiment_file_are_not_shown():
+        before = read(root, "docs/reproduction.md")
+        old = read(root, "experiments/fixture_a.yaml")
+        write(root, "experiments/fixture_a.yaml", old.replace("claim: E[max] = 0.5", "claim: E[max] = 0.6"))
+        write_demo = ["--root", root, "write", "--papers", "demo", "--command", "scripts/reproduce.sh demo -j 2"]
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
+            rc = reproduction.main(write_demo)
+        stale = read(root, "docs/reproduction.md")
+        write(root, "experiments/fixture_a.yaml", old)
+        assert rc == 1 and "results.h5 is older than experiments/fixture_a.yaml" in err.getvalue(), err.getvalue()
+        assert "| `fixture_a` | `max_wrong` | E[max] = 0.6 at every n (wrong on purpose) |  | not run |" in stale
+        assert "results.h5 is older than experiments/fixture_a.yaml" in stale
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert reproduction.main(write_demo) == 0
+        assert read(root, "docs/reproduction.md") == before  # the same results give the same page
 
     @case
     def a_merged_overview_is_rebuilt_from_the_sections():
