@@ -12,11 +12,31 @@ scripts/reproduce.sh leaves in out/reproduce/<scenario>/: one results directory 
 (<experiment-file-stem>/results.h5 and the PNGs the plot wrote), runs.tsv (per experiment: exit
 status and wall time of `fairmc run` and of the plot) and meta.tsv (cores, threads, wall time).
 
+The manifest (validated before anything runs; an error exits 2):
+
+    paper: 000_6e9ef5c838f6b90c.txt       # file name under ../shared/papers (its number heads the section)
+    title: Equality of Power and Fair Public Decision-making
+    scenario: power                        # = the file name
+    experiments:                           # every paper experiment, in paper order (bench_* excluded)
+      - file: experiments/power/lambda_convergence.yaml
+        overrides: [draws=40]              # `fairmc run` overrides giving the reproduce size ([] = as is)
+        plot: analysis/plot_power.py       # optional; run as `python3 PLOT OUTDIR OUTDIR`
+    items:                                 # the paper's figures / tables / theorems, in paper order
+      - paper: "Figure 2"                  # what, in the paper
+        reported: "spread falls as n^(-5/8)"   # the paper's values as printed
+        experiment: power_lambda_convergence   # the `experiment:` name of one listed file
+        figures: [power_lambda_convergence.png]  # optional: PNGs its plot writes
+        checks: [lambda_spread_slope_m2]   # optional: checks of that experiment shown in the row
+
+The intro reproduction/<scenario>.md has three short sections, "What the paper says", "What fairmc
+measures", "Where they differ"; its headings are moved to level 3 and its relative links (written
+relative to reproduction/, e.g. ../docs/scenarios/power.md#errata) rewritten relative to docs/.
+
 `write` regenerates the sections of the papers named by --papers (default: every paper with a
 manifest) and keeps every other paper's section as it stands in docs/reproduction.md; a paper with
 neither a manifest nor a previous section gets a one-line "not yet reproduced" section. It copies
-each regenerated paper's PNGs to docs/img/reproduction/<scenario>/ (removing that folder's old
-ones). Each section is delimited by `<!-- reproduction:begin S -->` / `<!-- reproduction:end S -->`
+the PNGs each regenerated paper's items name to docs/img/reproduction/<scenario>/ (removing that
+folder's old ones). Each section is delimited by `<!-- reproduction:begin S -->` / `<!-- reproduction:end S -->`
 and carries two machine-readable comments: `reproduction:summary` (counts, build, wall time; the
 overview table is rebuilt from them) and `reproduction:digest` (a digest of the manifest, of the
 intro and of each experiment's `experiment`+`claim`+`checks`).
@@ -244,6 +264,8 @@ def fmt_pm(value, error) -> str:
     if big >= 1e6 or big < 1e-3:
         p = math.floor(math.log10(big))
         return f"({fmt_pm(value / 10 ** p, error / 10 ** p)})e{p}"
+    if error < 1e-6 * abs(value):  # round-off: the value to 7 digits, the error on its own
+        return f"{fmt_num(value, 7)} ± {fmt_num(error, 2)}"
     decimals = 1 - math.floor(math.log10(error))
     if float(f"{error:.{max(decimals, 0)}f}") >= 10 ** (2 - decimals):  # 9.96 -> 10: one digit less
         decimals -= 1
@@ -274,23 +296,49 @@ def read_checks(results_dir: str) -> list:
     return fairmc.checks(results_dir)
 
 
-def point_labels(results_dir: str) -> dict:
-    """{point: "agents=10, work=3"} from the swept keys (the part after the last dot)."""
+def sweep_layout(results_dir: str) -> tuple:
+    """(axes, {axis: [(key, values)]}) from /sweep: the axes in order (a point's index is
+    row-major over them, last fastest) and the swept keys with their values along each axis."""
     import h5py
     import fairmc
-    path = fairmc.results_path(results_dir)
-    with h5py.File(path, "r") as f:
-        keys = [k for k in f["sweep"] if k not in ("status", "error")] if "sweep" in f else []
-    if not keys:
+    with h5py.File(fairmc.results_path(results_dir), "r") as f:
+        if "sweep" not in f:
+            return [], {}
+        sweep = f["sweep"]
+        axes = [a for a in fairmc._text(sweep.attrs.get("axes", "")).split(",") if a]
+        keys = {}
+        for k, d in sweep.items():
+            if k in ("status", "error") or "axis" not in d.attrs:
+                continue
+            values = [fairmc._text(v) for v in d[()]]
+            keys.setdefault(fairmc._text(d.attrs["axis"]), []).append((k, values))
+    return axes, keys
+
+
+def labels_over(axes: list, keys: dict, drop: str = "") -> dict:
+    """{index: "agents=10, issues=2"} over the axes (without the one of key `drop`, as a fit's
+    shape lacks its own axis); keys are named by their last dotted part unless two collide."""
+    drop_axis = next((a for a, ks in keys.items() if any(k == drop for k, _ in ks)), None)
+    axes = [a for a in axes if a != drop_axis and a in keys]
+    if not axes:
         return {}
-    table = fairmc.point_table(results_dir)
-    short = {k: k.rsplit(".", 1)[-1] for k in keys}
+    names = [k for a in axes for k, _ in keys[a]]
+    short = {k: k.rsplit(".", 1)[-1] for k in names}
     if len(set(short.values())) < len(short):
-        short = {k: k for k in keys}
+        short = {k: k for k in names}
+    sizes = [len(keys[a][0][1]) for a in axes]
+
+    def text(v):
+        return fmt_num(float(v), 6) if isinstance(v, (int, float)) else str(v)
+
     out = {}
-    for p, row in table.iterrows():
-        out[int(p)] = ", ".join(f"{short[k]}={fmt_num(row[k], 6) if isinstance(row[k], float) else row[k]}"
-                                for k in keys if k in row)
+    for i in range(math.prod(sizes)):
+        rest, coords = i, []
+        for n in reversed(sizes):
+            rest, c = divmod(rest, n)
+            coords.append(c)
+        coords.reverse()
+        out[i] = ", ".join(f"{short[k]}={text(vals[c])}" for a, c in zip(axes, coords) for k, vals in keys[a])
     return out
 
 
@@ -308,13 +356,39 @@ def _float(s):
         return float("nan")
 
 
-def _norm(text) -> str:
-    return " ".join(str(text or "").split())
+def _canon(obj):
+    """Parsed YAML made comparable across emitters: numbers (and number-like strings, as PyYAML
+    reads 1e-9 as text) as floats, whitespace in text collapsed."""
+    if isinstance(obj, dict):
+        return {str(k): _canon(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_canon(v) for v in obj]
+    if isinstance(obj, bool) or obj is None:
+        return obj
+    if isinstance(obj, (int, float)):
+        return float(obj)
+    text = " ".join(str(obj).split())
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _ran_text(results_dir: str):
+    """The claim and checks the results were computed for (/config/resolved, the experiment as
+    run), canonical; None when the file does not say."""
+    import h5py
+    import fairmc
+    with h5py.File(fairmc.results_path(results_dir), "r") as f:
+        if "config" not in f or "resolved" not in f["config"]:
+            return None
+        ran = yaml.safe_load(fairmc._text(f["config"]["resolved"][()])) or {}
+    return _canon({"claim": ran.get("claim") or "", "checks": ran.get("checks") or []})
 
 
 def load_runs(root: str, scenario: str, manifest: dict) -> dict:
     """What scripts/reproduce.sh left: per experiment stem {run_rc, run_s, plot_rc, plot_s, dir,
-    attrs, checks, labels, problem}, and meta {cores, threads, wall_seconds, ...}."""
+    attrs, checks, sweep, labels, problem, stale, points}, and meta {cores, threads, wall_seconds, ...}."""
     import fairmc
     base = os.path.join(root, OUT, scenario)
     runs = {r[0]: r for r in read_tsv(os.path.join(base, "runs.tsv")) if r and r[0] != "stem"}
@@ -325,17 +399,17 @@ def load_runs(root: str, scenario: str, manifest: dict) -> dict:
         d = os.path.join(base, e["stem"])
         info = {"dir": d, "run_rc": r[1] if len(r) > 1 else "", "run_s": _float(r[2] if len(r) > 2 else ""),
                 "plot_rc": r[3] if len(r) > 3 else "", "plot_s": _float(r[4] if len(r) > 4 else ""),
-                "attrs": None, "checks": [], "labels": {}, "problem": "", "points": 0}
+                "attrs": None, "checks": [], "labels": {}, "sweep": ([], {}), "problem": "", "stale": False, "points": 0}
         if os.path.isfile(os.path.join(d, "results.h5")):
             info["attrs"] = fairmc.root_attrs(d)
             info["checks"] = read_checks(d)
-            info["labels"] = point_labels(d)
+            info["sweep"] = sweep_layout(d)
+            info["labels"] = labels_over(*info["sweep"])
             info["points"] = len(fairmc.point_table(d))
-            stored = [c["name"] for c in info["checks"]]
-            if (stored != e["check_names"] or
-                    _norm(info["attrs"].get("claim")) != _norm(e["claim"])):
+            if _ran_text(d) != _canon({"claim": e["claim"], "checks": e["checks"]}):
+                info["stale"] = True
                 info["problem"] = (f"{d}/results.h5 is older than {e['file']} (its claim or checks "
-                                   f"differ): run scripts/reproduce.sh {scenario} again")
+                                   f"changed since the run): run scripts/reproduce.sh {scenario} again")
         else:
             info["problem"] = f"no results file in {d}" + (
                 f" (fairmc run exited {info['run_rc']})" if info["run_rc"] else " (not run)")
@@ -346,27 +420,27 @@ def load_runs(root: str, scenario: str, manifest: dict) -> dict:
 # ----------------------------------------------------------------------------- figures
 
 def collect_figures(root: str, scenario: str, manifest: dict) -> dict:
-    """Copies every PNG of the paper's result directories to docs/img/reproduction/<scenario>/
-    (old PNGs there are removed first). Returns {(stem, png name): path relative to docs/}. Two
-    experiments writing the same name: the later copy is named <stem>_<name>."""
+    """Copies the PNGs the paper's items name (`figures:`) from the result directories to
+    docs/img/reproduction/<scenario>/, after removing that folder's old PNGs (figures no item shows
+    are not committed). Returns {(stem, png name): path relative to docs/}. Two experiments'
+    figures of the same name: the later copy is named <stem>_<name>."""
     dest = os.path.join(root, IMG, scenario)
     if os.path.isdir(dest):
         for f in os.listdir(dest):
             if f.endswith(".png"):
                 os.remove(os.path.join(dest, f))
-    os.makedirs(dest, exist_ok=True)
     taken, out = set(), {}
-    for e in manifest["_experiments"]:
-        d = os.path.join(root, OUT, scenario, e["stem"])
-        if not os.path.isdir(d):
-            continue
-        for f in sorted(os.listdir(d)):
-            if not f.endswith(".png"):
+    for it in manifest["items"]:
+        stem = manifest["_by_name"][it["experiment"]]["stem"]
+        for f in it.get("figures", []):
+            src = os.path.join(root, OUT, scenario, stem, f)
+            if (stem, f) in out or not os.path.isfile(src):
                 continue
-            name = f if f not in taken else f"{e['stem']}_{f}"
+            name = f if f not in taken else f"{stem}_{f}"
             taken.add(name)
-            shutil.copyfile(os.path.join(d, f), os.path.join(dest, name))
-            out[(e["stem"], f)] = "/".join(("img", "reproduction", scenario, name))
+            os.makedirs(dest, exist_ok=True)
+            shutil.copyfile(src, os.path.join(dest, name))
+            out[(stem, f)] = "/".join(("img", "reproduction", scenario, name))
     return out
 
 
@@ -415,7 +489,7 @@ VERDICT = {"pass": "pass", "fail": "**FAIL**", "undetermined": "undetermined", "
 PASS_IF = {"<=": "≤", ">=": "≥", "==": "=", "<": "<", ">": ">"}
 
 
-def _statistic(c: dict, labels: dict) -> str:
+def _statistic(c: dict, info: dict) -> str:
     """"NAME = STAT, pass if ≤ THRESHOLD (at WORST POINT)" from the check's attributes."""
     stat = fmt_num(c.get("statistic"), 3)
     thr = fmt_num(c.get("threshold"), 3)
@@ -431,38 +505,38 @@ def _statistic(c: dict, labels: dict) -> str:
         text += f"; {int(v)} violation{'s' if v != 1 else ''}"
     wp = c.get("worst_point", -1)
     if isinstance(wp, (int, float)) and wp >= 0 and c.get("points_evaluated", 0) > 1:
-        text += f" (at {_label(c, int(wp), labels)})"
+        text += f" (at {check_labels(c, info).get(int(wp), f'point {int(wp)}')})"
     return cell(text)
 
 
-def _is_slope(c: dict) -> bool:
-    return str(c.get("subject", "")).startswith("slope")
+def check_labels(c: dict, info: dict) -> dict:
+    """{point: label} for the check's points: sweep points, or for a slope the points of the fit's
+    shape (the sweep without the fitted key's axis)."""
+    m = re.match(r"slope of \S+ against (\S+)", str(c.get("subject", "")))
+    if m:
+        return labels_over(*info["sweep"], drop=m.group(1))
+    return info["labels"]
 
 
-def _label(c: dict, point: int, labels: dict) -> str:
-    """A point's swept values; for a slope, whose points index the fit's own shape, its index."""
-    return f"#{point}" if _is_slope(c) else labels.get(point, f"point {point}")
-
-
-def _values(c: dict, labels: dict) -> str:
+def _values(c: dict, info: dict) -> str:
     """A check's estimates with errors, point by point (the worst one when there are many); for a
     `draws` subject the violating draws; the target beside an `equals` estimate."""
     pts = c.get("points") or []
     comparison = str(c.get("comparison", ""))
+    labels = check_labels(c, info)
 
     def one(p, with_label=True):
         # A lone point is labelled unless it is the experiment's only one or a whole-sweep slope.
-        lone = len(pts) == 1 and (_is_slope(c) or len(labels) <= 1)
-        label = "" if lone or not with_label else _label(c, int(p["point"]), labels)
+        lone = len(pts) == 1 and len(labels) <= 1
+        label = "" if lone or not with_label else labels.get(int(p["point"]), f"point {p['point']}")
+        value = fmt_pm(p.get("estimate"), p.get("error"))  # for `draws`: the extreme draw
+        t = p.get("target")
+        if _finite(t) and not comparison.startswith("in "):
+            value += f" ({'target' if comparison.startswith('equals') else 'bound'} {fmt_num(t, 6)})"
         v = p.get("violations", -1)
-        if isinstance(v, (int, float)) and v >= 0:
-            at_least = "≥ " if v > 0 and c.get("violations_exact") == 0 else ""  # from the sketch
-            value = f"{at_least}{int(v)} violating draw{'s' if v != 1 else ''}"
-        else:
-            value = fmt_pm(p.get("estimate"), p.get("error"))
-            t = p.get("target")
-            if comparison.startswith("equals") and _finite(t):
-                value += f" (target {fmt_num(t, 6)})"
+        if isinstance(v, (int, float)) and v > 0:
+            at_least = "≥ " if c.get("violations_exact") == 0 else ""  # counted from the sketch
+            value += f"; {at_least}{int(v)} violating draw{'s' if v != 1 else ''}"
         bad = " ✗" if p.get("verdict") == "fail" else (" ?" if p.get("verdict") == "undetermined" else "")
         return (f"{label}: " if label else "") + value + bad
 
@@ -490,7 +564,7 @@ def paper_heading(manifest: dict, scenario: str) -> str:
 
 def paper_section(root: str, scenario: str, manifest: dict, runs: dict, figures: dict,
                   command: str) -> tuple:
-    """(markdown of the paper's section, list of problems)."""
+    """(markdown of the paper's section, list of problems, terminal table of its checks)."""
     exps = manifest["_experiments"]
     meta = runs["meta"]
     problems = []
@@ -501,7 +575,7 @@ def paper_section(root: str, scenario: str, manifest: dict, runs: dict, figures:
         info = runs["experiments"][e["stem"]]
         if info["problem"]:
             problems.append(info["problem"])
-        if info["attrs"] is not None and not info["problem"].startswith(info["dir"] + "/results.h5 is older"):
+        if info["attrs"] is not None and not info["stale"]:
             checks = info["checks"]
             sha = str(info["attrs"].get("git_sha", "")) + ("-dirty" if info["attrs"].get("git_dirty") else "")
             if sha and sha not in shas:
@@ -524,12 +598,13 @@ def paper_section(root: str, scenario: str, manifest: dict, runs: dict, figures:
                "experiments": len(exps), "passed": passed, "failed": failed,
                "undetermined": undetermined, "wall_seconds": round(wall, 1) if _finite(wall) else None,
                "build": ", ".join(shas), "cores": meta.get("cores", ""), "threads": meta.get("threads", ""),
-               "date": meta.get("start_utc", "") or _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+               "date": meta.get("start_utc", "") or _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+               "command": command or f"scripts/reproduce.sh {scenario}"}
     L = [f"<!-- reproduction:begin {scenario} -->", digest_line(root, scenario),
          _summary_comment(scenario, summary), paper_heading(manifest, scenario), ""]
     threads = summary["threads"]
     L.append(f"Paper `{manifest.get('paper', '')}` (../shared/papers). Reproduced "
-             f"{summary['date'][:10]} by `{command or 'scripts/reproduce.sh ' + scenario}` with build "
+             f"{summary['date'][:10]} by `{summary['command']}` with build "
              f"`{summary['build'] or 'unknown'}` on {summary['cores'] or '?'} cores"
              f"{'' if threads in ('', '0') else f' ({threads} threads)'} in {fmt_seconds(wall)}. "
              f"Checks: {passed} passed, {failed} failed, {undetermined} undetermined.")
@@ -553,7 +628,7 @@ def paper_section(root: str, scenario: str, manifest: dict, runs: dict, figures:
                     problems.append(f"{manifest_path(root, scenario)}: item '{it['paper']}': figure "
                                     f"{f} was not written by {e['plot'] or 'any plot'} for {e['file']}")
             by_name = {c["name"]: c for c in checks_by_exp[e["stem"]]}
-            values = [_values(by_name[n], info["labels"]) if by_name[n].get("points") is not None
+            values = [_values(by_name[n], info) if by_name[n].get("points") is not None
                       and by_name[n].get("verdict") != "not run" else f"`{n}` not run"
                       for n in it.get("checks", []) if n in by_name]
             L.append(f"| {cell(it['paper'])} | {cell(it['reported'])} | {' '.join(figs)} | "
@@ -589,12 +664,22 @@ def paper_section(root: str, scenario: str, manifest: dict, runs: dict, figures:
             claim = runs["experiments"][e["stem"]]["attrs"] or {}
             L.append(f"| `{e['name']}` | (no checks) | {cell(claim.get('claim') or e['claim'])} | | — | | |")
         for c in checks:
-            stat = _statistic(c, runs["experiments"][e["stem"]]["labels"]) if c.get("verdict") != "not run" else ""
+            stat = _statistic(c, runs["experiments"][e["stem"]]) if c.get("verdict") != "not run" else ""
             L.append(f"| `{e['name']}` | `{c['name']}` | {cell(c.get('claim', ''))} | "
                      f"{cell(c.get('source', ''))} | {VERDICT.get(c.get('verdict'), cell(c.get('verdict')))} | "
                      f"{stat} | {erratum_link(c.get('erratum', ''))} |")
     L += ["", f"<!-- reproduction:end {scenario} -->"]
-    return "\n".join(L), problems
+    verdicts = {"pass": "pass", "fail": "FAIL", "undetermined": "undet", "not run": "norun"}
+    table = [f"{scenario}: {passed} checks passed, {failed} failed, {undetermined} undetermined "
+             f"({len(exps)} experiments, {fmt_seconds(wall)})"]
+    for e in exps:
+        if not checks_by_exp[e["stem"]]:
+            table.append(f"  {'-':5}  {e['name']}: no checks")
+        for c in checks_by_exp[e["stem"]]:
+            claim = " ".join(str(c.get("claim", "")).split())
+            table.append(f"  {verdicts.get(c.get('verdict'), c.get('verdict')):5}  "
+                         f"{e['name']}/{c['name']}: {claim if len(claim) <= 100 else claim[:99] + '…'}")
+    return "\n".join(L), problems, table
 
 
 def not_reproduced_section(root: str, scenario: str) -> str:
@@ -620,18 +705,25 @@ def existing_sections(doc_path: str) -> dict:
     return {m.group(1): m.group(0) for m in SECTION_RE.finditer(text)}
 
 
+def code(text) -> str:
+    return f"`{cell(text)}`" if text else ""
+
+
 def overview(order: list, sections: dict) -> list:
-    L = ["| paper | experiments | checks passed | failed | undetermined | wall time | build | cores | date (UTC) |",
-         "|---|---|---|---|---|---|---|---|---|"]
+    L = ["| paper | experiments | checks passed | failed | undetermined | wall time | command | build | cores | date (UTC) |",
+         "|---|---|---|---|---|---|---|---|---|---|"]
     for s in order:
         m = SUMMARY_RE.search(sections[s])
         if not m:
-            L.append(f"| [{TITLES.get(s, s)}](#{anchor_of(sections[s])}) | not yet reproduced | | | | | | | |")
+            L.append(f"| [{TITLES.get(s, s)}](#{anchor_of(sections[s])}) | not yet reproduced | | | | | | | | |")
             continue
         d = json.loads(m.group(2))
-        L.append(f"| [{cell(d.get('title', s))}](#{anchor_of(sections[s])}) | {d['experiments']} | "
+        number = str(d.get("paper", "")).split("_", 1)[0]
+        title = (f"Paper {number}: " if number else "") + str(d.get("title", s))
+        L.append(f"| [{cell(title)}](#{anchor_of(sections[s])}) | {d['experiments']} | "
                  f"{d['passed']} | {d['failed']} | {d['undetermined']} | {fmt_seconds(d.get('wall_seconds'))} | "
-                 f"`{d.get('build', '')}` | {d.get('cores', '')} | {str(d.get('date', ''))[:16].replace('T', ' ')} |")
+                 f"{code(d.get('command'))} | {code(d.get('build'))} | {d.get('cores', '')} | "
+                 f"{str(d.get('date', ''))[:16].replace('T', ' ')} |")
     return L
 
 
@@ -649,17 +741,20 @@ HEADER = """\
 <!-- Generated by analysis/reproduction.py: do not edit. `make reproduce` (scripts/reproduce.sh all)
 regenerates it; scripts/reproduce.sh PAPER regenerates one paper's section. -->
 
-This page is the output of `make reproduce` (`scripts/reproduce.sh all`; one paper:
-`scripts/reproduce.sh power|objective|persuasion|scf`). It runs every experiment of each paper's
-manifest (`reproduction/<scenario>.yaml`) at its reproduce size with `fairmc run --check`, draws
-the figures into `docs/img/reproduction/`, and writes, per paper: what the paper says and where
-fairmc differs (`reproduction/<scenario>.md`), each figure or table of the paper beside fairmc's
-figure and values (estimate ± one standard error), and every check of every experiment with its
-verdict and statistic, as stored in the results file's `/checks` (docs/results-format.md). A check
-at 4 standard errors over P points fails by chance with probability about P × 6e-5 even when the
-claim holds. A check that cites an erratum states what the simulation shows where the paper
-differs. tests/analysis/test_reproduction_current.py fails when an experiment's claim or checks,
-a manifest or an intro changed since this page was generated (it never compares numbers).
+The overview says how each paper's section was produced: the command, the build (git sha from the
+results files' provenance, `-dirty` when built from uncommitted changes), the machine's cores, the
+wall time of its experiments and figures, and when it ran. The page is the output of `make
+reproduce` (`scripts/reproduce.sh all`; one paper: `scripts/reproduce.sh
+power|objective|persuasion|scf`). It runs every experiment of each paper's manifest
+(`reproduction/<scenario>.yaml`) at its reproduce size with `fairmc run --check`, draws the figures
+into `docs/img/reproduction/`, and writes, per paper: what the paper says and where fairmc differs
+(`reproduction/<scenario>.md`), each figure or table of the paper beside fairmc's figure and values
+(estimate ± one standard error), and every check of every experiment with its verdict and statistic,
+as stored in the results file's `/checks` (docs/results-format.md). A check at 4 standard errors
+over P points fails by chance with probability about P × 6e-5 even when the claim holds. A check
+that cites an erratum states what the simulation shows where the paper differs.
+tests/analysis/test_reproduction_current.py fails when an experiment's claim or checks, a manifest
+or an intro changed since this page was generated (it never compares numbers).
 """
 
 
@@ -677,14 +772,15 @@ def write_doc(root: str, papers: list, command: str, doc: str = None) -> int:
     doc = doc or os.path.join(root, DOC)
     order = scenarios(root)
     old = existing_sections(doc)
-    sections, problems = {}, []
+    sections, problems, tables = {}, [], []
     for s in order:
         if s in papers:
             m = load_manifest(root, s)
             runs = load_runs(root, s, m)
             figures = collect_figures(root, s, m)
-            sections[s], p = paper_section(root, s, m, runs, figures, command)
+            sections[s], p, t = paper_section(root, s, m, runs, figures, command)
             problems += p
+            tables += t
         elif s in old:
             sections[s] = old[s]
         else:
@@ -694,6 +790,7 @@ def write_doc(root: str, papers: list, command: str, doc: str = None) -> int:
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(render(order, sections))
     os.replace(tmp, doc)
+    print("\n".join(tables))  # the run ends with every claim and its verdict
     for p in problems:
         print(f"reproduction: {p}", file=sys.stderr)
     return 1 if problems else 0

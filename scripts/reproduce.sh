@@ -5,7 +5,7 @@
 # For each paper with a manifest (reproduction/<scenario>.yaml), in manifest order: runs
 #   fairmc run FILE OVERRIDES... --check -o out/reproduce/<scenario>/<file stem>
 # then the experiment's plot script into the same folder, printing each one's wall time and
-# checks; then analysis/reproduction.py copies the PNGs to docs/img/reproduction/<scenario>/ and
+# checks; then analysis/reproduction.py copies the PNGs the items show to docs/img/reproduction/<scenario>/ and
 # regenerates those papers' sections of docs/reproduction.md (other papers' sections are kept).
 # A failing check does not stop the run: every experiment runs and the page is written.
 # Exit status: 0 every check passed; 3 some check failed or was undetermined; 1 some sweep point,
@@ -42,6 +42,9 @@ while (($#)); do
 done
 [[ -n $which ]] || usage "which paper?"
 [[ -x $fairmc ]] || usage "no fairmc binary at '$fairmc' (make build, or --fairmc PATH)"
+# An older build has no `run --check`; boost would even take --check for --checkpoint.
+run_help=$("$fairmc" run --help 2>&1 || true)
+[[ $run_help == *"--check "* ]] || usage "$fairmc has no 'run --check': rebuild it (make build)"
 papers=()
 if [[ $which == all ]]; then
   for s in "${known[@]}"; do
