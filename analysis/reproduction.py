@@ -356,13 +356,39 @@ def _float(s):
         return float("nan")
 
 
-def _norm(text) -> str:
-    return " ".join(str(text or "").split())
+def _canon(obj):
+    """Parsed YAML made comparable across emitters: numbers (and number-like strings, as PyYAML
+    reads 1e-9 as text) as floats, whitespace in text collapsed."""
+    if isinstance(obj, dict):
+        return {str(k): _canon(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_canon(v) for v in obj]
+    if isinstance(obj, bool) or obj is None:
+        return obj
+    if isinstance(obj, (int, float)):
+        return float(obj)
+    text = " ".join(str(obj).split())
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _ran_text(results_dir: str):
+    """The claim and checks the results were computed for (/config/resolved, the experiment as
+    run), canonical; None when the file does not say."""
+    import h5py
+    import fairmc
+    with h5py.File(fairmc.results_path(results_dir), "r") as f:
+        if "config" not in f or "resolved" not in f["config"]:
+            return None
+        ran = yaml.safe_load(fairmc._text(f["config"]["resolved"][()])) or {}
+    return _canon({"claim": ran.get("claim") or "", "checks": ran.get("checks") or []})
 
 
 def load_runs(root: str, scenario: str, manifest: dict) -> dict:
     """What scripts/reproduce.sh left: per experiment stem {run_rc, run_s, plot_rc, plot_s, dir,
-    attrs, checks, labels, problem}, and meta {cores, threads, wall_seconds, ...}."""
+    attrs, checks, sweep, labels, problem, stale, points}, and meta {cores, threads, wall_seconds, ...}."""
     import fairmc
     base = os.path.join(root, OUT, scenario)
     runs = {r[0]: r for r in read_tsv(os.path.join(base, "runs.tsv")) if r and r[0] != "stem"}
@@ -373,18 +399,17 @@ def load_runs(root: str, scenario: str, manifest: dict) -> dict:
         d = os.path.join(base, e["stem"])
         info = {"dir": d, "run_rc": r[1] if len(r) > 1 else "", "run_s": _float(r[2] if len(r) > 2 else ""),
                 "plot_rc": r[3] if len(r) > 3 else "", "plot_s": _float(r[4] if len(r) > 4 else ""),
-                "attrs": None, "checks": [], "labels": {}, "sweep": ([], {}), "problem": "", "points": 0}
+                "attrs": None, "checks": [], "labels": {}, "sweep": ([], {}), "problem": "", "stale": False, "points": 0}
         if os.path.isfile(os.path.join(d, "results.h5")):
             info["attrs"] = fairmc.root_attrs(d)
             info["checks"] = read_checks(d)
             info["sweep"] = sweep_layout(d)
             info["labels"] = labels_over(*info["sweep"])
             info["points"] = len(fairmc.point_table(d))
-            stored = [c["name"] for c in info["checks"]]
-            if (stored != e["check_names"] or
-                    _norm(info["attrs"].get("claim")) != _norm(e["claim"])):
+            if _ran_text(d) != _canon({"claim": e["claim"], "checks": e["checks"]}):
+                info["stale"] = True
                 info["problem"] = (f"{d}/results.h5 is older than {e['file']} (its claim or checks "
-                                   f"differ): run scripts/reproduce.sh {scenario} again")
+                                   f"changed since the run): run scripts/reproduce.sh {scenario} again")
         else:
             info["problem"] = f"no results file in {d}" + (
                 f" (fairmc run exited {info['run_rc']})" if info["run_rc"] else " (not run)")
@@ -550,7 +575,7 @@ def paper_section(root: str, scenario: str, manifest: dict, runs: dict, figures:
         info = runs["experiments"][e["stem"]]
         if info["problem"]:
             problems.append(info["problem"])
-        if info["attrs"] is not None and not info["problem"].startswith(info["dir"] + "/results.h5 is older"):
+        if info["attrs"] is not None and not info["stale"]:
             checks = info["checks"]
             sha = str(info["attrs"].get("git_sha", "")) + ("-dirty" if info["attrs"].get("git_dirty") else "")
             if sha and sha not in shas:
@@ -680,6 +705,10 @@ def existing_sections(doc_path: str) -> dict:
     return {m.group(1): m.group(0) for m in SECTION_RE.finditer(text)}
 
 
+def code(text) -> str:
+    return f"`{cell(text)}`" if text else ""
+
+
 def overview(order: list, sections: dict) -> list:
     L = ["| paper | experiments | checks passed | failed | undetermined | wall time | command | build | cores | date (UTC) |",
          "|---|---|---|---|---|---|---|---|---|---|"]
@@ -689,9 +718,11 @@ def overview(order: list, sections: dict) -> list:
             L.append(f"| [{TITLES.get(s, s)}](#{anchor_of(sections[s])}) | not yet reproduced | | | | | | | | |")
             continue
         d = json.loads(m.group(2))
-        L.append(f"| [{cell(d.get('title', s))}](#{anchor_of(sections[s])}) | {d['experiments']} | "
+        number = str(d.get("paper", "")).split("_", 1)[0]
+        title = (f"Paper {number}: " if number else "") + str(d.get("title", s))
+        L.append(f"| [{cell(title)}](#{anchor_of(sections[s])}) | {d['experiments']} | "
                  f"{d['passed']} | {d['failed']} | {d['undetermined']} | {fmt_seconds(d.get('wall_seconds'))} | "
-                 f"`{d.get('command', '')}` | `{d.get('build', '')}` | {d.get('cores', '')} | "
+                 f"{code(d.get('command'))} | {code(d.get('build'))} | {d.get('cores', '')} | "
                  f"{str(d.get('date', ''))[:16].replace('T', ' ')} |")
     return L
 

@@ -8,6 +8,7 @@
 #include "engine/metric.hpp"
 #include "scenarios/objective/instance.hpp"
 
+#include <cmath>
 #include <span>
 
 namespace fairmc::objective {
@@ -39,6 +40,13 @@ struct ParticipatoryDraw {
 };
 
 using PD = ParticipatoryDraw;
+
+// A bound's margin in units of 1 + |sum u(x*)|, the scale of bound_violated's tolerance: a bound
+// holds on a draw (as bound_violated judges it) iff its slack is >= -1e-7. Experiment checks
+// (`draws: slack_..., ge: 0, tolerance: 1e-7`) count the violations of each bound separately.
+inline double scaled_slack(const PD& d, double margin) {
+  return margin / (1.0 + std::abs(d.sw_star));
+}
 
 // Units: utilities and welfare are in the a_ij's own (abstract) units, written "1".
 inline constexpr Metric<ParticipatoryDraw> kParticipatoryMetrics[] = {
@@ -118,6 +126,36 @@ inline constexpr Metric<ParticipatoryDraw> kParticipatoryMetrics[] = {
     {"bound_violated", "1",
      "1 if loss < 0, gain < 0 or any bound above that must hold on this draw fails (1e-7 relative)",
      [](const PD& d) { return d.bound_violated; }},
+    {"slack_loss_bound", "1",
+     "(loss_bound - loss) / (1 + sum u(x*)): Theorem 3.4 holds on the draw iff >= -1e-7",
+     [](const PD& d) { return scaled_slack(d, d.loss_bound - d.loss); }},
+    {"slack_loss_bound_items", "1",
+     "two agents: (loss_bound_items - loss) / (1 + sum u(x*)), Theorem 3.2 (Eq. 14)",
+     [](const PD& d) { return scaled_slack(d, d.loss_bound_items - d.loss); }},
+    {"slack_loss_bound_worst", "1",
+     "two agents: (loss_bound_worst - loss) / (1 + sum u(x*)), Eq. 15",
+     [](const PD& d) { return scaled_slack(d, d.loss_bound_worst - d.loss); }},
+    {"slack_loss_bound_similar", "1",
+     "two agents: (||a_1 - a_2||_1 - loss) / (1 + sum u(x*)), delta-similar agents (Sec. 3.1)",
+     [](const PD& d) { return scaled_slack(d, d.loss_bound_similar - d.loss); }},
+    {"slack_loss_bound_symmetric", "1",
+     "two agents: (loss_bound_symmetric - loss) / (1 + sum u(x*)), Lemma E.1's integrand",
+     [](const PD& d) { return scaled_slack(d, d.loss_bound_symmetric - d.loss); }},
+    {"slack_loss_bound_dissimilar", "1",
+     "two agents: (loss_bound_dissimilar - loss) / (1 + sum u(x*)), Theorem D.1 (Eqs. 37-38)",
+     [](const PD& d) { return scaled_slack(d, d.loss_bound_dissimilar - d.loss); }},
+    {"slack_gain_bound", "1",
+     "two agents: (gain - gain_bound) / (1 + sum u(x*)), Prop. 4.1 (Eq. 23)",
+     [](const PD& d) { return scaled_slack(d, d.gain - d.gain_bound); }},
+    {"slack_ratio_bound", "1",
+     "two agents: (gain - ratio_bound loss) / (1 + sum u(x*)), Prop. 4.3 (where loss > 0)",
+     [](const PD& d) { return scaled_slack(d, d.gain - d.ratio_bound * d.loss); }},
+    {"probe_loss_rel", "1",
+     "two agents, item 1: probe_loss / a_1j, at most c_1 (the peak of Figure 1, Eq. 14)",
+     [](const PD& d) { return d.probe_loss / d.probe_a1; }},
+    {"probe_gain_rel", "1",
+     "two agents, item 1: probe_gain / a_1j, at most c~_1 = 2(beta_1 + alpha_2) (Figure 2, Eq. 24)",
+     [](const PD& d) { return d.probe_gain / d.probe_a1; }},
 };
 static_assert(well_formed(kParticipatoryMetrics));
 

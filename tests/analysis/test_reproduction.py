@@ -15,6 +15,8 @@ Prints "N passed, M failed" and exits non-zero when anything failed.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
 import os
 import re
@@ -199,7 +201,6 @@ def main():
 def run_cases(root, binary):
     write(root, "analysis/plot_extra.py", "import sys\nopen(sys.argv[2] + '/unshown.png', 'wb').close()\n")
     first = reproduce(root, binary, "demo", "-j", "2")
-    doc_path = os.path.join(root, "docs", "reproduction.md")
 
     @case
     def failing_check_does_not_stop_the_run_and_exits_3():
@@ -258,7 +259,7 @@ def run_cases(root, binary):
         assert summary["build"] and summary["cores"] == str(os.cpu_count() or summary["cores"])
         for p in reproduction.PAPERS:  # the four papers without a manifest: one line each
             assert "Not yet reproduced (no manifest" in section(doc, p)
-        assert re.search(r"\| \[A Fixture Paper\]\(#paper-999-a-fixture-paper-demo\) \| 3 \| 3 \| 2 \| 0 \|", doc)
+        assert re.search(r"\| \[Paper 999: A Fixture Paper\]\(#paper-999-a-fixture-paper-demo\) \| 3 \| 3 \| 2 \| 0 \|", doc)
 
     @case
     def page_is_current_and_goes_stale_on_claim_or_check_changes():
@@ -299,9 +300,26 @@ def run_cases(root, binary):
         assert reproduction.verify(root) == []
 
     @case
+    def results_older_than_the_experiment_file_are_not_shown():
+        before = read(root, "docs/reproduction.md")
+        old = read(root, "experiments/fixture_a.yaml")
+        write(root, "experiments/fixture_a.yaml", old.replace("claim: E[max] = 0.5", "claim: E[max] = 0.6"))
+        write_demo = ["--root", root, "write", "--papers", "demo", "--command", "scripts/reproduce.sh demo -j 2"]
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
+            rc = reproduction.main(write_demo)
+        stale = read(root, "docs/reproduction.md")
+        write(root, "experiments/fixture_a.yaml", old)
+        assert rc == 1 and "results.h5 is older than experiments/fixture_a.yaml" in err.getvalue(), err.getvalue()
+        assert "| `fixture_a` | `max_wrong` | E[max] = 0.6 at every n (wrong on purpose) |  | not run |" in stale
+        assert "results.h5 is older than experiments/fixture_a.yaml" in stale
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert reproduction.main(write_demo) == 0
+        assert read(root, "docs/reproduction.md") == before  # the same results give the same page
+
+    @case
     def a_merged_overview_is_rebuilt_from_the_sections():
         doc = read(root, "docs/reproduction.md")
-        row = next(line for line in doc.splitlines() if line.startswith("| [A Fixture Paper]"))
+        row = next(line for line in doc.splitlines() if line.startswith("| [Paper 999: A Fixture Paper]"))
         write(root, "docs/reproduction.md", doc.replace(row, "<<<<<<< HEAD\n" + row + "\n=======\n"
                                                         + row.replace("| 2 |", "| 3 |") + "\n>>>>>>> other"))
         p = reproduction.verify(root)
@@ -336,8 +354,8 @@ def run_cases(root, binary):
         after = read(root, "docs/reproduction.md")
         assert section(after, "demo") == section(before, "demo")
         assert "## Paper 998: A Second Paper (`second`)" in section(after, "second")
-        assert re.search(r"\| \[A Second Paper\]\(#paper-998-a-second-paper-second\) \| 1 \| 0 \| 0 \| 0 \|", after)
-        assert re.search(r"\| \[A Fixture Paper\]\(#paper-999-a-fixture-paper-demo\) \| 3 \| 3 \| 2 \| 0 \|", after)
+        assert re.search(r"\| \[Paper 998: A Second Paper\]\(#paper-998-a-second-paper-second\) \| 1 \| 0 \| 0 \| 0 \|", after)
+        assert re.search(r"\| \[Paper 999: A Fixture Paper\]\(#paper-999-a-fixture-paper-demo\) \| 3 \| 3 \| 2 \| 0 \|", after)
         assert os.path.isfile(os.path.join(root, "docs/img/reproduction/demo/fixture_a_max_gap.png"))
         assert reproduction.verify(root) == []
 
