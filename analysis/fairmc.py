@@ -7,6 +7,8 @@
     pts = fairmc.point_table("results/demo")          # parameters, status and error of each point
     fairmc.ratio_names("results/objective")            # ratio metrics (E[num]/E[den]) in /summary
     fairmc.warnings("results/objective")               # [(point, metric, warning)] unreliable intervals
+    fairmc.checks("results/demo")                      # [dict] the experiment's checks and verdicts
+    fairmc.checks_verdict("results/demo")              # "pass" | "fail" | "undetermined" | ""
 
 Every function accepts a results directory (the `-o` of `fairmc run`) or the .h5 file itself.
 Command line: `python3 analysis/fairmc.py RESULTS` prints the summary frame.
@@ -28,7 +30,7 @@ FORMAT_VERSION = 2  # 2 adds checksums, quantiles, diagnostics, ratios and fit c
 READS_VERSIONS = (1, 2)
 
 __all__ = ["results_path", "open_summary", "summary_frame", "open_draws", "point_table", "root_attrs",
-           "ratio_names", "warnings", "history"]
+           "ratio_names", "warnings", "history", "checks", "checks_verdict"]
 
 
 def results_path(path) -> str:
@@ -254,6 +256,68 @@ def history(path) -> pd.DataFrame:
     return pd.DataFrame(columns, index=pd.RangeIndex(n, name="run"))
 
 
+def _in_creation_order(g: h5py.Group) -> list:
+    """A group's member names in the order fairmc wrote them (creation order is tracked)."""
+    names = []
+    try:
+        g.id.links.iterate(lambda n: names.append(_text(n)), idx_type=h5py.h5.INDEX_CRT_ORDER)
+    except (ValueError, RuntimeError, KeyError):
+        names = list(g)
+    return names
+
+
+_CHECK_TEXT = ("claim", "source", "erratum", "subject", "comparison", "verdict", "statistic_name")
+_CHECK_FLOAT = ("statistic", "threshold")
+_CHECK_INT = ("worst_point", "points_evaluated", "points_failed", "points_undetermined",
+              "violations")
+_CHECK_COLUMNS = ("point", "estimate", "error", "target", "lo", "hi", "verdict")
+
+
+def checks(path) -> list:
+    """The experiment's checks (/checks, docs/results-format.md), in declared order; [] when the
+    file has none. Each is a dict: name, claim, source, erratum, subject, comparison, verdict,
+    statistic, statistic_name, threshold, worst_point, points_evaluated, points_failed,
+    points_undetermined, violations, and points: [{point, estimate, error, target, lo, hi,
+    verdict}] (one per selected point, in point order; for a slope, `point` indexes the fit's
+    shape). Also pass_if, violations_exact, and per point statistic, threshold, violations."""
+    out = []
+    with _open(path) as f:
+        if "checks" not in f:
+            return out
+        top = f["checks"]
+        for name in _in_creation_order(top):
+            g = top[name]
+            a = g.attrs
+            c = {"name": name}
+            for k in _CHECK_TEXT + ("pass_if",):
+                c[k] = _text(a[k]) if k in a else ""
+            for k in _CHECK_FLOAT:
+                c[k] = float(a[k])
+            for k in _CHECK_INT + ("violations_exact",):
+                c[k] = int(a[k]) if k in a else -1
+            cols = {k: _text(g[k][()]) for k in g if isinstance(g[k], h5py.Dataset)}
+            n = len(cols.get("point", []))
+            rows = []
+            for i in range(n):
+                row = {}
+                for k, v in cols.items():
+                    x = v[i]
+                    row[k] = x if isinstance(x, str) else (int(x) if v.dtype.kind == "i" else float(x))
+                rows.append(row)
+            c["points"] = rows
+            out.append(c)
+    return out
+
+
+def checks_verdict(path) -> str:
+    """The verdict over all checks: "pass", "fail" or "undetermined" (the worst of them); "" when
+    the file has no /checks."""
+    with _open(path) as f:
+        if "checks" not in f:
+            return ""
+        return _text(f["checks"].attrs["verdict"])
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1 or argv[0] in ("-h", "--help"):
@@ -270,6 +334,9 @@ def main(argv=None) -> int:
         print(summary_frame(argv[0]).to_string())
     for point, metric, text in warnings(argv[0]):
         print(f"warning: point {point}: metric {metric}: {text}")
+    for c in checks(argv[0]):
+        print(f"check {c['name']}: {c['verdict']}: {c['subject']} {c['comparison']} "
+              f"({c['statistic_name']} = {c['statistic']:.4g} at point {c['worst_point']})")
     return 0
 
 

@@ -21,7 +21,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int exit_ok = 0, exit_failed_points = 1, exit_usage = 2, exit_interrupted = 130;
+constexpr int exit_ok = 0, exit_failed_points = 1, exit_usage = 2, exit_checks = 3,
+              exit_interrupted = 130;
 constexpr int max_threads = 1024;
 constexpr double max_checkpoint_seconds = 1e6;
 
@@ -116,7 +117,13 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
                   "Runs every sweep point and writes DIR/results.h5 (checkpointed "
                   "every few seconds;\nCtrl-C saves and tells how to resume). "
                   "Overrides: a.b=v, a.b=1,2,3 (sweep),\na.b=range(a,b[,s]) | "
-                  "linspace(a,b,n) | logspace(a,b,n[,round]).\n\noptions");
+                  "linspace(a,b,n) | logspace(a,b,n[,round]).\n"
+                  "The experiment's checks: are evaluated at the end and printed after the "
+                  "summary.\n\n"
+                  "exit codes: 0 done; 1 some sweep point failed; 2 usage or input error;\n"
+                  "3 with --check, a check did not pass (failed or undetermined); 130 "
+                  "interrupted\n(resumable). Failed points take precedence over checks.\n\n"
+                  "options");
   opts.add_options()("help,h", "this help");
   if (!plan_only) {
     opts.add_options()("threads,j", po::value<int>()->default_value(0),
@@ -125,7 +132,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
         "resume", po::value<std::string>(), "resume the run in this output directory")(
         "overwrite", "replace an existing results file in the output directory")(
         "checkpoint", po::value<double>()->default_value(5.0), "seconds between checkpoints")(
-        "no-progress", "plain log lines instead of a progress bar");
+        "no-progress", "plain log lines instead of a progress bar")(
+        "check", "exit with 3 unless every check of the experiment passes");
   }
   const Parsed p = parse(args, opts);
   if (p.vm.count("help")) {
@@ -266,6 +274,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     std::cerr << " (" << outcome.draws_computed / outcome.seconds << " draws/s)";
   std::cerr << "\n";
   for (const auto& line : outcome.notes) std::cerr << "fairmc: " << line << "\n";
+  for (const auto& line : outcome.checks) std::cerr << line << "\n";
   if (outcome.interrupted && outcome.previous_kept) {
     std::cerr << "fairmc: interrupted before the first checkpoint; " << results.string()
               << " still holds the previous results\n";
@@ -284,6 +293,10 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (fairmc::InterruptGuard::note_written())
     std::cerr << "fairmc: the interrupt came during the last wave: the run is complete after all\n";
   std::cerr << "fairmc: wrote " << results.string() << "\n";
+  if (p.vm.count("check") && !outcome.checks_verdict.empty() && outcome.checks_verdict != "pass") {
+    std::cerr << "fairmc: --check: the checks' verdict is " << outcome.checks_verdict << "\n";
+    return exit_checks;
+  }
   return exit_ok;
 }
 

@@ -18,9 +18,9 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string>& engine_keys() {
   static const std::vector<std::string> keys = {
-      "experiment", "description", "claim",      "scenario",  "seed",
-      "draws",      "block",       "keep_draws", "metrics",   "sweep",
-      "fits",       "defaults",    "ratios",     "precision", "max_draws"};
+      "experiment", "description", "claim",     "scenario", "seed", "draws",
+      "block",      "keep_draws",  "metrics",   "sweep",    "fits", "defaults",
+      "ratios",     "precision",   "max_draws", "checks"};
   return keys;
 }
 
@@ -626,6 +626,7 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
   } else if (root.has("max_draws")) {
     root.fail("max_draws", "max_draws caps precision targets; give precision: too, or use draws");
   }
+  e.checks = read_checks(root);
   read_sweep(e, merged);
   // Engine sections read through Params (fits, and whatever is added later) reject unknown keys
   // like the scenario's sections do.
@@ -639,7 +640,10 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
         for (const auto& c : used->children_of(prefix)) out += (out.empty() ? "" : ", ") + c;
         return out.empty() ? std::string("none") : out;
       });
-  // A fit against an axis that an override pinned to one value has nothing to fit: drop it.
+  std::vector<std::pair<std::string, std::string>> declared_fits;
+  for (const Fit& f : e.fits) declared_fits.emplace_back(f.metric, f.against);
+  // A fit against an axis that an override pinned to one value has nothing to fit: drop it (a
+  // check of its slope then has no point to evaluate: undetermined).
   std::erase_if(e.fits, [&](const Fit& f) { return pinned.count(f.against) > 0; });
   for (const Fit& f : e.fits) {
     bool swept = false;
@@ -649,6 +653,7 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
       root.fail("fits", "fit of '" + f.metric + "' is against '" + f.against +
                             "', which is not a swept key");
   }
+  check_against_sweep(e, declared_fits, pinned);
   return e;
 }
 }  // namespace
@@ -676,6 +681,7 @@ std::uint64_t Experiment::config_hash() const {
   copy.remove("draws");
   copy.remove("description");
   copy.remove("claim");
+  copy.remove("checks");  // statements about the numbers, not inputs to them
   return stable_hash(canonical_text(copy));
 }
 

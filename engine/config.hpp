@@ -2,6 +2,7 @@
 // sweep points (DESIGN.md "Experiment file"). Everything here is validated before the first draw.
 #pragma once
 
+#include "engine/check_spec.hpp"
 #include "engine/params.hpp"
 #include "engine/params_impl.hpp"
 #include "engine/ratio_spec.hpp"
@@ -61,6 +62,9 @@ struct Experiment {
   // With precision targets, `draws` is max_draws, the cap; a point stops at the first block count
   // 2^k (k >= 4) where every target holds (engine/runner.cpp).
   std::vector<PrecisionTarget> precision;
+  // `checks:` (engine/check_spec.hpp), evaluated at every write of the results file; like
+  // `claim`, they do not enter config_hash.
+  std::vector<CheckSpec> checks;
   std::vector<Axis> axes;
   std::vector<std::string> overrides;  // as given on the command line
   YAML::Node resolved;                 // merged configuration, sweep section included

@@ -86,7 +86,10 @@ struct Walk {
     if (n.IsMap()) {
       // Directly under sweep.grid / sweep.zip the keys are dotted paths of swept keys (under any
       // other sweep section too, so that its own name is what gets reported as unknown).
-      const bool dotted = path.rfind("sweep.", 0) == 0 && path.find('.', 6) == std::string::npos;
+      // Under a check's `at:` they are swept keys too (list items share their list's path).
+      const bool dotted =
+          (path.rfind("sweep.", 0) == 0 && path.find('.', 6) == std::string::npos) ||
+          path == "checks.at";
       std::set<std::string> seen;
       for (const auto& kv : n) {
         const YAML::Mark km = kv.first.Mark();

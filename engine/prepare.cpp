@@ -174,6 +174,7 @@ std::vector<PreparedPoint> prepare_points(const Experiment& e, const std::vector
     pp.constants = pp.model->constants();
     out.push_back(std::move(pp));
   }
+  check_against_points(e, points, out);
   return out;
 }
 

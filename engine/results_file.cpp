@@ -1,12 +1,14 @@
 #include "engine/results_file.hpp"
 
 #include "engine/cf_attributes.hpp"
+#include "engine/checks_file.hpp"
 #include "engine/config_defaults.hpp"
 #include "engine/file_seal.hpp"
 #include "engine/h5io.hpp"
 #include "engine/history_file.hpp"
 #include "engine/provenance.hpp"
 #include "engine/stats_layout.hpp"
+#include "engine/sweep_fit.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -154,49 +156,15 @@ void write_summary(hid_t file, const RunRecord& run, const std::vector<PointRepo
   // Fits of a metric's mean against a swept key, along that key's axis, for every combination
   // of the other axes.
   for (const Fit& f : e.fits) {
-    std::size_t axis = 0, key_in_axis = 0;
-    for (std::size_t a = 0; a < e.axes.size(); ++a)
-      for (std::size_t k = 0; k < e.axes[a].keys.size(); ++k)
-        if (e.axes[a].keys[k] == f.against) axis = a, key_in_axis = k;
-    std::vector<hsize_t> rest;
-    std::vector<std::size_t> rest_axes;
-    for (std::size_t a = 0; a < dims.size(); ++a)
-      if (a != axis) rest.push_back(dims[a]), rest_axes.push_back(a);
-    std::size_t slices = 1;
-    for (const auto r : rest) slices *= r;
-    std::vector<double> slope(slices, nan), intercept(slices, nan), slope_sem(slices, nan),
-        chi2_dof(slices, nan);
-    const auto metric_at = [&](std::size_t p) {
-      const auto& names = run.results[p].metrics;
-      const auto it = std::find(names.begin(), names.end(), f.metric);
-      return it == names.end() ? Summary{}
-                               : merged[p][static_cast<std::size_t>(it - names.begin())];
-    };
-    for (std::size_t s = 0; s < slices; ++s) {
-      std::vector<std::size_t> coords(dims.size(), 0);
-      std::size_t rem = s;
-      for (std::size_t r = rest_axes.size(); r-- > 0;) {
-        coords[rest_axes[r]] = rem % rest[r];
-        rem /= rest[r];
-      }
-      std::vector<double> xs, ys, sigmas;
-      for (std::size_t i = 0; i < dims[axis]; ++i) {
-        coords[axis] = i;
-        std::size_t p = 0;
-        for (std::size_t a = 0; a < dims.size(); ++a) p = p * dims[a] + coords[a];
-        const double x = numeric(value_text(e.axes[axis].values[key_in_axis][i])).value_or(nan);
-        const Summary m = metric_at(p);
-        const double y = m.mean_or_nan();
-        xs.push_back(f.log ? (x > 0 ? std::log(x) : nan) : x);
-        ys.push_back(f.log ? (y > 0 ? std::log(y) : nan) : y);
-        // Weighted by 1/sem^2; on a log scale sem(log y) = sem(y) / y (delta method).
-        sigmas.push_back(f.log ? m.sem() / y : m.sem());
-      }
-      const LineFit lf = fit_line(xs, ys, sigmas);
-      slope[s] = lf.slope;
-      intercept[s] = lf.intercept;
-      slope_sem[s] = lf.slope_sem;
-      chi2_dof[s] = lf.chi2_dof;
+    const SweepFit sf = fit_over_sweep(e, run, merged, f);
+    const std::vector<hsize_t> rest(sf.shape.begin(), sf.shape.end());
+    const auto& rest_axes = sf.rest_axes;
+    std::vector<double> slope, intercept, slope_sem, chi2_dof;
+    for (const LineFit& lf : sf.lines) {
+      slope.push_back(lf.slope);
+      intercept.push_back(lf.intercept);
+      slope_sem.push_back(lf.slope_sem);
+      chi2_dof.push_back(lf.chi2_dof);
     }
     const std::string base = "fit_" + f.metric + "_vs_" + f.against;
     const std::string kind = f.log ? "log-log " : "linear ";
@@ -571,6 +539,18 @@ void write_results(const fs::path& path, const RunRecord& run, std::size_t chunk
                  reports);
     write_summary(file, run, reports);
     write_cf_attributes(open_group(file, "summary"), run);
+    if (!e.checks.empty()) {
+      // From the same merged statistics as /summary; kept draws from the blocks just written.
+      std::vector<std::vector<RatioEstimate>> ratios;
+      for (const auto& rep : reports) ratios.push_back(rep.ratios);
+      const KeptDraws kept = [&](std::size_t p,
+                                 std::size_t m) -> std::optional<std::vector<double>> {
+        if (!e.keep_draws) return std::nullopt;
+        Hid g = open_group(file, "points/" + std::to_string(p) + "/draws");
+        return read<double>(g, run.results[p].metrics[m]);
+      };
+      write_checks(file, evaluate_checks(run, ratios, kept));
+    }
     write_history(file, run.history);
     flush(file);
   } catch (const std::exception& e) {
@@ -713,6 +693,7 @@ std::string describe_results(const fs::path& path) {
       o << describe_point_stats(g);
     }
     for (const auto& line : describe_fits(file)) o << line << "\n";
+    for (const auto& line : describe_checks(file).lines) o << line << "\n";
     return o.str();
   });
 }

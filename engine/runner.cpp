@@ -1,6 +1,7 @@
 #include "engine/runner.hpp"
 
 #include "engine/checkpoint.hpp"
+#include "engine/checks_file.hpp"
 #include "engine/executor.hpp"
 #include "engine/interrupt.hpp"
 #include "engine/point_report.hpp"
@@ -468,6 +469,11 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   if (!e.fits.empty()) {
     const auto fits = describe_fits(opt.results);
     outcome.notes.insert(outcome.notes.end(), fits.begin(), fits.end());
+  }
+  if (!e.checks.empty() && !outcome.previous_kept) {
+    auto table = describe_checks(opt.results);
+    outcome.checks = std::move(table.lines);
+    outcome.checks_verdict = std::move(table.verdict);
   }
   return outcome;
 }

@@ -41,6 +41,9 @@ struct RunOutcome {
   bool previous_kept = false;
   // Ratio estimates and one-line warnings about unreliable intervals, for the closing report.
   std::vector<std::string> notes;
+  // The checks' table (engine/checks_file.hpp) and their overall verdict ("" without checks).
+  std::vector<std::string> checks;
+  std::string checks_verdict;
 };
 
 // Throws ConfigError when the experiment is invalid (before any draw).
