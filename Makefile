@@ -1,13 +1,14 @@
 # The two README commands. Both install missing Debian packages first (scripts/install-deps.sh).
 #   make run   - build (Release) and run the default experiments, writing results/ and PNGs
 #   make test  - build and run the whole test suite (doctest via ctest, plus the Python round trip)
+#   make reproduce [PAPER=power] - every paper experiment with its checks; writes docs/reproduction.md
 #   make bench - benchmarks: speed, scaling, memory, complexity, against NumPy (docs/performance.md)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 WERROR ?= OFF
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run test bench clean format
+.PHONY: all deps build run reproduce test bench clean format
 
 all: build
 
@@ -20,6 +21,13 @@ build: deps
 
 run: build
 	bash scripts/run-default.sh $(BUILD)/fairmc
+
+# make reproduce [PAPER=power|objective|persuasion|scf] [THREADS=N]: scripts/reproduce.sh, which
+# runs the manifests reproduction/<scenario>.yaml into out/reproduce/ and writes docs/reproduction.md.
+PAPER ?= all
+THREADS ?= 0
+reproduce: build
+	bash scripts/reproduce.sh $(PAPER) -j $(THREADS) --fairmc $(BUILD)/fairmc
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # Installs, from Debian packages, exactly the fairmc dependencies that are missing.
 #   scripts/install-deps.sh           what `make run` and `make test` (CI) need
-#   scripts/install-deps.sh --bench   also Google Benchmark, SciPy and PyYAML, for `make bench`
+#   scripts/install-deps.sh --bench   also Google Benchmark and SciPy, for `make bench`
 set -euo pipefail
 packages=(
   build-essential cmake git pkg-config
   libboost-program-options-dev libboost-dev libtbb-dev libhdf5-dev libyaml-cpp-dev doctest-dev
   librandom123-dev libglpk-dev libeigen3-dev
   python3 python3-h5py python3-numpy python3-matplotlib python3-xarray python3-pandas python3-netcdf4
+  python3-yaml
   hdf5-tools
 )
 # MPI is optional at build time and on by default here; FAIRMC_NO_MPI=1 skips it.
 if [[ -z ${FAIRMC_NO_MPI:-} ]]; then packages+=(openmpi-bin libopenmpi-dev); fi
 for arg in "$@"; do
   case $arg in
-    --bench) packages+=(libbenchmark-dev python3-scipy python3-yaml) ;;
+    --bench) packages+=(libbenchmark-dev python3-scipy) ;;
     *)
       echo "install-deps: unknown option '$arg' (--bench)" >&2
       exit 2
