@@ -52,7 +52,9 @@ if [[ $which == all ]]; then
   done
   ((${#papers[@]})) || usage "no manifest in reproduction/"
 else
-  printf '%s\n' "${known[@]}" | grep -qx -- "$which" || usage "unknown paper '$which'"
+  found=0
+  for s in "${known[@]}"; do if [[ $s == "$which" ]]; then found=1; fi; done
+  ((found)) || usage "unknown paper '$which'"
   [[ -f reproduction/$which.yaml ]] || usage "no manifest reproduction/$which.yaml"
   papers=("$which")
 fi
