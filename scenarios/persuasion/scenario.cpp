@@ -266,14 +266,15 @@ class PersuasionModel final : public Model {
   }
 
   // mechanism.type_reduction: the same metrics from the type-level problem (type_reduction.hpp;
-  // k-uniform matroid, at most two agent types), per-agent vectors expanded from the types.
+  // k-uniform matroid, at most two agent types), per-agent vectors expanded from the types. Each
+  // policy uses the selection rule run() uses: baselines the rule best in true utilities with
+  // the bucketed receiver (the min-norm point with the exact one), the index tie-break and MW
+  // per agent, Δmax and HIGH/LOW the 1-majorized rule.
   void run_types(const Instance& inst, std::span<double> out) const {
     const auto types = agent_types(inst.priors, 2);
     if (!types) return;  // more than two agent types in this draw: every metric NaN
     const int k = *inst.constraint->uniform_capacity();
-    const auto solve = [&](const Mapping& m) {
-      const TypeUtilities t =
-          type_majorized(restrict_mapping(m, types->representative), types->count, k);
+    const auto expand = [&](const TypeUtilities& t) {
       PolicyResult r;
       for (const int c : types->type_of) {
         r.utility.push_back(t.value[static_cast<std::size_t>(c)]);
@@ -281,14 +282,43 @@ class PersuasionModel final : public Model {
       }
       return r;
     };
+    const auto reps = [&](const Mapping& m) { return restrict_mapping(m, types->representative); };
+    const auto solve = [&](const Mapping& m) {
+      return expand(type_majorized(reps(m), types->count, k));
+    };
+    const auto baseline = [&](const Mapping& m) {
+      return mech_.receiver == Receiver::exact
+                 ? solve(m)
+                 : expand(type_true_optimal(reps(m), types->count, k));
+    };
     const auto& pri = inst.priors;
     std::vector<PolicyResult> res(kPolicyCount);
-    if (mech_.enabled[kNoInfo]) res[kNoInfo] = solve(no_information(pri, mech_.receiver, buckets_));
-    if (mech_.enabled[kFull]) res[kFull] = solve(full_revelation(pri, mech_.receiver, buckets_));
+    if (mech_.enabled[kNoInfo])
+      res[kNoInfo] = baseline(no_information(pri, mech_.receiver, buckets_));
+    if (mech_.enabled[kFull] || mech_.enabled[kFullPriority]) {
+      const Mapping full = full_revelation(pri, mech_.receiver, buckets_);
+      if (mech_.enabled[kFull]) res[kFull] = baseline(full);
+      if (mech_.enabled[kFullPriority]) {
+        std::vector<int> by_index(pri.size());
+        std::iota(by_index.begin(), by_index.end(), 0);
+        const TypeUtilities v = type_priority_vertex(reps(full), types->type_of, k, by_index);
+        res[kFullPriority] = PolicyResult{v.value, v.fake, true};
+      }
+    }
     if (mech_.enabled[kHighLow]) res[kHighLow] = solve(high_low(pri, mech_.receiver, buckets_));
-    const PolicyResult maj = solve(single_mean_maximal(pri, buckets_));
+    const Mapping dmax = single_mean_maximal(pri, buckets_);
+    const PolicyResult maj = solve(dmax);
     if (mech_.enabled[kPaper]) res[kPaper] = maj;
     const std::vector<double> fake_prefix = prefix_smallest(maj.fake);
+    if (mech_.enabled[kMw]) {
+      res[kMw] =
+          expand(type_multiplicative_weights(reps(dmax), types->type_of, k, mech_.mw_iterations));
+      const std::vector<double> q = prefix_smallest(res[kMw].fake);
+      double gap = 0.0;
+      for (std::size_t j = 0; j < q.size(); ++j)
+        gap = std::max(gap, std::abs(q[j] - fake_prefix[j]));
+      set("mw_prefix_gap", gap / std::max(1e-300, fake_prefix.back()), out);
+    }
     std::vector<double> best, upper = fake_prefix;
     for (double& u : upper) u *= buckets_.eta() * buckets_.count();
     for (int p = 0; p < kPolicyCount; ++p)
@@ -303,17 +333,30 @@ class PersuasionModel final : public Model {
       const double known = majorization_ratio(best, u);
       set("alpha_known_" + m, known, out);
       set("inv_alpha_known_" + m, 1.0 / known, out);
-      if (p == kPaper || mech_.receiver == Receiver::bucketed) {
+      if (p == kPaper || p == kMw || mech_.receiver == Receiver::bucketed) {
         const double bound = majorization_ratio(upper, u);
         set("alpha_bound_" + m, bound, out);
         set("inv_alpha_bound_" + m, 1.0 / bound, out);
       }
     }
+    if (mech_.enabled[kFull] && mech_.enabled[kFullPriority])
+      set("alpha_class_full_priority",
+          majorization_ratio(prefix_smallest(res[kFull].utility), res[kFullPriority].utility), out);
     set("utilities_exact", 1.0, out);
     if (mech_.exact_alpha)
       exact_metrics(
           inst, res,
-          [&](int) { return solve(canonical_values(single_mean_maximal(pri, buckets_))).utility; },
+          [&](int p) {
+            // As in run(): baselines by their canonically majorized rule, Δmax and MW
+            // re-evaluated with value = key.
+            if (p == kNoInfo) return solve(no_information(pri, mech_.receiver, buckets_)).fake;
+            if (p == kFull) return solve(full_revelation(pri, mech_.receiver, buckets_)).fake;
+            const Mapping canon = canonical_values(dmax);
+            if (p == kPaper) return solve(canon).utility;
+            return expand(type_multiplicative_weights(reps(canon), types->type_of, k,
+                                                      mech_.mw_iterations))
+                .utility;
+          },
           fake_prefix, out);
   }
 
@@ -353,8 +396,6 @@ MechanismSpec read_mechanism(const Params& m) {
             "sees the same losses, so the dual weights' order, hence the greedy response, does "
             "not depend on them); `exact` and `game` gave bit-identical results. Delete the key");
   s.type_reduction = m.flag("type_reduction", false);
-  if (s.type_reduction && (s.enabled[kFullPriority] || s.enabled[kMw]))
-    m.fail("type_reduction", "full_revelation_priority and mw have no type-level version");
   const Params ex = m.child("exact_alpha");
   s.exact_alpha = ex.flag("enabled", false);
   if (s.exact_alpha && s.receiver != Receiver::bucketed)
