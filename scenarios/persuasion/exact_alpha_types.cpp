@@ -217,8 +217,8 @@ std::vector<double> round_counts(const std::vector<double>& c, int n) {
 std::vector<std::vector<double>> integer_profiles(const std::vector<double>& c, int n) {
   std::vector<std::vector<double>> out{round_counts(c, n)};
   const std::vector<double> base = out.front();
-  const auto largest = static_cast<std::size_t>(std::max_element(base.begin(), base.end()) -
-                                                base.begin());
+  const auto largest =
+      static_cast<std::size_t>(std::max_element(base.begin(), base.end()) - base.begin());
   for (std::size_t v = 0; v < c.size(); ++v) {
     if (c[v] - std::floor(c[v]) < 1e-9 || v == largest) continue;
     for (const double target : {std::floor(c[v]), std::ceil(c[v])}) {

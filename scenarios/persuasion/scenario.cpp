@@ -3,6 +3,7 @@
 #include "scenarios/persuasion/buckets.hpp"
 #include "scenarios/persuasion/evaluator.hpp"
 #include "scenarios/persuasion/exact_alpha.hpp"
+#include "scenarios/persuasion/exact_alpha_types.hpp"
 #include "scenarios/persuasion/majorization.hpp"
 #include "scenarios/persuasion/policies.hpp"
 #include "scenarios/persuasion/population.hpp"
@@ -100,8 +101,9 @@ class PersuasionModel final : public Model {
     if (mech_.exact_alpha) {
       for (int p = 0; p < kPolicyCount; ++p)
         if (mech_.enabled[p])
-          for (const char* what : {"alpha_exact_", "inv_alpha_exact_", "alpha_known_canonical_",
-                                   "alpha_bound_canonical_"})
+          for (const char* what :
+               {"alpha_exact_", "inv_alpha_exact_", "alpha_exact_lo_", "alpha_exact_hi_",
+                "alpha_known_canonical_", "alpha_bound_canonical_"})
             metrics_.push_back(what + std::string(kPolicies[p].metric));
       metrics_.push_back("alpha_exact_bracket_ok");
       metrics_.push_back("exact_profiles");
@@ -242,8 +244,6 @@ class PersuasionModel final : public Model {
                      const std::function<std::vector<double>(int)>& canonical,
                      const std::vector<double>& fake_prefix, std::span<double> out) const {
     const ExactPrefix best = exact_best_prefix(inst.priors, inst.constraint, buckets_, mech_.exact);
-    if (!best.ok) return;  // NaN: see ExactPrefix::reason (docs: "The exact α")
-    set("exact_profiles", static_cast<double>(best.profiles), out);
     std::vector<int> ids;
     std::vector<std::vector<double>> canon;
     for (int p = 0; p < kPolicyCount; ++p) {
@@ -254,11 +254,36 @@ class PersuasionModel final : public Model {
     }
     std::vector<double> upper = fake_prefix;
     for (double& u : upper) u *= buckets_.count();
+    if (!best.ok) {
+      // Beyond the enumeration: Appendix A's family has a certified bracket at any n
+      // (exact_alpha_types.hpp); otherwise NaN (ExactPrefix::reason, docs: "The exact α").
+      const PrefixBracket br =
+          appendix_a_prefix_bracket(inst.priors, *inst.constraint, buckets_, canon);
+      if (!br.ok) return;
+      const ExactAlpha lo = exact_alpha(br.lo, canon, upper);
+      const ExactAlpha hi = exact_alpha(br.hi, canon, upper);
+      bool ok = true;
+      for (std::size_t j = 0; j < ids.size(); ++j) {
+        const std::string m = kPolicies[ids[j]].metric;
+        set("alpha_exact_lo_" + m, lo.alpha[j], out);
+        set("alpha_exact_hi_" + m, hi.alpha[j], out);
+        set("alpha_known_canonical_" + m, lo.known[j], out);
+        set("alpha_bound_canonical_" + m, lo.bound[j], out);
+        // known <= exact <= bound with exact somewhere in [lo, hi].
+        ok = ok && lo.known[j] <= hi.alpha[j] * (1 + 1e-7) &&
+             (upper.empty() || lo.alpha[j] <= lo.bound[j] * (1 + 1e-7));
+      }
+      set("alpha_exact_bracket_ok", ok ? 1.0 : 0.0, out);
+      return;
+    }
+    set("exact_profiles", static_cast<double>(best.profiles), out);
     const ExactAlpha ea = exact_alpha(best.best, canon, upper);
     for (std::size_t j = 0; j < ids.size(); ++j) {
       const std::string m = kPolicies[ids[j]].metric;
       set("alpha_exact_" + m, ea.alpha[j], out);
       set("inv_alpha_exact_" + m, 1.0 / ea.alpha[j], out);
+      set("alpha_exact_lo_" + m, ea.alpha[j], out);
+      set("alpha_exact_hi_" + m, ea.alpha[j], out);
       set("alpha_known_canonical_" + m, ea.known[j], out);
       set("alpha_bound_canonical_" + m, ea.bound[j], out);
     }
@@ -447,6 +472,8 @@ ScenarioInfo scenario() {
       {"inv_alpha_exact_<p>", "1/alpha_exact in [0, 1] (0 when α is infinite)"},
       {"alpha_known_canonical_<p>", "alpha_known in the canonical accounting of alpha_exact"},
       {"alpha_bound_canonical_<p>", "max_k K·Q_k(x̂) / Q_k(U_p), canonical accounting"},
+      {"alpha_exact_lo_<p>", "certified lower end of alpha_exact (= it when enumerated)"},
+      {"alpha_exact_hi_<p>", "certified upper end (Appendix A's family beyond enumeration)"},
       {"alpha_exact_bracket_ok", "1 if known <= exact <= bound held (canonical accounting)"},
       {"exact_profiles", "vertex profiles enumerated per oracle call of the exact α"}};
   info.prepare = [](const Params& p) -> std::unique_ptr<const Model> {

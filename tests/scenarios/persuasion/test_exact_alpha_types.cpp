@@ -6,7 +6,6 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
-#include <cstdio>
 #include <memory>
 
 using namespace fairmc::persuasion;
@@ -39,9 +38,9 @@ TEST_CASE("persuasion exact α, Appendix A bracket: L_k <= Q_k* <= U_k (enumerat
       CHECK(br.lo[uk] <= ex.best[uk] * (1 + 1e-7) + 1e-12);
       CHECK(ex.best[uk] <= br.hi[uk] * (1 + 1e-7) + 1e-12);
       gap = std::max(gap, br.hi[uk] / br.lo[uk] - 1.0);
-      std::printf("  k %d lo %.9g exact %.9g hi %.9g\n", k + 1, br.lo[uk], ex.best[uk], br.hi[uk]);
     }
-    std::printf("n = %d: bracket gap %.3g, %d directions, %d LPs\n", n, gap, br.directions,
-                br.lp_solves);
+    // Measured: 5.1% (n = 4), 0.31% (9), 1.2% (16); the lower side is the enumerated value on
+    // every k here (the rounded profiles hit the optimum), the gap is the relaxation's.
+    CHECK(gap < 0.06);
   }
 }

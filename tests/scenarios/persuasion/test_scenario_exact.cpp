@@ -141,3 +141,33 @@ TEST_CASE("persuasion scenario: issue-15 configuration errors name the key") {
       prep("population: {agents: 5, prior: {dist: appendix_a}}\n"
            "mechanism: {type_reduction: true, policies: {high_low: true}}"));
 }
+
+TEST_CASE(
+    "persuasion scenario: beyond the enumeration budget, Appendix A gets a certified bracket") {
+  // max_work: 1 forces the bracket (exact_alpha_types.hpp) on an instance the enumeration solves:
+  // alpha_exact_lo <= the enumerated alpha_exact <= alpha_exact_hi for every policy.
+  const std::string base = R"(
+population: {agents: 10, prior: {dist: appendix_a}}
+constraint: {type: uniform, k: 1}
+mechanism:
+  receiver: bucketed
+  epsilon: 0.5
+  type_reduction: true
+  policies: {no_information: true, full_revelation: true, full_revelation_priority: true,
+             paper: true, high_low: true}
+)";
+  const auto exact = prep(base + "  exact_alpha: {enabled: true}\n");
+  const auto bracket = prep(base + "  exact_alpha: {enabled: true, max_work: 1}\n");
+  const auto a = run_one(*exact, 0), b = run_one(*bracket, 0);
+  CHECK(metric(*bracket, b, "alpha_exact_bracket_ok") == 1.0);
+  for (const char* p : {"no_info", "full", "full_priority", "paper", "high_low"}) {
+    CAPTURE(p);
+    const double ex = metric(*exact, a, std::string("alpha_exact_") + p);
+    CHECK(std::isnan(metric(*bracket, b, std::string("alpha_exact_") + p)));
+    CHECK(metric(*bracket, b, std::string("alpha_exact_lo_") + p) <= ex * (1 + 1e-7));
+    CHECK(metric(*bracket, b, std::string("alpha_exact_hi_") + p) >= ex * (1 - 1e-7));
+    CHECK(metric(*bracket, b, std::string("alpha_exact_hi_") + p) <=
+          metric(*bracket, b, std::string("alpha_exact_lo_") + p) * 1.05);
+    CHECK(metric(*exact, a, std::string("alpha_exact_lo_") + p) == ex);
+  }
+}
