@@ -41,6 +41,7 @@ struct MechanismSpec {
   int mw_iterations = 300;
   bool type_reduction = false;  // run_types(): k-uniform, <= 2 agent types
   bool exact_alpha = false;     // alpha_exact_<p> (exact_alpha.hpp), bucketed receiver only
+  bool keep_vectors = false;    // u_<p>_<i> per agent and xhat_<i> (issue 15 item 5)
   ExactSettings exact;
 };
 
@@ -108,6 +109,18 @@ class PersuasionModel final : public Model {
       metrics_.push_back("alpha_exact_bracket_ok");
       metrics_.push_back("exact_profiles");
     }
+    if (mech_.keep_vectors) {  // per-agent vectors: with keep_draws every draw's is stored
+      for (int p = 0; p < kPolicyCount; ++p) {
+        if (!mech_.enabled[p]) continue;
+        vector_slot_[p] = metrics_.size();
+        for (int i = 0; i < pop_.agents; ++i)
+          metrics_.push_back("u_" + std::string(kPolicies[p].metric) + "_" + std::to_string(i));
+      }
+      if (bound) {
+        xhat_slot_ = metrics_.size();
+        for (int i = 0; i < pop_.agents; ++i) metrics_.push_back("xhat_" + std::to_string(i));
+      }
+    }
   }
 
   std::vector<std::string> metrics() const override { return metrics_; }
@@ -157,11 +170,13 @@ class PersuasionModel final : public Model {
     if (mech_.enabled[kHighLow])
       res[kHighLow] = ev.majorized(high_low(pri, mech_.receiver, buckets_));
     std::vector<double> fake_prefix;  // Q_k of Ω_maj's fake utilities (1-majorized in R̂(Δmax))
+    std::vector<double> xhat;         // those fake utilities per agent
     if (mech_.enabled[kPaper] || mech_.enabled[kMw]) {
       const Mapping dmax = single_mean_maximal(pri, buckets_);
       PolicyResult maj = ev.majorized(dmax);
       ok = ok && maj.ok;
       fake_prefix = prefix_smallest(maj.fake);
+      xhat = maj.fake;
       if (mech_.enabled[kMw]) {
         // The targets never change MW's best responses (multiplicative_weights.hpp); the exact
         // ones are passed because they are at hand.
@@ -212,6 +227,7 @@ class PersuasionModel final : public Model {
       set("alpha_class_full_priority",
           majorization_ratio(prefix_smallest(res[kFull].utility), res[kFullPriority].utility), out);
     set("utilities_exact", ok && ev.exact() ? 1.0 : 0.0, out);
+    write_vectors(res, xhat, out);
     if (mech_.exact_alpha)
       exact_metrics(
           inst, res,
@@ -235,6 +251,19 @@ class PersuasionModel final : public Model {
     for (std::size_t m = 0; m < metrics_.size(); ++m)
       if (metrics_[m] == name)
         out[m] = std::isfinite(v) ? v : std::numeric_limits<double>::quiet_NaN();
+  }
+
+  // mechanism.keep_vectors: each policy's utility vector and Theorem 1.1's target point x̂ (the
+  // 1-majorized fake utilities of R̂(Δmax)), one metric per agent.
+  void write_vectors(const std::vector<PolicyResult>& res, const std::vector<double>& xhat,
+                     std::span<double> out) const {
+    if (!mech_.keep_vectors) return;
+    for (int p = 0; p < kPolicyCount; ++p)
+      if (mech_.enabled[p] && res[p].ok)
+        for (std::size_t i = 0; i < res[p].utility.size(); ++i)
+          out[vector_slot_[p] + i] = res[p].utility[i];
+    if (xhat_slot_ > 0)
+      for (std::size_t i = 0; i < xhat.size(); ++i) out[xhat_slot_ + i] = xhat[i];
   }
 
   // alpha_exact_<p>: every policy in the canonical accounting of Section 4 (its fake utilities
@@ -368,6 +397,7 @@ class PersuasionModel final : public Model {
       set("alpha_class_full_priority",
           majorization_ratio(prefix_smallest(res[kFull].utility), res[kFullPriority].utility), out);
     set("utilities_exact", 1.0, out);
+    write_vectors(res, maj.fake, out);
     if (mech_.exact_alpha)
       exact_metrics(
           inst, res,
@@ -391,6 +421,8 @@ class PersuasionModel final : public Model {
   Buckets buckets_;
   bool estimator_exact_ = true;
   std::vector<std::string> metrics_;
+  std::size_t vector_slot_[kPolicyCount] = {};  // keep_vectors: slot of u_<p>_0
+  std::size_t xhat_slot_ = 0;                   // slot of xhat_0 (0: none)
 };
 
 MechanismSpec read_mechanism(const Params& m) {
@@ -427,6 +459,7 @@ MechanismSpec read_mechanism(const Params& m) {
     ex.fail("enabled", "the exact α is for the bucketed receiver (Section 4's model)");
   s.exact.max_work =
       static_cast<std::uint64_t>(ex.number("max_work", 1e10, Range::closed(1.0, 1e15)));
+  s.keep_vectors = m.flag("keep_vectors", false);
   return s;
 }
 
@@ -475,12 +508,17 @@ ScenarioInfo scenario() {
       {"alpha_exact_lo_<p>", "certified lower end of alpha_exact (= it when enumerated)"},
       {"alpha_exact_hi_<p>", "certified upper end (Appendix A's family beyond enumeration)"},
       {"alpha_exact_bracket_ok", "1 if known <= exact <= bound held (canonical accounting)"},
-      {"exact_profiles", "vertex profiles enumerated per oracle call of the exact α"}};
+      {"exact_profiles", "vertex profiles enumerated per oracle call of the exact α"},
+      {"u_<p>_<i>", "keep_vectors: true utility of agent i under policy p"},
+      {"xhat_<i>", "keep_vectors: agent i's coordinate of x̂ (Theorem 1.1's target point)"}};
   info.prepare = [](const Params& p) -> std::unique_ptr<const Model> {
     const Params pop = p.child("population");
     PopulationSpec ps = PopulationSpec::read(pop);
     ConstraintSpec cs = ConstraintSpec::read(p.child("constraint"), ps.agents);
     MechanismSpec ms = read_mechanism(p.child("mechanism"));
+    if (ms.keep_vectors && ps.agents > 2000)
+      p.child("mechanism")
+          .fail("keep_vectors", "one metric per agent and policy: at most 2000 agents");
     if (ms.type_reduction && cs.type != "uniform")
       p.child("mechanism").fail("type_reduction", "needs constraint type uniform");
     const bool few_types = ps.dist == "appendix_a" || ps.dist == "discrete" ||

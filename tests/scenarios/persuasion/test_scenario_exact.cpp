@@ -171,3 +171,36 @@ mechanism:
     CHECK(metric(*exact, a, std::string("alpha_exact_lo_") + p) == ex);
   }
 }
+
+TEST_CASE("persuasion scenario: keep_vectors writes each policy's utility vector and x̂") {
+  const std::string base = R"(
+population: {agents: 7, V: 8, prior: {dist: two_point, low: 1, high: 8, q: [0.05, 0.5]}}
+constraint: {type: uniform, k: 2}
+mechanism:
+  receiver: bucketed
+  policies: {no_information: true, full_revelation: true, full_revelation_priority: true,
+             paper: true, high_low: true}
+)";
+  const auto plain = prep(base);
+  const auto vec = prep(base + "  keep_vectors: true\n");
+  CHECK(vec->metrics().size() == plain->metrics().size() + 5 * 7 + 7);
+  const auto a = run_one(*plain, 3), b = run_one(*vec, 3);
+  for (std::size_t m = 0; m < a.size(); ++m)  // nothing else changes
+    CHECK((a[m] == b[m] || (std::isnan(a[m]) && std::isnan(b[m]))));
+  for (const char* p : {"no_info", "full", "full_priority", "paper", "high_low"}) {
+    CAPTURE(p);
+    double sum = 0.0, mn = HUGE_VAL;
+    for (int i = 0; i < 7; ++i) {
+      const double u = metric(*vec, b, "u_" + std::string(p) + "_" + std::to_string(i));
+      sum += u;
+      mn = std::min(mn, u);
+    }
+    CHECK(sum == doctest::Approx(metric(*vec, b, std::string("welfare_") + p)).epsilon(1e-12));
+    CHECK(mn == metric(*vec, b, std::string("min_utility_") + p));
+  }
+  // x̂ is the paper's fake point: its coordinates sum to the fake welfare, below the true one.
+  double xs = 0.0;
+  for (int i = 0; i < 7; ++i) xs += metric(*vec, b, "xhat_" + std::to_string(i));
+  CHECK(xs > 0.0);
+  CHECK(xs <= metric(*vec, b, "welfare_paper") * (1 + 1e-12));
+}
