@@ -276,6 +276,23 @@ std::vector<double> max_prefix_over_hull(std::vector<std::pair<double, double>> 
 
 }  // namespace
 
+bool appendix_a_family(const std::vector<DiscretePrior>& priors, const Polymatroid& f) {
+  const auto cap = f.uniform_capacity();
+  if (!cap || *cap != 1 || f.size() != static_cast<int>(priors.size())) return false;
+  int points = 0;
+  const DiscretePrior* b = nullptr;
+  for (const DiscretePrior& p : priors) {
+    if (p.values.size() == 1) {
+      ++points;
+    } else if (!b) {
+      b = &p;
+    } else if (p.values != b->values || p.probs != b->probs) {
+      return false;
+    }
+  }
+  return points == 1 && b && b->values.size() == 2;
+}
+
 PrefixBracket appendix_a_prefix_bracket(const std::vector<DiscretePrior>& priors,
                                         const Polymatroid& f, const Buckets& buckets,
                                         const std::vector<std::vector<double>>& points) {

@@ -44,6 +44,9 @@ struct PrefixBracket {
   int lp_solves = 0;       // concave pieces solved
 };
 
+// True when the bracket below applies (checked again by it, with the reason).
+bool appendix_a_family(const std::vector<DiscretePrior>& priors, const Polymatroid& f);
+
 // Applies when f is a 1-uniform matroid, exactly one agent has a point prior and all others one
 // identical two-point prior; otherwise ok = false with the reason. `points` are achievable
 // utility vectors (e.g. the computed policies' canonical utilities), added to the lower side.

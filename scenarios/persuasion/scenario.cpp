@@ -273,6 +273,7 @@ class PersuasionModel final : public Model {
                      const std::function<std::vector<double>(int)>& canonical,
                      const std::vector<double>& fake_prefix, std::span<double> out) const {
     const ExactPrefix best = exact_best_prefix(inst.priors, inst.constraint, buckets_, mech_.exact);
+    if (!best.ok && !appendix_a_family(inst.priors, *inst.constraint)) return;  // NaN (docs)
     std::vector<int> ids;
     std::vector<std::vector<double>> canon;
     for (int p = 0; p < kPolicyCount; ++p) {
