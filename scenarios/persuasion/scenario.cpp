@@ -3,6 +3,7 @@
 #include "scenarios/persuasion/buckets.hpp"
 #include "scenarios/persuasion/evaluator.hpp"
 #include "scenarios/persuasion/exact_alpha.hpp"
+#include "scenarios/persuasion/exact_alpha_types.hpp"
 #include "scenarios/persuasion/majorization.hpp"
 #include "scenarios/persuasion/policies.hpp"
 #include "scenarios/persuasion/population.hpp"
@@ -40,6 +41,7 @@ struct MechanismSpec {
   int mw_iterations = 300;
   bool type_reduction = false;  // run_types(): k-uniform, <= 2 agent types
   bool exact_alpha = false;     // alpha_exact_<p> (exact_alpha.hpp), bucketed receiver only
+  bool keep_vectors = false;    // u_<p>_<i> per agent and xhat_<i> (issue 15 item 5)
   ExactSettings exact;
 };
 
@@ -100,11 +102,24 @@ class PersuasionModel final : public Model {
     if (mech_.exact_alpha) {
       for (int p = 0; p < kPolicyCount; ++p)
         if (mech_.enabled[p])
-          for (const char* what : {"alpha_exact_", "inv_alpha_exact_", "alpha_known_canonical_",
-                                   "alpha_bound_canonical_"})
+          for (const char* what :
+               {"alpha_exact_", "inv_alpha_exact_", "alpha_exact_lo_", "alpha_exact_hi_",
+                "alpha_known_canonical_", "alpha_bound_canonical_"})
             metrics_.push_back(what + std::string(kPolicies[p].metric));
       metrics_.push_back("alpha_exact_bracket_ok");
       metrics_.push_back("exact_profiles");
+    }
+    if (mech_.keep_vectors) {  // per-agent vectors: with keep_draws every draw's is stored
+      for (int p = 0; p < kPolicyCount; ++p) {
+        if (!mech_.enabled[p]) continue;
+        vector_slot_[p] = metrics_.size();
+        for (int i = 0; i < pop_.agents; ++i)
+          metrics_.push_back("u_" + std::string(kPolicies[p].metric) + "_" + std::to_string(i));
+      }
+      if (bound) {
+        xhat_slot_ = metrics_.size();
+        for (int i = 0; i < pop_.agents; ++i) metrics_.push_back("xhat_" + std::to_string(i));
+      }
     }
   }
 
@@ -155,11 +170,13 @@ class PersuasionModel final : public Model {
     if (mech_.enabled[kHighLow])
       res[kHighLow] = ev.majorized(high_low(pri, mech_.receiver, buckets_));
     std::vector<double> fake_prefix;  // Q_k of Ω_maj's fake utilities (1-majorized in R̂(Δmax))
+    std::vector<double> xhat;         // those fake utilities per agent
     if (mech_.enabled[kPaper] || mech_.enabled[kMw]) {
       const Mapping dmax = single_mean_maximal(pri, buckets_);
       PolicyResult maj = ev.majorized(dmax);
       ok = ok && maj.ok;
       fake_prefix = prefix_smallest(maj.fake);
+      xhat = maj.fake;
       if (mech_.enabled[kMw]) {
         // The targets never change MW's best responses (multiplicative_weights.hpp); the exact
         // ones are passed because they are at hand.
@@ -210,6 +227,7 @@ class PersuasionModel final : public Model {
       set("alpha_class_full_priority",
           majorization_ratio(prefix_smallest(res[kFull].utility), res[kFullPriority].utility), out);
     set("utilities_exact", ok && ev.exact() ? 1.0 : 0.0, out);
+    write_vectors(res, xhat, out);
     if (mech_.exact_alpha)
       exact_metrics(
           inst, res,
@@ -235,6 +253,19 @@ class PersuasionModel final : public Model {
         out[m] = std::isfinite(v) ? v : std::numeric_limits<double>::quiet_NaN();
   }
 
+  // mechanism.keep_vectors: each policy's utility vector and Theorem 1.1's target point x̂ (the
+  // 1-majorized fake utilities of R̂(Δmax)), one metric per agent.
+  void write_vectors(const std::vector<PolicyResult>& res, const std::vector<double>& xhat,
+                     std::span<double> out) const {
+    if (!mech_.keep_vectors) return;
+    for (int p = 0; p < kPolicyCount; ++p)
+      if (mech_.enabled[p] && res[p].ok)
+        for (std::size_t i = 0; i < res[p].utility.size(); ++i)
+          out[vector_slot_[p] + i] = res[p].utility[i];
+    if (xhat_slot_ > 0)
+      for (std::size_t i = 0; i < xhat.size(); ++i) out[xhat_slot_ + i] = xhat[i];
+  }
+
   // alpha_exact_<p>: every policy in the canonical accounting of Section 4 (its fake utilities
   // for one-signal-per-bucket mappings; `canonical(p)` re-runs Δmax / MW with value = key and the
   // baselines with their majorized rule).
@@ -242,8 +273,7 @@ class PersuasionModel final : public Model {
                      const std::function<std::vector<double>(int)>& canonical,
                      const std::vector<double>& fake_prefix, std::span<double> out) const {
     const ExactPrefix best = exact_best_prefix(inst.priors, inst.constraint, buckets_, mech_.exact);
-    if (!best.ok) return;  // NaN: see ExactPrefix::reason (docs: "The exact α")
-    set("exact_profiles", static_cast<double>(best.profiles), out);
+    if (!best.ok && !appendix_a_family(inst.priors, *inst.constraint)) return;  // NaN (docs)
     std::vector<int> ids;
     std::vector<std::vector<double>> canon;
     for (int p = 0; p < kPolicyCount; ++p) {
@@ -254,11 +284,36 @@ class PersuasionModel final : public Model {
     }
     std::vector<double> upper = fake_prefix;
     for (double& u : upper) u *= buckets_.count();
+    if (!best.ok) {
+      // Beyond the enumeration: Appendix A's family has a certified bracket at any n
+      // (exact_alpha_types.hpp); otherwise NaN (ExactPrefix::reason, docs: "The exact α").
+      const PrefixBracket br =
+          appendix_a_prefix_bracket(inst.priors, *inst.constraint, buckets_, canon);
+      if (!br.ok) return;
+      const ExactAlpha lo = exact_alpha(br.lo, canon, upper);
+      const ExactAlpha hi = exact_alpha(br.hi, canon, upper);
+      bool ok = true;
+      for (std::size_t j = 0; j < ids.size(); ++j) {
+        const std::string m = kPolicies[ids[j]].metric;
+        set("alpha_exact_lo_" + m, lo.alpha[j], out);
+        set("alpha_exact_hi_" + m, hi.alpha[j], out);
+        set("alpha_known_canonical_" + m, lo.known[j], out);
+        set("alpha_bound_canonical_" + m, lo.bound[j], out);
+        // known <= exact <= bound with exact somewhere in [lo, hi].
+        ok = ok && lo.known[j] <= hi.alpha[j] * (1 + 1e-7) &&
+             (upper.empty() || lo.alpha[j] <= lo.bound[j] * (1 + 1e-7));
+      }
+      set("alpha_exact_bracket_ok", ok ? 1.0 : 0.0, out);
+      return;
+    }
+    set("exact_profiles", static_cast<double>(best.profiles), out);
     const ExactAlpha ea = exact_alpha(best.best, canon, upper);
     for (std::size_t j = 0; j < ids.size(); ++j) {
       const std::string m = kPolicies[ids[j]].metric;
       set("alpha_exact_" + m, ea.alpha[j], out);
       set("inv_alpha_exact_" + m, 1.0 / ea.alpha[j], out);
+      set("alpha_exact_lo_" + m, ea.alpha[j], out);
+      set("alpha_exact_hi_" + m, ea.alpha[j], out);
       set("alpha_known_canonical_" + m, ea.known[j], out);
       set("alpha_bound_canonical_" + m, ea.bound[j], out);
     }
@@ -266,14 +321,15 @@ class PersuasionModel final : public Model {
   }
 
   // mechanism.type_reduction: the same metrics from the type-level problem (type_reduction.hpp;
-  // k-uniform matroid, at most two agent types), per-agent vectors expanded from the types.
+  // k-uniform matroid, at most two agent types), per-agent vectors expanded from the types. Each
+  // policy uses the selection rule run() uses: baselines the rule best in true utilities with
+  // the bucketed receiver (the min-norm point with the exact one), the index tie-break and MW
+  // per agent, Δmax and HIGH/LOW the 1-majorized rule.
   void run_types(const Instance& inst, std::span<double> out) const {
     const auto types = agent_types(inst.priors, 2);
     if (!types) return;  // more than two agent types in this draw: every metric NaN
     const int k = *inst.constraint->uniform_capacity();
-    const auto solve = [&](const Mapping& m) {
-      const TypeUtilities t =
-          type_majorized(restrict_mapping(m, types->representative), types->count, k);
+    const auto expand = [&](const TypeUtilities& t) {
       PolicyResult r;
       for (const int c : types->type_of) {
         r.utility.push_back(t.value[static_cast<std::size_t>(c)]);
@@ -281,14 +337,43 @@ class PersuasionModel final : public Model {
       }
       return r;
     };
+    const auto reps = [&](const Mapping& m) { return restrict_mapping(m, types->representative); };
+    const auto solve = [&](const Mapping& m) {
+      return expand(type_majorized(reps(m), types->count, k));
+    };
+    const auto baseline = [&](const Mapping& m) {
+      return mech_.receiver == Receiver::exact
+                 ? solve(m)
+                 : expand(type_true_optimal(reps(m), types->count, k));
+    };
     const auto& pri = inst.priors;
     std::vector<PolicyResult> res(kPolicyCount);
-    if (mech_.enabled[kNoInfo]) res[kNoInfo] = solve(no_information(pri, mech_.receiver, buckets_));
-    if (mech_.enabled[kFull]) res[kFull] = solve(full_revelation(pri, mech_.receiver, buckets_));
+    if (mech_.enabled[kNoInfo])
+      res[kNoInfo] = baseline(no_information(pri, mech_.receiver, buckets_));
+    if (mech_.enabled[kFull] || mech_.enabled[kFullPriority]) {
+      const Mapping full = full_revelation(pri, mech_.receiver, buckets_);
+      if (mech_.enabled[kFull]) res[kFull] = baseline(full);
+      if (mech_.enabled[kFullPriority]) {
+        std::vector<int> by_index(pri.size());
+        std::iota(by_index.begin(), by_index.end(), 0);
+        const TypeUtilities v = type_priority_vertex(reps(full), types->type_of, k, by_index);
+        res[kFullPriority] = PolicyResult{v.value, v.fake, true};
+      }
+    }
     if (mech_.enabled[kHighLow]) res[kHighLow] = solve(high_low(pri, mech_.receiver, buckets_));
-    const PolicyResult maj = solve(single_mean_maximal(pri, buckets_));
+    const Mapping dmax = single_mean_maximal(pri, buckets_);
+    const PolicyResult maj = solve(dmax);
     if (mech_.enabled[kPaper]) res[kPaper] = maj;
     const std::vector<double> fake_prefix = prefix_smallest(maj.fake);
+    if (mech_.enabled[kMw]) {
+      res[kMw] =
+          expand(type_multiplicative_weights(reps(dmax), types->type_of, k, mech_.mw_iterations));
+      const std::vector<double> q = prefix_smallest(res[kMw].fake);
+      double gap = 0.0;
+      for (std::size_t j = 0; j < q.size(); ++j)
+        gap = std::max(gap, std::abs(q[j] - fake_prefix[j]));
+      set("mw_prefix_gap", gap / std::max(1e-300, fake_prefix.back()), out);
+    }
     std::vector<double> best, upper = fake_prefix;
     for (double& u : upper) u *= buckets_.eta() * buckets_.count();
     for (int p = 0; p < kPolicyCount; ++p)
@@ -303,17 +388,31 @@ class PersuasionModel final : public Model {
       const double known = majorization_ratio(best, u);
       set("alpha_known_" + m, known, out);
       set("inv_alpha_known_" + m, 1.0 / known, out);
-      if (p == kPaper || mech_.receiver == Receiver::bucketed) {
+      if (p == kPaper || p == kMw || mech_.receiver == Receiver::bucketed) {
         const double bound = majorization_ratio(upper, u);
         set("alpha_bound_" + m, bound, out);
         set("inv_alpha_bound_" + m, 1.0 / bound, out);
       }
     }
+    if (mech_.enabled[kFull] && mech_.enabled[kFullPriority])
+      set("alpha_class_full_priority",
+          majorization_ratio(prefix_smallest(res[kFull].utility), res[kFullPriority].utility), out);
     set("utilities_exact", 1.0, out);
+    write_vectors(res, maj.fake, out);
     if (mech_.exact_alpha)
       exact_metrics(
           inst, res,
-          [&](int) { return solve(canonical_values(single_mean_maximal(pri, buckets_))).utility; },
+          [&](int p) {
+            // As in run(): baselines by their canonically majorized rule, Δmax and MW
+            // re-evaluated with value = key.
+            if (p == kNoInfo) return solve(no_information(pri, mech_.receiver, buckets_)).fake;
+            if (p == kFull) return solve(full_revelation(pri, mech_.receiver, buckets_)).fake;
+            const Mapping canon = canonical_values(dmax);
+            if (p == kPaper) return solve(canon).utility;
+            return expand(type_multiplicative_weights(reps(canon), types->type_of, k,
+                                                      mech_.mw_iterations))
+                .utility;
+          },
           fake_prefix, out);
   }
 
@@ -323,6 +422,8 @@ class PersuasionModel final : public Model {
   Buckets buckets_;
   bool estimator_exact_ = true;
   std::vector<std::string> metrics_;
+  std::size_t vector_slot_[kPolicyCount] = {};  // keep_vectors: slot of u_<p>_0
+  std::size_t xhat_slot_ = 0;                   // slot of xhat_0 (0: none)
 };
 
 MechanismSpec read_mechanism(const Params& m) {
@@ -353,14 +454,13 @@ MechanismSpec read_mechanism(const Params& m) {
             "sees the same losses, so the dual weights' order, hence the greedy response, does "
             "not depend on them); `exact` and `game` gave bit-identical results. Delete the key");
   s.type_reduction = m.flag("type_reduction", false);
-  if (s.type_reduction && (s.enabled[kFullPriority] || s.enabled[kMw]))
-    m.fail("type_reduction", "full_revelation_priority and mw have no type-level version");
   const Params ex = m.child("exact_alpha");
   s.exact_alpha = ex.flag("enabled", false);
   if (s.exact_alpha && s.receiver != Receiver::bucketed)
     ex.fail("enabled", "the exact α is for the bucketed receiver (Section 4's model)");
   s.exact.max_work =
       static_cast<std::uint64_t>(ex.number("max_work", 1e10, Range::closed(1.0, 1e15)));
+  s.keep_vectors = m.flag("keep_vectors", false);
   return s;
 }
 
@@ -406,13 +506,20 @@ ScenarioInfo scenario() {
       {"inv_alpha_exact_<p>", "1/alpha_exact in [0, 1] (0 when α is infinite)"},
       {"alpha_known_canonical_<p>", "alpha_known in the canonical accounting of alpha_exact"},
       {"alpha_bound_canonical_<p>", "max_k K·Q_k(x̂) / Q_k(U_p), canonical accounting"},
+      {"alpha_exact_lo_<p>", "certified lower end of alpha_exact (= it when enumerated)"},
+      {"alpha_exact_hi_<p>", "certified upper end (Appendix A's family beyond enumeration)"},
       {"alpha_exact_bracket_ok", "1 if known <= exact <= bound held (canonical accounting)"},
-      {"exact_profiles", "vertex profiles enumerated per oracle call of the exact α"}};
+      {"exact_profiles", "vertex profiles enumerated per oracle call of the exact α"},
+      {"u_<p>_<i>", "keep_vectors: true utility of agent i under policy p"},
+      {"xhat_<i>", "keep_vectors: agent i's coordinate of x̂ (Theorem 1.1's target point)"}};
   info.prepare = [](const Params& p) -> std::unique_ptr<const Model> {
     const Params pop = p.child("population");
     PopulationSpec ps = PopulationSpec::read(pop);
     ConstraintSpec cs = ConstraintSpec::read(p.child("constraint"), ps.agents);
     MechanismSpec ms = read_mechanism(p.child("mechanism"));
+    if (ms.keep_vectors && ps.agents > 2000)
+      p.child("mechanism")
+          .fail("keep_vectors", "one metric per agent and policy: at most 2000 agents");
     if (ms.type_reduction && cs.type != "uniform")
       p.child("mechanism").fail("type_reduction", "needs constraint type uniform");
     const bool few_types = ps.dist == "appendix_a" || ps.dist == "discrete" ||

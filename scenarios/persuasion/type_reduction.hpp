@@ -18,12 +18,24 @@
 // type contributes N_> ~ Bin(m, P(key > κ)) (m = count_c - 1) plus a uniform position among its
 // N_= tied mates, so P(alloc) = Σ_{x + a < k} P(X = x) P(N_> = a) E[min(1, (k-x-a)/(N_= + 1))],
 // N_= | N_> = a ~ Bin(m - a, P(key = κ)/P(key <= κ)), and E[1/(Y+1)] = (1-(1-p)^(M+1))/((M+1)p).
+//
+// Baselines with the bucketed receiver (type_true_optimal): the rule best in TRUE utilities, as
+// Evaluator::true_optimal at agent level. Its Nash-welfare maximiser is unique, hence
+// type-constant; the type-symmetric slice of the true-utility set is optimised in a type-constant
+// direction w by serving equal keys in order of decreasing w_c·μ (ties inside a type uniform), so
+// its Pareto frontier is the chain of those vertices over the finitely many orders of w_1/w_0
+// (breakpoints μ_a/μ_b), and Σ_c count_c log y_c is maximised on it in closed form per edge.
+//
+// Index tie-break and MW (type_priority_vertex): a global priority over the agents is not
+// type-symmetric, but agent i's utility still needs only per-type numbers: the agents of type d
+// before i in the priority count if their key is >= κ, those after it if > κ, two binomials.
 #pragma once
 
 #include "scenarios/persuasion/prior.hpp"
 #include "scenarios/persuasion/signaling.hpp"
 
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace fairmc::persuasion {
@@ -50,6 +62,24 @@ TypeUtilities type_block_vertex(const Mapping& mapping, const std::vector<int>& 
 
 // The 1-majorized selection rule (minimum-norm point of B(G) in fake utilities), <= 2 types.
 TypeUtilities type_majorized(const Mapping& mapping, const std::vector<int>& count, int k);
+
+// The selection rule best in true utilities (maximiser of Σ_i log U_i over every rule, ties may
+// depend on the signals), <= 2 types; `fake` is set to the true utilities (as at agent level).
+TypeUtilities type_true_optimal(const Mapping& mapping, const std::vector<int>& count, int k);
+
+// Per-AGENT utilities (value, fake indexed by agent) for the global priority `priority`
+// (priority[i] = rank of agent i, lower served first among equal keys), from the per-type
+// mapping (one agent per type) and type_of[i]: the agent-level greedy vertex, exactly.
+TypeUtilities type_priority_vertex(const Mapping& mapping, const std::vector<int>& type_of, int k,
+                                   std::span<const int> priority);
+
+// The MW mixture of Theorem 1.2 (multiplicative_weights.hpp) with this vertex oracle, per TYPE
+// (averaged inside each type, as the agent-level result is symmetrised). Every per-prefix Hedge
+// sees the same losses and the j = 1 one is never capped, so the dual weights' order is the order
+// of increasing cumulative fake utility, ties by agent index: the iteration needs only that
+// order, O(n log n) per step instead of O(n²).
+TypeUtilities type_multiplicative_weights(const Mapping& mapping, const std::vector<int>& type_of,
+                                          int k, int iterations);
 
 // Q_j, j = 1..n, of the vector with count[c] copies of u[c].
 std::vector<double> type_prefix_smallest(const std::vector<double>& u,

@@ -83,6 +83,50 @@ mechanism:
   CHECK(metric(*reduced, b, "alpha_bound_paper") <= metric(*full, a, "alpha_bound_paper") + 1e-9);
 }
 
+TEST_CASE("persuasion scenario: type_reduction = agent level, bucketed receiver, every policy") {
+  // Issue 15: run_types() gave the baselines their canonically majorized rule (run(): the rule
+  // best in true utilities), computed alpha_exact_no_info / _full from the paper's vector, and
+  // rejected full_revelation_priority and mw. ε = 1.5 puts agent 0 (2 - q) and the value-1
+  // agents in one bucket, so the baselines' two rules differ there; ε = 0.5 with 10 agents has
+  // K = 2 layers for Δmax and MW.
+  for (const char* eps_agents : {"epsilon: 1.5\n", "epsilon: 0.5\n"}) {
+    const std::string agents = std::string(eps_agents) == "epsilon: 1.5\n" ? "6" : "10";
+    const std::string base =
+        R"(
+population: {agents: )" +
+        agents + R"(, prior: {dist: appendix_a}}
+constraint: {type: uniform, k: 1}
+mechanism:
+  receiver: bucketed
+  )" + eps_agents +
+        R"(  policies: {no_information: true, full_revelation: true, full_revelation_priority: true,
+             paper: true, mw: true, high_low: true}
+  mw: {iterations: 80}
+  exact_alpha: {enabled: true}
+)";
+    const auto full = prep(base);
+    const auto reduced = prep(base + "  type_reduction: true\n");
+    const auto a = run_one(*full, 0), b = run_one(*reduced, 0);
+    const auto same = [&](const std::string& name) {
+      CAPTURE(name);
+      const double x = metric(*reduced, b, name), y = metric(*full, a, name);
+      if (std::isnan(y))  // α infinite (an agent the policy never serves): NaN on both paths
+        CHECK(std::isnan(x));
+      else
+        CHECK(x == doctest::Approx(y).epsilon(1e-6));
+    };
+    for (const char* p : {"no_info", "full", "full_priority", "mw", "high_low"}) {
+      for (const char* w : {"welfare_", "min_utility_", "nash_", "alpha_exact_"})
+        same(std::string(w) + p);
+      same(std::string("alpha_bound_") + p);
+    }
+    same("welfare_paper");
+    same("alpha_class_full_priority");
+    same("mw_prefix_gap");
+    CHECK(metric(*reduced, b, "alpha_exact_bracket_ok") == 1.0);
+  }
+}
+
 TEST_CASE("persuasion scenario: issue-15 configuration errors name the key") {
   CHECK_THROWS_AS(prep("population: {agents: 3, V: 4}\nconstraint: {type: partition, groups: 1}\n"
                        "mechanism: {type_reduction: true}"),
@@ -90,13 +134,73 @@ TEST_CASE("persuasion scenario: issue-15 configuration errors name the key") {
   CHECK_THROWS_AS(prep("population: {agents: 3, V: 4, prior: {dist: two_point, q: [0.1, 0.2]}}\n"
                        "mechanism: {type_reduction: true}"),
                   ConfigError);
-  CHECK_THROWS_AS(prep("population: {agents: 5, prior: {dist: appendix_a}}\n"
-                       "mechanism: {type_reduction: true, policies: {mw: true}}"),
-                  ConfigError);
   CHECK_THROWS_AS(prep("population: {agents: 3, V: 4}\n"
                        "mechanism: {receiver: exact, exact_alpha: {enabled: true}}"),
                   ConfigError);
   CHECK_NOTHROW(
       prep("population: {agents: 5, prior: {dist: appendix_a}}\n"
            "mechanism: {type_reduction: true, policies: {high_low: true}}"));
+}
+
+TEST_CASE(
+    "persuasion scenario: beyond the enumeration budget, Appendix A gets a certified bracket") {
+  // max_work: 1 forces the bracket (exact_alpha_types.hpp) on an instance the enumeration solves:
+  // alpha_exact_lo <= the enumerated alpha_exact <= alpha_exact_hi <= 1.01 alpha_exact_lo.
+  const std::string base = R"(
+population: {agents: 10, prior: {dist: appendix_a}}
+constraint: {type: uniform, k: 1}
+mechanism:
+  receiver: bucketed
+  epsilon: 0.5
+  type_reduction: true
+  policies: {no_information: true, full_revelation: true, full_revelation_priority: true,
+             paper: true, high_low: true}
+)";
+  const auto exact = prep(base + "  exact_alpha: {enabled: true}\n");
+  const auto bracket = prep(base + "  exact_alpha: {enabled: true, max_work: 1}\n");
+  const auto a = run_one(*exact, 0), b = run_one(*bracket, 0);
+  CHECK(metric(*bracket, b, "alpha_exact_bracket_ok") == 1.0);
+  for (const char* p : {"no_info", "full", "full_priority", "paper", "high_low"}) {
+    CAPTURE(p);
+    const double ex = metric(*exact, a, std::string("alpha_exact_") + p);
+    CHECK(std::isnan(metric(*bracket, b, std::string("alpha_exact_") + p)));
+    CHECK(metric(*bracket, b, std::string("alpha_exact_lo_") + p) <= ex * (1 + 1e-7));
+    CHECK(metric(*bracket, b, std::string("alpha_exact_hi_") + p) >= ex * (1 - 1e-7));
+    CHECK(metric(*bracket, b, std::string("alpha_exact_hi_") + p) <=
+          metric(*bracket, b, std::string("alpha_exact_lo_") + p) * 1.01);
+    CHECK(metric(*exact, a, std::string("alpha_exact_lo_") + p) == ex);
+  }
+}
+
+TEST_CASE("persuasion scenario: keep_vectors writes each policy's utility vector and x̂") {
+  const std::string base = R"(
+population: {agents: 7, V: 8, prior: {dist: two_point, low: 1, high: 8, q: [0.05, 0.5]}}
+constraint: {type: uniform, k: 2}
+mechanism:
+  receiver: bucketed
+  policies: {no_information: true, full_revelation: true, full_revelation_priority: true,
+             paper: true, high_low: true}
+)";
+  const auto plain = prep(base);
+  const auto vec = prep(base + "  keep_vectors: true\n");
+  CHECK(vec->metrics().size() == plain->metrics().size() + 5 * 7 + 7);
+  const auto a = run_one(*plain, 3), b = run_one(*vec, 3);
+  for (std::size_t m = 0; m < a.size(); ++m)  // nothing else changes
+    CHECK((a[m] == b[m] || (std::isnan(a[m]) && std::isnan(b[m]))));
+  for (const char* p : {"no_info", "full", "full_priority", "paper", "high_low"}) {
+    CAPTURE(p);
+    double sum = 0.0, mn = HUGE_VAL;
+    for (int i = 0; i < 7; ++i) {
+      const double u = metric(*vec, b, "u_" + std::string(p) + "_" + std::to_string(i));
+      sum += u;
+      mn = std::min(mn, u);
+    }
+    CHECK(sum == doctest::Approx(metric(*vec, b, std::string("welfare_") + p)).epsilon(1e-12));
+    CHECK(mn == metric(*vec, b, std::string("min_utility_") + p));
+  }
+  // x̂ is the paper's fake point: its coordinates sum to the fake welfare, below the true one.
+  double xs = 0.0;
+  for (int i = 0; i < 7; ++i) xs += metric(*vec, b, "xhat_" + std::to_string(i));
+  CHECK(xs > 0.0);
+  CHECK(xs <= metric(*vec, b, "welfare_paper") * (1 + 1e-12));
 }

@@ -108,3 +108,118 @@ TEST_CASE("persuasion types: prefix sums and welfare of a type-constant vector")
                                              DiscretePrior::point(3.0)},
                   2));
 }
+
+namespace {
+
+// Appendix A with n i.i.d. agents plus agent 0.
+std::vector<DiscretePrior> appendix_a(int n) {
+  const double q = 1.0 / std::sqrt(n), V = std::sqrt(n);
+  std::vector<DiscretePrior> priors{DiscretePrior::point(2.0 - q)};
+  for (int i = 0; i < n; ++i) priors.push_back(DiscretePrior::make({1.0, V}, {1.0 - q, q}));
+  return priors;
+}
+
+// Seven i.i.d. agents whose values 2.0 and 2.5 share a bucket, plus an agent of another type
+// whose value 2.2 falls in that bucket too: ties between different true values inside a type
+// and across types (ε = 0.4: bucket [1.96, 2.744)).
+std::vector<DiscretePrior> tied_types() {
+  std::vector<DiscretePrior> priors(
+      7, DiscretePrior::make({1.0, 2.0, 2.5, 9.0}, {0.4, 0.2, 0.2, 0.2}));
+  priors.push_back(DiscretePrior::make({2.2, 4.0}, {0.5, 0.5}));
+  return priors;
+}
+
+struct Case {
+  std::vector<DiscretePrior> priors;
+  int k;
+  double V, eps;
+};
+
+std::vector<Case> tie_cases() {
+  std::vector<Case> out;
+  // ε = 1.5: bucket [1, 2.5) holds agent 0's 2 - q and the others' value 1.
+  out.push_back({appendix_a(11), 1, std::sqrt(11.0), 1.5});
+  out.push_back({appendix_a(11), 1, std::sqrt(11.0), 0.5});
+  for (const int k : {1, 3, 5}) out.push_back({tied_types(), k, 9.0, 0.4});
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("persuasion types: bucketed baselines, type-level = Evaluator::true_optimal") {
+  // Issue 15: run_types() reported the canonically majorized rule for the baselines while run()
+  // reports the rule best in true utilities; with ties between different true values in a bucket
+  // the two differ (the first case: full revelation serves agent 0, worth 1.70, ahead of value-1
+  // agents in the same bucket only in the true-optimal rule).
+  bool differs = false;
+  for (const Case& cs : tie_cases()) {
+    const auto n = static_cast<int>(cs.priors.size());
+    const Buckets b(cs.V, cs.eps);
+    const auto types = agent_types(cs.priors, 2);
+    REQUIRE(types);
+    Evaluator ev({cs.priors, std::make_shared<UniformMatroid>(n, cs.k)}, {}, no_random);
+    for (const Mapping& m : {no_information(cs.priors, Receiver::bucketed, b),
+                             full_revelation(cs.priors, Receiver::bucketed, b)}) {
+      const PolicyResult agent = ev.true_optimal(m);
+      const Mapping reps = restrict_mapping(m, types->representative);
+      const TypeUtilities red = type_true_optimal(reps, types->count, cs.k);
+      const TypeUtilities canon = type_majorized(reps, types->count, cs.k);
+      for (int i = 0; i < n; ++i) {
+        const auto c = static_cast<std::size_t>(types->type_of[static_cast<std::size_t>(i)]);
+        CAPTURE(i);
+        CHECK(agent.utility[static_cast<std::size_t>(i)] ==
+              doctest::Approx(red.value[c]).epsilon(1e-6));
+        differs = differs || std::abs(canon.value[c] - red.value[c]) > 1e-6 * red.value[c];
+      }
+    }
+  }
+  CHECK(differs);  // the cases do separate the two rules
+}
+
+TEST_CASE("persuasion types: index tie-break per agent = the agent-level vertex, with ties") {
+  for (const Case& cs : tie_cases()) {
+    const auto n = static_cast<int>(cs.priors.size());
+    const Buckets b(cs.V, cs.eps);
+    const auto types = agent_types(cs.priors, 2);
+    REQUIRE(types);
+    Evaluator ev({cs.priors, std::make_shared<UniformMatroid>(n, cs.k)}, {}, no_random);
+    std::vector<int> by_index(static_cast<std::size_t>(n)), scrambled(by_index.size());
+    std::iota(by_index.begin(), by_index.end(), 0);
+    for (int i = 0; i < n; ++i) scrambled[static_cast<std::size_t>(i)] = (5 * i + 3) % n;
+    for (const Receiver rec : {Receiver::exact, Receiver::bucketed})
+      for (const Mapping& m : {full_revelation(cs.priors, rec, b),
+                               single_mean_maximal(cs.priors, b), high_low(cs.priors, rec, b)})
+        for (const auto& pri : {by_index, scrambled}) {
+          const PolicyResult agent = ev.fixed_priority(m, pri);
+          const TypeUtilities red = type_priority_vertex(restrict_mapping(m, types->representative),
+                                                         types->type_of, cs.k, pri);
+          for (std::size_t i = 0; i < agent.utility.size(); ++i) {
+            CAPTURE(i);
+            CHECK(red.value[i] == doctest::Approx(agent.utility[i]).epsilon(1e-11));
+            CHECK(red.fake[i] == doctest::Approx(agent.fake[i]).epsilon(1e-11));
+          }
+        }
+  }
+}
+
+TEST_CASE("persuasion types: MW per type = the agent-level MW mixture, with ties") {
+  for (const Case& cs : tie_cases()) {
+    const auto n = static_cast<int>(cs.priors.size());
+    const Buckets b(cs.V, cs.eps);
+    const auto types = agent_types(cs.priors, 2);
+    REQUIRE(types);
+    Evaluator ev({cs.priors, std::make_shared<UniformMatroid>(n, cs.k)}, {}, no_random);
+    const Mapping dmax = single_mean_maximal(cs.priors, b);
+    const std::vector<double> targets = prefix_smallest(ev.majorized(dmax).fake);
+    const PolicyResult agent = ev.multiplicative_weights(dmax, targets, 60);
+    const TypeUtilities red = type_multiplicative_weights(
+        restrict_mapping(dmax, types->representative), types->type_of, cs.k, 60);
+    for (int i = 0; i < n; ++i) {
+      const auto c = static_cast<std::size_t>(types->type_of[static_cast<std::size_t>(i)]);
+      CAPTURE(i);
+      CHECK(agent.utility[static_cast<std::size_t>(i)] ==
+            doctest::Approx(red.value[c]).epsilon(1e-9));
+      CHECK(agent.fake[static_cast<std::size_t>(i)] == doctest::Approx(red.fake[c]).epsilon(1e-9));
+    }
+  }
+}
