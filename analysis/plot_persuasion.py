@@ -192,13 +192,19 @@ def plot_growth(ds, key, out_path):
 
 def plot_exact(ds, key, out_path):
     x, order = sorted_axis(ds, key)
+    logx = x.min() > 0 and x.max() / x.min() > 20
     fig, axes = fs.figure(1, 1, size=(9, 5.5))
     ax = axes[0, 0]
     for j, (pid, label, color) in enumerate(POLICIES):
         ex = series(ds, f"alpha_exact_{pid}", order)  # mean over draws with finite α, as the bars
         if ex is None:
             continue
+        # Beyond enumeration α is a certified bracket [lo, hi] (at most 0.03% wide): its midpoint.
+        ex_lo, ex_hi = (series(ds, f"alpha_exact_{e}_{pid}", order) for e in ("lo", "hi"))
+        if ex_lo is not None and ex_hi is not None:
+            ex = np.where(np.isfinite(ex), ex, 0.5 * (ex_lo + ex_hi))
         dx = (j - 2.5) * 0.04
+        dx = x * dx if logx else dx  # the policies side by side, on either scale
         lo = series(ds, f"alpha_known_canonical_{pid}", order)
         hi = series(ds, f"alpha_bound_canonical_{pid}", order)
         ax.plot(x + dx, ex, "-o", color=color, ms=5, label=f"{label}: exact α")
@@ -211,7 +217,7 @@ def plot_exact(ds, key, out_path):
     if ok is not None:
         title += f", bracket held on {100 * np.nanmin(ok):.0f}% of draws (min over points)"
     fs.panel(ax, ylabel="α, mean over draws with finite α\n(bars: known .. certified bound, same accounting)",
-             xlabel=LABELS.get(key, key), title=title, logy=True)
+             xlabel=LABELS.get(key, key), title=title, logx=logx, logy=True)
     fs.legend(ax)
     fs.save(fig, out_path)
 
