@@ -458,10 +458,24 @@ def kept_draws(results) -> bool:
 def figure_for(name: str, ds, results):
     """The figure function for a results file: by experiment name for the paper's experiments,
     else by what the file holds (swept keys, metrics, constants), so a renamed or new experiment
-    of the scenario gets the figure of the experiment it resembles; None: no dedicated figure."""
+    of the scenario gets the figure of the experiment it resembles; None: no dedicated figure.
+    (Content alone cannot tell every paper experiment apart: multi_agent_agents and
+    many_independent_agents both sweep n with the same constants.)"""
     by_name = {
+        "objective_headline": headline,
         "objective_fig1_fig2_items": lambda r, d, o: figure1_2(r, d, o, 0, None, None, "objective"),
+        "objective_fig4_fig5_dissimilar": fig4_fig5,
+        "objective_independent_agents": lambda r, d, o: independent(d, o),
         "objective_independent_priors": lambda r, d, o: single_point(d, o, name),
+        "objective_multi_agent_agents": lambda r, d, o: multi_agent_agents(d, o),
+        "objective_sweep_items": lambda r, d, o: sweep_items(d, o),
+        "objective_sweep_aversion": lambda r, d, o: sweep_aversion(d, o, name),
+        "objective_sweep_aversion_drawn": lambda r, d, o: sweep_aversion(d, o, name),
+        "objective_weak_aversion": lambda r, d, o: sweep_aversion(d, o, name),
+        "objective_many_independent_agents": lambda r, d, o: many_independent(d, o),
+        "objective_clustered": lambda r, d, o: clustered(d, o),
+        "objective_strategic_band": lambda r, d, o: strategic(r, d, o),
+        "objective_strategic_joint": lambda r, d, o: strategic_joint(d, o),
     }
     if name in by_name:
         return by_name[name]
