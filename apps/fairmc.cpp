@@ -13,9 +13,11 @@
 #include <malloc.h>
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <tuple>
 #include <utility>
 
@@ -45,8 +47,8 @@ int usage(std::ostream& o) {
        "  run --resume DIR [draws=N]                            finish or extend an earlier run\n"
        "  run EXPERIMENT.yaml --shard I/K -o DIR                the I-th of K parts of the sweep\n"
        "  merge DIR1 DIR2 ... -o DIR                            join results of one experiment\n"
-       "  plan EXPERIMENT.yaml [key=value ...]                  validate and print the sweep\n"
-       "  list                                                  scenarios, samplers, mechanisms, "
+       "  plan EXPERIMENT.yaml [key=value ...] [--resolved]     validate and print the sweep\n"
+       "  list [SCENARIO ...]                                   scenarios, samplers, mechanisms, "
        "metrics\n"
        "  show RESULTS.h5                                       summary table of a results file\n\n"
        "`fairmc <command> --help` explains each.\n";
@@ -84,9 +86,10 @@ std::pair<std::size_t, std::size_t> shard_of(const std::string& text) {
     ok = k >= 1 && i < k;
   }
   if (!ok)
-    throw fairmc::ConfigError(fairmc::command_line_mark("--shard " + text), "",
-                              "--shard takes I/K with whole numbers 0 <= I < K (e.g. 0/4 .. 3/4; "
-                              "in a Slurm job array: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)");
+    throw fairmc::ConfigError(
+        fairmc::command_line_mark("--shard " + text), "",
+        "--shard takes I/K with whole numbers 0 <= I < K (e.g. 0/4 .. 3/4; "
+        "in a Slurm job array: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)");
   return {i, k};
 }
 
@@ -135,7 +138,7 @@ std::string resume_hint(const fs::path& outdir) {
 int cmd_run(const std::vector<std::string>& args, const std::string& command_line, bool plan_only,
             const fairmc::Cluster& cluster, bool& validated) {
   po::options_description opts(
-      plan_only ? "fairmc plan EXPERIMENT.yaml [key=value ...]\n\n"
+      plan_only ? "fairmc plan EXPERIMENT.yaml [key=value ...] [--resolved]\n\n"
                   "Validates the experiment and every sweep point, prints the "
                   "expanded sweep; runs nothing.\n\noptions"
                 : "fairmc run EXPERIMENT.yaml [key=value ...] [options]\n"
@@ -150,7 +153,14 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
                   "3 with --check, a check did not pass (failed or undetermined); 130 "
                   "interrupted\n(resumable). Failed points take precedence over checks.\n\n"
                   "options");
-  opts.add_options()("help,h", "this help");
+  opts.add_options()("help,h", "this help")(
+      "config-dir", po::value<std::string>(),
+      "the configs/ directory (defaults.yaml and the files `defaults:` names); default: the "
+      "first configs/ beside the experiment file or above it");
+  if (plan_only)
+    opts.add_options()("resolved",
+                       "print the resolved configuration (configs/defaults.yaml, `defaults:`, the "
+                       "file and the overrides merged) as YAML instead of the sweep");
   if (!plan_only) {
     opts.add_options()("threads,j", po::value<int>()->default_value(0),
                        "worker threads (0 = all cores)")(
@@ -160,8 +170,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
         "checkpoint", po::value<double>()->default_value(5.0), "seconds between checkpoints")(
         "shard", po::value<std::string>(),
         "I/K: run only the points p with p % K == I (0 <= I < K), e.g. one Slurm array task each; "
-        "join the K results with `fairmc merge`")(
-        "no-progress", "plain log lines instead of a progress bar")(
+        "join the K results with `fairmc merge`")("no-progress",
+                                                  "plain log lines instead of a progress bar")(
+        "quiet,q", "print nothing but errors (no progress, summary, notes or checks table)")(
         "check", "exit with 3 unless every check of the experiment passes");
   }
   const Parsed p = parse(args, opts);
@@ -170,6 +181,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     return exit_ok;
   }
   if (!plan_only) check_run_options(p);
+  const fs::path configs_dir =
+      p.vm.count("config-dir") ? fs::path(p.vm["config-dir"].as<std::string>()) : fs::path();
   const auto catalog = fairmc::scenario_catalog();
   std::optional<fairmc::StoredRun> stored;
   fairmc::Experiment e;
@@ -198,7 +211,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
                                   "the experiment is fixed by the results file");
     e = fairmc::load_experiment_text(stored->config_text, stored->experiment_file, overrides);
     if (!experiment_file.empty()) {
-      const auto given = fairmc::load_experiment(experiment_file, overrides);
+      const auto given = fairmc::load_experiment(experiment_file, overrides, configs_dir);
       if (given.config_hash() != e.config_hash())
         throw fairmc::ConfigError({experiment_file, 0, 0}, "",
                                   "the experiment differs from the one in " +
@@ -219,9 +232,16 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
       return exit_usage;
     }
     overrides.assign(p.positional.begin() + 1, p.positional.end());
-    e = fairmc::load_experiment(p.positional.front(), overrides);
+    e = fairmc::load_experiment(p.positional.front(), overrides, configs_dir);
   }
   const auto& scenario = fairmc::find_scenario(catalog, e);
+  if (plan_only && p.vm.count("resolved")) {
+    // Validated like a run (every point prepared) before it is printed.
+    fairmc::prepare_points(e, fairmc::expand(e), scenario);
+    if (!agreed(cluster, "")) return exit_usage;
+    if (cluster.root()) std::cout << e.resolved_text();
+    return exit_ok;
+  }
   if (plan_only) {
     const auto points = fairmc::expand(e);
     const auto plan = fairmc::describe_plan(e, points, fairmc::prepare_points(e, points, scenario));
@@ -279,16 +299,19 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   opt.threads = p.vm["threads"].as<int>();
   opt.results = results;
   opt.checkpoint_seconds = p.vm["checkpoint"].as<double>();
-  if (p.vm.count("no-progress")) opt.progress_bar = false;
+  if (p.vm.count("no-progress") || p.vm.count("quiet")) opt.progress_bar = false;
   opt.command_line = command_line;
   opt.resume = stored ? &*stored : nullptr;
   opt.keep_previous = !stored && fs::exists(results);  // --overwrite
   if (p.vm.count("shard"))
     std::tie(opt.shard_index, opt.shard_count) = shard_of(p.vm["shard"].as<std::string>());
   opt.cluster = &cluster;
+  // --quiet: the run's own lines go nowhere; errors still reach stderr.
+  std::ostringstream discarded;
+  std::ostream& info = p.vm.count("quiet") ? discarded : std::cerr;
   fairmc::RunOutcome outcome;
   try {
-    outcome = fairmc::run_experiment(e, scenario, opt, std::cerr);
+    outcome = fairmc::run_experiment(e, scenario, opt, info);
   } catch (...) {
     // Nothing valid was written: remove the directory this run created, if it is empty (whatever
     // else is in it stays).
@@ -300,12 +323,11 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   }
   if (!cluster.root())  // rank 0 reports and writes
     return outcome.interrupted ? exit_interrupted : exit_ok;
-  std::cerr << "fairmc: " << outcome.draws_computed << " draws in " << outcome.seconds << " s";
-  if (outcome.seconds > 0)
-    std::cerr << " (" << outcome.draws_computed / outcome.seconds << " draws/s)";
-  std::cerr << "\n";
-  for (const auto& line : outcome.notes) std::cerr << "fairmc: " << line << "\n";
-  for (const auto& line : outcome.checks) std::cerr << line << "\n";
+  info << "fairmc: " << outcome.draws_computed << " draws in " << outcome.seconds << " s";
+  if (outcome.seconds > 0) info << " (" << outcome.draws_computed / outcome.seconds << " draws/s)";
+  info << "\n";
+  for (const auto& line : outcome.notes) info << "fairmc: " << line << "\n";
+  for (const auto& line : outcome.checks) info << line << "\n";
   if (outcome.interrupted && outcome.previous_kept) {
     std::cerr << "fairmc: interrupted before the first checkpoint; " << results.string()
               << " still holds the previous results\n";
@@ -322,12 +344,12 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     return exit_failed_points;
   }
   if (fairmc::InterruptGuard::note_written())
-    std::cerr << "fairmc: the interrupt came during the last wave: the run is complete after all\n";
-  std::cerr << "fairmc: wrote " << results.string() << "\n";
+    info << "fairmc: the interrupt came during the last wave: the run is complete after all\n";
+  info << "fairmc: wrote " << results.string() << "\n";
   if (opt.shard_count > 1)
-    std::cerr << "fairmc: shard " << opt.shard_index << "/" << opt.shard_count
-              << " done; once every shard is, join them: fairmc merge DIR_0 ... DIR_"
-              << opt.shard_count - 1 << " -o DIR\n";
+    info << "fairmc: shard " << opt.shard_index << "/" << opt.shard_count
+         << " done; once every shard is, join them: fairmc merge DIR_0 ... DIR_"
+         << opt.shard_count - 1 << " -o DIR\n";
   if (p.vm.count("check") && !outcome.checks_verdict.empty() && outcome.checks_verdict != "pass") {
     std::cerr << "fairmc: --check: the checks' verdict is " << outcome.checks_verdict << "\n";
     return exit_checks;
@@ -344,7 +366,7 @@ int cmd_merge(const std::vector<std::string>& args, const std::string& command_l
       "pending (resume DIR to compute it). Refuses inputs of different experiments, draws or\n"
       "builds.\n\noptions");
   opts.add_options()("help,h", "this help")("output,o", po::value<std::string>(),
-                                             "output directory (must not hold results.h5)");
+                                            "output directory (must not hold results.h5)");
   const Parsed p = parse(args, opts);
   if (p.vm.count("help")) {
     std::cout << opts << "\n";
@@ -360,7 +382,8 @@ int cmd_merge(const std::vector<std::string>& args, const std::string& command_l
     fs::path path = a;
     if (fs::is_directory(path)) path /= "results.h5";
     if (!fs::exists(path))
-      throw fairmc::ConfigError(fairmc::command_line_mark(a), "", "no results file " + path.string());
+      throw fairmc::ConfigError(fairmc::command_line_mark(a), "",
+                                "no results file " + path.string());
     inputs.push_back(path);
   }
   const fs::path outdir = p.vm["output"].as<std::string>();
@@ -406,14 +429,31 @@ int cmd_show(const std::vector<std::string>& args) {
 
 int cmd_list(const std::vector<std::string>& args) {
   po::options_description opts(
-      "fairmc list\n\nLists scenarios with their samplers, mechanisms and metrics.\n\noptions");
+      "fairmc list [SCENARIO ...]\n\nLists the scenarios (or the ones named) with their "
+      "samplers, mechanisms and metrics.\n\noptions");
   opts.add_options()("help,h", "this help");
   const Parsed p = parse(args, opts);
   if (p.vm.count("help")) {
     std::cout << opts << "\n";
     return exit_ok;
   }
-  std::cout << fairmc::describe_catalog(fairmc::scenario_catalog());
+  auto catalog = fairmc::scenario_catalog();
+  if (!p.positional.empty()) {
+    std::vector<fairmc::ScenarioInfo> chosen;
+    for (const auto& name : p.positional) {
+      const auto it = std::find_if(catalog.begin(), catalog.end(),
+                                   [&](const fairmc::ScenarioInfo& s) { return s.name == name; });
+      if (it == catalog.end()) {
+        std::string known;
+        for (const auto& s : catalog) known += (known.empty() ? "" : ", ") + s.name;
+        throw fairmc::ConfigError(fairmc::command_line_mark(name), "",
+                                  "unknown scenario '" + name + "'; the scenarios: " + known);
+      }
+      chosen.push_back(*it);
+    }
+    catalog = std::move(chosen);
+  }
+  std::cout << fairmc::describe_catalog(catalog);
   return exit_ok;
 }
 

@@ -154,8 +154,16 @@ std::string canonical_text(const YAML::Node& n) {
   return out;
 }
 
-Experiment load_experiment(const fs::path& file, const std::vector<std::string>& overrides) {
+Experiment load_experiment(const fs::path& file, const std::vector<std::string>& overrides,
+                           const fs::path& configs_dir) {
   const std::string text = read_config_file(file, SourceMark{file.string(), 0, 0}, "");
+  if (!configs_dir.empty()) {
+    if (!fs::is_directory(configs_dir))
+      throw ConfigError(command_line_mark("--config-dir " + configs_dir.string()), "",
+                        "--config-dir: no directory " + configs_dir.string() +
+                            " (it holds defaults.yaml and the files `defaults:` names)");
+    return load_experiment_text(text, file.string(), overrides, configs_dir);
+  }
   auto configs = find_configs_dir(file.parent_path().empty() ? fs::path(".") : file.parent_path());
   return load_experiment_text(text, file.string(), overrides, configs.value_or(fs::path()));
 }
@@ -274,6 +282,11 @@ YAML::Node override_value(const std::string& text, const Override& o, bool list_
   return v;
 }
 
+std::string value_or_dots(std::string v) {
+  if (!v.empty() && v.front() == '[' && v.back() == ']') v = v.substr(1, v.size() - 2);
+  return v.empty() ? "..." : v;
+}
+
 Override parse_override(const std::string& arg) {
   Override o;
   o.arg = arg;
@@ -290,6 +303,13 @@ Override parse_override(const std::string& arg) {
                       "dots (e.g. population.agents)");
   const std::string value = arg.substr(eq + 1);
   const auto parts = split_path(o.key);
+  // `defaults:` composes files before the overrides apply; set afterwards it would be stored and
+  // then ignored (and break --resume), so it is refused here (issue 17 item 2).
+  if (parts.front() == "defaults")
+    throw ConfigError(o.where, o.key,
+                      "config files cannot be composed from the command line: put `defaults: [" +
+                          value_or_dots(arg.substr(eq + 1)) +
+                          "]` in the experiment file (or use --config-dir for another configs/)");
   const bool sweep_section =
       parts.size() >= 3 && parts[0] == "sweep" && (parts[1] == "grid" || parts[1] == "zip");
   o.target = o.key;
@@ -563,6 +583,19 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
     body.remove("defaults");
     merged.reset(merge(merged, body));
   }
+  // The engine keys no layer set take the built-in defaults, written into the resolved
+  // configuration so that it is complete (fairmc plan --resolved, /config/resolved) wherever the
+  // file lives; configs/defaults.yaml states the same values, so with it nothing changes.
+  const EngineDefaults builtin;
+  for (const auto& [key, value] :
+       {std::pair<const char*, std::string>{"seed", std::to_string(builtin.seed)},
+        {"draws", std::to_string(builtin.draws)},
+        {"block", std::to_string(builtin.block)},
+        {"keep_draws", builtin.keep_draws ? "true" : "false"}})
+    if (!merged[key]) {
+      merged[key] = YAML::Load(value);
+      e.marks->emplace(key, SourceMark{"<built-in default>", 0, 0});
+    }
 
   // 2. overrides.
   const std::set<std::string> pinned = apply_overrides(merged, *e.marks, overrides);
@@ -577,10 +610,13 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
   e.description = root.text("description", "");
   e.claim = root.text("claim", "");
   e.scenario = root.text("scenario");
-  e.seed = static_cast<std::uint64_t>(root.integer("seed", 0, 0, std::int64_t{1} << 52));
-  e.draws = root.integer("draws", 1000, 1, 1'000'000'000'000);
-  e.block = root.integer("block", 100, 1, 100'000'000);
-  e.keep_draws = root.flag("keep_draws", false);
+  // The same values as configs/defaults.yaml (tests/engine/test_config.cpp checks it), so a file
+  // runs alike with and without a configs/ directory beside it.
+  const EngineDefaults d;
+  e.seed = static_cast<std::uint64_t>(root.integer("seed", d.seed, 0, std::int64_t{1} << 52));
+  e.draws = root.integer("draws", d.draws, 1, 1'000'000'000'000);
+  e.block = root.integer("block", d.block, 1, 100'000'000);
+  e.keep_draws = root.flag("keep_draws", d.keep_draws);
   if (root.has("metrics")) e.metrics = read_metrics(root, merged["metrics"]);
   std::set<std::pair<std::string, std::string>> fitted;
   for (const Params& f : root.children("fits")) {

@@ -91,13 +91,25 @@ struct Point {
 // point is expanded.
 inline constexpr std::size_t max_sweep_points = 10'000;
 
+// The engine keys' values when no file sets them. configs/defaults.yaml states the same values
+// (tests/engine/test_config.cpp), so an experiment runs alike inside and outside the repository.
+struct EngineDefaults {
+  std::int64_t seed = 1;
+  std::int64_t draws = 1000;
+  std::int64_t block = 100;
+  bool keep_draws = false;
+};
+
 // Top-level keys the engine owns; every other top-level section belongs to the scenario.
 const std::vector<std::string>& engine_keys();
 
 // Loads an experiment file, composing `defaults:` from configs/ and applying overrides
 // (`a.b=v`, `a.b=1,2,3`, `a.b=range(..)|linspace(..)|logspace(..)`).
+// configs/ is the first such directory beside the file or above it, or `configs_dir` when given
+// (--config-dir).
 Experiment load_experiment(const std::filesystem::path& file,
-                           const std::vector<std::string>& overrides);
+                           const std::vector<std::string>& overrides,
+                           const std::filesystem::path& configs_dir = {});
 // The same from text already in memory (resume reads the text stored in a results file).
 Experiment load_experiment_text(const std::string& text, const std::string& file_label,
                                 const std::vector<std::string>& overrides,

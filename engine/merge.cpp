@@ -17,7 +17,8 @@ namespace {
 std::string build_of(const StoredRun& s) {
   if (s.history.empty()) return "an unknown build";
   const RunEntry& last = s.history.back();
-  return "fairmc " + last.fairmc_version + " " + last.git_sha + (last.git_dirty == 1 ? " dirty" : "");
+  return "fairmc " + last.fairmc_version + " " + last.git_sha +
+         (last.git_dirty == 1 ? " dirty" : "");
 }
 
 [[noreturn]] void refuse(const std::string& why) {
@@ -29,18 +30,18 @@ std::string build_of(const StoredRun& s) {
 void check_compatible(const std::vector<StoredRun>& in) {
   const StoredRun& a = in.front();
   for (const StoredRun& b : in) {
-    if (fs::equivalent(a.file, b.file) && &a != &b)
-      refuse(b.file.string() + " is given twice");
+    if (fs::equivalent(a.file, b.file) && &a != &b) refuse(b.file.string() + " is given twice");
     if (b.draws != a.draws)
-      refuse(a.file.string() + " has draws=" + std::to_string(a.draws) + " and " +
-             b.file.string() + " draws=" + std::to_string(b.draws) +
+      refuse(a.file.string() + " has draws=" + std::to_string(a.draws) + " and " + b.file.string() +
+             " draws=" + std::to_string(b.draws) +
              ": resume the smaller one to the same draws first (fairmc run --resume DIR draws=N)");
     // The hash covers everything that determines the numbers except draws (config_hash()).
     if (b.config_hash != a.config_hash)
-      refuse(a.file.string() + " and " + b.file.string() +
-             " hold different experiments (configuration hashes " + std::to_string(a.config_hash) +
-             " and " + std::to_string(b.config_hash) +
-             "; `fairmc show` prints each one's configuration): merge joins files of one experiment");
+      refuse(
+          a.file.string() + " and " + b.file.string() +
+          " hold different experiments (configuration hashes " + std::to_string(a.config_hash) +
+          " and " + std::to_string(b.config_hash) +
+          "; `fairmc show` prints each one's configuration): merge joins files of one experiment");
     if (build_of(b) != build_of(a))
       refuse(a.file.string() + " was written by " + build_of(a) + " and " + b.file.string() +
              " by " + build_of(b) +
@@ -69,8 +70,7 @@ MergeOutcome merge_results(const std::vector<fs::path>& inputs, const fs::path& 
   }
   check_compatible(in);
 
-  const Experiment e =
-      load_experiment_text(in.front().config_text, in.front().experiment_file, {});
+  const Experiment e = load_experiment_text(in.front().config_text, in.front().experiment_file, {});
   RunRecord run = new_run_record(e, find_scenario(catalog, e));
   run.command_line = command_line;
   run.created_utc = in.front().created_utc;
@@ -92,17 +92,23 @@ MergeOutcome merge_results(const std::vector<fs::path>& inputs, const fs::path& 
     });
     if (r.blocks_done() == 0 && failed != in.end()) r.fail(failed->errors[p]);
     switch (r.status(e.block_count())) {
-      case PointStatus::complete: ++out.complete; break;
-      case PointStatus::failed: ++out.failed; break;
-      default: ++out.pending; break;
+      case PointStatus::complete:
+        ++out.complete;
+        break;
+      case PointStatus::failed:
+        ++out.failed;
+        break;
+      default:
+        ++out.pending;
+        break;
     }
     if (r.status(e.block_count()) == PointStatus::partial)
       for (std::size_t i = 0; i < in.size(); ++i)
         if (i != best && held[i] > 0)
           out.notes.push_back("point " + std::to_string(p) + " stays partial: its " +
-                              std::to_string(most) + " blocks come from " +
-                              in[best].file.string() + "; the " + std::to_string(held[i]) +
-                              " of " + in[i].file.string() + " are not added (resume it)");
+                              std::to_string(most) + " blocks come from " + in[best].file.string() +
+                              "; the " + std::to_string(held[i]) + " of " + in[i].file.string() +
+                              " are not added (resume it)");
   }
   out.complete_run = out.pending == 0;
   run.complete = out.complete_run;

@@ -33,7 +33,8 @@ std::int64_t adopt_stored_point(const StoredRun& stored, std::size_t p, PointRec
                                 const Experiment& e) {
   std::vector<std::string> ratio_names;
   for (const auto& ratio : r.ratios) ratio_names.push_back(ratio.name);
-  const auto stored_ratios = p < stored.ratios.size() ? stored.ratios[p] : std::vector<std::string>{};
+  const auto stored_ratios =
+      p < stored.ratios.size() ? stored.ratios[p] : std::vector<std::string>{};
   if (p >= stored.metrics.size() || stored.metrics[p] != r.metrics || stored_ratios != ratio_names)
     return 0;
   std::int64_t adopted = 0;

@@ -446,3 +446,37 @@ TEST_CASE("the objective override the docs suggest works") {
   const auto catalog = fairmc::scenario_catalog();
   CHECK_NOTHROW(fairmc::prepare_points(e, fairmc::expand(e), fairmc::find_scenario(catalog, e)));
 }
+
+TEST_CASE("the built-in engine defaults are configs/defaults.yaml's, and fill the resolved text") {
+  // A file runs alike with and without a configs/ directory (issue 17 item 2).
+  const YAML::Node file = YAML::LoadFile(std::string(FAIRMC_SOURCE_DIR) + "/configs/defaults.yaml");
+  const fairmc::EngineDefaults d;
+  CHECK(file["seed"].as<std::int64_t>() == d.seed);
+  CHECK(file["draws"].as<std::int64_t>() == d.draws);
+  CHECK(file["block"].as<std::int64_t>() == d.block);
+  CHECK(file["keep_draws"].as<bool>() == d.keep_draws);
+  for (const auto& kv : file)  // a key added there must be added to EngineDefaults too
+    CHECK(std::set<std::string>{"seed", "draws", "block", "keep_draws"}.count(
+              kv.first.as<std::string>()) == 1);
+  const std::string text = "experiment: bare\nscenario: demo\npopulation: {agents: 3}\n";
+  const auto outside = fairmc::load_experiment_text(text, "bare.yaml", {}, fs::path());
+  const auto inside =
+      fairmc::load_experiment_text(text, "bare.yaml", {}, fs::path(FAIRMC_SOURCE_DIR) / "configs");
+  CHECK(outside.seed == inside.seed);
+  CHECK(outside.draws == inside.draws);
+  CHECK(outside.block == inside.block);
+  CHECK(outside.config_hash() == inside.config_hash());
+  CHECK(outside.resolved_text().find("seed: 1") != std::string::npos);
+}
+
+TEST_CASE("defaults= on the command line is refused, naming where it belongs") {
+  const std::string text = "experiment: bare\nscenario: demo\npopulation: {agents: 3}\n";
+  try {
+    fairmc::load_experiment_text(text, "bare.yaml", {"defaults=[populations/normal]"}, fs::path());
+    FAIL("defaults= was accepted");
+  } catch (const fairmc::ConfigError& e) {
+    const std::string what = e.what();
+    CHECK(what.find("defaults: [populations/normal]") != std::string::npos);
+    CHECK(what.find("experiment file") != std::string::npos);
+  }
+}

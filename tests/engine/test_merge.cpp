@@ -63,7 +63,9 @@ Blocks stored_blocks(const fs::path& file) {
   return out;
 }
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+bool same_bits(double a, double b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
 
 void require_identical(const fs::path& a_file, const fs::path& b_file) {
   const Blocks a = stored_blocks(a_file), b = stored_blocks(b_file);
@@ -173,5 +175,6 @@ TEST_CASE("merge refuses files it cannot join, with the reason and the files") {
   CHECK(refusal({t.dir / "a.h5", t.dir / "b.h5"}, t.dir / "b.h5").find("one of the inputs") !=
         std::string::npos);
   // Nothing was written for a refused merge.
-  for (const char* name : {"m1.h5", "m2.h5", "m3.h5", "m4.h5"}) CHECK_FALSE(fs::exists(t.dir / name));
+  for (const char* name : {"m1.h5", "m2.h5", "m3.h5", "m4.h5"})
+    CHECK_FALSE(fs::exists(t.dir / name));
 }
