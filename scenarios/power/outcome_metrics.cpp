@@ -3,8 +3,6 @@
 #include "scenarios/power/batch_math.hpp"
 #include "scenarios/power/program1_kernel.hpp"
 
-#include <boost/sort/spreadsort/spreadsort.hpp>
-
 #include <algorithm>
 #include <cmath>
 
@@ -12,18 +10,6 @@ namespace fairmc::power {
 
 double best_window_fraction(std::vector<double> lambda, double epsilon) {
   return best_window_fraction_sorting(lambda, epsilon);
-}
-
-double best_window_fraction_sorting(std::span<double> lambda, double epsilon) {
-  // Hybrid radix sort (Boost.Sort): several times faster than std::sort on 10^5 doubles.
-  boost::sort::spreadsort::spreadsort(lambda.begin(), lambda.end());
-  std::size_t best = 0, lo = 0;
-  for (std::size_t hi = 0; hi < lambda.size(); ++hi) {
-    if (lambda[hi] <= 0.0) continue;  // lambda > 0 is required
-    while (lambda[lo] < (1.0 - epsilon) * lambda[hi]) ++lo;
-    best = std::max(best, hi - lo + 1);
-  }
-  return lambda.empty() ? 0.0 : static_cast<double>(best) / static_cast<double>(lambda.size());
 }
 
 namespace {
@@ -461,7 +447,7 @@ OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gam
   r.welfare_gradient = std::sqrt(grad2);
   r.welfare_gradient_rel = grad_total > 0.0 ? std::sqrt(gsum2) / grad_total : 0.0;
   r.q_mean = qsum / static_cast<double>(m);
-  r.frac_within_eps_best = best_window_fraction_sorting(lambda, epsilon);  // lambda's last use
+  r.frac_within_eps_best = best_window_fraction_buckets(lambda, epsilon, scratch.window);
   return r;
 }
 
