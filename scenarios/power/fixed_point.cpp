@@ -17,14 +17,16 @@ namespace {
 // fixed the accumulators stay in registers (issue 19: the pass was bound by stores to the heap).
 // Same operations in the same order as the generic loop in Equations::eval, so the same bits.
 template <std::size_t M>
-void accumulate_fixed(const Population& pop, const double* x, const double* inv_q, double floor,
-                      bool free_q, double* N_out, double* P_out, double* dN_out, double* dP_out) {
+FAIRMC_POWER_KERNEL void accumulate_fixed(const Population& pop, const double* x,
+                                          const double* inv_q, double floor, bool free_q,
+                                          double* N_out, double* P_out, double* dN_out,
+                                          double* dP_out) {
   constexpr std::size_t D = 2 * M;
   const std::size_t d = free_q ? D : M;
   double N[M] = {}, P[M] = {}, dN[M][D] = {}, dP[M][D] = {};
   const bool jac = dN_out != nullptr;
-  // Blocks of agents: first every agent's s and then c (roots and divisions two at a time,
-  // batch_math.hpp), then the sums in agent order.
+  // Blocks of agents: first every agent's s and then c (loops the compiler vectorises, four
+  // agents at a time in the AVX2 clone), then the sums in agent order.
   constexpr std::size_t B = 128;
   double sb[B], cb[B];
   bool fb[B];
@@ -40,7 +42,11 @@ void accumulate_fixed(const Population& pop, const double* x, const double* inv_
       }
       sb[k] = s;
     }
-    detail::capped_inverse_roots(sb, nb, floor, cb, fb);
+    for (std::size_t k = 0; k < nb; ++k) {  // c = 1 / max(sqrt(s), floor), vectorised
+      const double root = std::sqrt(sb[k]);
+      fb[k] = root > floor;
+      cb[k] = 1.0 / (root > floor ? root : floor);
+    }
     for (std::size_t k = 0; k < nb; ++k) {
       const double* y = &pop.y[(i0 + k) * M];
       const double* w = &pop.w[(i0 + k) * M];
@@ -437,15 +443,16 @@ namespace {
 // c at (fp.x, fp.q) as scalings_at computes it, with sum c w and grad U(x) from the same pass, and
 // (alpha > 0) fp.residual = section5_residual(c): x(c) and sum c w / n accumulated in that pass,
 // the map and its residual in a second one (the same operations as section5_map's three passes).
-void final_scalings(const Population& pop, FixedPoint& fp, double floor, double alpha) {
+FAIRMC_POWER_KERNEL void final_scalings(const Population& pop, FixedPoint& fp, double floor,
+                                        double alpha) {
   const std::size_t n = pop.n, m = pop.m;
   const double dn = static_cast<double>(n);
   std::vector<double> mass(m, 0.0), xc(m, 0.0);
   fp.gradient.assign(m, 0.0);
   const double* const ws = pop.w.data();
   const double* const ys = pop.y.data();
-  // s_i into c's storage, then every c_i with the roots and divisions two at a time
-  // (batch_math.hpp, IEEE-exact per lane), then the sums in agent order.
+  // s_i into c's storage, then every c_i (vectorised, IEEE-exact per lane), then the sums in
+  // agent order.
   for (std::size_t i = 0; i < n; ++i) {
     const double* w = ws + i * m;
     const double* y = ys + i * m;
@@ -456,7 +463,15 @@ void final_scalings(const Population& pop, FixedPoint& fp, double floor, double 
     }
     fp.c[i] = s;
   }
-  detail::inverse_max_roots(fp.c.data(), n, floor, fp.c.data(), fp.unclamped.data());
+  {  // c = 1 / max(sqrt(s), floor), vectorised
+    double* const cs = fp.c.data();
+    char* const free = fp.unclamped.data();
+    for (std::size_t i = 0; i < n; ++i) {
+      const double root = std::sqrt(cs[i]);
+      free[i] = root > floor;
+      cs[i] = 1.0 / std::max(root, floor);
+    }
+  }
   for (std::size_t i = 0; i < n; ++i) {
     const double* w = ws + i * m;
     const double* y = ys + i * m;
@@ -487,7 +502,7 @@ void final_scalings(const Population& pop, FixedPoint& fp, double floor, double 
       }
       sb[k] = s;
     }
-    detail::sqrt_batch(sb, sb, nb);
+    for (std::size_t k = 0; k < nb; ++k) sb[k] = std::sqrt(sb[k]);
     for (std::size_t k = 0; k < nb; ++k) {
       const double g = sqrt_n / std::max(alpha, sb[k]);
       sb[k] = std::abs(g - fp.c[i0 + k]) / fp.c[i0 + k];
