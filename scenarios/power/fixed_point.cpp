@@ -7,10 +7,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <type_traits>
 
 namespace fairmc::power {
 namespace {
+
+// GCC vector extensions: element-wise IEEE operations, lowered to SSE2 or AVX2 per clone.
+typedef double Vec2 __attribute__((vector_size(16)));
+typedef double Vec4 __attribute__((vector_size(32)));
 
 // One pass over the agents for a compile-time number of issues M: N_j = sum_i c_i w_ij e_ij,
 // P_j = sum_i c_i w_ij and, when dN is non-null, their derivatives in z (row-major M x d). With M
@@ -23,7 +29,13 @@ FAIRMC_POWER_KERNEL void accumulate_fixed(const Population& pop, const double* x
                                           double* dP_out) {
   constexpr std::size_t D = 2 * M;
   const std::size_t d = free_q ? D : M;
-  double N[M] = {}, P[M] = {}, dN[M][D] = {}, dP[M][D] = {};
+  // The Jacobian rows in GCC vector registers (4 or 2 lanes): dN[j][l] += dc[l] we[j] is then one
+  // multiply and one add per register for all l, lane by lane the scalar operations. As scalars
+  // the 2 M x 2 M accumulators spilled to the stack (issue 19).
+  using V = std::conditional_t<D % 4 == 0, Vec4, Vec2>;
+  constexpr std::size_t W = sizeof(V) / sizeof(double), R = D / W;
+  double N[M] = {}, P[M] = {};
+  V dN[M][R] = {}, dP[M][R] = {};
   const bool jac = dN_out != nullptr;
   // Blocks of agents: first every agent's s and then c (loops the compiler vectorises, four
   // agents at a time in the AVX2 clone), then the sums in agent order.
@@ -50,7 +62,7 @@ FAIRMC_POWER_KERNEL void accumulate_fixed(const Population& pop, const double* x
     for (std::size_t k = 0; k < nb; ++k) {
       const double* y = &pop.y[(i0 + k) * M];
       const double* w = &pop.w[(i0 + k) * M];
-      double e[M], we[M], dc[D];
+      double e[M], we[M];
       for (std::size_t j = 0; j < M; ++j) {
         e[j] = y[j] - x[j];
         we[j] = w[j] * e[j];
@@ -62,14 +74,17 @@ FAIRMC_POWER_KERNEL void accumulate_fixed(const Population& pop, const double* x
       }
       if (!jac || !fb[k]) continue;
       const double c3 = c * c * c;
+      double dc[D];  // dc/dx_l, then dc/dlog q_l
       for (std::size_t l = 0; l < M; ++l) {
         dc[l] = c3 * w[l] * we[l] * inv_q[l];
         dc[M + l] = 0.5 * dc[l] * e[l];
       }
+      V dcv[R];
+      std::memcpy(dcv, dc, sizeof dc);
       for (std::size_t j = 0; j < M; ++j)
-        for (std::size_t l = 0; l < D; ++l) {
-          dN[j][l] += dc[l] * we[j];
-          dP[j][l] += dc[l] * w[j];
+        for (std::size_t r = 0; r < R; ++r) {
+          dN[j][r] += dcv[r] * we[j];
+          dP[j][r] += dcv[r] * w[j];
         }
     }
   }
@@ -78,8 +93,8 @@ FAIRMC_POWER_KERNEL void accumulate_fixed(const Population& pop, const double* x
     P_out[j] = P[j];
     if (jac)
       for (std::size_t l = 0; l < d; ++l) {
-        dN_out[j * d + l] = dN[j][l];
-        dP_out[j * d + l] = dP[j][l];
+        dN_out[j * d + l] = dN[j][l / W][l % W];
+        dP_out[j * d + l] = dP[j][l / W][l % W];
       }
   }
 }
