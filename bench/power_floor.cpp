@@ -1,21 +1,30 @@
 // The arithmetic floor of a power draw (issue 19): the operations a draw cannot avoid, timed one
 // by one with fairmc's own Rng and compiler flags, at the reference size n = 10^5.
-//   m = 1 median: 2n normal variates (y, log w), n exp, one selection (nth_element), one pass
-//                 with one division per agent (c_i), one pass for Program 1 (closed form: a
-//                 division and a sqrt per agent), one sort of the lambda_i (Def. 2.1's best band).
+//   m = 1 median: 2n normal variates (y, log w), n exp, one selection (since 2026-11-29 the
+//                 histogram selection of equilibrium.hpp's sample_median; nth_element before), one
+//                 pass with one division per agent (c_i), one pass for Program 1 (closed form: a
+//                 division and a sqrt per agent), one histogram pass over the lambda_i (Def. 2.1's
+//                 best band; until 2026-11-29 a sort, see best_window.hpp).
 //   m = 2 fixed point: 4n variates, 2n exp, ~4 Newton passes (a sqrt and a division per agent,
 //                 Jacobian accumulation), one pass for c, Program 1 per agent (one Newton
-//                 evaluation: two divisions, a sqrt), one sort.
+//                 evaluation: two divisions, a sqrt), one histogram pass.
+// The per-agent kernels are compiled as fairmc's are (FAIRMC_POWER_KERNEL: AVX2 clones, and
+// -fno-math-errno for this file), so that the floor is not slower than what fairmc already does.
 // Prints each kernel's CPU time and the two floors; compare with bench_power's CPU per draw.
 #include "engine/rng.hpp"
+#include "scenarios/power/batch_math.hpp"
+#include "scenarios/power/equilibrium.hpp"
 
 #include <boost/random/normal_distribution.hpp>
 #include <boost/sort/spreadsort/spreadsort.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
+#include <span>
 #include <vector>
 
 namespace {
@@ -41,6 +50,70 @@ double time_ms(F&& f, int reps = 15) {
 
 volatile double sink = 0.0;
 
+// One pass with a division per agent (the median's c_i, or Program 1's closed form).
+FAIRMC_POWER_KERNEL void div_pass(const double* w, const double* y, double* c, std::size_t n) {
+  const double x = 0.01;
+  for (std::size_t i = 0; i < n; ++i) c[i] = 1.0 / (w[i] * std::abs(x - y[i]));
+}
+
+// One m = 2 pass: per block, every agent's c = 1/sqrt(s) (vectorised), then N, P and the 2x4
+// Jacobian accumulated in agent order, as fixed_point.cpp's accumulate_fixed<2>.
+FAIRMC_POWER_KERNEL double newton_pass(const double* y, const double* w, std::size_t n) {
+  double N[2] = {0, 0}, P[2] = {0, 0}, J[16] = {};
+  constexpr std::size_t B = 128;
+  double cb[B];
+  for (std::size_t i0 = 0; i0 < n; i0 += B) {
+    const std::size_t nb = std::min(B, n - i0);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const std::size_t i = i0 + k;
+      const double we0 = w[2 * i] * (y[2 * i] - 0.01), we1 = w[2 * i + 1] * (y[2 * i + 1] + 0.02);
+      cb[k] = 1.0 / std::sqrt(we0 * we0 * 0.9 + we1 * we1 * 1.1);
+    }
+    for (std::size_t k = 0; k < nb; ++k) {
+      const std::size_t i = i0 + k;
+      const double e0 = y[2 * i] - 0.01, e1 = y[2 * i + 1] + 0.02;
+      const double we0 = w[2 * i] * e0, we1 = w[2 * i + 1] * e1;
+      const double cc = cb[k];
+      N[0] += cc * we0;
+      N[1] += cc * we1;
+      P[0] += cc * w[2 * i];
+      P[1] += cc * w[2 * i + 1];
+      const double c3 = cc * cc * cc;
+      const double dc[4] = {c3 * w[2 * i] * we0, c3 * w[2 * i + 1] * we1, 0.5 * c3 * we0 * e0,
+                            0.5 * c3 * we1 * e1};
+      for (int l = 0; l < 4; ++l) {
+        J[l] += dc[l] * we0;
+        J[4 + l] += dc[l] * we1;
+        J[8 + l] += dc[l] * w[2 * i];
+        J[12 + l] += dc[l] * w[2 * i + 1];
+      }
+    }
+  }
+  return N[0] + N[1] + P[0] + P[1] + J[5];
+}
+
+// Program 1 for m = 2 at a good start: one Newton evaluation per agent.
+FAIRMC_POWER_KERNEL void program1_pass(const double* c, const double* w, double* lambda,
+                                       std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double a0 = c[i] * w[2 * i], a1 = c[i] * w[2 * i + 1];
+    const double r0 = 1.0 / (a0 * 1e-5 + 10.0), r1 = 1.0 / (a1 * 1e-5 + 10.0);
+    const double phi = a0 * a0 * r0 * r0 + a1 * a1 * r1 * r1;
+    lambda[i] = 10.0 - (1.0 / std::sqrt(phi) - 10.0) * r0;
+  }
+}
+
+// Definition 2.1's best band needs every lambda_i once: one histogram pass over their IEEE keys.
+double histogram_pass(const double* lambda, std::size_t n, std::vector<std::uint32_t>& count) {
+  std::fill(count.begin(), count.end(), 0u);
+  const std::uint64_t base = std::bit_cast<std::uint64_t>(1.0) >> 42;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t b = (std::bit_cast<std::uint64_t>(std::abs(lambda[i])) >> 42) - base;
+    ++count[std::min<std::uint64_t>(b, count.size() - 1)];
+  }
+  return count[0];
+}
+
 }  // namespace
 
 int main() {
@@ -54,52 +127,31 @@ int main() {
   const double exps = time_ms([&](int) {
     for (std::size_t i = 0; i < n; ++i) w[i] = std::exp(0.5 * y[i]);
   });
-  const double select = time_ms([&](int) {
+  const double nth = time_ms([&](int) {
     std::vector<double> s(y.begin(), y.begin() + n);
     std::nth_element(s.begin(), s.begin() + n / 2, s.end());
     sink = s[n / 2];
   });
-  // One pass with a division per agent (the median's c_i, or Program 1's closed form).
-  const double div_pass = time_ms([&](int) {
-    const double x = 0.01;
-    for (std::size_t i = 0; i < n; ++i) c[i] = 1.0 / (w[i] * std::abs(x - y[i]));
+  // The selection as fairmc now makes it (a histogram pass and nth_element in one bucket).
+  std::vector<double> scratch;
+  const double select = time_ms([&](int) {
+    sink = fairmc::power::sample_median(std::span<const double>(y.data(), n), scratch);
   });
+  const double div_ms = time_ms([&](int) { div_pass(w.data(), y.data(), c.data(), n); });
   // One m = 2 pass with a sqrt and a division per agent, accumulating N, P and the 2x4 Jacobian.
   for (std::size_t i = n; i < 2 * n; ++i) {
     y[i] = y[i - n] * 0.7;
     w[i] = w[i - n] * 1.3;
   }
-  const double newton_pass = time_ms([&](int) {
-    double N[2] = {0, 0}, P[2] = {0, 0}, J[16] = {};
-    for (std::size_t i = 0; i < n; ++i) {
-      const double e0 = y[2 * i] - 0.01, e1 = y[2 * i + 1] + 0.02;
-      const double we0 = w[2 * i] * e0, we1 = w[2 * i + 1] * e1;
-      const double cc = 1.0 / std::sqrt(we0 * we0 * 0.9 + we1 * we1 * 1.1);
-      N[0] += cc * we0;
-      N[1] += cc * we1;
-      P[0] += cc * w[2 * i];
-      P[1] += cc * w[2 * i + 1];
-      const double c3 = cc * cc * cc;
-      const double dc[4] = {c3 * w[2 * i] * we0, c3 * w[2 * i + 1] * we1, 0.5 * c3 * we0 * we0,
-                            0.5 * c3 * we1 * we1};
-      for (int l = 0; l < 4; ++l) {
-        J[l] += dc[l] * we0;
-        J[4 + l] += dc[l] * we1;
-        J[8 + l] += dc[l] * w[2 * i];
-        J[12 + l] += dc[l] * w[2 * i + 1];
-      }
-    }
-    sink = N[0] + N[1] + P[0] + P[1] + J[5];
-  });
-  // Program 1 for m = 2 at a good start: one Newton evaluation per agent.
-  const double program1 = time_ms([&](int) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const double a0 = c[i] * w[2 * i], a1 = c[i] * w[2 * i + 1];
-      const double r0 = 1.0 / (a0 * 1e-5 + 10.0), r1 = 1.0 / (a1 * 1e-5 + 10.0);
-      const double phi = a0 * a0 * r0 * r0 + a1 * a1 * r1 * r1;
-      lambda[i] = 10.0 - (1.0 / std::sqrt(phi) - 10.0) * r0;
-    }
-  });
+  const double newton_ms = time_ms([&](int) { sink = newton_pass(y.data(), w.data(), n); });
+  const double program1_ms =
+      time_ms([&](int) { program1_pass(c.data(), w.data(), lambda.data(), n); });
+  // The lambda_i of a draw concentrate (lambda_dev ~1e-3): most land in a few buckets, which is
+  // the slow case for a histogram (increments of one counter depend on each other).
+  for (std::size_t i = 0; i < n; ++i) lambda[i] = 10.0 * (1.0 + 1e-3 * y[i]);
+  std::vector<std::uint32_t> counts(8192);
+  const double histogram_ms =
+      time_ms([&](int) { sink = histogram_pass(lambda.data(), n, counts); });
   const double sort = time_ms([&](int) {
     std::vector<double> s(c.begin(), c.begin() + n);
     for (double& v : s) v = std::abs(v);
@@ -107,11 +159,13 @@ int main() {
     sink = s[n / 2];
   });
   std::printf(
-      "n = %zu, CPU ms (median of 15): normal variates %.2f, exp %.2f, nth_element %.2f,\n"
-      "  division pass %.2f, m=2 Newton pass %.2f, m=2 Program 1 pass %.2f, sort %.2f\n",
-      n, normals, exps, select, div_pass, newton_pass, program1, sort);
-  const double floor1 = 2 * normals + exps + select + 2 * div_pass + sort;
-  const double floor2 = 4 * normals + 2 * exps + 4 * newton_pass + div_pass + program1 + sort;
+      "n = %zu, CPU ms (median of 15): normal variates %.2f, exp %.2f, median selection %.2f,\n"
+      "  division pass %.2f, m=2 Newton pass %.2f, m=2 Program 1 pass %.2f, histogram pass %.2f"
+      "\n  (before 2026-11-29: nth_element %.2f, sort of n doubles for the best band %.2f)\n",
+      n, normals, exps, select, div_ms, newton_ms, program1_ms, histogram_ms, nth, sort);
+  const double floor1 = 2 * normals + exps + select + 2 * div_ms + histogram_ms;
+  const double floor2 =
+      4 * normals + 2 * exps + 4 * newton_ms + div_ms + program1_ms + histogram_ms;
   std::printf("floor m = 1 median: %.2f ms; m = 2 fixed point: %.2f ms\n", floor1, floor2);
   return 0;
 }

@@ -9,10 +9,14 @@
 #               fairmc binary on 1 and 2 threads: draws/s, scaling, peak RSS, engine share, size
 #   complexity  bench/complexity.py: per-draw time against n, fitted exponents, complexity.png
 #   drivers     the older plain-timer drivers bench/bench_{engine,power,objective,persuasion,scf}
+#   growth      bench/growth.py: per-draw CPU and peak memory of `fairmc run -j1` against n up to
+#               the papers' sizes (power 10^6, objective n = m = 200, scf 10^4), fitted exponents
+#               (alone: `make bench BENCH=growth`, ~5 min)
 #   peers       bench/peers/compare.py: fairmc -j1 against a NumPy/SciPy script per scenario on
 #               its bench_reference workload, interleaved, metric means checked within 4 sem
 #               (alone: `make bench BENCH=peers`; needs python3-scipy, ~5 min on a quiet core)
-# Output: results/bench/ (micro.json, table.md/json, complexity.md/json/png, peers.md/json).
+# Output: results/bench/ (micro.json, table.md/json, complexity.md/json/png, growth.md/json,
+#         peers.md/json).
 # Environment: BENCH_MIN_TIME (Google Benchmark seconds per case, default 0.5),
 #              BENCH_SCALE (multiplies the table's and the peers' draws, default 1),
 #              PEERS_REPS (peers' interleaved repetitions, default 3), JOBS (build jobs).
@@ -37,9 +41,9 @@ for s in "${sections[@]}"; do
     table) targets+=(bench_split) ;;
     complexity) targets+=(bench_complexity) ;;
     drivers) targets+=(bench_engine bench_power bench_objective bench_persuasion bench_scf) ;;
-    peers) ;;
+    peers | growth) ;;
     *)
-      echo "bench.sh: unknown section '$s' (micro, table, complexity, drivers, peers)" >&2
+      echo "bench.sh: unknown section '$s' (micro, table, complexity, drivers, growth, peers)" >&2
       exit 2
       ;;
   esac
@@ -68,6 +72,7 @@ for s in "${sections[@]}"; do
         "$build/$b"
       done
       ;;
+    growth) "$py" bench/growth.py --build "$build" --out "$out" ;;
     peers)
       "$py" bench/peers/compare.py --build "$build" --out "$out" --scale "${BENCH_SCALE:-1}" \
         --reps "${PEERS_REPS:-3}"

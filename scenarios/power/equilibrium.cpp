@@ -1,7 +1,9 @@
 #include "scenarios/power/equilibrium.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 
 namespace fairmc::power {
 
@@ -27,17 +29,71 @@ Equilibrium median_construction(const Population& pop, double gamma) {
   return eq;
 }
 
-void median_construction(const Population& pop, double gamma, Equilibrium& eq) {
-  const std::size_t n = pop.n;
-  eq.iterations = 0;
-  // c's storage doubles as the scratch copy for the selection (one fewer n-sized buffer).
-  std::vector<double>& scratch = eq.c;
-  scratch.assign(pop.y.begin(), pop.y.end());
-  const std::size_t mid = n / 2;
+namespace {
+
+// The original selection: nth_element on a copy, then the largest of the lower half.
+double median_by_selection(std::span<const double> y, std::vector<double>& scratch) {
+  const std::size_t n = y.size(), mid = n / 2;
+  scratch.assign(y.begin(), y.end());
   const auto mid_it = scratch.begin() + static_cast<std::ptrdiff_t>(mid);
   std::nth_element(scratch.begin(), mid_it, scratch.end());
   double x = *mid_it;
   if (n % 2 == 0) x = 0.5 * (*std::max_element(scratch.begin(), mid_it) + x);
+  return x;
+}
+
+// Order-preserving key of a double (negative values reversed), for finite values and infinities.
+std::uint64_t order_key(double v) {
+  const auto b = std::bit_cast<std::uint64_t>(v);
+  return (b >> 63) != 0 ? ~b : b | (std::uint64_t{1} << 63);
+}
+
+}  // namespace
+
+double sample_median(std::span<const double> y, std::vector<double>& scratch) {
+  const std::size_t n = y.size(), mid = n / 2;
+  if (n < 4096) return median_by_selection(y, scratch);  // the histogram does not pay
+  constexpr int kShift = 48;  // 2^16 buckets: sign, exponent and 4 mantissa bits
+  std::vector<std::uint32_t> count(std::size_t{1} << 16, 0);
+  for (const double v : y) {
+    if (std::isnan(v)) return median_by_selection(y, scratch);
+    ++count[order_key(v) >> kShift];
+  }
+  // Buckets holding ranks mid and (even n) mid - 1, and how many values lie below each.
+  std::size_t below = 0, b_mid = 0;
+  for (; below + count[b_mid] <= mid; ++b_mid) below += count[b_mid];
+  std::size_t b_low = b_mid, below_low = below;
+  const bool even = n % 2 == 0;
+  if (even && below == mid) {  // rank mid - 1 is the largest value of an earlier bucket
+    do --b_low;
+    while (count[b_low] == 0);
+    below_low = below - count[b_low];
+  }
+  scratch.clear();
+  for (const double v : y) {
+    const std::uint64_t b = order_key(v) >> kShift;
+    if (b == b_mid || b == b_low) scratch.push_back(v);
+  }
+  // scratch holds the values of b_low (if different) and b_mid, in y's order; both ranks are
+  // counted from below_low.
+  const auto at = [&](std::size_t rank) {
+    const auto it = scratch.begin() + static_cast<std::ptrdiff_t>(rank - below_low);
+    std::nth_element(scratch.begin(), it, scratch.end());
+    return *it;
+  };
+  const double x = at(mid);
+  double x_low = x;
+  if (even) x_low = at(mid - 1);
+  if (x == 0.0 || x_low == 0.0) return median_by_selection(y, scratch);  // +0 or -0: as before
+  return even ? 0.5 * (x_low + x) : x;
+}
+
+void median_construction(const Population& pop, double gamma, Equilibrium& eq) {
+  const std::size_t n = pop.n;
+  eq.iterations = 0;
+  // c's storage doubles as the selection's scratch (one fewer n-sized buffer).
+  const double x = sample_median(pop.y, eq.c);
+  eq.c.resize(n);
   eq.x = {x};
   eq.normal.resize(n);
   const double normal_radius = std::pow(static_cast<double>(n), -0.25);

@@ -35,6 +35,13 @@ std::vector<double> welfare_gradient(const Population& pop, std::span<const doub
 // c_i = 1 / (w_i |x - y_i|); an agent sitting at x gets the mean of the other c_i (the paper lets
 // it be any constant). Then sum_i sgn(x - y_i) = 0, so x maximises U (Lemma 3.1), and
 // lambda_ref = 1 / sqrt(q gamma) (Theorem 3.1). Normal agents: |x - y_i| >= n^(-1/4).
+// The sample median of y as Section 3 takes it: the (n/2)-th smallest value (0-based), for even n
+// averaged with the one below. Selects through a histogram of the values' IEEE keys (2^16
+// buckets, one pass) and nth_element on the one or two buckets holding those ranks, instead of
+// nth_element on a copy of all n values (issue 19); the same value, falling back to that
+// nth_element where a zero of either sign is selected. `scratch` is reused storage.
+double sample_median(std::span<const double> y, std::vector<double>& scratch);
+
 Equilibrium median_construction(const Population& pop, double gamma);
 // The same into `eq`, reusing its storage.
 void median_construction(const Population& pop, double gamma, Equilibrium& eq);

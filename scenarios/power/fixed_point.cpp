@@ -7,24 +7,38 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <type_traits>
 
 namespace fairmc::power {
 namespace {
+
+// GCC vector extensions: element-wise IEEE operations, lowered to SSE2 or AVX2 per clone.
+typedef double Vec2 __attribute__((vector_size(16)));
+typedef double Vec4 __attribute__((vector_size(32)));
 
 // One pass over the agents for a compile-time number of issues M: N_j = sum_i c_i w_ij e_ij,
 // P_j = sum_i c_i w_ij and, when dN is non-null, their derivatives in z (row-major M x d). With M
 // fixed the accumulators stay in registers (issue 19: the pass was bound by stores to the heap).
 // Same operations in the same order as the generic loop in Equations::eval, so the same bits.
 template <std::size_t M>
-void accumulate_fixed(const Population& pop, const double* x, const double* inv_q, double floor,
-                      bool free_q, double* N_out, double* P_out, double* dN_out, double* dP_out) {
+FAIRMC_POWER_KERNEL void accumulate_fixed(const Population& pop, const double* x,
+                                          const double* inv_q, double floor, bool free_q,
+                                          double* N_out, double* P_out, double* dN_out,
+                                          double* dP_out) {
   constexpr std::size_t D = 2 * M;
   const std::size_t d = free_q ? D : M;
-  double N[M] = {}, P[M] = {}, dN[M][D] = {}, dP[M][D] = {};
+  // The Jacobian rows in GCC vector registers (4 or 2 lanes): dN[j][l] += dc[l] we[j] is then one
+  // multiply and one add per register for all l, lane by lane the scalar operations. As scalars
+  // the 2 M x 2 M accumulators spilled to the stack (issue 19).
+  using V = std::conditional_t<D % 4 == 0, Vec4, Vec2>;
+  constexpr std::size_t W = sizeof(V) / sizeof(double), R = D / W;
+  double N[M] = {}, P[M] = {};
+  V dN[M][R] = {}, dP[M][R] = {};
   const bool jac = dN_out != nullptr;
-  // Blocks of agents: first every agent's s and then c (roots and divisions two at a time,
-  // batch_math.hpp), then the sums in agent order.
+  // Blocks of agents: first every agent's s and then c (loops the compiler vectorises, four
+  // agents at a time in the AVX2 clone), then the sums in agent order.
   constexpr std::size_t B = 128;
   double sb[B], cb[B];
   bool fb[B];
@@ -40,11 +54,15 @@ void accumulate_fixed(const Population& pop, const double* x, const double* inv_
       }
       sb[k] = s;
     }
-    detail::capped_inverse_roots(sb, nb, floor, cb, fb);
+    for (std::size_t k = 0; k < nb; ++k) {  // c = 1 / max(sqrt(s), floor), vectorised
+      const double root = std::sqrt(sb[k]);
+      fb[k] = root > floor;
+      cb[k] = 1.0 / (root > floor ? root : floor);
+    }
     for (std::size_t k = 0; k < nb; ++k) {
       const double* y = &pop.y[(i0 + k) * M];
       const double* w = &pop.w[(i0 + k) * M];
-      double e[M], we[M], dc[D];
+      double e[M], we[M];
       for (std::size_t j = 0; j < M; ++j) {
         e[j] = y[j] - x[j];
         we[j] = w[j] * e[j];
@@ -56,14 +74,17 @@ void accumulate_fixed(const Population& pop, const double* x, const double* inv_
       }
       if (!jac || !fb[k]) continue;
       const double c3 = c * c * c;
+      double dc[D];  // dc/dx_l, then dc/dlog q_l
       for (std::size_t l = 0; l < M; ++l) {
         dc[l] = c3 * w[l] * we[l] * inv_q[l];
         dc[M + l] = 0.5 * dc[l] * e[l];
       }
+      V dcv[R];
+      std::memcpy(dcv, dc, sizeof dc);
       for (std::size_t j = 0; j < M; ++j)
-        for (std::size_t l = 0; l < D; ++l) {
-          dN[j][l] += dc[l] * we[j];
-          dP[j][l] += dc[l] * w[j];
+        for (std::size_t r = 0; r < R; ++r) {
+          dN[j][r] += dcv[r] * we[j];
+          dP[j][r] += dcv[r] * w[j];
         }
     }
   }
@@ -72,8 +93,8 @@ void accumulate_fixed(const Population& pop, const double* x, const double* inv_
     P_out[j] = P[j];
     if (jac)
       for (std::size_t l = 0; l < d; ++l) {
-        dN_out[j * d + l] = dN[j][l];
-        dP_out[j * d + l] = dP[j][l];
+        dN_out[j * d + l] = dN[j][l / W][l % W];
+        dP_out[j * d + l] = dP[j][l / W][l % W];
       }
   }
 }
@@ -437,15 +458,16 @@ namespace {
 // c at (fp.x, fp.q) as scalings_at computes it, with sum c w and grad U(x) from the same pass, and
 // (alpha > 0) fp.residual = section5_residual(c): x(c) and sum c w / n accumulated in that pass,
 // the map and its residual in a second one (the same operations as section5_map's three passes).
-void final_scalings(const Population& pop, FixedPoint& fp, double floor, double alpha) {
+FAIRMC_POWER_KERNEL void final_scalings(const Population& pop, FixedPoint& fp, double floor,
+                                        double alpha) {
   const std::size_t n = pop.n, m = pop.m;
   const double dn = static_cast<double>(n);
   std::vector<double> mass(m, 0.0), xc(m, 0.0);
   fp.gradient.assign(m, 0.0);
   const double* const ws = pop.w.data();
   const double* const ys = pop.y.data();
-  // s_i into c's storage, then every c_i with the roots and divisions two at a time
-  // (batch_math.hpp, IEEE-exact per lane), then the sums in agent order.
+  // s_i into c's storage, then every c_i (vectorised, IEEE-exact per lane), then the sums in
+  // agent order.
   for (std::size_t i = 0; i < n; ++i) {
     const double* w = ws + i * m;
     const double* y = ys + i * m;
@@ -456,7 +478,15 @@ void final_scalings(const Population& pop, FixedPoint& fp, double floor, double 
     }
     fp.c[i] = s;
   }
-  detail::inverse_max_roots(fp.c.data(), n, floor, fp.c.data(), fp.unclamped.data());
+  {  // c = 1 / max(sqrt(s), floor), vectorised
+    double* const cs = fp.c.data();
+    char* const free = fp.unclamped.data();
+    for (std::size_t i = 0; i < n; ++i) {
+      const double root = std::sqrt(cs[i]);
+      free[i] = root > floor;
+      cs[i] = 1.0 / std::max(root, floor);
+    }
+  }
   for (std::size_t i = 0; i < n; ++i) {
     const double* w = ws + i * m;
     const double* y = ys + i * m;
@@ -487,7 +517,7 @@ void final_scalings(const Population& pop, FixedPoint& fp, double floor, double 
       }
       sb[k] = s;
     }
-    detail::sqrt_batch(sb, sb, nb);
+    for (std::size_t k = 0; k < nb; ++k) sb[k] = std::sqrt(sb[k]);
     for (std::size_t k = 0; k < nb; ++k) {
       const double g = sqrt_n / std::max(alpha, sb[k]);
       sb[k] = std::abs(g - fp.c[i0 + k]) / fp.c[i0 + k];
@@ -506,12 +536,46 @@ FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) 
   Eigen::VectorXd z = Eigen::VectorXd::Zero(d);
   // Start at the w-weighted mean; q from c = 1, then a few plain steps fix q's overall scale
   // (the map is homogeneous of degree 1/2 in c, so the scale error halves per step).
-  std::vector<double> wsum(m, 0.0);
-  for (std::size_t i = 0; i < pop.n; ++i)
-    for (std::size_t j = 0; j < m; ++j) {
-      z[static_cast<Eigen::Index>(j)] += pop.w[i * m + j] * pop.y[i * m + j];
-      wsum[j] += pop.w[i * m + j];
-    }
+  std::vector<double> wsum(m, 0.0), wy(m, 0.0);
+  // The sums in agent order; for m <= 6 in registers (through z's heap storage they cost ~0.5 ms
+  // a draw at n = 10^5, m = 2: issue 19). The same operations, so the same bits.
+  const auto sums = [&]<std::size_t M>() {
+    double a[M] = {}, b[M] = {};
+    for (std::size_t i = 0; i < pop.n; ++i)
+      for (std::size_t j = 0; j < M; ++j) {
+        a[j] += pop.w[i * M + j] * pop.y[i * M + j];
+        b[j] += pop.w[i * M + j];
+      }
+    std::copy(a, a + M, wy.begin());
+    std::copy(b, b + M, wsum.begin());
+  };
+  switch (m) {
+    case 1:
+      sums.template operator()<1>();
+      break;
+    case 2:
+      sums.template operator()<2>();
+      break;
+    case 3:
+      sums.template operator()<3>();
+      break;
+    case 4:
+      sums.template operator()<4>();
+      break;
+    case 5:
+      sums.template operator()<5>();
+      break;
+    case 6:
+      sums.template operator()<6>();
+      break;
+    default:
+      for (std::size_t i = 0; i < pop.n; ++i)
+        for (std::size_t j = 0; j < m; ++j) {
+          wy[j] += pop.w[i * m + j] * pop.y[i * m + j];
+          wsum[j] += pop.w[i * m + j];
+        }
+  }
+  for (std::size_t j = 0; j < m; ++j) z[static_cast<Eigen::Index>(j)] = wy[j];
   for (std::size_t j = 0; j < m; ++j) {
     z[static_cast<Eigen::Index>(j)] /= wsum[j];
     if (o.metric.empty()) z[static_cast<Eigen::Index>(m + j)] = std::log(wsum[j]);

@@ -3,8 +3,6 @@
 #include "scenarios/power/batch_math.hpp"
 #include "scenarios/power/program1_kernel.hpp"
 
-#include <boost/sort/spreadsort/spreadsort.hpp>
-
 #include <algorithm>
 #include <cmath>
 
@@ -12,18 +10,6 @@ namespace fairmc::power {
 
 double best_window_fraction(std::vector<double> lambda, double epsilon) {
   return best_window_fraction_sorting(lambda, epsilon);
-}
-
-double best_window_fraction_sorting(std::span<double> lambda, double epsilon) {
-  // Hybrid radix sort (Boost.Sort): several times faster than std::sort on 10^5 doubles.
-  boost::sort::spreadsort::spreadsort(lambda.begin(), lambda.end());
-  std::size_t best = 0, lo = 0;
-  for (std::size_t hi = 0; hi < lambda.size(); ++hi) {
-    if (lambda[hi] <= 0.0) continue;  // lambda > 0 is required
-    while (lambda[lo] < (1.0 - epsilon) * lambda[hi]) ++lo;
-    best = std::max(best, hi - lo + 1);
-  }
-  return lambda.empty() ? 0.0 : static_cast<double>(best) / static_cast<double>(lambda.size());
 }
 
 namespace {
@@ -133,13 +119,15 @@ void agent_pass(const Population& pop, const Equilibrium& eq, const double* q, c
 }
 
 // agent_pass for one issue (the median draw's hot loop), in blocks: the closed form of Lemma 3.3
-// for every agent with its divisions vectorised and its roots two at a time (batch_math.hpp),
-// then the sums in agent order. The same operations as agent_pass<1> (program1<1>), so the same
-// bits; the rare agents who reach their ideal point or are indifferent take program1<1> itself.
-void agent_pass_one_issue(const Population& pop, const Equilibrium& eq, const double* q_in,
-                          const double* g_in, double gamma, double epsilon, double ref,
-                          double* net_out, double* grad_sum_out, double* lambda, char* exhausted,
-                          AgentSums& r) {
+// for every agent in branch-free loops the compiler vectorises (FAIRMC_POWER_KERNEL,
+// batch_math.hpp), then the sums in agent order. The same operations as agent_pass<1>
+// (program1<1>), so the same bits; the rare agents who reach their ideal point or are indifferent
+// take program1<1> itself.
+FAIRMC_POWER_KERNEL void agent_pass_one_issue(const Population& pop, const Equilibrium& eq,
+                                              const double* q_in, const double* g_in, double gamma,
+                                              double epsilon, double ref, double* net_out,
+                                              double* grad_sum_out, double* lambda, char* exhausted,
+                                              AgentSums& r) {
   const std::size_t n = pop.n;
   const double x = eq.x[0], q = q_in[0], g = g_in[0];
   const double b = g / (2.0 * q);  // program1<1>'s centre and radius: the same for every agent
@@ -165,10 +153,10 @@ void agent_pass_one_issue(const Population& pop, const Equilibrium& eq, const do
       epv[k] = ep;
       tv[k] = (0.0 + A) / gamma_c;
       gnv[k] = 4.0 * a * a * e * e;
-      special[k] = (0.0 + q * ep * ep <= gamma_c) || !(A > 0.0);
+      special[k] = (0.0 + q * ep * ep <= gamma_c) | !(A > 0.0);
     }
-    detail::sqrt_batch(tv, tv, nb);
-    detail::sqrt_batch(gnv, gnv, nb);
+    for (std::size_t k = 0; k < nb; ++k) tv[k] = std::sqrt(tv[k]);
+    for (std::size_t k = 0; k < nb; ++k) gnv[k] = std::sqrt(gnv[k]);
     for (std::size_t k = 0; k < nb; ++k) {
       const double a = av[k];
       const double lam = tv[k] - a / q;
@@ -179,7 +167,7 @@ void agent_pass_one_issue(const Population& pop, const Equilibrium& eq, const do
       ratiov[k] = lam / ref;
       perrv[k] = std::abs((0.0 + q * d * d) - g * d - gamma) / gamma;
     }
-    detail::sqrt_batch(lenv, lenv, nb);
+    for (std::size_t k = 0; k < nb; ++k) lenv[k] = std::sqrt(lenv[k]);
     for (std::size_t k = 0; k < nb; ++k) {
       const std::size_t i = i0 + k;
       const double a = av[k], e = ev[k];
@@ -210,13 +198,16 @@ void agent_pass_one_issue(const Population& pop, const Equilibrium& eq, const do
 }
 
 // agent_pass for two issues (the m = 2 fixed point's draw), in blocks: program1<2>'s first Newton
-// evaluation from its usual start for every agent, divisions vectorised and roots two at a time,
-// then the sums in agent order. The same operations as program1<2>, so the same bits; an agent
-// whose solve is not this one step (ideal point affordable, an inactive issue, equal rho_j, or a
-// Newton step not yet below 1e-9) takes program1<2> itself.
-void agent_pass_two_issues(const Population& pop, const Equilibrium& eq, const double* q,
-                           const double* g, double gamma, double epsilon, double ref, double* net,
-                           double* grad_sum, double* lambda, char* exhausted, AgentSums& r) {
+// evaluation from its usual start for every agent in branch-free vectorised loops (`&&` in the
+// select below: GCC 12 does not if-convert the `&` form), then the sums in agent order. The same
+// operations as program1<2>, so the same bits; an agent whose solve is not this one step (ideal
+// point affordable, an inactive issue, equal rho_j, or a Newton step not yet below 1e-9) takes
+// program1<2> itself.
+FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equilibrium& eq,
+                                               const double* q, const double* g, double gamma,
+                                               double epsilon, double ref, double* net,
+                                               double* grad_sum, double* lambda, char* exhausted,
+                                               AgentSums& r) {
   const std::size_t n = pop.n;
   const double x0 = eq.x[0], x1 = eq.x[1], q0 = q[0], q1 = q[1], g0 = g[0], g1 = g[1];
   const double qv[2] = {q0, q1}, gv[2] = {g0, g1};
@@ -233,7 +224,7 @@ void agent_pass_two_issues(const Population& pop, const Equilibrium& eq, const d
   double a0v[B], a1v[B], e0v[B], e1v[B], A0v[B], A1v[B], r0v[B], r1v[B], Sv[B], ravg[B];
   double sv[B], gnv[B], lov[B], hiv[B], lamv[B], phiv[B], dphiv[B], d0v[B], d1v[B], lenv[B];
   double ratiov[B], perrv[B];
-  bool special[B];
+  bool special[B], again[B];
   for (std::size_t i0 = 0; i0 < n; i0 += B) {
     const std::size_t nb = std::min(B, n - i0);
     for (std::size_t k = 0; k < nb; ++k) {
@@ -260,11 +251,12 @@ void agent_pass_two_issues(const Population& pop, const Equilibrium& eq, const d
       hiv[k] = rho_lo;
       sv[k] = S / gamma_c;
       gnv[k] = (0.0 + 4.0 * a0 * a0 * e0 * e0) + 4.0 * a1 * a1 * e1 * e1;
-      special[k] = reach <= gamma_c || !(A0 > 0.0) || !(A1 > 0.0) ||
-                   rho_hi - rho_lo <= 1e-15 * rho_hi || !(rho0 > 0.0) || !(rho1 > 0.0);
+      // `|`, not `||`: no branches, so the loop vectorises (the same truth value).
+      special[k] = (reach <= gamma_c) | !(A0 > 0.0) | !(A1 > 0.0) |
+                   (rho_hi - rho_lo <= 1e-15 * rho_hi) | !(rho0 > 0.0) | !(rho1 > 0.0);
     }
-    detail::sqrt_batch(sv, sv, nb);
-    detail::sqrt_batch(gnv, gnv, nb);
+    for (std::size_t k = 0; k < nb; ++k) sv[k] = std::sqrt(sv[k]);
+    for (std::size_t k = 0; k < nb; ++k) gnv[k] = std::sqrt(gnv[k]);
     for (std::size_t k = 0; k < nb; ++k) {
       const double s = sv[k], rho_hi = lov[k], rho_lo = hiv[k];
       const double lo_raw = s - rho_hi;
@@ -279,17 +271,20 @@ void agent_pass_two_issues(const Population& pop, const Equilibrium& eq, const d
       hiv[k] = hi;
       lamv[k] = lam;
     }
-    detail::sqrt_batch(phiv, phiv, nb);
+    for (std::size_t k = 0; k < nb; ++k) phiv[k] = std::sqrt(phiv[k]);
     for (std::size_t k = 0; k < nb; ++k) {
       const double p = 1.0 / phiv[k];
       const double h = p - inv_sqrt_gamma;
       const double lam = lamv[k];
-      double lo = lov[k], hi = hiv[k];
-      (h < 0.0 ? lo : hi) = lam;
-      double next = lam - h / (-0.5 * p * p * p * dphiv[k]);
-      if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+      // program1<2>'s step written with selects instead of branches (vectorisable).
+      const bool neg = h < 0.0;
+      const double lo0 = lov[k], hi0 = hiv[k];  // loaded unconditionally: a select, not a branch
+      const double lo = neg ? lam : lo0, hi = neg ? hi0 : lam;
+      const double step = lam - h / (-0.5 * p * p * p * dphiv[k]);
+      const double mid = 0.5 * (lo + hi);
+      const double next = step > lo && step < hi ? step : mid;
       const bool done = std::abs(next - lam) <= 1e-9 * std::abs(next);
-      special[k] = special[k] || h == 0.0 || !done;
+      again[k] = (h == 0.0) | !done;
       const double d0 = b0 + a0v[k] * (e0v[k] - b0) / (a0v[k] + next * q0);
       const double d1 = b1 + a1v[k] * (e1v[k] - b1) / (a1v[k] + next * q1);
       lamv[k] = next;
@@ -300,7 +295,7 @@ void agent_pass_two_issues(const Population& pop, const Equilibrium& eq, const d
       perrv[k] =
           std::abs(((((0.0 + q0 * d0 * d0) - g0 * d0) + q1 * d1 * d1) - g1 * d1) - gamma) / gamma;
     }
-    detail::sqrt_batch(lenv, lenv, nb);
+    for (std::size_t k = 0; k < nb; ++k) lenv[k] = std::sqrt(lenv[k]);
     for (std::size_t k = 0; k < nb; ++k) {
       const std::size_t i = i0 + k;
       const double a[2] = {a0v[k], a1v[k]}, e[2] = {e0v[k], e1v[k]};
@@ -310,7 +305,7 @@ void agent_pass_two_issues(const Population& pop, const Equilibrium& eq, const d
       Program1Result p{lamv[k], true};
       double delta[2] = {d0v[k], d1v[k]};
       double len_root = lenv[k], ratio = ratiov[k], perr = perrv[k];
-      if (special[k]) {
+      if (special[k] || again[k]) {
         p = detail::program1<2>(a, e, qv, gv, 2, gamma, delta);
         len_root = std::sqrt((0.0 + delta[0] * delta[0]) + delta[1] * delta[1]);
         ratio = p.lambda / ref;
@@ -461,7 +456,7 @@ OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gam
   r.welfare_gradient = std::sqrt(grad2);
   r.welfare_gradient_rel = grad_total > 0.0 ? std::sqrt(gsum2) / grad_total : 0.0;
   r.q_mean = qsum / static_cast<double>(m);
-  r.frac_within_eps_best = best_window_fraction_sorting(lambda, epsilon);  // lambda's last use
+  r.frac_within_eps_best = best_window_fraction_buckets(lambda, epsilon, scratch.window);
   return r;
 }
 

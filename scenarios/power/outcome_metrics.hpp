@@ -2,6 +2,7 @@
 // (x, c), and we report how close the outcome is to an equal-power equal-lambda equilibrium.
 #pragma once
 
+#include "scenarios/power/best_window.hpp"
 #include "scenarios/power/equilibrium.hpp"
 #include "scenarios/power/population.hpp"
 
@@ -40,14 +41,13 @@ OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gam
 struct EvaluateScratch {
   std::vector<double> lambda;
   std::vector<char> exhausted;
+  BestWindowScratch window;
 };
 OutcomeMetrics evaluate(const Population& pop, const Equilibrium& eq, double gamma, double epsilon,
                         EvaluateScratch& scratch);
 
 // Largest fraction of `lambda` inside one window [(1 - eps) L, L] over all L > 0 (Definition 2.1
-// with lambda chosen for the sample). Sorts a copy.
+// with lambda chosen for the sample); best_window.hpp. Sorts a copy.
 double best_window_fraction(std::vector<double> lambda, double epsilon);
-// The same, sorting `lambda` in place.
-double best_window_fraction_sorting(std::span<double> lambda, double epsilon);
 
 }  // namespace fairmc::power

@@ -48,6 +48,54 @@ double nash_key(const SocialCost& s, std::span<const double> c, std::span<const 
                   : nash_key<false, false>(w, c.data(), ref.data(), logs);
 }
 
+// One pass over an outcome's costs: the sum left to right (as std::accumulate), the largest and
+// (kSecond) second largest, and (kWeighted) one weighted sum sum_i w_i c_i left to right. The
+// accumulations are independent, so in one loop their latencies overlap (issue 19: as separate
+// passes each waited on its own chain of additions); each keeps its order, so the same bits.
+struct Stats {
+  double sum = 0.0, max = 0.0, second = -inf, weighted = 0.0;
+};
+template <bool kSum, bool kMax, bool kSecond, bool kWeighted>
+Stats outcome_stats(std::span<const double> c, const double* w) {
+  Stats s;
+  const std::size_t n = c.size();
+  s.max = c[0];
+  if constexpr (kSum) s.sum += c[0];
+  if constexpr (kWeighted) s.weighted += w[0] * c[0];
+  for (std::size_t i = 1; i < n; ++i) {
+    const double v = c[i];
+    if constexpr (kSum) s.sum += v;
+    if constexpr (kWeighted) s.weighted += w[i] * v;
+    if constexpr (kSecond) {
+      if (v > s.max) {
+        s.second = s.max;
+        s.max = v;
+      } else if (v > s.second) {
+        s.second = v;
+      }
+    } else if constexpr (kMax) {
+      s.max = v > s.max ? v : s.max;
+    }
+  }
+  return s;
+}
+
+template <bool kSum, bool kMax, bool kSecond>
+Stats outcome_stats(std::span<const double> c, const double* w) {
+  return w != nullptr ? outcome_stats<kSum, kMax, kSecond, true>(c, w)
+                      : outcome_stats<kSum, kMax, kSecond, false>(c, w);
+}
+
+Stats outcome_stats(std::span<const double> c, bool sum, bool max, bool second, const double* w) {
+  if (second) {
+    return sum ? outcome_stats<true, true, true>(c, w) : outcome_stats<false, true, true>(c, w);
+  }
+  if (max) {
+    return sum ? outcome_stats<true, true, false>(c, w) : outcome_stats<false, true, false>(c, w);
+  }
+  return sum ? outcome_stats<true, false, false>(c, w) : outcome_stats<false, false, false>(c, w);
+}
+
 }  // namespace
 
 OutcomeKeys::OutcomeKeys(std::vector<SocialCost> scfs) : scfs_(std::move(scfs)) {
@@ -69,6 +117,10 @@ OutcomeKeys::OutcomeKeys(std::vector<SocialCost> scfs) : scfs_(std::move(scfs)) 
         need_max_ = true;
         kth_ = std::max(kth_, s.k);
         break;
+      case Kind::weighted_sum:
+        if (weighted_ == kNone && !s.weights.empty())
+          weighted_ = static_cast<std::size_t>(&s - scfs_.data());
+        break;
       default:
         break;
     }
@@ -85,25 +137,10 @@ void OutcomeKeys::compute(const CostProfile& p, std::vector<double>& keys) const
   std::vector<double> logs;     // Nash gains and their logarithms
   for (std::size_t x = 0; x < X; ++x) {
     const std::span<const double> c = p.outcome(x);
-    // One pass: the sum left to right (as std::accumulate), the largest and second largest.
-    double sum = 0.0;
-    double max = c[0];
-    double second = -inf;
-    if (need_sum_) {
-      for (const double v : c) sum += v;
-    }
-    if (kth_ >= 2) {
-      for (std::size_t i = 1; i < n; ++i) {
-        if (c[i] > max) {
-          second = max;
-          max = c[i];
-        } else if (c[i] > second) {
-          second = c[i];
-        }
-      }
-    } else if (need_max_) {
-      for (std::size_t i = 1; i < n; ++i) max = c[i] > max ? c[i] : max;
-    }
+    // One pass: the sum, the largest and second largest, one weighted sum.
+    const Stats st = outcome_stats(c, need_sum_, need_max_, kth_ >= 2,
+                                   weighted_ == kNone ? nullptr : scfs_[weighted_].weights.data());
+    const double sum = st.sum, max = st.max, second = st.second;
     for (std::size_t s = 0; s < scfs_.size(); ++s) {
       const SocialCost& scf = scfs_[s];
       double key = 0.0;
@@ -113,7 +150,9 @@ void OutcomeKeys::compute(const CostProfile& p, std::vector<double>& keys) const
           break;
         case Kind::weighted_sum: {
           double w = 0.0;
-          if (scf.weights.empty()) {
+          if (s == weighted_) {
+            w = st.weighted;
+          } else if (scf.weights.empty()) {
             for (std::size_t i = 0; i < n; ++i) w += 1.0 * c[i];
           } else {
             for (std::size_t i = 0; i < n; ++i) w += scf.weights[i] * c[i];

@@ -31,6 +31,8 @@ class OutcomeKeys {
   bool need_sum_ = false;
   bool need_max_ = false;
   std::size_t kth_ = 0;  // largest k among kth_largest SCFs (0: none)
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::size_t weighted_ = kNone;  // the first weighted_sum SCF with weights: in the shared pass
 };
 
 }  // namespace fairmc::scf

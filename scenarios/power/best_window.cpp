@@ -1,0 +1,145 @@
+#include "scenarios/power/best_window.hpp"
+
+#include <boost/sort/spreadsort/spreadsort.hpp>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <utility>
+
+namespace fairmc::power {
+
+double best_window_fraction_sorting(std::span<double> lambda, double epsilon) {
+  // Hybrid radix sort (Boost.Sort): several times faster than std::sort on 10^5 doubles.
+  boost::sort::spreadsort::spreadsort(lambda.begin(), lambda.end());
+  std::size_t best = 0, lo = 0;
+  for (std::size_t hi = 0; hi < lambda.size(); ++hi) {
+    if (lambda[hi] <= 0.0) continue;  // lambda > 0 is required
+    while (lambda[lo] < (1.0 - epsilon) * lambda[hi]) ++lo;
+    best = std::max(best, hi - lo + 1);
+  }
+  return lambda.empty() ? 0.0 : static_cast<double>(best) / static_cast<double>(lambda.size());
+}
+
+double best_window_fraction_buckets(std::span<const double> lambda, double epsilon,
+                                    BestWindowScratch& s) {
+  const std::size_t n = lambda.size();
+  const auto fallback = [&] {
+    std::vector<double> copy(lambda.begin(), lambda.end());
+    return best_window_fraction_sorting(copy, epsilon);
+  };
+  if (n == 0) return 0.0;
+  if (!(epsilon > 0.0 && epsilon < 1.0) || n >= (std::size_t{1} << 31)) return fallback();
+  // Positive finite doubles compare like their bit patterns (keys) as unsigned integers.
+  constexpr std::uint64_t kLow = std::bit_cast<std::uint64_t>(0x1p-900);
+  constexpr std::uint64_t kHigh = std::bit_cast<std::uint64_t>(0x1p900);
+  std::uint64_t kmin = std::numeric_limits<std::uint64_t>::max(), kmax = 0;
+  std::size_t npos = 0;
+  bool nan = false;
+  for (const double v : lambda) {
+    if (v > 0.0) {
+      const auto u = std::bit_cast<std::uint64_t>(v);
+      kmin = std::min(kmin, u);
+      kmax = std::max(kmax, u);
+      ++npos;
+    } else {
+      nan = nan || !(v <= 0.0);
+    }
+  }
+  if (npos == 0) return 0.0;  // no window can end at a positive value
+  // Between 2^-900 and 2^900 every threshold (1 - eps) v is a positive normal double (so the
+  // values <= 0 never count) and no bucket boundary overflows.
+  if (nan || kmin < kLow || kmax > kHigh) return fallback();
+
+  // Buckets of 2^shift consecutive keys. Within a binade a key step is one ulp, so a window
+  // [(1 - eps) v, v] spans at least eps 2^52 keys: about 64 buckets or more.
+  const double keys_per_window = epsilon * 0x1p52 / 64.0;
+  const int shift = keys_per_window >= 1.0 ? std::min(std::ilogb(keys_per_window), 60) : 0;
+  const std::uint64_t base = kmin >> shift;
+  const std::size_t nb = static_cast<std::size_t>((kmax >> shift) - base) + 1;
+  if (nb > 2 * n + 4096) return fallback();  // values spread over too many binades for this eps
+  const auto bucket_of_key = [&](std::uint64_t u) {
+    return static_cast<std::size_t>((u >> shift) - base);
+  };
+
+  // Counts and each bucket's largest key.
+  s.count.assign(nb, 0);
+  s.top.assign(nb, 0);
+  for (const double v : lambda)
+    if (v > 0.0) {
+      const auto u = std::bit_cast<std::uint64_t>(v);
+      const std::size_t b = bucket_of_key(u);
+      ++s.count[b];
+      s.top[b] = std::max(s.top[b], u);
+    }
+  s.start.resize(nb + 1);
+  s.start[0] = 0;
+  for (std::size_t b = 0; b < nb; ++b) s.start[b + 1] = s.start[b] + s.count[b];
+
+  const double c = 1.0 - epsilon;  // the threshold of v is fl(c v), as in the sorting version
+  // Bucket of a threshold 0 < t <= the largest value (-1: below every value).
+  const auto bucket_of = [&](double t) -> std::ptrdiff_t {
+    const auto u = std::bit_cast<std::uint64_t>(t);
+    return u < kmin ? -1 : static_cast<std::ptrdiff_t>(bucket_of_key(u));
+  };
+  // Number of values in the buckets below b (b may be -1 or nb).
+  const auto before = [&](std::ptrdiff_t b) {
+    return b < 0 ? std::size_t{0} : s.start[static_cast<std::size_t>(b)];
+  };
+
+  // Windows ending at a value v of bucket b: #(x <= v) <= start[b + 1], and v >= the bucket's
+  // first value s_b, so fl(c v) >= fl(c s_b) (rounding is monotone): the buckets below that
+  // threshold's bucket b1 are excluded, an upper bound. The window ending at the bucket's largest
+  // value v_top includes every bucket above the bucket b2 of fl(c v_top): a count that is
+  // attained, so a lower bound on the best. Where b1..b2 hold no values the two agree.
+  std::size_t best = 0;
+  auto& candidates = s.candidates;  // (upper bound, bucket)
+  candidates.clear();
+  for (std::size_t b = 0; b < nb; ++b) {
+    if (s.count[b] == 0) continue;
+    const double first = std::bit_cast<double>(std::max(kmin, (base + b) << shift));
+    const std::size_t upper = s.start[b + 1] - before(bucket_of(c * first));
+    const std::size_t lower =
+        s.start[b + 1] - before(bucket_of(c * std::bit_cast<double>(s.top[b])) + 1);
+    best = std::max(best, lower);
+    if (upper > lower) candidates.emplace_back(upper, b);
+  }
+  std::sort(candidates.begin(), candidates.end(), std::greater<>{});
+  for (const auto& [upper, b] : candidates) {
+    if (upper <= best) break;  // no window ending in this bucket (or a later one) can win
+    // Exactly: the thresholds fl(c v) of the bucket's values lie in buckets b1..b2 < b, whose
+    // values T (sorted) decide them: below(fl(c v)) = before(b1) + j(v), j(v) = #(T < fl(c v)),
+    // which is nondecreasing in v. Among the values with the same j the largest wins, and its
+    // #(x <= v) is start[b] + the number of the bucket's values with j(x) <= j.
+    const double first = std::bit_cast<double>(std::max(kmin, (base + b) << shift));
+    const std::ptrdiff_t b1 = bucket_of(c * first);
+    const std::ptrdiff_t b2 = bucket_of(c * std::bit_cast<double>(s.top[b]));
+    if (b2 >= static_cast<std::ptrdiff_t>(b)) return fallback();  // not with the chosen shift
+    const std::uint64_t lo_key = b1 < 0 ? 0 : (base + static_cast<std::uint64_t>(b1)) << shift;
+    const std::uint64_t hi_key = (base + static_cast<std::uint64_t>(b2) + 1) << shift;
+    s.edge.clear();
+    for (const double v : lambda)
+      if (v > 0.0) {
+        const auto u = std::bit_cast<std::uint64_t>(v);
+        if (u >= lo_key && u < hi_key) s.edge.push_back(v);
+      }
+    std::sort(s.edge.begin(), s.edge.end());
+    s.group.assign(s.edge.size() + 1, 0);
+    for (const double v : lambda)
+      if (v > 0.0 && bucket_of_key(std::bit_cast<std::uint64_t>(v)) == b)
+        ++s.group[static_cast<std::size_t>(std::lower_bound(s.edge.begin(), s.edge.end(), c * v) -
+                                           s.edge.begin())];
+    std::size_t at_most = s.start[b];
+    const std::size_t excluded = before(b1);
+    for (std::size_t j = 0; j < s.group.size(); ++j) {
+      if (s.group[j] == 0) continue;
+      at_most += s.group[j];
+      best = std::max(best, at_most - excluded - j);
+    }
+  }
+  return static_cast<double>(best) / static_cast<double>(n);
+}
+
+}  // namespace fairmc::power
