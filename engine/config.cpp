@@ -568,8 +568,10 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
 
   // 1. layers: configs/defaults.yaml, then each `defaults:` entry, then the experiment.
   Layers layers(configs_dir);
+  std::string defaults_file;  // configs/defaults.yaml, when there is one
   if (!configs_dir.empty() && fs::exists(configs_dir / "defaults.yaml")) {
     const fs::path p = configs_dir / "defaults.yaml";
+    defaults_file = p.string();
     layers.add(load_document(read_config_file(p, {}, ""), "", file_marks(p.string())), p.string(),
                fs::weakly_canonical(p).string());
   }
@@ -640,8 +642,18 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
   if (root.has("precision")) {
     if (!root.has("max_draws"))
       root.fail("precision", "precision targets need max_draws: the most draws a point may take");
-    if (root.has("draws"))
+    // A `draws` only configs/defaults.yaml or the built-in defaults gave is no conflict: those set
+    // it for every experiment (with them, precision targets were refused inside the repository).
+    const auto mark = e.marks->find("draws");
+    const bool draws_by_default =
+        mark != e.marks->end() &&
+        (mark->second.file == "<built-in default>" ||
+         (!defaults_file.empty() && mark->second.file == defaults_file)) &&
+        std::none_of(overrides.begin(), overrides.end(),
+                     [](const std::string& o) { return o.rfind("draws=", 0) == 0; });
+    if (root.has("draws") && !draws_by_default)
       root.fail("draws", "give either draws or precision targets with max_draws, not both");
+    if (draws_by_default) e.resolved.remove("draws");  // max_draws is the count (and --resume)
     e.draws = root.integer("max_draws", 1, 1'000'000'000'000);
     for (const Params& t : root.children("precision")) {
       PrecisionTarget target;

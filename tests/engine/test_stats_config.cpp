@@ -72,3 +72,23 @@ TEST_CASE("invalid ratio and precision settings are refused with the key") {
   // A scenario ratio over a metric the experiment does not record is left out, not an error.
   CHECK(problem("metrics: [max]\n").empty());
 }
+
+TEST_CASE("precision targets work with configs/defaults.yaml's draws, and resume from the stored text") {
+  // configs/defaults.yaml sets draws: 1000 for every experiment; that is no conflict with
+  // max_draws (it refused every precision experiment inside the repository).
+  const std::string text =
+      "experiment: prec\nscenario: demo\nmax_draws: 640\nprecision: [{metric: max, rel: 0.01}]\n"
+      "population: {agents: 3}\n";
+  const auto e = fairmc::load_experiment_text(text, "prec.yaml", {},
+                                              std::filesystem::path(FAIRMC_SOURCE_DIR) / "configs");
+  CHECK(e.draws == 640);
+  CHECK(e.resolved_text().find("\ndraws:") == std::string::npos);
+  const auto again = fairmc::load_experiment_text(e.resolved_text(), "prec.yaml", {});
+  CHECK(again.draws == 640);
+  CHECK(again.config_hash() == e.config_hash());
+  // draws set by the experiment itself or on the command line still conflicts.
+  CHECK_THROWS(fairmc::load_experiment_text(text + "draws: 100\n", "prec.yaml", {},
+                                            std::filesystem::path(FAIRMC_SOURCE_DIR) / "configs"));
+  CHECK_THROWS(fairmc::load_experiment_text(text, "prec.yaml", {"draws=100"},
+                                            std::filesystem::path(FAIRMC_SOURCE_DIR) / "configs"));
+}
