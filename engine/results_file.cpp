@@ -29,16 +29,6 @@ using namespace h5;
 
 namespace {
 
-std::optional<double> numeric(const std::string& s) {
-  try {
-    std::size_t used = 0;
-    const double v = std::stod(s, &used);
-    if (used == s.size()) return v;
-  } catch (const std::exception&) {
-  }
-  return std::nullopt;
-}
-
 // Writes an axis' values: integers as int64, other numbers as float64, anything else as strings.
 Hid write_axis_values(hid_t parent, const std::string& name,
                       const std::vector<YAML::Node>& values) {
@@ -48,7 +38,7 @@ Hid write_axis_values(hid_t parent, const std::string& name,
   for (const auto& v : values) {
     const std::string t = value_text(v);
     texts.push_back(t);
-    const auto x = numeric(t);
+    const auto x = numeric_value(t);
     all_numeric = all_numeric && x.has_value();
     nums.push_back(x.value_or(0));
   }

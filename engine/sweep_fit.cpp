@@ -9,9 +9,7 @@
 
 namespace fairmc {
 
-namespace {
-// As /summary's axis values are read (engine/results_file.cpp): the whole text is a number.
-std::optional<double> numeric(const std::string& s) {
+std::optional<double> numeric_value(const std::string& s) {
   try {
     std::size_t used = 0;
     const double v = std::stod(s, &used);
@@ -20,7 +18,6 @@ std::optional<double> numeric(const std::string& s) {
   }
   return std::nullopt;
 }
-}  // namespace
 
 SweepFit fit_over_sweep(const Experiment& e, const RunRecord& run,
                         const std::vector<std::vector<Summary>>& merged, const Fit& f) {
@@ -54,7 +51,8 @@ SweepFit fit_over_sweep(const Experiment& e, const RunRecord& run,
       std::size_t p = 0;
       for (std::size_t a = 0; a < dims.size(); ++a) p = p * dims[a] + coords[a];
       along.push_back(p);
-      const double x = numeric(value_text(e.axes[out.axis].values[key_in_axis][i])).value_or(nan);
+      const double x =
+          numeric_value(value_text(e.axes[out.axis].values[key_in_axis][i])).value_or(nan);
       const Summary m = metric_at(p);
       const double y = m.mean_or_nan();
       xs.push_back(f.log ? (x > 0 ? std::log(x) : nan) : x);

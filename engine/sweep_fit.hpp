@@ -8,6 +8,8 @@
 #include "engine/stats.hpp"
 
 #include <cstddef>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace fairmc {
@@ -19,6 +21,10 @@ struct SweepFit {
   std::vector<LineFit> lines;                    // one per entry of the shape, row-major
   std::vector<std::vector<std::size_t>> points;  // per line, the sweep points along the axis
 };
+
+// A swept value's text as a number when the whole text is one (how /summary stores an axis as
+// numbers, and how a fit reads its x), else nothing.
+std::optional<double> numeric_value(const std::string& text);
 
 // `merged[p]`: the merged summaries of point p (PointRecord::merged()).
 SweepFit fit_over_sweep(const Experiment& e, const RunRecord& run,

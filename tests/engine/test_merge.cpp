@@ -6,6 +6,7 @@
 #include "engine/runner.hpp"
 #include "scenarios/catalog.hpp"
 
+#include "tests/stored_blocks.hpp"
 #include "tests/temp_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -19,6 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using fairmc::testing::stored_blocks;
 using fairmc::testing::TempDir;
 
 // Five points (p % 3 gives shards of 2, 2 and 1 points), a short last block, kept draws, a fit.
@@ -53,39 +55,8 @@ fairmc::MergeOutcome merge(const std::vector<fs::path>& in, const fs::path& out)
   return fairmc::merge_results(in, out, fairmc::scenario_catalog(), "fairmc merge (test)");
 }
 
-using Blocks = std::vector<std::map<std::int64_t, fairmc::BlockRecord>>;
-Blocks stored_blocks(const fs::path& file) {
-  const auto stored = fairmc::read_results(file);
-  Blocks out(stored.metrics.size());
-  for (std::size_t p = 0; p < out.size(); ++p)
-    fairmc::for_each_stored_block(
-        file, p, [&](std::int64_t b, const fairmc::BlockRecord& rec) { out[p].emplace(b, rec); });
-  return out;
-}
-
-bool same_bits(double a, double b) {
-  return std::memcmp(&a, &b, sizeof a) == 0;
-}
-
 void require_identical(const fs::path& a_file, const fs::path& b_file) {
-  const Blocks a = stored_blocks(a_file), b = stored_blocks(b_file);
-  REQUIRE(a.size() == b.size());
-  for (std::size_t p = 0; p < a.size(); ++p) {
-    REQUIRE(a[p].size() == b[p].size());
-    for (const auto& [i, block] : a[p]) {
-      const auto& other = b[p].at(i);
-      REQUIRE(block.length == other.length);
-      for (std::size_t m = 0; m < block.metrics.size(); ++m) {
-        const auto& x = block.metrics[m];
-        const auto& y = other.metrics[m];
-        CHECK((same_bits(x.n, y.n) && same_bits(x.mean, y.mean) && same_bits(x.m2, y.m2) &&
-               same_bits(x.min, y.min) && same_bits(x.max, y.max)));
-        REQUIRE(block.draws[m].size() == other.draws[m].size());
-        for (std::size_t d = 0; d < block.draws[m].size(); ++d)
-          CHECK(same_bits(block.draws[m][d], other.draws[m][d]));
-      }
-    }
-  }
+  fairmc::testing::require_identical(stored_blocks(a_file), stored_blocks(b_file));
   // Statistics, quantiles (from the sketches), diagnostics, constants and the fit, as printed.
   CHECK(fairmc::describe_results(a_file) == fairmc::describe_results(b_file));
 }

@@ -5,6 +5,7 @@
 #include "engine/results_file.hpp"
 #include "scenarios/catalog.hpp"
 
+#include "tests/stored_blocks.hpp"
 #include "tests/temp_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -25,6 +26,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using fairmc::testing::Blocks;
+using fairmc::testing::require_identical;
+using fairmc::testing::same_bits;
+using fairmc::testing::stored_blocks;
 using fairmc::testing::TempDir;
 
 const std::string experiment = R"(experiment: runner_test
@@ -54,46 +59,10 @@ fairmc::RunOutcome run_into(const fs::path& file, int threads, const std::string
   return fairmc::run_experiment(e, fairmc::scenario_catalog().front(), opt, log);
 }
 
-// Every block a results file holds, per point.
-using Blocks = std::vector<std::map<std::int64_t, fairmc::BlockRecord>>;
-Blocks stored_blocks(const fs::path& file) {
-  const auto stored = fairmc::read_results(file);
-  Blocks out(stored.metrics.size());
-  for (std::size_t p = 0; p < out.size(); ++p)
-    fairmc::for_each_stored_block(
-        file, p, [&](std::int64_t b, const fairmc::BlockRecord& rec) { out[p].emplace(b, rec); });
-  return out;
-}
-
 Blocks run(const fs::path& file, int threads, const std::vector<std::string>& overrides = {},
            const fairmc::StoredRun* resume = nullptr, const std::string& text = experiment) {
   REQUIRE(run_into(file, threads, text, overrides, resume).complete);
   return stored_blocks(file);
-}
-
-bool same_bits(double a, double b) {
-  return std::memcmp(&a, &b, sizeof a) == 0;
-}
-
-// Every stored number (block summaries and raw draws) bit-identical.
-void require_identical(const Blocks& a, const Blocks& b) {
-  REQUIRE(a.size() == b.size());
-  for (std::size_t p = 0; p < a.size(); ++p) {
-    REQUIRE(a[p].size() == b[p].size());
-    for (const auto& [i, block] : a[p]) {
-      const auto& other = b[p].at(i);
-      REQUIRE(block.length == other.length);
-      for (std::size_t m = 0; m < block.metrics.size(); ++m) {
-        const auto& x = block.metrics[m];
-        const auto& y = other.metrics[m];
-        CHECK((same_bits(x.n, y.n) && same_bits(x.mean, y.mean) && same_bits(x.m2, y.m2) &&
-               same_bits(x.min, y.min) && same_bits(x.max, y.max)));
-        REQUIRE(block.draws[m].size() == other.draws[m].size());
-        for (std::size_t d = 0; d < block.draws[m].size(); ++d)
-          CHECK(same_bits(block.draws[m][d], other.draws[m][d]));
-      }
-    }
-  }
 }
 
 // The h5 files' /summary datasets, byte for byte (h5py-free: via the stats text).
