@@ -148,6 +148,15 @@ std::string value_text(const YAML::Node& n) {
   return canonical_text(n);
 }
 
+std::string point_label(const Point& p) {
+  std::string s = "point " + std::to_string(p.index);
+  if (p.values.empty()) return s;
+  s += " (";
+  for (std::size_t i = 0; i < p.values.size(); ++i)
+    s += (i ? ", " : "") + p.values[i].first + "=" + p.values[i].second;
+  return s + ")";
+}
+
 std::string canonical_text(const YAML::Node& n) {
   std::string out;
   canonical_into(n, out);

@@ -117,6 +117,9 @@ Experiment load_experiment_text(const std::string& text, const std::string& file
 
 std::vector<Point> expand(const Experiment& e);
 
+// "point 3 (population.agents=100, mechanism.work=2)", for messages.
+std::string point_label(const Point& p);
+
 // Canonical YAML text (sorted keys, normalised numbers) of a node.
 std::string canonical_text(const YAML::Node& n);
 

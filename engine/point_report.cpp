@@ -32,15 +32,6 @@ std::vector<RatioEstimate> report_ratios(const PointRecord& r) {
   return out;
 }
 
-std::string point_label(const Point& p) {
-  std::string s = "point " + std::to_string(p.index);
-  if (p.values.empty()) return s;
-  s += " (";
-  for (std::size_t i = 0; i < p.values.size(); ++i)
-    s += (i ? ", " : "") + p.values[i].first + "=" + p.values[i].second;
-  return s + ")";
-}
-
 std::vector<std::string> run_notes(const RunRecord& run, std::size_t max_lines) {
   std::vector<std::string> warnings, ratios;
   std::size_t more_warnings = 0, more_ratios = 0;

@@ -31,9 +31,6 @@ std::vector<MetricReport> report_metrics(const PointRecord& r,
 // One per ratio of the point.
 std::vector<RatioEstimate> report_ratios(const PointRecord& r);
 
-// "point 3 (agents=5)": how reports name a point.
-std::string point_label(const Point& p);
-
 // One-line warnings ("point 0: metric gain_to_loss: normal interval unreliable: ...") and ratio
 // lines for the end of `fairmc run`, at most `max_lines` of each kind.
 std::vector<std::string> run_notes(const RunRecord& run, std::size_t max_lines = 20);

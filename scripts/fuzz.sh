@@ -18,7 +18,8 @@ flags=(-std=c++20 -O1 -g -fno-sanitize-recover=undefined -I. -I/usr/include)
 # The parser, validation and the demo scenario, with no HDF5/TBB parts, compiled once for two
 # targets: experiment files, and command-line overrides applied to a valid experiment.
 sources=(engine/params.cpp engine/config.cpp engine/config_input.cpp engine/config_sweep.cpp
-         engine/config_text.cpp engine/prepare.cpp scenarios/demo/demo.cpp
+         engine/config_text.cpp engine/check_spec.cpp engine/prepare.cpp
+         scenarios/demo/demo.cpp
          tests/fuzz/catalog_demo.cpp)
 objects=()
 for src in "${sources[@]}"; do
@@ -34,7 +35,8 @@ done
 results_sources=()
 for f in results_file h5io file_seal results stats block_fold quantile_sketch ratio_estimate \
          diagnostics precision point_report stats_layout history_file provenance cf_attributes \
-         config config_defaults config_input config_sweep config_text params; do
+         config config_defaults config_input config_sweep config_text params check_spec checks \
+         checks_file sweep_fit; do
   results_sources+=("engine/$f.cpp")
 done
 clang++ "${flags[@]}" -fsanitize=fuzzer,$sanitizers -I/usr/include/hdf5/serial \
