@@ -6,6 +6,7 @@
 #include "engine/merge.hpp"
 #include "engine/output_lock.hpp"
 #include "engine/prepare.hpp"
+#include "engine/results_csv.hpp"
 #include "engine/results_file.hpp"
 #include "engine/runner.hpp"
 #include "scenarios/catalog.hpp"
@@ -414,8 +415,11 @@ int cmd_merge(const std::vector<std::string>& args, const std::string& command_l
 
 int cmd_show(const std::vector<std::string>& args) {
   po::options_description opts(
-      "fairmc show RESULTS.h5\n\nPrints the summary table of a results file.\n\noptions");
-  opts.add_options()("help,h", "this help");
+      "fairmc show RESULTS.h5 [--csv]\n\nPrints the summary table of a results file.\n\noptions");
+  opts.add_options()("help,h", "this help")(
+      "csv",
+      "print /summary as CSV instead: a row per sweep point (point, swept keys, status, "
+      "every statistic, constant and ratio)");
   const Parsed p = parse(args, opts);
   if (p.vm.count("help") || p.positional.size() != 1) {
     (p.vm.count("help") ? std::cout : std::cerr) << opts << "\n";
@@ -423,7 +427,7 @@ int cmd_show(const std::vector<std::string>& args) {
   }
   fs::path path = p.positional.front();
   if (fs::is_directory(path)) path /= "results.h5";
-  std::cout << fairmc::describe_results(path);
+  std::cout << (p.vm.count("csv") ? fairmc::results_csv(path) : fairmc::describe_results(path));
   return exit_ok;
 }
 

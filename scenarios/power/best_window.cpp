@@ -1,7 +1,5 @@
 #include "scenarios/power/best_window.hpp"
 
-#include <boost/sort/spreadsort/spreadsort.hpp>
-
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -12,8 +10,15 @@
 namespace fairmc::power {
 
 double best_window_fraction_sorting(std::span<double> lambda, double epsilon) {
-  // Hybrid radix sort (Boost.Sort): several times faster than std::sort on 10^5 doubles.
-  boost::sort::spreadsort::spreadsort(lambda.begin(), lambda.end());
+  // The reference and the fallback (NaN, epsilon outside (0, 1), huge n). Sorted by the IEEE
+  // total order of the bits (negative NaN first, positive NaN last, as Boost's spreadsort placed
+  // them), a strict weak order even with NaN, where std::sort on `<` is undefined behaviour;
+  // spreadsort itself overflowed a signed integer (UBSan) on inputs mixing signs.
+  const auto key = [](double v) {
+    const auto bits = std::bit_cast<std::uint64_t>(v);
+    return bits >> 63 ? ~bits : bits | (std::uint64_t{1} << 63);
+  };
+  std::sort(lambda.begin(), lambda.end(), [&](double a, double b) { return key(a) < key(b); });
   std::size_t best = 0, lo = 0;
   for (std::size_t hi = 0; hi < lambda.size(); ++hi) {
     if (lambda[hi] <= 0.0) continue;  // lambda > 0 is required

@@ -1,13 +1,20 @@
 """Command-line conventions (issue 17, items 2 and 6): one configuration wherever the file lives
 (--config-dir, built-in defaults equal to configs/defaults.yaml, defaults= refused), plan
---resolved, list SCENARIO, run --quiet.
+--resolved, list SCENARIO, run --quiet, show --csv (every number equal to the file's).
 
 Usage: /usr/bin/python3 tests/e2e/test_cli.py PATH_TO_fairmc
 """
+import csv
+import io
+import math
 import os
 import subprocess
 import sys
 import tempfile
+
+sys.path.append(os.path.join(os.environ.get("FAIRMC_SOURCE_DIR", os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..")), "analysis"))
+import fairmc as loader  # noqa: E402
 
 FAIRMC = os.path.abspath(sys.argv[1])
 failures = []
@@ -57,6 +64,37 @@ with tempfile.TemporaryDirectory(prefix="fairmc-cli-") as tmp:
     bad = fairmc("list", "nope", cwd=tmp)
     expect(bad.returncode == 2 and "unknown scenario 'nope'" in bad.stderr and "objective" in bad.stderr,
            "list of an unknown scenario names the known ones", bad)
+
+    # show --csv: one row per point, every /summary number as stored (17 digits read back exactly).
+    with open(os.path.join(tmp, "grid.yaml"), "w") as f:
+        f.write("experiment: cli_grid\nscenario: demo\nseed: 3\ndraws: 60\nblock: 20\n"
+                "population: {agents: 3}\nsweep:\n  grid: {population.agents: [2, 5], mechanism.work: [1, 2]}\n"
+                "  zip: {mechanism.fail_for_agents: [0, 5], mechanism.fail_from_draw: [0, 3]}\n"
+                "fits:\n  - {metric: max, against: population.agents, log: true}\n")
+    run = fairmc("run", "grid.yaml", "-o", "grid", "--quiet", cwd=tmp)
+    shown = fairmc("show", "grid", "--csv", cwd=tmp)
+    expect(run.returncode == 1 and shown.returncode == 0, "show --csv of a run with a failed point", shown)
+    rows = list(csv.DictReader(io.StringIO(shown.stdout)))
+    frame = loader.summary_frame(os.path.join(tmp, "grid"))
+    expect(len(rows) == len(frame) == 8, f"show --csv has a row per point ({len(rows)})")
+    expect(not any(c.startswith("fit_") for c in rows[0]), "fits (one axis fewer) are left out")
+    mismatched = []
+    for p, row in enumerate(rows):
+        expect(int(row["point"]) == p, "rows in point order")
+        for column, text in row.items():
+            if column in ("point", "status") or column not in frame.columns:
+                continue
+            want = frame[column].iloc[p]
+            try:
+                got = float(text)
+            except ValueError:
+                got = text
+            same = (got == want or (isinstance(got, float) and math.isnan(got) and math.isnan(float(want)))
+                    if isinstance(got, float) else str(want) == got)
+            if not same:
+                mismatched.append((p, column, text, want))
+    expect(not mismatched, f"show --csv equals the file's numbers: {mismatched[:3]}")
+    expect({r["status"] for r in rows} == {"complete", "failed"}, "status column (a point fails)")
 
 for f in failures:
     print("FAIL:", f)
