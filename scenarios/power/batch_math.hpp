@@ -11,8 +11,10 @@
 // is NaN either way. Divisions dominate these loops: 4 lanes per vdivpd instead of 1 per divsd.
 #pragma once
 
+// Not under ThreadSanitizer: the clones' IFUNC resolvers run while the dynamic loader relocates,
+// before TSan's runtime is up, and the instrumented resolver crashes every test binary at start.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
-    !defined(FAIRMC_POWER_NO_CLONES)
+    !defined(FAIRMC_POWER_NO_CLONES) && !defined(__SANITIZE_THREAD__)
 #define FAIRMC_POWER_KERNEL __attribute__((target_clones("avx2", "default")))
 #else
 #define FAIRMC_POWER_KERNEL
