@@ -275,9 +275,10 @@ std::string read_string_attr(hid_t obj, const std::string& name) {
   if (H5Tis_variable_str(t) > 0) {
     char* s = nullptr;
     Hid mt = vlen_string_type();
-    check(H5Aread(a, mt, &s), "read " + name);
+    const herr_t rc = H5Aread(a, mt, &s);
     std::string out = s ? s : "";
-    H5free_memory(s);
+    H5free_memory(s);  // also after a failed read (a damaged file)
+    check(rc, "read " + name);
     return out;
   }
   if (H5Tget_class(t) != H5T_STRING)
@@ -381,7 +382,11 @@ std::vector<std::string> read_strings(hid_t parent, const std::string& name) {
   }
   std::vector<std::string> out;
   if (n > 0) {
-    check(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "read " + name_of(d));
+    if (const herr_t rc = H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()); rc < 0) {
+      // A damaged file can fail the read after some strings were allocated: free those too.
+      H5Dvlen_reclaim(t, s, H5P_DEFAULT, ptrs.data());
+      check(rc, "read " + name_of(d));
+    }
     for (char* p : ptrs) out.emplace_back(p ? p : "");
     check(H5Dvlen_reclaim(t, s, H5P_DEFAULT, ptrs.data()), "reclaim strings");
   }

@@ -50,6 +50,6 @@ third=$(( seconds / 3 > 0 ? seconds / 3 : 1 ))
   "$out/corpus" 2>&1 | tail -n 15
 "$out/fuzz_overrides" -max_total_time="$third" -max_len=1024 -timeout=10 -print_final_stats=1 \
   "$out/corpus_overrides" 2>&1 | tail -n 15
-"$out/fuzz_results" -max_total_time="$(( seconds - 2 * third > 0 ? seconds - 2 * third : 1 ))" \
+LSAN_OPTIONS=suppressions=tests/fuzz/results_file/lsan.supp "$out/fuzz_results" -max_total_time="$(( seconds - 2 * third > 0 ? seconds - 2 * third : 1 ))" \
   -max_len=32768 -timeout=10 -print_final_stats=1 "$out/results_corpus" 2>&1 | tail -n 8
 echo "fuzz: no crash in ${seconds}s"
