@@ -9,6 +9,7 @@
 #include "engine/runner.hpp"
 #include "scenarios/catalog.hpp"
 
+#include "tests/interrupted_run.hpp"
 #include "tests/temp_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -515,18 +516,10 @@ TEST_CASE("/checks is bit-identical for 1 and 2 threads, after extension and aft
   // Interrupted (Ctrl-C while the run goes on), then resumed.
   const std::string slow = text + "mechanism: {work: 300}\n";
   REQUIRE(run_into(t.dir / "straight.h5", 2, slow).complete);
-  struct sigaction ignore {
-  }, previous{};
-  ignore.sa_handler = SIG_IGN;
-  sigaction(SIGINT, &ignore, &previous);
   const fs::path part = t.dir / "interrupted.h5";
-  fairmc::RunOutcome first;
-  std::thread runner([&] { first = run_into(part, 2, slow, {}, nullptr, true); });
-  while (!fs::exists(part)) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  kill(getpid(), SIGINT);
-  runner.join();
-  sigaction(SIGINT, &previous, nullptr);
+  const fairmc::RunOutcome first =
+      fairmc::testing::interrupted_run(part, std::chrono::milliseconds(100),
+                                       [&] { return run_into(part, 2, slow, {}, nullptr, true); });
   MESSAGE("interrupted: " << first.interrupted);
   if (first.interrupted) {
     // Unfinished points are undetermined, so nothing passes on partial evidence.

@@ -5,6 +5,7 @@
 #include "engine/results_file.hpp"
 #include "scenarios/catalog.hpp"
 
+#include "tests/interrupted_run.hpp"
 #include "tests/stored_blocks.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -349,18 +350,10 @@ sweep:
 )";
   REQUIRE(run_into(t.dir / "straight.h5", 2, text).complete);
   // Ctrl-C while the run goes on (ignored outside the runner's own handler), then resume.
-  struct sigaction ignore {
-  }, previous{};
-  ignore.sa_handler = SIG_IGN;
-  sigaction(SIGINT, &ignore, &previous);
   const fs::path part = t.dir / "part.h5";
-  fairmc::RunOutcome first;
-  std::thread runner([&] { first = run_into(part, 2, text, {}, nullptr, true); });
-  while (!fs::exists(part)) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  std::this_thread::sleep_for(std::chrono::milliseconds(150));
-  kill(getpid(), SIGINT);
-  runner.join();
-  sigaction(SIGINT, &previous, nullptr);
+  const fairmc::RunOutcome first =
+      fairmc::testing::interrupted_run(part, std::chrono::milliseconds(150),
+                                       [&] { return run_into(part, 2, text, {}, nullptr, true); });
   MESSAGE("interrupted: " << first.interrupted);
   if (first.interrupted) {
     const auto stored = fairmc::read_results(part);
