@@ -419,28 +419,37 @@ def load_runs(root: str, scenario: str, manifest: dict) -> dict:
 
 # ----------------------------------------------------------------------------- figures
 
+def figure_names(manifest: dict, available=lambda stem, f: True) -> dict:
+    """{(stem, png name): file name in docs/img/reproduction/<scenario>/} for the PNGs the paper's
+    items name (`figures:`) and `available(stem, name)` accepts, in item order. Two experiments'
+    figures of the same name: the later one is named <stem>_<name>. scripts/gallery.py links to them."""
+    taken, out = set(), {}
+    for it in manifest["items"]:
+        stem = manifest["_by_name"][it["experiment"]]["stem"]
+        for f in it.get("figures", []):
+            if (stem, f) in out or not available(stem, f):
+                continue
+            name = f if f not in taken else f"{stem}_{f}"
+            taken.add(name)
+            out[(stem, f)] = name
+    return out
+
+
 def collect_figures(root: str, scenario: str, manifest: dict) -> dict:
     """Copies the PNGs the paper's items name (`figures:`) from the result directories to
     docs/img/reproduction/<scenario>/, after removing that folder's old PNGs (figures no item shows
-    are not committed). Returns {(stem, png name): path relative to docs/}. Two experiments'
-    figures of the same name: the later copy is named <stem>_<name>."""
+    are not committed). Returns {(stem, png name): path relative to docs/}; names as figure_names."""
     dest = os.path.join(root, IMG, scenario)
     if os.path.isdir(dest):
         for f in os.listdir(dest):
             if f.endswith(".png"):
                 os.remove(os.path.join(dest, f))
-    taken, out = set(), {}
-    for it in manifest["items"]:
-        stem = manifest["_by_name"][it["experiment"]]["stem"]
-        for f in it.get("figures", []):
-            src = os.path.join(root, OUT, scenario, stem, f)
-            if (stem, f) in out or not os.path.isfile(src):
-                continue
-            name = f if f not in taken else f"{stem}_{f}"
-            taken.add(name)
-            os.makedirs(dest, exist_ok=True)
-            shutil.copyfile(src, os.path.join(dest, name))
-            out[(stem, f)] = "/".join(("img", "reproduction", scenario, name))
+    src = lambda stem, f: os.path.join(root, OUT, scenario, stem, f)  # noqa: E731
+    out = {}
+    for (stem, f), name in figure_names(manifest, lambda stem, f: os.path.isfile(src(stem, f))).items():
+        os.makedirs(dest, exist_ok=True)
+        shutil.copyfile(src(stem, f), os.path.join(dest, name))
+        out[(stem, f)] = "/".join(("img", "reproduction", scenario, name))
     return out
 
 

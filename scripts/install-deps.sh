@@ -9,7 +9,7 @@ packages=(
   librandom123-dev libglpk-dev libeigen3-dev
   python3 python3-h5py python3-numpy python3-matplotlib python3-xarray python3-pandas python3-netcdf4
   python3-venv python3-pip python3-setuptools python3-wheel
-  python3-yaml
+  python3-yaml python3-pil
   hdf5-tools
 )
 # MPI is optional at build time and on by default here; FAIRMC_NO_MPI=1 skips it.
