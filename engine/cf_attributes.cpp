@@ -2,8 +2,11 @@
 
 #include "engine/h5io.hpp"
 
+#include <hdf5_hl.h>
+
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fairmc {
@@ -47,6 +50,59 @@ std::string metric_of(const std::string& var, const std::vector<std::string>& me
   for (const auto& m : metrics)
     if ((var == m || var.rfind(m + "_", 0) == 0) && m.size() > best.size()) best = m;
   return best;
+}
+
+// Whether `name` instantiates the template `pattern`, each <placeholder> of which stands for
+// one or more characters ("fast_flow_<scf>" and fast_flow_utilitarian).
+bool instantiates(std::string_view name, std::string_view pattern) {
+  const auto open = pattern.find('<');
+  const auto close = pattern.find('>', open);
+  if (open == std::string_view::npos || close == std::string_view::npos) return name == pattern;
+  if (name.substr(0, open) != pattern.substr(0, open)) return false;
+  const auto rest = pattern.substr(close + 1);
+  for (std::size_t end = open + 1; end <= name.size(); ++end)
+    if (instantiates(name.substr(end), rest)) return true;
+  return false;
+}
+
+// The characters of a template outside its <placeholders>: how specific it is.
+std::size_t literal_length(std::string_view pattern) {
+  std::size_t n = 0;
+  bool inside = false;
+  for (const char c : pattern) {
+    if (c == '<' || c == '>')
+      inside = c == '<';
+    else if (!inside)
+      ++n;
+  }
+  return n;
+}
+
+// The long_name stem of metric m: its description, or for a metric a template describes
+// (fast_flow_<scf>) that description with the metric's name; of several templates the most
+// specific (the most literal text) wins. Empty when the scenario describes neither.
+std::string description_of(const std::string& m,
+                           const std::vector<std::pair<std::string, std::string>>& help) {
+  const std::pair<std::string, std::string>* best = nullptr;
+  for (const auto& h : help) {
+    if (h.second.empty()) continue;
+    if (h.first == m) return h.second;
+    if (instantiates(m, h.first) &&
+        (!best || literal_length(h.first) > literal_length(best->first)))
+      best = &h;
+  }
+  return best ? best->second + " (" + m + ")" : "";
+}
+
+// Whether `scale` is attached to one of d's dimensions.
+bool along(hid_t d, hid_t scale) {
+  const auto rank = static_cast<unsigned>(dims_of(d).size());
+  for (unsigned i = 0; i < rank; ++i) {
+    const htri_t attached = H5DSis_attached(d, scale, i);
+    check(attached < 0 ? -1 : 0, "check the dimension scales of " + name_of(d));
+    if (attached > 0) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -101,6 +157,7 @@ void write_cf_attributes(hid_t g, const RunRecord& run) {
     if (a.name == "zip")
       for (const auto& k : a.keys) coords.push_back(k), zip_keys.push_back(k);
   }
+  const Hid zip_scale = zip_keys.empty() ? Hid{} : open_dataset(g, "zip");
   const auto metrics = run.metric_names();
   const auto constants = run.constant_names();
   const auto names = dataset_names(g);
@@ -115,19 +172,20 @@ void write_cf_attributes(hid_t g, const RunRecord& run) {
                  name == "zip" ? "index along the zipped keys" : "sweep key " + name);
       continue;
     }
-    if (dims_of(d) == dims && !zip_keys.empty()) set_attr(d, "coordinates", joined(zip_keys, " "));
+    // Every variable along the zip dimension, fits over the other axes included, names the
+    // zipped keys as its auxiliary coordinates (CF-1.8 section 5).
+    if (!zip_keys.empty() && along(d, zip_scale)) set_attr(d, "coordinates", joined(zip_keys, " "));
     if (name == "status") continue;
     set_attr(d, "units", "1");  // metrics carry no units yet: dimensionless
     if (std::find(constants.begin(), constants.end(), name) != constants.end()) continue;
     const std::string m = metric_of(name, metrics);
     if (m.empty()) continue;
-    const auto help = std::find_if(run.metric_help.begin(), run.metric_help.end(),
-                                   [&](const auto& h) { return h.first == m; });
-    if (help != run.metric_help.end() && !help->second.empty() && has_attr(d, "long_name")) {
+    const std::string described = description_of(m, run.metric_help);
+    if (!described.empty() && has_attr(d, "long_name")) {
       // "max: standard error of the mean" -> "largest of the n values: standard error ..."
       const std::string old = read_string_attr(d, "long_name");
       if (old.rfind(m + ": ", 0) == 0)
-        set_attr(d, "long_name", help->second + ": " + old.substr(m.size() + 2));
+        set_attr(d, "long_name", described + ": " + old.substr(m.size() + 2));
     }
     if (name == m) {
       std::vector<std::string> anc;
