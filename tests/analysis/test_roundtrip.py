@@ -1,4 +1,5 @@
-"""Round trip: fairmc writes a results file, analysis/fairmc.py reads it back, h5py checks it.
+"""Round trip: fairmc writes a results file, analysis/fairmc.py reads it back, h5py checks it;
+xarray, netCDF4 and h5py each check the CF attributes of /summary (issue 17 item 3).
 
     FAIRMC_SOURCE_DIR=. PYTHONPATH=analysis /usr/bin/python3 tests/analysis/test_roundtrip.py build/fairmc
 
@@ -72,14 +73,15 @@ fits:
 """
 
 
-def run(binary, tmp, name, text):
+def run(binary, tmp, name, text, exit_codes=(0,)):
+    """fairmc run of the experiment `text` into tmp/name; exit code 1 = some point failed."""
     yaml = os.path.join(tmp, name + ".yaml")
     with open(yaml, "w") as f:
         f.write(text)
     out = os.path.join(tmp, name)
     proc = subprocess.run([binary, "run", yaml, "-o", out, "-j", "2", "--no-progress"], cwd=tmp,
                           capture_output=True, text=True, timeout=60)
-    if proc.returncode != 0:
+    if proc.returncode not in exit_codes:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"fairmc run {name} failed with exit code {proc.returncode}")
     return out
@@ -248,6 +250,239 @@ def history_survives_resume(c):
     assert len(lines) == 2 and "(new," in lines[0] and "(resume," in lines[1], lines
     # root attributes describe the latest run, as before
     assert "--resume" in fairmc.root_attrs(out)["command_line"]
+
+
+# --- CF attributes through each reader: xarray, netCDF4, h5py (issue 17 items 3 and 10) -------
+# Each reader gives a view {"group": attrs, "vars": {name: {"dims", "kind", "attrs", "values"}}}
+# (kind: "i" integer, "f" float, "S" string); the same expectations hold in every view, for the
+# grid and zip runs, a grid x zip run with a failing point and an scf run (a paper's scenario).
+
+CF_GRID_ZIP_YAML = """\
+experiment: roundtrip_cf_grid_zip
+description: grid x zip with a failing point
+claim: E[max of n uniforms] = n/(n+1)
+scenario: demo
+seed: 17
+draws: 40
+block: 20
+population: {agents: 10}
+sweep:
+  grid: {population.agents: "logspace(0, 2, 3, round)"}
+  zip: {mechanism.work: [1, 2], mechanism.fail_for_agents: [0, 10]}
+fits:
+  - {metric: max, against: population.agents, log: true}
+"""
+CF_SCF_YAML = """\
+experiment: roundtrip_cf_scf
+scenario: scf
+seed: 5
+draws: 2
+block: 1
+population: {sampler: figure5}
+mechanism: {name: traffic, scfs: utilitarian}
+"""
+# What each run must show: its axes (values and Python type), zipped keys, scenario.
+CF_RUNS = {
+    "grid": {"axes": {"mechanism.work": WORK, "population.agents": AGENTS}, "zip": []},
+    "zip": {"axes": {"population.agents": ZIP_AGENTS, "mechanism.work": ZIP_WORK,
+                     "mechanism.name": ["max"] * 4}, "zip": ["population.agents", "mechanism.work",
+                                                           "mechanism.name"]},
+    "grid_zip": {"yaml": CF_GRID_ZIP_YAML, "axes": {"population.agents": [1, 10, 100],
+                                                    "mechanism.work": [1, 2],
+                                                    "mechanism.fail_for_agents": [0, 10]},
+                 "zip": ["mechanism.work", "mechanism.fail_for_agents"]},
+    "scf": {"yaml": CF_SCF_YAML, "axes": {}, "zip": []},
+}
+STATUS_CODES = {"pending": 0, "partial": 1, "complete": 2, "failed": 3}
+ANCILLARY = ("_sem", "_sd", "_ci_lo", "_ci_hi", "_n")
+HDF5_BOOKKEEPING = {"DIMENSION_LIST", "REFERENCE_LIST", "CLASS", "NAME", "_Netcdf4Dimid",
+                    "_Netcdf4Coordinates", "_NCProperties"}
+
+
+def cf_run(c, which):
+    """The results directory of one of CF_RUNS (run once, on first use)."""
+    if which not in c:
+        c[which] = run(c["binary"], c["tmp"], "cf_" + which, CF_RUNS[which]["yaml"], (0, 1))
+    return c[which]
+
+
+def kind_of(dtype, values):
+    if dtype is str:  # netCDF4's variable-length strings
+        dtype = np.dtype(object)
+    if dtype.kind in "iu":
+        return "i"
+    if dtype.kind == "f":
+        return "f"
+    assert all(isinstance(v, str) for v in values), (dtype, values)
+    return "S"
+
+
+def view_xarray(path):
+    """/summary as plain xarray opens it (h5netcdf when installed, else netCDF4: Debian has the latter)."""
+    import importlib.util
+    import xarray as xr
+    engine = "h5netcdf" if importlib.util.find_spec("h5netcdf") else "netcdf4"
+    with xr.open_dataset(os.path.join(path, "results.h5"), group="summary", engine=engine) as ds:
+        ds.load()
+        out = {"group": dict(ds.attrs), "vars": {}, "coords": set(ds.coords)}
+        for name, v in ds.variables.items():
+            attrs = dict(v.attrs)
+            if "coordinates" in v.encoding:  # xarray moves `coordinates` into the encoding
+                attrs["coordinates"] = v.encoding["coordinates"]
+            values = v.values.ravel().tolist()
+            out["vars"][name] = {"dims": v.dims, "kind": kind_of(v.dtype, values), "attrs": attrs,
+                                 "values": values}
+    return out
+
+
+def view_netcdf4(path):
+    import netCDF4
+    with netCDF4.Dataset(os.path.join(path, "results.h5")) as nc:
+        s = nc["summary"]
+        s.set_auto_mask(False)
+        out = {"group": {k: s.getncattr(k) for k in s.ncattrs()}, "vars": {}}
+        for name, v in s.variables.items():
+            values = np.asarray(v[:]).ravel().tolist()
+            attrs = {k: v.getncattr(k) for k in v.ncattrs() if k not in HDF5_BOOKKEEPING}
+            out["vars"][name] = {"dims": v.dimensions, "kind": kind_of(v.dtype, values),
+                                 "attrs": attrs, "values": values}
+    return out
+
+
+def view_h5py(path):
+    """/summary read with h5py alone: dimensions from the attached dimension scales."""
+    def plain(v):
+        if isinstance(v, bytes):
+            return v.decode()
+        return v.tolist() if isinstance(v, np.ndarray) else v
+
+    with h5py.File(os.path.join(path, "results.h5"), "r") as f:
+        g = f["summary"]
+        out = {"group": {k: plain(v) for k, v in g.attrs.items()}, "vars": {}}
+        for name, d in g.items():
+            if not isinstance(d, h5py.Dataset):
+                continue
+            if "DIMENSION_LIST" in d.attrs:
+                dims = tuple(os.path.basename(f[refs[0]].name) for refs in d.attrs["DIMENSION_LIST"])
+            elif d.attrs.get("CLASS") == b"DIMENSION_SCALE":
+                dims = (name,)  # a dimension scale is its own dimension
+            else:
+                dims = ()
+            values = [plain(x) for x in d[()].ravel()]
+            attrs = {k: plain(v) for k, v in d.attrs.items() if k not in HDF5_BOOKKEEPING}
+            out["vars"][name] = {"dims": dims, "kind": kind_of(d.dtype, values), "attrs": attrs,
+                                 "values": values}
+    return out
+
+
+def listed(binary, scenario):
+    """`fairmc list SCENARIO`: the paper and {metric or template: description}."""
+    out = subprocess.run([binary, "list", scenario], capture_output=True, text=True, timeout=30,
+                         check=True).stdout.splitlines()
+    paper = next(ln.split("paper:", 1)[1].strip() for ln in out if ln.strip().startswith("paper:"))
+    start = next(i for i, ln in enumerate(out) if ln.strip() == "metrics:")
+    metrics = {}
+    for ln in out[start + 1:]:
+        if not ln.startswith("    "):
+            break
+        name, desc = ln.strip().split(None, 1)
+        metrics[name] = desc.rsplit(" [", 1)[0] if desc.endswith("]") else desc
+    return paper, metrics
+
+
+def description(metric, listed_metrics):
+    """The description `fairmc list` gives a metric, by name or by the most specific template."""
+    if metric in listed_metrics:
+        return listed_metrics[metric]
+    import re
+    best = None
+    for pattern, desc in listed_metrics.items():
+        parts = re.split(r"<[^>]+>", pattern)
+        if len(parts) > 1 and re.fullmatch(".+".join(map(re.escape, parts)), metric):
+            if best is None or len("".join(parts)) > best[0]:
+                best = (len("".join(parts)), f"{desc} ({metric})")
+    return best[1] if best else None
+
+
+def cf_expectations(view, c, which):
+    """Item 3's attributes, asserted on one reader's view of one run."""
+    spec = CF_RUNS[which]
+    path = c["grid"] if which == "grid" else c["zip"] if which == "zip" else cf_run(c, which)
+    root = fairmc.root_attrs(path)
+    paper, listed_metrics = listed(c["binary"], root["scenario"])
+    g, v = view["group"], view["vars"]
+    # Group attributes: a Dataset opened with group="summary" keeps its provenance.
+    assert g["Conventions"] == "CF-1.8", g
+    title = root["experiment"] + (": " + root["description"] if root.get("description") else "")
+    assert g["title"] == title, (g["title"], title)
+    assert g["source"].startswith("fairmc ") and g["source"].split()[1] == root["fairmc_version"], g
+    assert g["references"] == paper, (g["references"], paper)
+    history = fairmc.history(path)
+    lines = g["history"].split("\n")
+    assert len(lines) == len(history) >= 1 and all(" run " in ln for ln in lines), lines
+    # Axes: integer axes stay integers, string axes strings; each zipped key lies along `zip`.
+    for key, values in spec["axes"].items():
+        assert v[key]["values"] == values, (key, v[key]["values"])
+        want = "S" if isinstance(values[0], str) else "i" if isinstance(values[0], int) else "f"
+        assert v[key]["kind"] == want, (key, v[key]["kind"])
+        assert v[key]["dims"] == (("zip",) if key in spec["zip"] else (key,)), (key, v[key]["dims"])
+        assert v[key]["attrs"]["long_name"] == "sweep key " + key
+    # Metrics: long_name from the scenario's description, units, ancillary variables.
+    with h5py.File(os.path.join(path, "results.h5"), "r") as f:
+        metrics = list(f["points/0/stats"])
+    assert metrics
+    shape = v[metrics[0]]["dims"]
+    for m in metrics:
+        desc = description(m, listed_metrics)
+        assert desc, (m, "fairmc list describes no such metric")
+        a = v[m]["attrs"]
+        assert a["long_name"] == desc + ": mean over draws", (m, a["long_name"])
+        assert isinstance(a["units"], str) and a["units"], (m, a)
+        anc = a["ancillary_variables"].split()
+        assert anc == [m + s for s in ANCILLARY], (m, anc)
+        for name in anc:
+            assert v[name]["dims"] == shape and v[name]["kind"] == "f", name
+            assert v[name]["attrs"]["long_name"].startswith(desc + ": "), (name, v[name]["attrs"])
+            assert v[name]["attrs"]["units"], name
+    for name, var in v.items():
+        if name in spec["axes"] or name == "zip":
+            continue
+        assert var["attrs"].get("long_name"), (name, var["attrs"])
+        if name != "status":  # flags have no units
+            assert var["attrs"].get("units"), (name, var["attrs"])
+        # `coordinates` on every variable along zip, naming exactly the zipped keys.
+        along_zip = "zip" in var["dims"]
+        assert not along_zip or spec["zip"], name
+        assert var["attrs"].get("coordinates", "").split() == (spec["zip"] if along_zip else []), (
+            name, var["attrs"].get("coordinates"))
+    # Point status as a variable over the sweep, as CF flags, equal to /points' status.
+    st = v["status"]
+    assert st["dims"] == shape and st["kind"] == "i", st
+    assert list(st["attrs"]["flag_values"]) == [0, 1, 2, 3]
+    assert st["attrs"]["flag_meanings"] == "pending partial complete failed"
+    expected = [STATUS_CODES[s] for s in fairmc.point_table(path)["status"]]
+    assert st["values"] == expected, (st["values"], expected)  # row-major, like /points
+    return view
+
+
+def cf_check(reader, which):
+    def fn(c):
+        view = cf_expectations(reader(cf_run(c, which) if "yaml" in CF_RUNS[which] else c[which]),
+                               c, which)
+        if which == "grid_zip":
+            assert 3 in view["vars"]["status"]["values"]  # the failing point shows as failed
+            fit = view["vars"]["fit_max_vs_population.agents_slope"]
+            assert fit["dims"] == ("zip",) and fit["attrs"]["coordinates"]
+        if reader is view_xarray and CF_RUNS[which]["zip"]:
+            # plain xarray shows the zipped keys as coordinates, not data variables
+            assert set(CF_RUNS[which]["zip"]) <= view["coords"], view["coords"]
+    fn.__name__ = f"cf_{which}_{reader.__name__[5:]}"
+    return fn
+
+
+for _which in CF_RUNS:
+    for _reader in (view_xarray, view_netcdf4, view_h5py):
+        check(cf_check(_reader, _which))
 
 
 # --- grid sweep -------------------------------------------------------------------------------
