@@ -9,6 +9,7 @@
 #include "engine/runner.hpp"
 #include "scenarios/catalog.hpp"
 
+#include "tests/demo_run.hpp"
 #include "tests/interrupted_run.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -26,6 +27,7 @@
 
 namespace fs = std::filesystem;
 using fairmc::ConfigError;
+using fairmc::testing::run_into;
 using fairmc::testing::TempDir;
 using namespace fairmc::h5;
 
@@ -62,21 +64,6 @@ const std::string good_checks = R"(checks:
     exceeds: 0.98
     at: {population.agents: 100}
 )";
-
-fairmc::RunOutcome run_into(const fs::path& file, int threads, const std::string& text,
-                            const std::vector<std::string>& overrides = {},
-                            const fairmc::StoredRun* resume = nullptr,
-                            bool checkpoint_every_wave = false) {
-  const auto e = fairmc::load_experiment_text(text, "test.yaml", overrides);
-  fairmc::RunOptions opt;
-  opt.threads = threads;
-  if (checkpoint_every_wave) opt.checkpoint_bytes = 0;
-  opt.results = file;
-  opt.progress_bar = false;
-  opt.resume = resume;
-  std::ostringstream log;
-  return fairmc::run_experiment(e, fairmc::scenario_catalog().front(), opt, log);
-}
 
 std::string hex(double x) {
   std::uint64_t bits;
@@ -163,7 +150,7 @@ std::string check_error(const std::string& checks, const std::string& text = bas
 
 TEST_CASE("the demo's true claims pass and a wrong constant fails (issue 18, item 5)") {
   TempDir t("checks_pass_fail");
-  const auto out = run_into(t.dir / "good.h5", 2, base + good_checks);
+  const auto out = run_into(t.dir / "good.h5", base + good_checks);
   REQUIRE(out.complete);
   CHECK(out.checks_verdict == "pass");
   REQUIRE(out.checks.size() == 5);
@@ -196,7 +183,7 @@ TEST_CASE("the demo's true claims pass and a wrong constant fails (issue 18, ite
   const std::string wrong = R"(checks:
   - {name: max_is_half, claim: "E[max] = 1/2, wrongly", mean: max, equals: 0.5}
 )";
-  const auto bad = run_into(t.dir / "bad.h5", 2, base + wrong);
+  const auto bad = run_into(t.dir / "bad.h5", base + wrong);
   CHECK(bad.checks_verdict == "fail");
   const Stored half = stored_check(t.dir / "bad.h5", "max_is_half");
   CHECK(half.verdict == "fail");
@@ -207,7 +194,7 @@ TEST_CASE("the demo's true claims pass and a wrong constant fails (issue 18, ite
   CHECK(half.statistic > 100);
   CHECK(bad.checks.at(1).find("FAIL  max_is_half") != std::string::npos);
   // Without checks there is no /checks.
-  REQUIRE(run_into(t.dir / "none.h5", 2, base).complete);
+  REQUIRE(run_into(t.dir / "none.h5", base).complete);
   CHECK(top_verdict(t.dir / "none.h5").empty());
 }
 
@@ -218,7 +205,7 @@ TEST_CASE("exceeds and below are one-sided Student-t tests at the stated confide
   - {name: above_07, claim: x, mean: max, exceeds: 0.7, at: {population.agents: 5}}
   - {name: below_09, claim: x, mean: max, below: 0.9, confidence: 0.99, at: {population.agents: 5}}
 )";
-  REQUIRE(run_into(t.dir / "c.h5", 1, base + checks).complete);
+  REQUIRE(run_into(t.dir / "c.h5", base + checks, {.threads = 1}).complete);
   // The truth itself cannot be exceeded with 95% confidence (except 5% of the time; seed fixed).
   const Stored truth = stored_check(t.dir / "c.h5", "above_truth");
   CHECK(truth.verdict == "fail");
@@ -237,7 +224,7 @@ TEST_CASE("exceeds and below are one-sided Student-t tests at the stated confide
 
 TEST_CASE("a slope's error is its sem scaled by sqrt(max(1, chi2/dof))") {
   TempDir t("checks_slope");
-  REQUIRE(run_into(t.dir / "s.h5", 2, base + good_checks).complete);
+  REQUIRE(run_into(t.dir / "s.h5", base + good_checks).complete);
   const Stored s = stored_check(t.dir / "s.h5", "gap_slope");
   REQUIRE(s.rows.size() == 1);
   Hid f = open_file(t.dir / "s.h5");
@@ -272,7 +259,7 @@ checks:
      at: {mechanism.work: 2}}
   - {name: slope_all, claim: x, slope: {metric: gap, against: population.agents}, le: 0}
 )";
-  REQUIRE(run_into(t.dir / "a.h5", 2, text).complete);
+  REQUIRE(run_into(t.dir / "a.h5", text).complete);
   const auto points = [&](const char* name) {
     std::vector<std::int64_t> out;
     for (const auto& r : stored_check(t.dir / "a.h5", name).rows) out.push_back(r.point);
@@ -295,8 +282,8 @@ TEST_CASE("draws: violations are counted exactly from kept draws, as a lower bou
   - {name: unit, claim: x, draws: max, in: [0, 1]}
   - {name: above_01, claim: x, draws: max, ge: 0.1, tolerance: 0.05}
 )";
-  REQUIRE(run_into(t.dir / "kept.h5", 2, base + checks, {"keep_draws=true"}).complete);
-  REQUIRE(run_into(t.dir / "sketch.h5", 2, base + checks).complete);
+  REQUIRE(run_into(t.dir / "kept.h5", base + checks, {.overrides = {"keep_draws=true"}}).complete);
+  REQUIRE(run_into(t.dir / "sketch.h5", base + checks).complete);
   // The exact count, from the stored draws of point 1 (n = 5).
   std::int64_t exact = 0;
   double largest = 0;
@@ -384,7 +371,7 @@ checks:
   - {name: max_wrong, claim: x, mean: max, equals: 0.5}
   - {name: only_failed, claim: x, mean: max, equals: expected_max, at: {population.agents: 4}}
 )";
-  const auto out = run_into(t.dir / "f.h5", 2, text, {"mechanism.fail_from_draw=150"});
+  const auto out = run_into(t.dir / "f.h5", text, {.overrides = {"mechanism.fail_from_draw=150"}});
   CHECK(out.failed_points == 1);
   CHECK(out.checks_verdict == "fail");
   const Stored good = stored_check(t.dir / "f.h5", "max_closed_form");
@@ -482,14 +469,16 @@ TEST_CASE("checks, like claim, do not enter config_hash; a pinned fit's slope is
   // Pinning the fit's axis drops the fit (nothing to fit); its check stays, with no point. The
   // at: of another check names the pinned key's value.
   TempDir t("checks_pinned");
-  REQUIRE(run_into(t.dir / "p.h5", 1, base + good_checks, {"population.agents=100", "draws=200"})
+  REQUIRE(run_into(t.dir / "p.h5", base + good_checks,
+                   {.threads = 1, .overrides = {"population.agents=100", "draws=200"}})
               .complete);
   CHECK(stored_check(t.dir / "p.h5", "gap_slope").verdict == "undetermined");
   CHECK(stored_check(t.dir / "p.h5", "gap_slope").rows.empty());
   CHECK(stored_check(t.dir / "p.h5", "max_large").rows.size() == 1);
   CHECK(stored_check(t.dir / "p.h5", "max_large").verdict == "pass");
   // A sweep changed on the command line may leave out values at: names: they select nothing.
-  REQUIRE(run_into(t.dir / "o.h5", 1, base + good_checks, {"population.agents=1,5", "draws=200"})
+  REQUIRE(run_into(t.dir / "o.h5", base + good_checks,
+                   {.threads = 1, .overrides = {"population.agents=1,5", "draws=200"}})
               .complete);
   CHECK(stored_check(t.dir / "o.h5", "max_large").rows.empty());
   CHECK(stored_check(t.dir / "o.h5", "max_large").verdict == "undetermined");
@@ -502,30 +491,33 @@ TEST_CASE("/checks is bit-identical for 1 and 2 threads, after extension and aft
       base + good_checks + R"(  - {name: below_09, claim: x, draws: max, le: 0.9}
   - {name: wrong, claim: x, mean: max, equals: 0.5}
 )";
-  REQUIRE(run_into(t.dir / "one.h5", 1, text).complete);
-  REQUIRE(run_into(t.dir / "two.h5", 2, text, {}, nullptr, true).complete);
+  REQUIRE(run_into(t.dir / "one.h5", text, {.threads = 1}).complete);
+  REQUIRE(run_into(t.dir / "two.h5", text, {.checkpoint_every_wave = true}).complete);
   const std::string one = checks_bits(t.dir / "one.h5");
   CHECK(one.find("max_closed_form") != std::string::npos);
   CHECK(one == checks_bits(t.dir / "two.h5"));
   // 250 draws end in a short block, recomputed when the run is extended to 1000.
-  REQUIRE(run_into(t.dir / "part.h5", 2, text, {"draws=250"}).complete);
+  REQUIRE(run_into(t.dir / "part.h5", text, {.overrides = {"draws=250"}}).complete);
   const auto stored = fairmc::read_results(t.dir / "part.h5");
-  REQUIRE(run_into(t.dir / "part.h5", 2, text, {"draws=1000"}, &stored, true).complete);
+  REQUIRE(run_into(t.dir / "part.h5", text,
+                   {.overrides = {"draws=1000"}, .resume = &stored, .checkpoint_every_wave = true})
+              .complete);
   CHECK(one == checks_bits(t.dir / "part.h5"));
 
   // Interrupted (Ctrl-C while the run goes on), then resumed.
   const std::string slow = text + "mechanism: {work: 300}\n";
-  REQUIRE(run_into(t.dir / "straight.h5", 2, slow).complete);
+  REQUIRE(run_into(t.dir / "straight.h5", slow).complete);
   const fs::path part = t.dir / "interrupted.h5";
-  const fairmc::RunOutcome first =
-      fairmc::testing::interrupted_run(part, std::chrono::milliseconds(100),
-                                       [&] { return run_into(part, 2, slow, {}, nullptr, true); });
+  const fairmc::RunOutcome first = fairmc::testing::interrupted_run(
+      part, std::chrono::milliseconds(100),
+      [&] { return run_into(part, slow, {.checkpoint_every_wave = true}); });
   MESSAGE("interrupted: " << first.interrupted);
   if (first.interrupted) {
     // Unfinished points are undetermined, so nothing passes on partial evidence.
     CHECK(first.checks_verdict != "pass");
     const auto resumed_from = fairmc::read_results(part);
-    REQUIRE(run_into(part, 2, slow, {}, &resumed_from, true).complete);
+    REQUIRE(
+        run_into(part, slow, {.resume = &resumed_from, .checkpoint_every_wave = true}).complete);
   }
   CHECK(checks_bits(part) == checks_bits(t.dir / "straight.h5"));
 }

@@ -6,6 +6,7 @@
 #include "engine/runner.hpp"
 #include "scenarios/catalog.hpp"
 
+#include "tests/demo_run.hpp"
 #include "tests/stored_blocks.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -20,6 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using fairmc::testing::run_into;
 using fairmc::testing::stored_blocks;
 using fairmc::testing::TempDir;
 
@@ -36,20 +38,6 @@ sweep:
 fits:
   - {metric: max, against: population.agents, log: true}
 )";
-
-fairmc::RunOutcome run_into(const fs::path& file, const std::string& text, std::size_t shard = 0,
-                            std::size_t shards = 1, const fairmc::StoredRun* resume = nullptr) {
-  const auto e = fairmc::load_experiment_text(text, "merge_test.yaml", {});
-  fairmc::RunOptions opt;
-  opt.threads = 2;
-  opt.results = file;
-  opt.progress_bar = false;
-  opt.resume = resume;
-  opt.shard_index = shard;
-  opt.shard_count = shards;
-  std::ostringstream log;
-  return fairmc::run_experiment(e, fairmc::scenario_catalog().front(), opt, log);
-}
 
 fairmc::MergeOutcome merge(const std::vector<fs::path>& in, const fs::path& out) {
   return fairmc::merge_results(in, out, fairmc::scenario_catalog(), "fairmc merge (test)");
@@ -78,7 +66,7 @@ TEST_CASE("three shards merged equal one run of the whole sweep") {
   std::vector<fs::path> shards;
   for (std::size_t i = 0; i < 3; ++i) {
     shards.push_back(t.dir / ("shard" + std::to_string(i) + ".h5"));
-    const auto o = run_into(shards.back(), experiment, i, 3);
+    const auto o = run_into(shards.back(), experiment, {.shard = i, .shards = 3});
     CHECK_FALSE(o.complete);  // the other shards' points are pending in this file
     CHECK_FALSE(o.interrupted);
   }
@@ -103,36 +91,36 @@ TEST_CASE("three shards merged equal one run of the whole sweep") {
 TEST_CASE("a merge missing a shard leaves its points pending, and resuming it completes the run") {
   TempDir t("merge_partial");
   REQUIRE(run_into(t.dir / "whole.h5", experiment).complete);
-  run_into(t.dir / "s0.h5", experiment, 0, 3);
-  run_into(t.dir / "s2.h5", experiment, 2, 3);
+  run_into(t.dir / "s0.h5", experiment, {.shards = 3});
+  run_into(t.dir / "s2.h5", experiment, {.shard = 2, .shards = 3});
   const auto o = merge({t.dir / "s0.h5", t.dir / "s2.h5"}, t.dir / "merged.h5");
   CHECK_FALSE(o.complete_run);
   CHECK(o.complete == 3);  // points 0, 3 (shard 0) and 2 (shard 2)
   CHECK(o.pending == 2);
   const auto stored = fairmc::read_results(t.dir / "merged.h5");
-  REQUIRE(run_into(t.dir / "merged.h5", experiment, 0, 1, &stored).complete);
+  REQUIRE(run_into(t.dir / "merged.h5", experiment, {.resume = &stored}).complete);
   require_identical(t.dir / "merged.h5", t.dir / "whole.h5");
 }
 
 TEST_CASE("a shard file resumed without --shard computes the rest") {
   TempDir t("merge_shard_resume");
   REQUIRE(run_into(t.dir / "whole.h5", experiment).complete);
-  run_into(t.dir / "s1.h5", experiment, 1, 2);
+  run_into(t.dir / "s1.h5", experiment, {.shard = 1, .shards = 2});
   const auto stored = fairmc::read_results(t.dir / "s1.h5");
-  REQUIRE(run_into(t.dir / "s1.h5", experiment, 0, 1, &stored).complete);
+  REQUIRE(run_into(t.dir / "s1.h5", experiment, {.resume = &stored}).complete);
   require_identical(t.dir / "s1.h5", t.dir / "whole.h5");
 }
 
 TEST_CASE("merge refuses files it cannot join, with the reason and the files") {
   TempDir t("merge_refuse");
-  run_into(t.dir / "a.h5", experiment, 0, 2);
-  run_into(t.dir / "b.h5", experiment, 1, 2);
+  run_into(t.dir / "a.h5", experiment, {.shards = 2});
+  run_into(t.dir / "b.h5", experiment, {.shard = 1, .shards = 2});
   std::string other = experiment;
   other.replace(other.find("seed: 31"), 8, "seed: 32");
-  run_into(t.dir / "other.h5", other, 1, 2);
+  run_into(t.dir / "other.h5", other, {.shard = 1, .shards = 2});
   std::string longer = experiment;
   longer.replace(longer.find("draws: 300"), 10, "draws: 400");
-  run_into(t.dir / "longer.h5", longer, 1, 2);
+  run_into(t.dir / "longer.h5", longer, {.shard = 1, .shards = 2});
 
   const auto different = refusal({t.dir / "a.h5", t.dir / "other.h5"}, t.dir / "m1.h5");
   CHECK(different.find("different experiments") != std::string::npos);

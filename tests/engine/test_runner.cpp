@@ -5,6 +5,7 @@
 #include "engine/results_file.hpp"
 #include "scenarios/catalog.hpp"
 
+#include "tests/demo_run.hpp"
 #include "tests/interrupted_run.hpp"
 #include "tests/stored_blocks.hpp"
 #include "tests/temp_dir.hpp"
@@ -29,6 +30,7 @@ namespace {
 
 using fairmc::testing::Blocks;
 using fairmc::testing::require_identical;
+using fairmc::testing::run_into;
 using fairmc::testing::same_bits;
 using fairmc::testing::stored_blocks;
 using fairmc::testing::TempDir;
@@ -44,25 +46,10 @@ sweep:
   grid: {population.agents: [1, 5, 20]}
 )";
 
-// Runs `text` (demo scenario) quietly into `file`.
-fairmc::RunOutcome run_into(const fs::path& file, int threads, const std::string& text,
-                            const std::vector<std::string>& overrides = {},
-                            const fairmc::StoredRun* resume = nullptr,
-                            bool checkpoint_every_wave = false) {
-  const auto e = fairmc::load_experiment_text(text, "test.yaml", overrides);
-  fairmc::RunOptions opt;
-  opt.threads = threads;
-  if (checkpoint_every_wave) opt.checkpoint_bytes = 0;  // over budget after every wave
-  opt.results = file;
-  opt.progress_bar = false;
-  opt.resume = resume;
-  std::ostringstream log;
-  return fairmc::run_experiment(e, fairmc::scenario_catalog().front(), opt, log);
-}
-
 Blocks run(const fs::path& file, int threads, const std::vector<std::string>& overrides = {},
            const fairmc::StoredRun* resume = nullptr, const std::string& text = experiment) {
-  REQUIRE(run_into(file, threads, text, overrides, resume).complete);
+  REQUIRE(run_into(file, text, {.threads = threads, .overrides = overrides, .resume = resume})
+              .complete);
   return stored_blocks(file);
 }
 
@@ -87,7 +74,9 @@ TEST_CASE("a resumed and extended run equals an uninterrupted one") {
   const auto before = run(t.dir / "part.h5", 2, {"draws=250"});
   const auto stored = fairmc::read_results(t.dir / "part.h5");
   // Checkpointing after every wave: each rewrite copies the blocks saved so far from the file.
-  REQUIRE(run_into(t.dir / "part.h5", 2, experiment, {"draws=1000"}, &stored, true).complete);
+  REQUIRE(run_into(t.dir / "part.h5", experiment,
+                   {.overrides = {"draws=1000"}, .resume = &stored, .checkpoint_every_wave = true})
+              .complete);
   const auto resumed = stored_blocks(t.dir / "part.h5");
   const auto straight = run(t.dir / "straight.h5", 1);
   require_identical(resumed, straight);
@@ -102,7 +91,7 @@ TEST_CASE("checkpointing after every wave changes no number") {
   TempDir t("runner_checkpoints");
   // 3 points x 16 blocks in waves of 8, 32, 8 units; after every wave a background rewrite of the
   // file copies the earlier blocks from the previous one, and the run keeps none in memory.
-  REQUIRE(run_into(t.dir / "every.h5", 2, experiment, {}, nullptr, true).complete);
+  REQUIRE(run_into(t.dir / "every.h5", experiment, {.checkpoint_every_wave = true}).complete);
   const auto never = run(t.dir / "never.h5", 2);
   require_identical(stored_blocks(t.dir / "every.h5"), never);
   CHECK(summary_text(t.dir / "every.h5") == summary_text(t.dir / "never.h5"));
@@ -137,7 +126,7 @@ population: {agents: 10}
   int covered = 0;
   const double truth = 10.0 / 11.0;
   for (int seed = 1; seed <= 200; ++seed) {
-    run_into(t.dir / "c.h5", 1, text, {"seed=" + std::to_string(seed)});
+    run_into(t.dir / "c.h5", text, {.threads = 1, .overrides = {"seed=" + std::to_string(seed)}});
     const auto stored = stored_blocks(t.dir / "c.h5");
     std::vector<fairmc::Summary> blocks;
     for (const auto& [b, rec] : stored[0]) blocks.push_back(rec.metrics[0]);
@@ -162,8 +151,9 @@ sweep: {grid: {population.agents: [3, 4, 5]}}
 )";
   // Blocks of 10 in waves of 8 and more, each followed by a background write: the failing point
   // has completed blocks in memory and in a write in flight when its draw 150 throws.
-  const auto outcome = run_into(t.dir / "f.h5", 2, text,
-                                {"block=10", "mechanism.fail_from_draw=150"}, nullptr, true);
+  const auto outcome = run_into(
+      t.dir / "f.h5", text,
+      {.overrides = {"block=10", "mechanism.fail_from_draw=150"}, .checkpoint_every_wave = true});
   CHECK(outcome.complete);
   CHECK(outcome.failed_points == 1);
   const auto stored = fairmc::read_results(t.dir / "f.h5");
@@ -218,22 +208,24 @@ std::string stats_bits(const fs::path& file) {
 
 TEST_CASE("sketch quantiles, diagnostics and ratios are bit-identical for threads and resume") {
   TempDir t("runner_stats");
-  REQUIRE(run_into(t.dir / "one.h5", 1, sketched).complete);
-  REQUIRE(run_into(t.dir / "two.h5", 2, sketched, {}, nullptr, true).complete);
+  REQUIRE(run_into(t.dir / "one.h5", sketched, {.threads = 1}).complete);
+  REQUIRE(run_into(t.dir / "two.h5", sketched, {.checkpoint_every_wave = true}).complete);
   const std::string one = stats_bits(t.dir / "one.h5");
   CHECK(one.find("mean_over_max") != std::string::npos);
   CHECK(one == stats_bits(t.dir / "two.h5"));
   // 250 draws end in a short block whose sketch must be dropped when the run is extended.
-  REQUIRE(run_into(t.dir / "part.h5", 2, sketched, {"draws=250"}).complete);
+  REQUIRE(run_into(t.dir / "part.h5", sketched, {.overrides = {"draws=250"}}).complete);
   const auto stored = fairmc::read_results(t.dir / "part.h5");
-  REQUIRE(run_into(t.dir / "part.h5", 2, sketched, {"draws=1000"}, &stored, true).complete);
+  REQUIRE(run_into(t.dir / "part.h5", sketched,
+                   {.overrides = {"draws=1000"}, .resume = &stored, .checkpoint_every_wave = true})
+              .complete);
   CHECK(one == stats_bits(t.dir / "part.h5"));
 }
 
 TEST_CASE("the ratio of means is E[mean]/E[max] with a jackknife interval") {
   TempDir t("runner_ratio");
   // One agent: mean = max = the uniform, so the ratio is exactly 1 with no spread.
-  auto out = run_into(t.dir / "r.h5", 2, sketched);
+  auto out = run_into(t.dir / "r.h5", sketched);
   REQUIRE(out.complete);
   using namespace fairmc::h5;
   Hid f = open_file(t.dir / "r.h5");
@@ -267,8 +259,8 @@ precision: [{metric: mean, abs: 0.0025}, {ratio: mean_over_max, rel: 0.01}]
 sweep:
   grid: {population.agents: [20, 21]}
 )";
-  REQUIRE(run_into(t.dir / "one.h5", 1, text).complete);
-  REQUIRE(run_into(t.dir / "two.h5", 2, text, {}, nullptr, true).complete);
+  REQUIRE(run_into(t.dir / "one.h5", text, {.threads = 1}).complete);
+  REQUIRE(run_into(t.dir / "two.h5", text, {.checkpoint_every_wave = true}).complete);
   CHECK(stats_bits(t.dir / "one.h5") == stats_bits(t.dir / "two.h5"));
   using namespace fairmc::h5;
   Hid f = open_file(t.dir / "one.h5");
@@ -288,7 +280,7 @@ sweep:
   for (std::size_t p = 0; p < 2; ++p) CHECK((rhi.at(p) - rlo.at(p)) / 2 <= 0.01 * r.at(p));
   CHECK(read_string_attr(open_group(f, "points/0"), "status") == "complete");
   // A target out of reach stops at the cap, unmet.
-  REQUIRE(run_into(t.dir / "cap.h5", 2, text, {"max_draws=2000"}).complete);
+  REQUIRE(run_into(t.dir / "cap.h5", text, {.overrides = {"max_draws=2000"}}).complete);
   Hid c = open_file(t.dir / "cap.h5");
   CHECK(read<double>(open_group(c, "summary"), "draws_used").at(0) == 2000);
   CHECK(read<double>(open_group(c, "summary"), "precision_met").at(0) == 0);
@@ -306,7 +298,7 @@ population: {agents: 10}
 sweep:
   grid: {population.agents: "logspace(0,3,7,round)"}
 )yaml";
-  const auto d = run_into(t.dir / "demo.h5", 2, demo);
+  const auto d = run_into(t.dir / "demo.h5", demo);
   for (const auto& line : d.notes) CHECK(line.find("warning") == std::string::npos);
   const std::string headline = R"(experiment: headline_warnings
 scenario: objective
@@ -348,16 +340,16 @@ precision: [{metric: mean, abs: 0.0025}, {ratio: mean_over_max, rel: 0.01}]
 sweep:
   grid: {population.agents: [20, 21]}
 )";
-  REQUIRE(run_into(t.dir / "straight.h5", 2, text).complete);
+  REQUIRE(run_into(t.dir / "straight.h5", text).complete);
   // Ctrl-C while the run goes on (ignored outside the runner's own handler), then resume.
   const fs::path part = t.dir / "part.h5";
-  const fairmc::RunOutcome first =
-      fairmc::testing::interrupted_run(part, std::chrono::milliseconds(150),
-                                       [&] { return run_into(part, 2, text, {}, nullptr, true); });
+  const fairmc::RunOutcome first = fairmc::testing::interrupted_run(
+      part, std::chrono::milliseconds(150),
+      [&] { return run_into(part, text, {.checkpoint_every_wave = true}); });
   MESSAGE("interrupted: " << first.interrupted);
   if (first.interrupted) {
     const auto stored = fairmc::read_results(part);
-    REQUIRE(run_into(part, 2, text, {}, &stored, true).complete);
+    REQUIRE(run_into(part, text, {.resume = &stored, .checkpoint_every_wave = true}).complete);
   }
   CHECK(stats_bits(part) == stats_bits(t.dir / "straight.h5"));
   const auto a = stored_blocks(part), b = stored_blocks(t.dir / "straight.h5");
@@ -372,8 +364,8 @@ sweep:
 TEST_CASE("sketch quantiles agree with the exact quantiles of the kept draws") {
   TempDir t("runner_quantiles");
   // keep_draws does not change the draws (it is not part of the stream key).
-  REQUIRE(run_into(t.dir / "exact.h5", 2, sketched, {"keep_draws=true"}).complete);
-  REQUIRE(run_into(t.dir / "sketch.h5", 2, sketched).complete);
+  REQUIRE(run_into(t.dir / "exact.h5", sketched, {.overrides = {"keep_draws=true"}}).complete);
+  REQUIRE(run_into(t.dir / "sketch.h5", sketched).complete);
   using namespace fairmc::h5;
   Hid fe = open_file(t.dir / "exact.h5"), fs_ = open_file(t.dir / "sketch.h5");
   Hid se = open_group(fe, "summary"), ss = open_group(fs_, "summary");
@@ -393,7 +385,7 @@ TEST_CASE("sketch quantiles agree with the exact quantiles of the kept draws") {
 TEST_CASE("fits are weighted by the standard errors and printed by run and show") {
   TempDir t("runner_fits");
   const std::string text = sketched + "fits: [{metric: gap, against: population.agents}]\n";
-  const auto out = run_into(t.dir / "f.h5", 2, text);
+  const auto out = run_into(t.dir / "f.h5", text);
   bool printed = false;
   for (const auto& line : out.notes)
     printed = printed || (line.find("fit gap_vs_population.agents") == 0 &&
