@@ -5,12 +5,13 @@ Skipped (reported as such) when fairmc was built without MPI or mpirun is missin
 Usage: /usr/bin/python3 tests/e2e/test_mpi.py PATH_TO_fairmc
 """
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 
 import h5py
+
+from mpi_setup import ENV, mpirun_or_skip, numbers
 
 FAIRMC = sys.argv[1]
 
@@ -36,16 +37,6 @@ sweep: {grid: {population.agents: [5, 20, 80]}}
 """
 
 
-def numbers(path):
-    out = {}
-    with h5py.File(path, "r") as f:
-        for group in ("summary", "points"):
-            f[group].visititems(
-                lambda n, o: out.__setitem__(group + "/" + n, o[()].tobytes())
-                if isinstance(o, h5py.Dataset) and o.dtype.kind == "f" else None)
-    return out
-
-
 def numbers_and_status(path):
     out = numbers(path)
     with h5py.File(path, "r") as f:
@@ -53,20 +44,15 @@ def numbers_and_status(path):
     return out
 
 
-def mpi(mpirun, np_, args, env):
+def mpi(mpirun, np_, args):
     return subprocess.run([mpirun, "--oversubscribe", "-np", str(np_), FAIRMC, *args],
-                          capture_output=True, text=True, env=env)
+                          capture_output=True, text=True, env=ENV)
 
 
 def main():
-    version = subprocess.run([FAIRMC, "--version"], capture_output=True, text=True).stdout
-    mpirun = shutil.which("mpirun")
-    if "MPI: on" not in version or not mpirun:
-        print("fairmc built without MPI or no mpirun: skipped")
-        print("0 passed, 0 failed, 1 skipped")
+    mpirun = mpirun_or_skip(FAIRMC)
+    if not mpirun:
         return 0
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-               OMPI_MCA_rmaps_base_oversubscribe="1")
     passed = failed = 0
     with tempfile.TemporaryDirectory() as tmp:
         exp = os.path.join(tmp, "exp.yaml")
@@ -89,7 +75,7 @@ def main():
         for np_, threads in ((2, 1), (2, 2), (3, 1)):
             out = os.path.join(tmp, f"np{np_}_j{threads}")
             r = mpi(mpirun, np_, ["run", exp, "-o", out, "-j", str(threads), "--no-progress",
-                                  "--checkpoint", "0"], env)
+                                  "--checkpoint", "0"])
             if r.returncode != 0:
                 print(f"-np {np_}: exit {r.returncode}: {r.stderr[-2000:]}")
                 failed += 1
@@ -102,7 +88,7 @@ def main():
                             "--no-progress"], capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
         r = mpi(mpirun, 2, ["run", "--resume", part, "draws=3000", "-j", "1", "--no-progress",
-                            "--checkpoint", "0"], env)
+                            "--checkpoint", "0"])
         if r.returncode != 0:
             print(f"resume -np 2: exit {r.returncode}: {r.stderr[-2000:]}")
             failed += 1
@@ -119,7 +105,7 @@ def main():
         assert want["status"] == b"completefailedcomplete", want["status"]
         ranks = os.path.join(tmp, "fail_np2")
         r = mpi(mpirun, 2, ["run", exp, *failing, "-o", ranks, "-j", "2", "--no-progress",
-                            "--checkpoint", "0"], env)
+                            "--checkpoint", "0"])
         if r.returncode != 1:
             print(f"failing point -np 2: exit {r.returncode}: {r.stderr[-2000:]}")
             failed += 1
@@ -140,7 +126,7 @@ def main():
         for np_ in (2, 3):
             out = os.path.join(tmp, f"prec_np{np_}")
             r = mpi(mpirun, np_, ["run", prec, "-o", out, "-j", "1", "--no-progress",
-                                  "--checkpoint", "0"], env)
+                                  "--checkpoint", "0"])
             if r.returncode != 0:
                 print(f"precision -np {np_}: exit {r.returncode}: {r.stderr[-2000:]}")
                 failed += 1

@@ -11,40 +11,24 @@ Skipped (reported as such) when fairmc was built without MPI or mpirun is missin
 Usage: /usr/bin/python3 tests/e2e/test_mpi_input.py PATH_TO_fairmc
 """
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 
-import h5py
+from mpi_setup import ENV, mpirun_or_skip, numbers
 
 FAIRMC = os.path.abspath(sys.argv[1])
-ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-           OMPI_MCA_rmaps_base_oversubscribe="1")
 
 GOOD = "experiment: t\nscenario: demo\nseed: 3\ndraws: 400\nblock: 100\npopulation: {agents: 5}\n"
 LONG = ("experiment: long\nscenario: demo\nseed: 9\ndraws: 600000\nblock: 500\nmechanism: {work: 100}\n"
         "population: {agents: 20}\n")
 
 
-def numbers(path):
-    out = {}
-    with h5py.File(path, "r") as f:
-        for group in ("summary", "points"):
-            f[group].visititems(
-                lambda n, o: out.__setitem__(group + "/" + n, o[()].tobytes())
-                if isinstance(o, h5py.Dataset) and o.dtype.kind == "f" else None)
-    return out
-
-
 def main():
-    version = subprocess.run([FAIRMC, "--version"], capture_output=True, text=True).stdout
-    mpirun = shutil.which("mpirun")
-    if "MPI: on" not in version or not mpirun:
-        print("fairmc built without MPI or no mpirun: skipped")
-        print("0 passed, 0 failed, 1 skipped")
+    mpirun = mpirun_or_skip(FAIRMC)
+    if not mpirun:
         return 0
     passed = failed = 0
 
