@@ -17,7 +17,6 @@ import os
 import shutil
 import sys
 import tempfile
-import traceback
 
 _here = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.abspath(os.environ.get("FAIRMC_SOURCE_DIR", os.path.join(_here, "..", "..")))
@@ -27,15 +26,11 @@ sys.path.insert(1, os.path.join(SOURCE, "analysis"))
 from PIL import Image  # noqa: E402
 
 import gallery  # noqa: E402
+import harness  # noqa: E402
 
 MAX_TOTAL_BYTES = 3_000_000  # what the thumbnails and full copies may weigh in the repository
 
-CHECKS = []
-
-
-def check(fn):
-    CHECKS.append(fn)
-    return fn
+check = harness.Checks()
 
 
 def copy_of_docs(tmp):
@@ -192,19 +187,8 @@ def new_entry_for_an_experiment_file(c):
 
 
 def main():
-    passed = failed = 0
     with tempfile.TemporaryDirectory(prefix="fairmc-gallery-") as tmp:
-        ctx = {"tmp": tmp}
-        for fn in CHECKS:
-            try:
-                fn(ctx)
-                passed += 1
-            except Exception:  # noqa: BLE001 - report every failing check, then fail
-                failed += 1
-                print(f"FAIL {fn.__name__}", file=sys.stderr)
-                traceback.print_exc()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+        return check.run({"tmp": tmp})
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import warnings
 import xml.etree.ElementTree as ET
 
@@ -34,85 +33,59 @@ sys.path.append(ANALYSIS)  # after PYTHONPATH, which wins
 import numpy as np  # noqa: E402
 
 import figure_style as fs  # noqa: E402
+import harness  # noqa: E402
 import plot  # noqa: E402
 import plot_demo  # noqa: E402
 import plot_objective  # noqa: E402
 import plot_persuasion  # noqa: E402
 import plot_power  # noqa: E402
 import plot_scf  # noqa: E402
+from harness import run  # noqa: E402
 
 PY = sys.executable or "/usr/bin/python3"
 AGENTS = [1, 3, 10, 32, 100]  # logspace(0, 2, 5, round)
 
-DEMO2 = """\
-experiment: plots_demo_2d
-claim: E[max of n uniforms] = n/(n+1)
-scenario: demo
-seed: 11
-draws: 300
-block: 100
+
+def experiment(name, scenario, seed, draws, block, rest, claim=""):
+    """An experiment file's text: the header every experiment here has, then `rest` (its
+    population, mechanism, sweep and fits, as YAML)."""
+    return (f"experiment: {name}\n" + (f"claim: {claim}\n" if claim else "")
+            + f"scenario: {scenario}\nseed: {seed}\ndraws: {draws}\nblock: {block}\n" + rest)
+
+
+DEMO2 = experiment("plots_demo_2d", "demo", 11, 300, 100, """\
 population: {agents: 10}
 sweep:
   grid: {mechanism.work: [1, 2], population.agents: "logspace(0, 2, 5, round)"}
 fits:
   - {metric: gap, against: population.agents, log: true}
-"""
-DEMO4 = """\
-experiment: plots_demo_4d
-scenario: demo
-seed: 12
-draws: 20
-block: 10
+""", claim="E[max of n uniforms] = n/(n+1)")
+DEMO4 = experiment("plots_demo_4d", "demo", 12, 20, 10, """\
 population: {agents: 10}
 sweep:
   grid: {mechanism.work: [1, 2], population.agents: [2, 4, 8], mechanism.fail_for_agents: [0, 3],
          mechanism.fail_from_draw: [0, 5]}
-"""
-DEMOZIP = """\
-experiment: plots_demo_zip
-scenario: demo
-seed: 13
-draws: 50
-block: 25
+""")
+DEMOZIP = experiment("plots_demo_zip", "demo", 13, 50, 25, """\
 population: {agents: 10}
 sweep:
   zip: {population.agents: [2, 20, 200], mechanism.work: [1, 2, 3]}
-"""
-DEMO0 = """\
-experiment: plots_demo_scalar
-scenario: demo
-seed: 14
-draws: 50
-block: 25
+""")
+DEMO0 = experiment("plots_demo_scalar", "demo", 14, 50, 25, """\
 population: {agents: 10}
-"""
-SCF_RENAMED = """\
-experiment: my_renamed_figure5
-scenario: scf
-seed: 5
-draws: 1
-block: 1
+""")
+SCF_RENAMED = experiment("my_renamed_figure5", "scf", 5, 1, 1, """\
 population: {sampler: figure5}
 mechanism:
   name: traffic
   scfs: utilitarian, sum_plus_gamma_max, rawls_max
   sum_max_gamma: 80
-"""
-SCF_NEW = """\
-experiment: my_new_water_point
-scenario: scf
-seed: 6
-draws: 1
-block: 1
+""")
+SCF_NEW = experiment("my_new_water_point", "scf", 6, 1, 1, """\
 population: {sampler: fixed, benefit: [3.0, 1.0], upfront: [40.0, 60.0], rights: [1.0, 4.0], supply: 100}
 mechanism: {name: divisible, scfs: all, sum_max_gamma: 3, mean_max_gamma: 0.4}
-"""
-POWER_RENAMED = """\
-experiment: my_lambda_study
-scenario: power
-seed: 7
-draws: 4
-block: 2
+""")
+POWER_RENAMED = experiment("my_lambda_study", "power", 7, 4, 2, """\
 population: {agents: 60, issues: 1, ideal_points: {dist: normal, sd: 1}}
 mechanism: {name: equal_power, construction: median, gamma: 0.01, epsilon: 0.1}
 sweep:
@@ -120,24 +93,14 @@ sweep:
   zip: {population.issues: [1, 2], mechanism.construction: [median, fixed_point]}
 fits:
   - {metric: lambda_dev_mean, against: population.agents, log: true}
-"""
-POWER_NEW = """\
-experiment: my_power_gamma_point
-scenario: power
-seed: 8
-draws: 4
-block: 2
+""")
+POWER_NEW = experiment("my_power_gamma_point", "power", 8, 4, 2, """\
 population: {agents: 50, issues: 1, ideal_points: {dist: normal, sd: 1}}
 mechanism: {name: equal_power, construction: median, gamma: 0.01, epsilon: 0.1}
 sweep:
   grid: {mechanism.gamma: [0.01, 0.1]}
-"""
-PERSUASION_RENAMED = """\
-experiment: my_alpha_study
-scenario: persuasion
-seed: 9
-draws: 2
-block: 1
+""")
+PERSUASION_RENAMED = experiment("my_alpha_study", "persuasion", 9, 2, 1, """\
 population: {agents: 10, prior: {dist: appendix_a}}
 constraint: {type: uniform, k: 1}
 mechanism:
@@ -146,56 +109,28 @@ mechanism:
   policies: {no_information: true, full_revelation: true, paper: true}
 sweep:
   grid: {population.agents: [5, 10, 17]}
-"""
-PERSUASION_NEW = """\
-experiment: my_persuasion_k
-scenario: persuasion
-seed: 10
-draws: 2
-block: 1
+""")
+PERSUASION_NEW = experiment("my_persuasion_k", "persuasion", 10, 2, 1, """\
 population: {agents: 6, prior: {dist: appendix_a}}
 constraint: {type: uniform, k: 1}
 mechanism: {receiver: exact, epsilon: 0.5, policies: {no_information: true, paper: true}}
 sweep:
   grid: {constraint.k: [1, 2]}
-"""
-OBJECTIVE_RENAMED = """\
-experiment: my_items_study
-scenario: objective
-seed: 11
-draws: 40
-block: 20
+""")
+OBJECTIVE_RENAMED = experiment("my_items_study", "objective", 11, 40, 20, """\
 population: {agents: 3, items: 4, prior: {dist: uniform}}
 mechanism: {name: participatory, alpha: 0.2, beta: 0.1}
 sweep:
   grid: {population.items: [2, 4, 8]}
 fits:
   - {metric: loss, against: population.items, log: true}
-"""
-OBJECTIVE_NEW = """\
-experiment: my_objective_beta
-scenario: objective
-seed: 12
-draws: 20
-block: 10
+""")
+OBJECTIVE_NEW = experiment("my_objective_beta", "objective", 12, 20, 10, """\
 population: {agents: 3, items: 4, prior: {dist: uniform}}
 mechanism: {name: participatory, alpha: 0.2, beta: 0.1}
 sweep:
   grid: {mechanism.beta: [0.05, 0.1]}
-"""
-
-
-def run(binary, tmp, name, text):
-    yaml = os.path.join(tmp, name + ".yaml")
-    with open(yaml, "w") as f:
-        f.write(text)
-    out = os.path.join(tmp, name)
-    proc = subprocess.run([binary, "run", yaml, "-o", out, "-j", "2", "--no-progress"], cwd=tmp,
-                          capture_output=True, text=True, timeout=120)
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stdout + proc.stderr)
-        raise SystemExit(f"fairmc run {name} failed with exit code {proc.returncode}")
-    return out
+""")
 
 
 def script(name, *args):
@@ -233,19 +168,27 @@ def check_svg(path):
     assert root.tag == "{http://www.w3.org/2000/svg}svg", root.tag
 
 
-CHECKS = []
+def writes_png(main, results, out_dir, name):
+    """A scenario script's main(RESULTS OUT_DIR) writes OUT_DIR/name and says so."""
+    code, stdout, stderr = call(main, results, out_dir)
+    out = os.path.join(out_dir, name)
+    assert code == 0 and f"wrote {out}" in stdout, (code, stdout, stderr)
+    check_png(out)
 
 
-def check(fn):
-    CHECKS.append(fn)
-    return fn
+def refuses_in_one_line(main, results, out_dir):
+    """A scenario script refuses another scenario's results: one line naming plot.py, exit 2."""
+    code, _, stderr = call(main, results, out_dir)
+    assert code == 2 and len(stderr.strip().splitlines()) == 1 and "plot.py" in stderr, stderr
+
+
+check = harness.Checks()
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__, file=sys.stderr)
+    binary = harness.fairmc_binary(__doc__)
+    if not binary:
         return 2
-    binary = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory(prefix="fairmc-plots-") as tmp:
         start = time.monotonic()
         ctx = {"tmp": tmp}
@@ -258,21 +201,7 @@ def main():
                            ("objective_new", OBJECTIVE_NEW)]:
             ctx[name] = run(binary, tmp, name, text)
         print(f"experiments ran in {time.monotonic() - start:.1f} s")
-        passed = failed = 0
-        for fn in CHECKS:
-            t0 = time.monotonic()
-            try:
-                fn(ctx)
-                passed += 1
-                print(f"ok {fn.__name__} ({time.monotonic() - t0:.1f} s)")
-            except Exception:  # noqa: BLE001 - report every failing check, then fail
-                failed += 1
-                print(f"FAIL {fn.__name__}", file=sys.stderr)
-                traceback.print_exc()
-            finally:
-                fs.plt.close("all")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+        return check.run(ctx, after_each=lambda: fs.plt.close("all"), timed=True)
 
 
 # --- plot.py as a command ---------------------------------------------------------------------
@@ -479,8 +408,7 @@ def plot_scf_new_experiment_falls_back_to_generic(c):
 
 @check
 def plot_scf_refuses_other_scenarios_in_one_line(c):
-    code, _, stderr = call(plot_scf.main, c["demo2"], c["tmp"])
-    assert code == 2 and len(stderr.strip().splitlines()) == 1 and "plot.py" in stderr, stderr
+    refuses_in_one_line(plot_scf.main, c["demo2"], c["tmp"])
 
 
 @check
@@ -512,8 +440,7 @@ def plot_power_renamed_and_new_experiments(c):
     out = os.path.join(out_dir, "my_power_gamma_point.png")  # no agents sweep: the overview
     assert stdout.split() == [out], stdout
     check_png(out)
-    code, _, stderr = call(plot_power.main, c["demo2"], out_dir)
-    assert code == 2 and len(stderr.strip().splitlines()) == 1 and "plot.py" in stderr, stderr
+    refuses_in_one_line(plot_power.main, c["demo2"], out_dir)
 
 
 @check
@@ -532,27 +459,17 @@ def plot_persuasion_renamed_and_new_experiments(c):
     out_dir = os.path.join(c["tmp"], "persuasion_out")
     for name, results in (("my_alpha_study", c["persuasion_renamed"]),
                           ("my_persuasion_k", c["persuasion_new"])):  # the second: overview
-        code, stdout, stderr = call(plot_persuasion.main, results, out_dir)
-        out = os.path.join(out_dir, name + ".png")
-        assert code == 0 and f"wrote {out}" in stdout, (code, stdout, stderr)
-        check_png(out)
-    code, _, stderr = call(plot_persuasion.main, c["demo2"], out_dir)
-    assert code == 2 and len(stderr.strip().splitlines()) == 1 and "plot.py" in stderr, stderr
+        writes_png(plot_persuasion.main, results, out_dir, name + ".png")
+    refuses_in_one_line(plot_persuasion.main, c["demo2"], out_dir)
 
 
 @check
 def plot_objective_renamed_and_new_experiments(c):
     out_dir = os.path.join(c["tmp"], "objective_out")
-    code, stdout, stderr = call(plot_objective.main, c["objective_renamed"], out_dir)
-    out = os.path.join(out_dir, "objective_sweep_items.png")  # recognised by its sweep and metrics
-    assert code == 0 and f"wrote {out}" in stdout, (code, stdout, stderr)
-    check_png(out)
-    code, stdout, stderr = call(plot_objective.main, c["objective_new"], out_dir)
-    out = os.path.join(out_dir, "my_objective_beta.png")  # resembles no paper figure: overview
-    assert code == 0 and f"wrote {out}" in stdout, (code, stdout, stderr)
-    check_png(out)
-    code, _, stderr = call(plot_objective.main, c["demo2"], out_dir)
-    assert code == 2 and len(stderr.strip().splitlines()) == 1 and "plot.py" in stderr, stderr
+    # the first recognised by its sweep and metrics; the second resembles no paper figure: overview
+    writes_png(plot_objective.main, c["objective_renamed"], out_dir, "objective_sweep_items.png")
+    writes_png(plot_objective.main, c["objective_new"], out_dir, "my_objective_beta.png")
+    refuses_in_one_line(plot_objective.main, c["demo2"], out_dir)
 
 
 @check

@@ -18,7 +18,6 @@ import runpy
 import subprocess
 import sys
 import tempfile
-import traceback
 import warnings
 
 warnings.filterwarnings("ignore")  # xarray/netCDF4 version chatter on Debian
@@ -31,6 +30,8 @@ import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 
 import fairmc  # noqa: E402
+import harness  # noqa: E402
+from harness import run  # noqa: E402
 
 AGENTS = [2, 5, 20]
 WORK = [1, 3]
@@ -73,20 +74,6 @@ fits:
 """
 
 
-def run(binary, tmp, name, text, exit_codes=(0,)):
-    """fairmc run of the experiment `text` into tmp/name; exit code 1 = some point failed."""
-    yaml = os.path.join(tmp, name + ".yaml")
-    with open(yaml, "w") as f:
-        f.write(text)
-    out = os.path.join(tmp, name)
-    proc = subprocess.run([binary, "run", yaml, "-o", out, "-j", "2", "--no-progress"], cwd=tmp,
-                          capture_output=True, text=True, timeout=60)
-    if proc.returncode not in exit_codes:
-        sys.stderr.write(proc.stdout + proc.stderr)
-        raise SystemExit(f"fairmc run {name} failed with exit code {proc.returncode}")
-    return out
-
-
 def text(v):
     return v.decode() if isinstance(v, bytes) else v
 
@@ -109,36 +96,20 @@ def same(a, b):
     return (math.isnan(a) and math.isnan(b)) if (isinstance(a, float) and math.isnan(a)) else a == b
 
 
-CHECKS = []
-
-
-def check(fn):
-    CHECKS.append(fn)
-    return fn
+check = harness.Checks()
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__, file=sys.stderr)
+    binary = harness.fairmc_binary(__doc__)
+    if not binary:
         return 2
-    binary = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory(prefix="fairmc-roundtrip-") as tmp:
         grid = run(binary, tmp, "grid", GRID_YAML)
         zipped = run(binary, tmp, "zip", ZIP_YAML)
         ctx = {"grid": grid, "zip": zipped,
                "gds": fairmc.open_summary(grid), "zds": fairmc.open_summary(os.path.join(zipped, "results.h5")),
                "binary": binary, "tmp": tmp}
-        passed = failed = 0
-        for fn in CHECKS:
-            try:
-                fn(ctx)
-                passed += 1
-            except Exception:  # noqa: BLE001 - report every failing check, then fail
-                failed += 1
-                print(f"FAIL {fn.__name__}", file=sys.stderr)
-                traceback.print_exc()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+        return check.run(ctx)
 
 
 # --- CF metadata and provenance (issue 17) ----------------------------------------------------
