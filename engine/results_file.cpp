@@ -159,16 +159,22 @@ void write_summary(hid_t file, const RunRecord& run, const std::vector<PointRepo
     }
     const std::string base = "fit_" + f.metric + "_vs_" + f.against;
     const std::string kind = f.log ? "log-log " : "linear ";
-    for (const auto& [suffix, values] : {std::pair{"_slope", &slope},
-                                         {"_intercept", &intercept},
-                                         {"_slope_sem", &slope_sem},
-                                         {"_chi2_dof", &chi2_dof}}) {
+    // Each of the four arrays says which part of the fit it holds (CF: a long_name apiece).
+    struct Part {
+      const char* suffix;
+      const char* part;
+      const std::vector<double>* values;
+    };
+    for (const auto& [suffix, part, values] :
+         {Part{"_slope", "slope", &slope}, Part{"_intercept", "intercept", &intercept},
+          Part{"_slope_sem", "standard error of the slope", &slope_sem},
+          Part{"_chi2_dof", "chi^2 per degree of freedom", &chi2_dof}}) {
       Hid d = write<double>(g, base + suffix, rest, values->data());
       for (std::size_t r = 0; r < rest_axes.size(); ++r)
         attach_scale(d, scales[rest_axes[r]], static_cast<unsigned>(r));
       attr(d, "long_name",
-           kind + "least-squares fit of " + f.metric + " against " + f.against +
-               ", weighted by 1/sem^2 (ordinary when a sem is 0)");
+           std::string(part) + " of the " + kind + "least-squares fit of " + f.metric +
+               " against " + f.against + ", weighted by 1/sem^2 (ordinary when a sem is 0)");
     }
   }
 }

@@ -426,6 +426,11 @@ def cf_expectations(view, c, which):
         assert not along_zip or spec["zip"], name
         assert var["attrs"].get("coordinates", "").split() == (spec["zip"] if along_zip else []), (
             name, var["attrs"].get("coordinates"))
+    # Each variable says what it holds: no two share a long_name (the four arrays of a fit neither).
+    names = {}
+    for name, var in v.items():
+        names.setdefault(var["attrs"].get("long_name"), []).append(name)
+    assert all(len(n) == 1 for n in names.values()), [n for n in names.values() if len(n) > 1]
     # Point status as a variable over the sweep, as CF flags, equal to /points' status.
     st = v["status"]
     assert st["dims"] == shape and st["kind"] == "i", st
