@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The thumbnails of docs/gallery.md: one small PNG per figure an entry lists, linking to the full figure.
 
-    /usr/bin/python3 scripts/gallery.py [--results DIR] [--check]
+    /usr/bin/python3 scripts/gallery.py [--results DIR] [--force] [--check]
     /usr/bin/python3 scripts/gallery.py --entry experiments/SCENARIO/NAME.yaml
 
 docs/gallery.md is the list: each `### \\`name\\`` entry names its experiment file and its figures
@@ -11,8 +11,9 @@ writes docs/img/gallery/REL.png, WIDTH px wide and palette-quantised, from
   2. the committed paper figure of the same experiment in docs/img/reproduction/ (`make reproduce`).
 The thumbnail links to the full figure: the committed paper figure when docs/img/reproduction/ holds
 this experiment's figure (never copied again), else docs/img/gallery/full/REL.png, a copy of the
-source. It then rewrites the image line under each entry's list in docs/gallery.md and removes
-thumbnails and copies no entry lists. Run it after `make run` (and run-experiments.sh) and commit
+source. Only thumbnails and copies older than their source are made again (all with --force). It
+then rewrites the image line under each entry's list in docs/gallery.md and removes thumbnails and
+copies no entry lists. Run it after `make run` (and run-experiments.sh) and commit
 docs/gallery.md and docs/img/gallery/.
 
 --check changes nothing: it prints every figure without a thumbnail or a full figure, every orphaned
