@@ -1,6 +1,8 @@
 #include "engine/cf_attributes.hpp"
 
 #include "engine/h5io.hpp"
+#include "engine/metric.hpp"
+#include "engine/point_report.hpp"
 
 #include <algorithm>
 #include <string>
@@ -47,6 +49,64 @@ std::string metric_of(const std::string& var, const std::vector<std::string>& me
   for (const auto& m : metrics)
     if ((var == m || var.rfind(m + "_", 0) == 0) && m.size() > best.size()) best = m;
   return best;
+}
+
+// The units of a metric's statistic `suffix` ("" for the mean, "_sem", ...) when the metric's
+// values are in `unit`: statistics on the values' scale keep it, tallies of draws are "count",
+// shares, z-scores and flags are "1". A suffix this list does not know gets "1".
+std::string statistic_units(const std::string& suffix, const std::string& unit) {
+  if (suffix.empty()) return unit;
+  for (const char* s : {"_sem", "_sd", "_ci_lo", "_ci_hi", "_min", "_max"})
+    if (suffix == s) return unit;
+  for (const char* q : kQuantileNames)
+    if (suffix == std::string("_") + q) return unit;
+  for (const char* s : {"_n", "_undefined", "_inf", "_half_variance"})
+    if (suffix == s) return "count";
+  return "1";
+}
+
+// num / den as a UDUNITS string: "1" when the units cancel.
+std::string ratio_units(const std::string& num, const std::string& den) {
+  if (num == den) return "1";
+  if (den == "1") return num;
+  const auto wrap = [](const std::string& u) {
+    return u.find_first_of(" /.*^") == std::string::npos ? u : "(" + u + ")";
+  };
+  return wrap(num) + "/" + wrap(den);
+}
+
+// The declared unit of metric `name` ("1" when the scenario declares none).
+std::string metric_units(const RunRecord& run, const std::string& name) {
+  const Described* d = find_described(run.metric_info, name);
+  return d == nullptr || d->unit.empty() ? "1" : d->unit;
+}
+
+// `units` of /summary variable `var`, or "" when it is not a statistic of a metric, a ratio or a
+// fit (then "1").
+std::string variable_units(const RunRecord& run, const std::string& var,
+                           const std::vector<std::string>& metrics) {
+  for (const auto& r : run.results)
+    for (const RatioSpec& spec : r.ratios) {
+      if (var.rfind(spec.name, 0) != 0) continue;
+      const std::string suffix = var.substr(spec.name.size());
+      if (suffix == "_n") return "count";
+      for (const char* s : {"", "_sem", "_bias_corrected", "_ci_lo", "_ci_hi"})
+        if (suffix == s)
+          return ratio_units(metric_units(run, spec.num), metric_units(run, spec.den));
+    }
+  // fit_<M>_vs_<K>_...: a line through log(mean) is dimensionless; otherwise the intercept and
+  // the slope (per unit of the key, which has none) are in M's units.
+  for (const Fit& f : run.experiment.fits) {
+    const std::string base = "fit_" + f.metric + "_vs_" + f.against + "_";
+    if (var.rfind(base, 0) != 0) continue;
+    const std::string part = var.substr(base.size());
+    if (part == "chi2_dof" || f.log) return "1";
+    if (part == "slope" || part == "slope_sem" || part == "intercept")
+      return metric_units(run, f.metric);
+  }
+  const std::string m = metric_of(var, metrics);
+  if (m.empty()) return "";
+  return statistic_units(var.substr(m.size()), metric_units(run, m));
 }
 
 }  // namespace
@@ -117,17 +177,19 @@ void write_cf_attributes(hid_t g, const RunRecord& run) {
     }
     if (dims_of(d) == dims && !zip_keys.empty()) set_attr(d, "coordinates", joined(zip_keys, " "));
     if (name == "status") continue;
-    set_attr(d, "units", "1");  // metrics carry no units yet: dimensionless
-    if (std::find(constants.begin(), constants.end(), name) != constants.end()) continue;
+    // Constants and engine variables (draws_used, precision_met...) declare no units.
+    const bool constant = std::find(constants.begin(), constants.end(), name) != constants.end();
+    const std::string units = constant ? "" : variable_units(run, name, metrics);
+    set_attr(d, "units", units.empty() ? "1" : units);
+    if (constant) continue;
     const std::string m = metric_of(name, metrics);
     if (m.empty()) continue;
-    const auto help = std::find_if(run.metric_help.begin(), run.metric_help.end(),
-                                   [&](const auto& h) { return h.first == m; });
-    if (help != run.metric_help.end() && !help->second.empty() && has_attr(d, "long_name")) {
+    const Described* info = find_described(run.metric_info, m);
+    if (info != nullptr && !info->help.empty() && has_attr(d, "long_name")) {
       // "max: standard error of the mean" -> "largest of the n values: standard error ..."
       const std::string old = read_string_attr(d, "long_name");
       if (old.rfind(m + ": ", 0) == 0)
-        set_attr(d, "long_name", help->second + ": " + old.substr(m.size() + 2));
+        set_attr(d, "long_name", info->help + ": " + old.substr(m.size() + 2));
     }
     if (name == m) {
       std::vector<std::string> anc;
