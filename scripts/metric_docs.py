@@ -35,7 +35,8 @@ ITEM = re.compile(r"^    (?P<name>\S+)\s+(?P<help>.*?)(?: \[(?P<unit>[^\[\]]*)\]
 
 
 def parse_list(text):
-    """{scenario: {"metrics": [(name, unit, help)], "ratios": [(name, help)]}} from `fairmc list`."""
+    """{scenario: {"metrics": [(name, unit, help)], "ratios": [(name, help)]}} from `fairmc list`
+    (unit "" where the scenario declares none)."""
     out, scenario, section = {}, None, None
     for line in text.splitlines():
         m = HEADER.match(line)
@@ -51,7 +52,7 @@ def parse_list(text):
             if not m:
                 raise SystemExit(f"metric_docs: cannot read this `fairmc list` line: {line!r}")
             if section == "metrics":
-                scenario["metrics"].append((m["name"], m["unit"] or "1", m["help"]))
+                scenario["metrics"].append((m["name"], m["unit"] or "", m["help"]))
             else:  # ratios carry no unit; a trailing [..] belongs to the help
                 help_ = line.strip()[len(m["name"]):].strip()
                 scenario["ratios"].append((m["name"], help_))
@@ -76,7 +77,8 @@ def block(name, entry):
     if any("<" in m for m, _, _ in entry["metrics"]):
         rows[0] += " A name with `<key>` is a family: one metric per value of the key."
     rows += ["", "| metric | unit | description |", "| --- | --- | --- |"]
-    rows += [f"| `{m}` | {cell(u)} | {cell(h)} |" for m, u, h in entry["metrics"]]
+    # An undeclared unit is "1", as in the results file.
+    rows += [f"| `{m}` | {cell(u or '1')} | {cell(h)} |" for m, u, h in entry["metrics"]]
     if entry["ratios"]:
         rows += ["", "Ratios of means (jackknife errors; docs/results-format.md):", "",
                  "| ratio | description |", "| --- | --- |"]
