@@ -1,6 +1,8 @@
 #include "engine/cf_attributes.hpp"
 
 #include "engine/h5io.hpp"
+#include "engine/metric.hpp"
+#include "engine/point_report.hpp"
 
 #include <hdf5_hl.h>
 
@@ -52,19 +54,6 @@ std::string metric_of(const std::string& var, const std::vector<std::string>& me
   return best;
 }
 
-// Whether `name` instantiates the template `pattern`, each <placeholder> of which stands for
-// one or more characters ("fast_flow_<scf>" and fast_flow_utilitarian).
-bool instantiates(std::string_view name, std::string_view pattern) {
-  const auto open = pattern.find('<');
-  const auto close = pattern.find('>', open);
-  if (open == std::string_view::npos || close == std::string_view::npos) return name == pattern;
-  if (name.substr(0, open) != pattern.substr(0, open)) return false;
-  const auto rest = pattern.substr(close + 1);
-  for (std::size_t end = open + 1; end <= name.size(); ++end)
-    if (instantiates(name.substr(end), rest)) return true;
-  return false;
-}
-
 // The characters of a template outside its <placeholders>: how specific it is.
 std::size_t literal_length(std::string_view pattern) {
   std::size_t n = 0;
@@ -81,17 +70,15 @@ std::size_t literal_length(std::string_view pattern) {
 // The long_name stem of metric m: its description, or for a metric a template describes
 // (fast_flow_<scf>) that description with the metric's name; of several templates the most
 // specific (the most literal text) wins. Empty when the scenario describes neither.
-std::string description_of(const std::string& m,
-                           const std::vector<std::pair<std::string, std::string>>& help) {
-  const std::pair<std::string, std::string>* best = nullptr;
-  for (const auto& h : help) {
-    if (h.second.empty()) continue;
-    if (h.first == m) return h.second;
-    if (instantiates(m, h.first) &&
-        (!best || literal_length(h.first) > literal_length(best->first)))
-      best = &h;
+std::string description_of(const std::string& m, const std::vector<Described>& info) {
+  const Described* best = nullptr;
+  for (const Described& d : info) {
+    if (d.help.empty()) continue;
+    if (d.name == m) return d.help;
+    if (matches(d.name, m) && (!best || literal_length(d.name) > literal_length(best->name)))
+      best = &d;
   }
-  return best ? best->second + " (" + m + ")" : "";
+  return best ? best->help + " (" + m + ")" : "";
 }
 
 // Whether `scale` is attached to one of d's dimensions.
@@ -103,6 +90,64 @@ bool along(hid_t d, hid_t scale) {
     if (attached > 0) return true;
   }
   return false;
+}
+
+// The units of a metric's statistic `suffix` ("" for the mean, "_sem", ...) when the metric's
+// values are in `unit`: statistics on the values' scale keep it, tallies of draws are "count",
+// shares, z-scores and flags are "1". A suffix this list does not know gets "1".
+std::string statistic_units(const std::string& suffix, const std::string& unit) {
+  if (suffix.empty()) return unit;
+  for (const char* s : {"_sem", "_sd", "_ci_lo", "_ci_hi", "_min", "_max"})
+    if (suffix == s) return unit;
+  for (const char* q : kQuantileNames)
+    if (suffix == std::string("_") + q) return unit;
+  for (const char* s : {"_n", "_undefined", "_inf", "_half_variance"})
+    if (suffix == s) return "count";
+  return "1";
+}
+
+// num / den as a UDUNITS string: "1" when the units cancel.
+std::string ratio_units(const std::string& num, const std::string& den) {
+  if (num == den) return "1";
+  if (den == "1") return num;
+  const auto wrap = [](const std::string& u) {
+    return u.find_first_of(" /.*^") == std::string::npos ? u : "(" + u + ")";
+  };
+  return wrap(num) + "/" + wrap(den);
+}
+
+// The declared unit of metric `name` ("1" when the scenario declares none).
+std::string metric_units(const RunRecord& run, const std::string& name) {
+  const Described* d = find_described(run.metric_info, name);
+  return d == nullptr || d->unit.empty() ? "1" : d->unit;
+}
+
+// `units` of /summary variable `var`, or "" when it is not a statistic of a metric, a ratio or a
+// fit (then "1").
+std::string variable_units(const RunRecord& run, const std::string& var,
+                           const std::vector<std::string>& metrics) {
+  for (const auto& r : run.results)
+    for (const RatioSpec& spec : r.ratios) {
+      if (var.rfind(spec.name, 0) != 0) continue;
+      const std::string suffix = var.substr(spec.name.size());
+      if (suffix == "_n") return "count";
+      for (const char* s : {"", "_sem", "_bias_corrected", "_ci_lo", "_ci_hi"})
+        if (suffix == s)
+          return ratio_units(metric_units(run, spec.num), metric_units(run, spec.den));
+    }
+  // fit_<M>_vs_<K>_...: a line through log(mean) is dimensionless; otherwise the intercept and
+  // the slope (per unit of the key, which has none) are in M's units.
+  for (const Fit& f : run.experiment.fits) {
+    const std::string base = "fit_" + f.metric + "_vs_" + f.against + "_";
+    if (var.rfind(base, 0) != 0) continue;
+    const std::string part = var.substr(base.size());
+    if (part == "chi2_dof" || f.log) return "1";
+    if (part == "slope" || part == "slope_sem" || part == "intercept")
+      return metric_units(run, f.metric);
+  }
+  const std::string m = metric_of(var, metrics);
+  if (m.empty()) return "";
+  return statistic_units(var.substr(m.size()), metric_units(run, m));
 }
 
 }  // namespace
@@ -176,11 +221,14 @@ void write_cf_attributes(hid_t g, const RunRecord& run) {
     // zipped keys as its auxiliary coordinates (CF-1.8 section 5).
     if (!zip_keys.empty() && along(d, zip_scale)) set_attr(d, "coordinates", joined(zip_keys, " "));
     if (name == "status") continue;
-    set_attr(d, "units", "1");  // metrics carry no units yet: dimensionless
-    if (std::find(constants.begin(), constants.end(), name) != constants.end()) continue;
+    // Constants and engine variables (draws_used, precision_met...) declare no units.
+    const bool constant = std::find(constants.begin(), constants.end(), name) != constants.end();
+    const std::string units = constant ? "" : variable_units(run, name, metrics);
+    set_attr(d, "units", units.empty() ? "1" : units);
+    if (constant) continue;
     const std::string m = metric_of(name, metrics);
     if (m.empty()) continue;
-    const std::string described = description_of(m, run.metric_help);
+    const std::string described = description_of(m, run.metric_info);
     if (!described.empty() && has_attr(d, "long_name")) {
       // "max: standard error of the mean" -> "largest of the n values: standard error ..."
       const std::string old = read_string_attr(d, "long_name");

@@ -137,6 +137,18 @@ std::size_t write_values(const R& ms, const Ctx& ctx, std::span<double> out) {
   return k;
 }
 
+// Position of the entry called `name` in `ms` (its index in names() and write_values), or
+// ms.size() if none: for a model that writes one metric alone, e.g. a failure flag.
+template <std::ranges::range R>
+constexpr std::size_t index_of(const R& ms, std::string_view name) {
+  std::size_t k = 0;
+  for (const auto& m : ms) {
+    if (m.name == name) break;
+    ++k;
+  }
+  return k;
+}
+
 // The catalogue entries of one model's tables, in order (patterns unfilled). Throws
 // std::logic_error on a malformed entry or a name that two entries share.
 template <std::ranges::range... R>

@@ -9,6 +9,7 @@
 #include "engine/provenance.hpp"
 #include "engine/quantile_sketch.hpp"
 #include "engine/ratio_estimate.hpp"
+#include "engine/scenario.hpp"
 #include "engine/stats.hpp"
 
 #include <cstdint>
@@ -45,7 +46,7 @@ struct PointRecord {
   // point adopted from another file (engine/run_start: `fairmc merge`) names it until the next
   // write has copied its blocks.
   std::filesystem::path saved_from;
-  std::int64_t draws_done = 0;                  // draws covered by the completed blocks
+  std::int64_t draws_done = 0;  // draws covered by the completed blocks
   std::vector<RatioSpec> ratios;
 
   // Quantile sketches per metric: of the full-length blocks, and of the short last block apart,
@@ -87,9 +88,10 @@ struct RunRecord {
   std::filesystem::path saved_in;
   // One entry per invocation that wrote the file, this one last (engine/provenance.hpp).
   std::vector<RunEntry> history;
-  // For the CF attributes of /summary: the scenario's paper and its metrics' descriptions.
+  // For the CF attributes of /summary: the scenario's paper and its metrics' catalogue entries
+  // (name or family pattern, help, unit), as ScenarioInfo::metrics declares them.
   std::string paper;
-  std::vector<std::pair<std::string, std::string>> metric_help;
+  std::vector<Described> metric_info;
 
   // Every metric / constant name any point reports, in first-seen order.
   std::vector<std::string> metric_names() const;

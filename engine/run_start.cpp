@@ -24,7 +24,7 @@ RunRecord new_run_record(const Experiment& e, const ScenarioInfo& scenario,
     if (!e.precision.empty()) r.limit = initial_limit(e);
   }
   run.paper = scenario.paper;
-  for (const auto& m : scenario.metrics) run.metric_help.emplace_back(m.name, m.help);
+  run.metric_info = scenario.metrics;
   if (prepared_out) *prepared_out = std::move(prepared);
   return run;
 }

@@ -4,6 +4,7 @@
 #include "scenarios/power/equilibrium.hpp"
 #include "scenarios/power/fixed_point.hpp"
 #include "scenarios/power/iteration.hpp"
+#include "scenarios/power/metrics.hpp"
 #include "scenarios/power/outcome_metrics.hpp"
 #include "scenarios/power/population.hpp"
 
@@ -36,39 +37,7 @@ class EqualPowerModel final : public Model {
         epsilon_(epsilon),
         fp_(std::move(fp)) {}
 
-  std::vector<std::string> metrics() const override {
-    return {"lambda_dev_mean",
-            "lambda_dev_max",
-            "lambda_dev_max_normal",
-            "lambda_ratio_max",
-            "frac_within_eps",
-            "frac_outside_eps",
-            "frac_within_eps_best",
-            "frac_outside_eps_best",
-            "lambda_cv",
-            "frac_exhausting",
-            "frac_normal",
-            "net_movement",
-            "net_movement_rel",
-            "welfare_gradient",
-            "welfare_gradient_rel",
-            "power_error",
-            "construction_residual",
-            "fixed_point_iterations",
-            "lemma33_bound",
-            "q_mean",
-            "construction_failed",
-            "lemma_c5_bound",
-            "lemma_c6_bound",
-            "lemma_b3_ratio",
-            "lemma_b4_ratio",
-            "frac_capped",
-            "theorem41_net_bound",
-            "lemma33_ratio",
-            "lemma_c5_eta",
-            "lemma_c5_ratio",
-            "theorem41_net_ratio"};
-  }
+  std::vector<std::string> metrics() const override { return names(kEqualPowerMetrics); }
 
   void run(const Draw& draw, std::span<double> out) const override {
     // Per-thread buffers reused from draw to draw: fresh n-sized vectors each draw cost ~9% of a
@@ -88,7 +57,7 @@ class EqualPowerModel final : public Model {
     if (std::isnan(eq.x[0])) {
       // No certified fixed point (the solver returns NaN then): every metric stays NaN, which is
       // not counted, and the failure flag is.
-      out[20] = 1.0;  // construction_failed (its index in metrics())
+      out[kConstructionFailed] = 1.0;
       return;
     }
     const OutcomeMetrics r = evaluate(pop, eq, gamma_, epsilon_, ws.scratch);
@@ -102,25 +71,16 @@ class EqualPowerModel final : public Model {
           static_cast<std::size_t>(std::llround(r.frac_normal * static_cast<double>(pop.n))),
           r.off_normal_movement, fp_.alpha, gamma_);
     }
-    // Lemma 3.3: normal agents have |1 - lambda_i sqrt(q gamma)| <= sqrt(gamma/q) n^(1/4)
-    const double lemma33 =
-        construction_ == "median"
-            ? std::sqrt(gamma_ / r.q_mean) * std::pow(static_cast<double>(pop.n), 0.25)
-            : kNaN;
-    const double values[] = {
-        r.lambda_dev_mean, r.lambda_dev_max, r.lambda_dev_max_normal, r.lambda_ratio_max,
-        r.frac_within_eps, 1.0 - r.frac_within_eps, r.frac_within_eps_best,
-        1.0 - r.frac_within_eps_best, r.lambda_cv, r.frac_exhausting, r.frac_normal, r.net_movement,
-        r.net_movement_rel, r.welfare_gradient, r.welfare_gradient_rel, r.power_error, eq.residual,
-        construction_ == "fixed_point" ? static_cast<double>(eq.iterations) : kNaN, lemma33,
-        r.q_mean, 0.0,
-        // Lemmas C.5 / C.6 bound lambda_dev_max_normal; Lemmas B.3 / B.4 say these ratios >= 1.
-        b.c5_dev, b.c6_dev, b.b3_ratio, b.b4_ratio, 1.0 - r.frac_normal, net_bound,
-        // Measured over bound, one number per draw (<= 1 where the lemma holds), so that a check
-        // can count the draws that violate a bound computed on the same sample.
-        r.lambda_dev_max_normal / lemma33, construction_ == "fixed_point" ? b.eta : kNaN,
-        r.lambda_dev_max_normal / b.c5_dev, r.net_movement / net_bound};
-    std::copy(std::begin(values), std::end(values), out.begin());
+    write_values(kEqualPowerMetrics,
+                 EqualPowerDraw{.r = r,
+                                .b = b,
+                                .construction = construction_,
+                                .gamma = gamma_,
+                                .n = pop.n,
+                                .residual = eq.residual,
+                                .iterations = eq.iterations,
+                                .net_bound = net_bound},
+                 out);
   }
 
   std::vector<std::pair<std::string, double>> constants() const override {
@@ -176,12 +136,10 @@ class IterationModel final : public Model {
   }
 
   std::vector<std::string> metrics() const override {
-    std::vector<std::string> names = {
-        "final_to_limit",        "final_to_other_limit", "limit_gap",
-        "rescale_shift",         "limit_rescale_shift",  "limit_residual",
-        "scaled_final_to_limit", "limit_failed"};
-    for (const int t : checkpoints_) names.push_back("to_limit_t" + std::to_string(t));
-    return names;
+    std::vector<std::string> out = names(kIterationMetrics);
+    for (const int t : checkpoints_)
+      append_names(out, kIterationCheckpointMetrics, {{"k", std::to_string(t)}});
+    return out;
   }
 
   void run(const Draw& draw, std::span<double> out) const override {
@@ -215,20 +173,24 @@ class IterationModel final : public Model {
     const std::vector<double> back = unscale(path_scaled.x.back());
     const std::vector<double>& final_x = path.x.back();
 
-    std::size_t k = 0;
-    out[k++] = distance(final_x, own) / sigma;
-    out[k++] = distance(final_x, other) / sigma;
-    // Equal power's outcome against HZ's in the rescaled description (mapped back).
-    out[k++] = distance(ep_limit, unscale(hz_scaled.x)) / sigma;
-    out[k++] = distance(back, final_x) / sigma;
-    out[k++] = distance(unscale(own_scaled.x), own) / sigma;
-    out[k++] = own_scaled.residual;
-    // The rescaled run's own distance to its limit: when it is not small, rescale_shift is a
-    // finite-horizon value (transient), not the limit's unit dependence.
-    out[k++] = distance(back, unscale(own_scaled.x)) / sigma;
-    out[k++] = failed ? 1.0 : 0.0;
-    for (const int t : checkpoints_)
-      out[k++] = distance(path.x[static_cast<std::size_t>(t)], own) / sigma;
+    const std::vector<double> hz_scaled_back = unscale(hz_scaled.x);
+    const std::vector<double> own_scaled_back = unscale(own_scaled.x);
+    IterationDraw d{.final_x = final_x,
+                    .own = own,
+                    .other = other,
+                    .ep_limit = ep_limit,
+                    .hz_scaled = hz_scaled_back,
+                    .final_scaled = back,
+                    .own_scaled = own_scaled_back,
+                    .own_scaled_residual = own_scaled.residual,
+                    .failed = failed,
+                    .sigma = sigma,
+                    .checkpoint = {}};
+    std::size_t k = write_values(kIterationMetrics, d, out);
+    for (const int t : checkpoints_) {
+      d.checkpoint = path.x[static_cast<std::size_t>(t)];
+      k += write_values(kIterationCheckpointMetrics, d, out.subspan(k));
+    }
   }
 
   std::vector<std::pair<std::string, double>> constants() const override {
@@ -243,11 +205,6 @@ class IterationModel final : public Model {
     double total = 0.0;
     for (std::size_t j = 0; j < pop.m; ++j) total += pop.issue_variance(j);
     return std::sqrt(total / static_cast<double>(pop.m));
-  }
-  static double distance(const std::vector<double>& a, const std::vector<double>& b) {
-    double s = 0.0;
-    for (std::size_t j = 0; j < a.size(); ++j) s += (a[j] - b[j]) * (a[j] - b[j]);
-    return std::sqrt(s);
   }
   std::vector<double> unscale(std::vector<double> x) const {
     x[rescale_.issue] /= rescale_.factor;
@@ -338,57 +295,8 @@ ScenarioInfo scenario() {
       {"iteration",
        "budget: hz | equal_power; x += sum_i delta_i with gamma_t = gamma0 (1+t)^-decay "
        "(Sec. 1.2), with an optional issue rescale"}};
-  info.metrics = {
-      {"lambda_dev_mean",
-       "mean_i |1 - lambda_i/lambda*|, lambda* = 1/sqrt(q gamma) or 1/sqrt(gamma)"},
-      {"lambda_dev_max", "max_i |1 - lambda_i/lambda*|"},
-      {"lambda_dev_max_normal", "the same over the paper's normal agents N-hat"},
-      {"lambda_ratio_max", "max_i lambda_i/lambda* (the paper's bound: <= 1)"},
-      {"frac_within_eps", "fraction with (1-eps) lambda* <= lambda_i <= lambda* (Def. 2.1)"},
-      {"frac_outside_eps", "1 - frac_within_eps"},
-      {"frac_within_eps_best", "Def. 2.1 fraction with the best lambda for the sample"},
-      {"frac_outside_eps_best", "1 - frac_within_eps_best"},
-      {"lambda_cv", "sd/mean of lambda_i over agents who exhaust their power"},
-      {"frac_exhausting", "fraction of agents whose power constraint is tight"},
-      {"frac_normal", "fraction of agents in N-hat"},
-      {"net_movement", "||sum_i delta_i||_2"},
-      {"net_movement_rel", "||sum_i delta_i|| / sum_i ||delta_i||"},
-      {"welfare_gradient", "||grad U(x)||_2 (Lemma 3.1 / B.1: 0)"},
-      {"welfare_gradient_rel", "||sum grad u_i|| / sum ||grad u_i||"},
-      {"power_error", "max over exhausting agents |U(x)-U(x+delta_i) - gamma|/gamma"},
-      {"construction_residual", "fixed point: max_i |g(c)_i - c_i|/c_i; median: |sum sgn|/n"},
-      {"fixed_point_iterations", "Newton iterations of the fixed-point solve"},
-      {"lemma33_bound", "Lemma 3.3 bound sqrt(gamma/q) n^(1/4) on lambda_dev_max_normal"},
-      {"q_mean", "mean_j q_j, q_j = sum_k c_k w_kj"},
-      {"construction_failed",
-       "1 if no certified fixed point was found (its other metrics are then NaN), else 0"},
-      {"lemma_c5_bound",
-       "fixed point: Lemma C.5's bound 1 - (1 + sqrt(gamma)/eta)^(-1/2) on lambda_dev_max_normal "
-       "(sample w_min, w_max, d_max; NaN while vacuous, eta <= 0)"},
-      {"lemma_c6_bound",
-       "fixed point: Lemma C.6's bound 1 - sqrt(eta/(eta+1)) (NaN while vacuous)"},
-      {"lemma_b3_ratio", "fixed point: min_j (q_j/n) / (n w_min^2/(4 w_max^2 d_max^2)); B.3: >= 1"},
-      {"lemma_b4_ratio", "fixed point: min_ij (q_j/n) / (beta sqrt(n) alpha c_i w_ij); B.4: >= 1"},
-      {"frac_capped", "1 - frac_normal: agents outside N-hat (Lemma B.2: O(alpha^(m/2) n^(m/4)))"},
-      {"theorem41_net_bound",
-       "fixed point: Appendix D's bound on net_movement (D.1-D.3 on N-hat, the rest measured; NaN "
-       "while eta <= 0)"},
-      {"lemma33_ratio", "median: lambda_dev_max_normal / lemma33_bound (Lemma 3.3: <= 1)"},
-      {"lemma_c5_eta",
-       "fixed point: Lemma C.5's eta on the sample (C.5, C.6, D.2, D.3 are vacuous while <= 0)"},
-      {"lemma_c5_ratio", "fixed point: lambda_dev_max_normal / lemma_c5_bound (C.5: <= 1)"},
-      {"theorem41_net_ratio", "fixed point: net_movement / theorem41_net_bound (<= 1)"},
-      {"final_to_limit", "iteration: ||x_T - own limit|| / spread"},
-      {"final_to_other_limit", "iteration: ||x_T - the other budget's limit|| / spread"},
-      {"limit_gap", "iteration: ||equal-power limit - HZ limit (rescaled units)|| / spread"},
-      {"rescale_shift", "iteration: ||x_T(rescaled, mapped back) - x_T|| / spread"},
-      {"limit_rescale_shift", "iteration: the same for the theoretical limit"},
-      {"limit_residual",
-       "iteration: the rescaled limit's certificate, net push in units of one agent's push"},
-      {"scaled_final_to_limit",
-       "iteration: ||x_T(rescaled) - its own limit|| / spread (is rescale_shift a transient?)"},
-      {"limit_failed", "iteration: 1 if a limit could not be certified (distances NaN), else 0"},
-      {"to_limit_t<k>", "iteration: ||x_k - own limit|| / spread at k = 1, 2, 4, ..."}};
+  info.metrics = join_described(
+      {describe(kEqualPowerMetrics), describe(kIterationMetrics, kIterationCheckpointMetrics)});
   info.prepare = prepare;
   info.memory_estimate = [](const Params& p) {
     // Each draw holds ideal points and gradients (n x m doubles); listed points are in memory.

@@ -741,5 +741,43 @@ def cli_prints_frame(c):
     assert sum(1 for ln in lines if ln.split()[:1] and ln.split()[0].isdigit()) == len(AGENTS) * len(WORK)
 
 
+# --- declared units (issue 17 items 3 and 9) ----------------------------------------------------
+
+UNITS_YAML = """\
+experiment: roundtrip_units
+scenario: objective
+seed: 11
+draws: 40
+block: 20
+population: {agents: 2, items: 4}
+mechanism: {alpha: 0.2, beta: 0.1}
+"""
+
+
+@check
+def cf_declared_units_h5py_netcdf4_xarray(c):
+    """A metric declared with unit "count" (objective's lp_cuts) carries it, and its help as
+    long_name, through h5py, netCDF4 and plain xarray; tallies are counts, shares "1"."""
+    import netCDF4
+    import xarray as xr
+    path = os.path.join(run(c["binary"], c["tmp"], "units", UNITS_YAML), "results.h5")
+    help_ = "cutting planes the participatory LP (Eq. 3) used"
+    want = {"lp_cuts": ("count", help_ + ": mean over draws"),
+            "lp_cuts_sem": ("count", help_ + ": standard error of the mean"),
+            "lp_cuts_q95": ("count", None), "lp_cuts_n": ("count", None),
+            "lp_cuts_top_share": ("1", None), "lp_cuts_unreliable": ("1", None),
+            "loss": ("1", "Eq. 4: sum u(x*) - sum u(x^theta): mean over draws")}
+    with h5py.File(path, "r") as f:
+        got = {k: (text(f["summary"][k].attrs["units"]), text(f["summary"][k].attrs["long_name"]))
+               for k in want}
+    with netCDF4.Dataset(path) as nc:
+        s = nc["summary"]
+        assert {k: (s[k].units, s[k].long_name) for k in want} == got, "netCDF4 differs from h5py"
+    with xr.open_dataset(path, group="summary") as ds:
+        assert {k: (ds[k].attrs["units"], ds[k].attrs["long_name"]) for k in want} == got
+    for k, (units, long_name) in want.items():
+        assert got[k][0] == units, (k, got[k])
+        assert long_name is None or got[k][1] == long_name, (k, got[k])
+
 if __name__ == "__main__":
     sys.exit(main())
