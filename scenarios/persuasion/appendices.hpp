@@ -3,6 +3,8 @@
 // signaling is involved; only the allocation lottery is chosen). Both are LPs (GLPK).
 #pragma once
 
+#include <vector>
+
 namespace fairmc::persuasion {
 
 // Appendix B: n agents of value 1, allocations conv{u^(1..n)}, u^(j)_k = M^j for k >= j. Every
@@ -18,5 +20,9 @@ double appendix_b_best_beta(int n, double M);
 // one LP per j. The paper proves α >= n(1-o(1))/(1 + 2/n). Up to n = 5 (coefficients
 // span n^(2n+2); GLPK's scaling gives up at n = 6).
 double appendix_c_best_alpha(int n);
+
+// Appendix C (1)'s Q_j* / N, j = 1..2n: the largest sum of the j smallest utilities any lottery
+// gives (one LP each; the denominators of appendix_c_best_alpha).
+std::vector<double> appendix_c_best_prefixes(int n);
 
 }  // namespace fairmc::persuasion

@@ -1,5 +1,6 @@
 #include "scenarios/persuasion/appendices_scenario.hpp"
 
+#include "engine/metric.hpp"
 #include "scenarios/persuasion/appendices.hpp"
 
 #include <cmath>
@@ -7,20 +8,41 @@
 namespace fairmc::persuasion {
 namespace {
 
+// One draw: the LP's best factor for n agents (deterministic).
+struct Best {
+  double factor;
+  int n;
+};
+
+// Factors are ratios of utilities, dimensionless.
+constexpr Metric<Best> kAppendixBMetrics[] = {
+    {"beta_best", "1", "Appendix B: best β over lotteries (1/LP optimum)",
+     [](const Best& b) { return b.factor; }},
+    {"beta_over_n", "1", "beta_best / n", [](const Best& b) { return b.factor / b.n; }},
+};
+static_assert(well_formed(kAppendixBMetrics));
+
+constexpr Metric<Best> kAppendixCMetrics[] = {
+    {"alpha_best", "1", "Appendix C (1): best utility-majorization α over lotteries",
+     [](const Best& b) { return b.factor; }},
+    {"alpha_over_n", "1", "alpha_best / n", [](const Best& b) { return b.factor / b.n; }},
+};
+static_assert(well_formed(kAppendixCMetrics));
+
 class AppendixModel final : public Model {
  public:
   AppendixModel(bool appendix_b, int n, double m_exponent)
       : b_(appendix_b), n_(n), M_(std::pow(static_cast<double>(n), m_exponent)) {}
 
   std::vector<std::string> metrics() const override {
-    if (b_) return {"beta_best", "beta_over_n"};
-    return {"alpha_best", "alpha_over_n"};
+    return b_ ? names(kAppendixBMetrics) : names(kAppendixCMetrics);
   }
 
   void run(const Draw&, std::span<double> out) const override {
-    const double v = b_ ? appendix_b_best_beta(n_, M_) : appendix_c_best_alpha(n_);
-    out[0] = v;
-    out[1] = v / n_;
+    if (b_)
+      write_values(kAppendixBMetrics, Best{appendix_b_best_beta(n_, M_), n_}, out);
+    else
+      write_values(kAppendixCMetrics, Best{appendix_c_best_alpha(n_), n_}, out);
   }
 
   std::vector<std::pair<std::string, double>> constants() const override {
@@ -49,10 +71,7 @@ ScenarioInfo appendices_scenario() {
                     "n agents of value 1, allocations conv{u^(j)}, u^(j)_k = M^j "
                     "for k >= j, M = n^M_exponent"},
                    {"appendix_c", "2n agents in groups {i, 2n+1-i}, values n^(2i) and N - n^(2i)"}};
-  info.metrics = {{"beta_best", "Appendix B: best β over lotteries (1/LP optimum)"},
-                  {"beta_over_n", "beta_best / n"},
-                  {"alpha_best", "Appendix C (1): best utility-majorization α over lotteries"},
-                  {"alpha_over_n", "alpha_best / n"}};
+  info.metrics = describe(kAppendixBMetrics, kAppendixCMetrics);
   info.prepare = [](const Params& p) -> std::unique_ptr<const Model> {
     const Params ex = p.child("example");
     const bool b = ex.choice("name", {"appendix_b", "appendix_c"}) == "appendix_b";

@@ -1,5 +1,6 @@
 #include "scenarios/persuasion/exact_alpha.hpp"
 
+#include "scenarios/persuasion/lp.hpp"
 #include "scenarios/persuasion/majorization.hpp"
 #include "scenarios/persuasion/signaling.hpp"
 #include "scenarios/persuasion/utility_oracle.hpp"
@@ -17,15 +18,6 @@ namespace fairmc::persuasion {
 namespace {
 
 constexpr double kFeasTol = 1e-12;
-
-// GLPK keeps one environment per thread; free it when the thread ends (as objective/ does).
-void use_glpk_on_this_thread() {
-  struct Environment {
-    Environment() { glp_term_out(GLP_OFF); }
-    ~Environment() { glp_free_env(); }
-  };
-  thread_local const Environment environment;
-}
 
 struct ProbDeleter {
   void operator()(glp_prob* p) const { glp_delete_prob(p); }

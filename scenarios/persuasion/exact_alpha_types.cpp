@@ -1,6 +1,7 @@
 #include "scenarios/persuasion/exact_alpha_types.hpp"
 
 #include "scenarios/persuasion/exact_alpha.hpp"
+#include "scenarios/persuasion/lp.hpp"
 
 #include <glpk.h>
 
@@ -24,14 +25,6 @@ constexpr double kFloor = -60.0;
 // feasibility and optimality tolerances (1e-7), the 1e-8 stop of the cutting planes and the
 // e^kLogZero terms are all below it.
 constexpr double kMargin = 1e-6;
-
-void use_glpk_on_this_thread() {
-  struct Environment {
-    Environment() { glp_term_out(GLP_OFF); }
-    ~Environment() { glp_free_env(); }
-  };
-  thread_local const Environment environment;
-}
 
 struct ProbDeleter {
   void operator()(glp_prob* p) const { glp_delete_prob(p); }

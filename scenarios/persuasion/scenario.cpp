@@ -5,6 +5,7 @@
 #include "scenarios/persuasion/exact_alpha.hpp"
 #include "scenarios/persuasion/exact_alpha_types.hpp"
 #include "scenarios/persuasion/majorization.hpp"
+#include "scenarios/persuasion/metrics.hpp"
 #include "scenarios/persuasion/policies.hpp"
 #include "scenarios/persuasion/population.hpp"
 #include "scenarios/persuasion/type_reduction.hpp"
@@ -19,19 +20,6 @@ namespace fairmc::persuasion {
 namespace {
 
 constexpr std::uint32_t kConstraintStream = static_cast<std::uint32_t>(Substream::first_free) + 1;
-
-// Policy ids (YAML flag under mechanism.policies, metric suffix).
-struct PolicyId {
-  const char* key;
-  const char* metric;
-};
-constexpr PolicyId kPolicies[] = {{"no_information", "no_info"},
-                                  {"full_revelation", "full"},
-                                  {"full_revelation_priority", "full_priority"},
-                                  {"paper", "paper"},
-                                  {"mw", "mw"},
-                                  {"high_low", "high_low"}};
-enum Policy { kNoInfo, kFull, kFullPriority, kPaper, kMw, kHighLow, kPolicyCount };
 
 struct MechanismSpec {
   Receiver receiver = Receiver::bucketed;
@@ -75,6 +63,21 @@ bool exact_estimator(const PopulationSpec& pop, const ConstraintSpec& con,
   return worst <= mech.evaluator.max_scenarios;
 }
 
+// How one path solves each policy's selection rule: run() per agent (Evaluator), run_types() at
+// the type level (type_reduction.hpp). The policies, their order and the bookkeeping around them
+// are the same for both (PersuasionModel::solve).
+struct Solvers {
+  // Baselines (no information, full revelation): the rule best in true utilities (issue 14,
+  // item 10), with the exact receiver the min-norm point (Theorem 3.1).
+  std::function<PolicyResult(const Mapping&)> baseline;
+  std::function<PolicyResult(const Mapping&)> majorized;  // 1-majorized rule: HIGH/LOW, Δmax
+  std::function<PolicyResult(const Mapping&, const std::vector<int>&)> priority;  // index ties
+  // MW on Δmax, given Q_k of x̂ (which never changes its best responses,
+  // multiplicative_weights.hpp).
+  std::function<PolicyResult(const Mapping&, const std::vector<double>&)> mw;
+  bool always_dmax = false;  // x̂ even without paper / mw (cheap at the type level)
+};
+
 class PersuasionModel final : public Model {
  public:
   PersuasionModel(PopulationSpec pop, ConstraintSpec con, MechanismSpec mech)
@@ -83,44 +86,11 @@ class PersuasionModel final : public Model {
     // Auto resolves here, once per point; exact mode keeps reporting NaN for a draw it cannot
     // enumerate (its estimator is still exact).
     mech_.evaluator.mode = estimator_exact_ ? UtilityMode::exact : UtilityMode::monte_carlo;
-    metrics_ = {"utilities_exact"};
-    const bool bound = mech_.enabled[kPaper] || mech_.enabled[kMw];
-    for (int p = 0; p < kPolicyCount; ++p) {
-      if (!mech_.enabled[p]) continue;
-      const std::string m = kPolicies[p].metric;
-      for (const char* what :
-           {"welfare_", "min_utility_", "nash_", "alpha_known_", "inv_alpha_known_"})
-        metrics_.push_back(what + m);
-      if (bound) {
-        metrics_.push_back("alpha_bound_" + m);
-        metrics_.push_back("inv_alpha_bound_" + m);
-      }
-    }
-    if (mech_.enabled[kFull] && mech_.enabled[kFullPriority])
-      metrics_.push_back("alpha_class_full_priority");
-    if (mech_.enabled[kMw]) metrics_.push_back("mw_prefix_gap");
-    if (mech_.exact_alpha) {
-      for (int p = 0; p < kPolicyCount; ++p)
-        if (mech_.enabled[p])
-          for (const char* what :
-               {"alpha_exact_", "inv_alpha_exact_", "alpha_exact_lo_", "alpha_exact_hi_",
-                "alpha_known_canonical_", "alpha_bound_canonical_"})
-            metrics_.push_back(what + std::string(kPolicies[p].metric));
-      metrics_.push_back("alpha_exact_bracket_ok");
-      metrics_.push_back("exact_profiles");
-    }
-    if (mech_.keep_vectors) {  // per-agent vectors: with keep_draws every draw's is stored
-      for (int p = 0; p < kPolicyCount; ++p) {
-        if (!mech_.enabled[p]) continue;
-        vector_slot_[p] = metrics_.size();
-        for (int i = 0; i < pop_.agents; ++i)
-          metrics_.push_back("u_" + std::string(kPolicies[p].metric) + "_" + std::to_string(i));
-      }
-      if (bound) {
-        xhat_slot_ = metrics_.size();
-        for (int i = 0; i < pop_.agents; ++i) metrics_.push_back("xhat_" + std::to_string(i));
-      }
-    }
+    for (int p = 0; p < kPolicyCount; ++p) layout_.enabled[p] = mech_.enabled[p];
+    layout_.exact_alpha = mech_.exact_alpha;
+    layout_.keep_vectors = mech_.keep_vectors;
+    layout_.agents = pop_.agents;
+    metrics_ = metric_names(layout_);
   }
 
   std::vector<std::string> metrics() const override { return metrics_; }
@@ -146,178 +116,140 @@ class PersuasionModel final : public Model {
       for (double& x : u) x = r.uniform01();
       return u;
     });
-
-    std::vector<PolicyResult> res(kPolicyCount);
-    bool ok = true;
     const auto& pri = inst.priors;
-    // Baselines: the selection rule best in true utilities (issue 14, item 10). With the exact
-    // receiver that is the min-norm point (Theorem 3.1); with the bucketed one, a rule majorized
-    // in canonical utilities can be beaten for everyone by another tie-break inside a bucket.
-    const auto baseline = [&](const Mapping& m) {
+    Solvers s;
+    // With the bucketed receiver, a rule majorized in canonical utilities can be beaten for
+    // everyone by another tie-break inside a bucket, hence true_optimal for the baselines.
+    s.baseline = [&](const Mapping& m) {
       return mech_.receiver == Receiver::exact ? ev.majorized(m) : ev.true_optimal(m);
     };
+    s.majorized = [&](const Mapping& m) { return ev.majorized(m); };
+    s.priority = [&](const Mapping& m, const std::vector<int>& order) {
+      return ev.fixed_priority(m, order);
+    };
+    s.mw = [&](const Mapping& dmax, const std::vector<double>& fake_prefix) {
+      return ev.multiplicative_weights(dmax, fake_prefix, mech_.mw_iterations);
+    };
+    Outcome o = solve(pri, s);
+    o.utilities_exact = o.utilities_exact && ev.exact();  // before the canonical re-evaluations
+    if (mech_.exact_alpha)
+      o.exact = exact_outcome(inst, o, [&](int p) {
+        // Baselines report the tie-break best in true utilities (ev.true_optimal), whose `fake`
+        // is not a canonical vector; in Section 4's accounting a baseline is its canonically
+        // majorized rule, as in run_types().
+        if (p == kNoInfo) return ev.majorized(no_information(pri, mech_.receiver, buckets_)).fake;
+        if (p == kFull) return ev.majorized(full_revelation(pri, mech_.receiver, buckets_)).fake;
+        const Mapping dmax = canonical_values(single_mean_maximal(pri, buckets_));
+        if (p == kPaper) return ev.majorized(dmax).utility;
+        return ev.multiplicative_weights(dmax, prefix_smallest(o.xhat), mech_.mw_iterations)
+            .utility;
+      });
+    write_metrics(layout_, o, out);
+  }
+
+ private:
+  // Every enabled policy's utilities, in the order of kPolicies, x̂ and the prefix bounds.
+  Outcome solve(const std::vector<DiscretePrior>& pri, const Solvers& s) const {
+    Outcome o;
+    o.receiver = mech_.receiver;
+    auto& res = o.result;
+    bool ok = true;
     if (mech_.enabled[kNoInfo])
-      res[kNoInfo] = baseline(no_information(pri, mech_.receiver, buckets_));
+      res[kNoInfo] = s.baseline(no_information(pri, mech_.receiver, buckets_));
     if (mech_.enabled[kFull] || mech_.enabled[kFullPriority]) {
       const Mapping full = full_revelation(pri, mech_.receiver, buckets_);
-      if (mech_.enabled[kFull]) res[kFull] = baseline(full);
+      if (mech_.enabled[kFull]) res[kFull] = s.baseline(full);
       if (mech_.enabled[kFullPriority]) {
         std::vector<int> by_index(pri.size());
         std::iota(by_index.begin(), by_index.end(), 0);
-        res[kFullPriority] = ev.fixed_priority(full, by_index);
+        res[kFullPriority] = s.priority(full, by_index);
       }
     }
     if (mech_.enabled[kHighLow])
-      res[kHighLow] = ev.majorized(high_low(pri, mech_.receiver, buckets_));
+      res[kHighLow] = s.majorized(high_low(pri, mech_.receiver, buckets_));
     std::vector<double> fake_prefix;  // Q_k of Ω_maj's fake utilities (1-majorized in R̂(Δmax))
-    std::vector<double> xhat;         // those fake utilities per agent
-    if (mech_.enabled[kPaper] || mech_.enabled[kMw]) {
+    if (mech_.enabled[kPaper] || mech_.enabled[kMw] || s.always_dmax) {
       const Mapping dmax = single_mean_maximal(pri, buckets_);
-      PolicyResult maj = ev.majorized(dmax);
+      PolicyResult maj = s.majorized(dmax);
       ok = ok && maj.ok;
       fake_prefix = prefix_smallest(maj.fake);
-      xhat = maj.fake;
+      o.xhat = maj.fake;
       if (mech_.enabled[kMw]) {
-        // The targets never change MW's best responses (multiplicative_weights.hpp); the exact
-        // ones are passed because they are at hand.
-        res[kMw] = ev.multiplicative_weights(dmax, fake_prefix, mech_.mw_iterations);
-        if (res[kMw].ok) {
+        res[kMw] = s.mw(dmax, fake_prefix);
+        if (res[kMw].ok && !fake_prefix.empty()) {
           const std::vector<double> q = prefix_smallest(res[kMw].fake);
           double gap = 0.0;
           for (std::size_t k = 0; k < q.size(); ++k)
             gap = std::max(gap, std::abs(q[k] - fake_prefix[k]));
-          set("mw_prefix_gap", gap / std::max(1e-300, fake_prefix.back()), out);
+          o.mw_prefix_gap = gap / std::max(1e-300, fake_prefix.back());
         }
       }
       if (mech_.enabled[kPaper]) res[kPaper] = std::move(maj);
     }
-
     // Best known Q_k over the computed policies: a lower bound on the optimum over all policies.
-    std::vector<double> best;
     for (int p = 0; p < kPolicyCount; ++p) {
       if (!mech_.enabled[p]) continue;
       ok = ok && res[p].ok;
-      if (res[p].ok) raise_prefix(best, prefix_smallest(res[p].utility));
+      if (res[p].ok) raise_prefix(o.best, prefix_smallest(res[p].utility));
     }
     // Certified upper bound (proof of Theorem 1.1): for any policy with the bucketed receiver,
     // Q_k(U) <= η K Q_k(fake majorized point of R̂(Δmax)).
-    std::vector<double> upper = fake_prefix;
-    for (double& u : upper) u *= buckets_.eta() * buckets_.count();
-    for (int p = 0; p < kPolicyCount; ++p) {
-      if (!mech_.enabled[p] || !res[p].ok) continue;
-      const std::string m = kPolicies[p].metric;
-      const auto& u = res[p].utility;
-      set("welfare_" + m, welfare_sum(u), out);
-      set("min_utility_" + m, welfare_min(u), out);
-      set("nash_" + m, welfare_nash(u), out);
-      // α is +inf when some agent gets nothing that another policy gives it; α is then NaN (not
-      // averaged) and 1/α = 0 is recorded, so inv_alpha_* is defined for every draw.
-      const double known = majorization_ratio(best, u);
-      set("alpha_known_" + m, known, out);
-      set("inv_alpha_known_" + m, 1.0 / known, out);
-      const bool bucketed = p == kPaper || p == kMw || mech_.receiver == Receiver::bucketed;
-      if (!upper.empty() && bucketed) {
-        const double bound = majorization_ratio(upper, u);
-        set("alpha_bound_" + m, bound, out);
-        set("inv_alpha_bound_" + m, 1.0 / bound, out);
-      }
-    }
-    if (mech_.enabled[kFull] && mech_.enabled[kFullPriority] && res[kFull].ok &&
-        res[kFullPriority].ok)
-      set("alpha_class_full_priority",
-          majorization_ratio(prefix_smallest(res[kFull].utility), res[kFullPriority].utility), out);
-    set("utilities_exact", ok && ev.exact() ? 1.0 : 0.0, out);
-    write_vectors(res, xhat, out);
-    if (mech_.exact_alpha)
-      exact_metrics(
-          inst, res,
-          [&](int p) {
-            // Baselines report the tie-break best in true utilities (ev.true_optimal), whose
-            // `fake` is not a canonical vector; in Section 4's accounting a baseline is its
-            // canonically majorized rule, as in run_types().
-            if (p == kNoInfo)
-              return ev.majorized(no_information(pri, mech_.receiver, buckets_)).fake;
-            if (p == kFull)
-              return ev.majorized(full_revelation(pri, mech_.receiver, buckets_)).fake;
-            const Mapping dmax = canonical_values(single_mean_maximal(pri, buckets_));
-            if (p == kPaper) return ev.majorized(dmax).utility;
-            return ev.multiplicative_weights(dmax, fake_prefix, mech_.mw_iterations).utility;
-          },
-          fake_prefix, out);
+    o.upper = fake_prefix;
+    for (double& u : o.upper) u *= buckets_.eta() * buckets_.count();
+    o.utilities_exact = ok;
+    return o;
   }
 
- private:
-  void set(const std::string& name, double v, std::span<double> out) const {
-    for (std::size_t m = 0; m < metrics_.size(); ++m)
-      if (metrics_[m] == name)
-        out[m] = std::isfinite(v) ? v : std::numeric_limits<double>::quiet_NaN();
-  }
-
-  // mechanism.keep_vectors: each policy's utility vector and Theorem 1.1's target point x̂ (the
-  // 1-majorized fake utilities of R̂(Δmax)), one metric per agent.
-  void write_vectors(const std::vector<PolicyResult>& res, const std::vector<double>& xhat,
-                     std::span<double> out) const {
-    if (!mech_.keep_vectors) return;
-    for (int p = 0; p < kPolicyCount; ++p)
-      if (mech_.enabled[p] && res[p].ok)
-        for (std::size_t i = 0; i < res[p].utility.size(); ++i)
-          out[vector_slot_[p] + i] = res[p].utility[i];
-    if (xhat_slot_ > 0)
-      for (std::size_t i = 0; i < xhat.size(); ++i) out[xhat_slot_ + i] = xhat[i];
-  }
-
-  // alpha_exact_<p>: every policy in the canonical accounting of Section 4 (its fake utilities
-  // for one-signal-per-bucket mappings; `canonical(p)` re-runs Δmax / MW with value = key and the
-  // baselines with their majorized rule).
-  void exact_metrics(const Instance& inst, const std::vector<PolicyResult>& res,
-                     const std::function<std::vector<double>(int)>& canonical,
-                     const std::vector<double>& fake_prefix, std::span<double> out) const {
+  // alpha_exact_<policy>: every policy in the canonical accounting of Section 4 (its fake
+  // utilities for one-signal-per-bucket mappings; `canonical(p)` re-runs Δmax / MW with
+  // value = key and the baselines with their majorized rule).
+  ExactOutcome exact_outcome(const Instance& inst, const Outcome& o,
+                             const std::function<std::vector<double>(int)>& canonical) const {
+    ExactOutcome e;
     const ExactPrefix best = exact_best_prefix(inst.priors, inst.constraint, buckets_, mech_.exact);
-    if (!best.ok && !appendix_a_family(inst.priors, *inst.constraint)) return;  // NaN (docs)
+    if (!best.ok && !appendix_a_family(inst.priors, *inst.constraint)) return e;  // NaN (docs)
     std::vector<int> ids;
     std::vector<std::vector<double>> canon;
     for (int p = 0; p < kPolicyCount; ++p) {
-      if (!mech_.enabled[p] || !res[p].ok) continue;
+      if (!mech_.enabled[p] || !o.result[p].ok) continue;
       ids.push_back(p);
       canon.push_back(p == kPaper || p == kMw || p == kNoInfo || p == kFull ? canonical(p)
-                                                                            : res[p].fake);
+                                                                            : o.result[p].fake);
     }
-    std::vector<double> upper = fake_prefix;
+    std::vector<double> upper = prefix_smallest(o.xhat);
     for (double& u : upper) u *= buckets_.count();
     if (!best.ok) {
       // Beyond the enumeration: Appendix A's family has a certified bracket at any n
       // (exact_alpha_types.hpp); otherwise NaN (ExactPrefix::reason, docs: "The exact α").
       const PrefixBracket br =
           appendix_a_prefix_bracket(inst.priors, *inst.constraint, buckets_, canon);
-      if (!br.ok) return;
+      if (!br.ok) return e;
       const ExactAlpha lo = exact_alpha(br.lo, canon, upper);
       const ExactAlpha hi = exact_alpha(br.hi, canon, upper);
       bool ok = true;
       for (std::size_t j = 0; j < ids.size(); ++j) {
-        const std::string m = kPolicies[ids[j]].metric;
-        set("alpha_exact_lo_" + m, lo.alpha[j], out);
-        set("alpha_exact_hi_" + m, hi.alpha[j], out);
-        set("alpha_known_canonical_" + m, lo.known[j], out);
-        set("alpha_bound_canonical_" + m, lo.bound[j], out);
+        const auto p = static_cast<std::size_t>(ids[j]);
+        e.lo[p] = lo.alpha[j];
+        e.hi[p] = hi.alpha[j];
+        e.known[p] = lo.known[j];
+        e.bound[p] = lo.bound[j];
         // known <= exact <= bound with exact somewhere in [lo, hi].
         ok = ok && lo.known[j] <= hi.alpha[j] * (1 + 1e-7) &&
              (upper.empty() || lo.alpha[j] <= lo.bound[j] * (1 + 1e-7));
       }
-      set("alpha_exact_bracket_ok", ok ? 1.0 : 0.0, out);
-      return;
+      e.bracket_ok = ok ? 1.0 : 0.0;
+      return e;
     }
-    set("exact_profiles", static_cast<double>(best.profiles), out);
+    e.profiles = static_cast<double>(best.profiles);
     const ExactAlpha ea = exact_alpha(best.best, canon, upper);
     for (std::size_t j = 0; j < ids.size(); ++j) {
-      const std::string m = kPolicies[ids[j]].metric;
-      set("alpha_exact_" + m, ea.alpha[j], out);
-      set("inv_alpha_exact_" + m, 1.0 / ea.alpha[j], out);
-      set("alpha_exact_lo_" + m, ea.alpha[j], out);
-      set("alpha_exact_hi_" + m, ea.alpha[j], out);
-      set("alpha_known_canonical_" + m, ea.known[j], out);
-      set("alpha_bound_canonical_" + m, ea.bound[j], out);
+      const auto p = static_cast<std::size_t>(ids[j]);
+      e.alpha[p] = e.lo[p] = e.hi[p] = ea.alpha[j];
+      e.known[p] = ea.known[j];
+      e.bound[p] = ea.bound[j];
     }
-    set("alpha_exact_bracket_ok", ea.bracket_ok ? 1.0 : 0.0, out);
+    e.bracket_ok = ea.bracket_ok ? 1.0 : 0.0;
+    return e;
   }
 
   // mechanism.type_reduction: the same metrics from the type-level problem (type_reduction.hpp;
@@ -338,82 +270,39 @@ class PersuasionModel final : public Model {
       return r;
     };
     const auto reps = [&](const Mapping& m) { return restrict_mapping(m, types->representative); };
-    const auto solve = [&](const Mapping& m) {
+    const auto solve_types = [&](const Mapping& m) {
       return expand(type_majorized(reps(m), types->count, k));
     };
-    const auto baseline = [&](const Mapping& m) {
+    const auto mw = [&](const Mapping& dmax) {
+      return expand(
+          type_multiplicative_weights(reps(dmax), types->type_of, k, mech_.mw_iterations));
+    };
+    Solvers s;
+    s.baseline = [&](const Mapping& m) {
       return mech_.receiver == Receiver::exact
-                 ? solve(m)
+                 ? solve_types(m)
                  : expand(type_true_optimal(reps(m), types->count, k));
     };
+    s.majorized = solve_types;
+    s.priority = [&](const Mapping& full, const std::vector<int>& order) {
+      const TypeUtilities v = type_priority_vertex(reps(full), types->type_of, k, order);
+      return PolicyResult{v.value, v.fake, true};
+    };
+    s.mw = [&](const Mapping& dmax, const std::vector<double>&) { return mw(dmax); };
+    s.always_dmax = true;
     const auto& pri = inst.priors;
-    std::vector<PolicyResult> res(kPolicyCount);
-    if (mech_.enabled[kNoInfo])
-      res[kNoInfo] = baseline(no_information(pri, mech_.receiver, buckets_));
-    if (mech_.enabled[kFull] || mech_.enabled[kFullPriority]) {
-      const Mapping full = full_revelation(pri, mech_.receiver, buckets_);
-      if (mech_.enabled[kFull]) res[kFull] = baseline(full);
-      if (mech_.enabled[kFullPriority]) {
-        std::vector<int> by_index(pri.size());
-        std::iota(by_index.begin(), by_index.end(), 0);
-        const TypeUtilities v = type_priority_vertex(reps(full), types->type_of, k, by_index);
-        res[kFullPriority] = PolicyResult{v.value, v.fake, true};
-      }
-    }
-    if (mech_.enabled[kHighLow]) res[kHighLow] = solve(high_low(pri, mech_.receiver, buckets_));
-    const Mapping dmax = single_mean_maximal(pri, buckets_);
-    const PolicyResult maj = solve(dmax);
-    if (mech_.enabled[kPaper]) res[kPaper] = maj;
-    const std::vector<double> fake_prefix = prefix_smallest(maj.fake);
-    if (mech_.enabled[kMw]) {
-      res[kMw] =
-          expand(type_multiplicative_weights(reps(dmax), types->type_of, k, mech_.mw_iterations));
-      const std::vector<double> q = prefix_smallest(res[kMw].fake);
-      double gap = 0.0;
-      for (std::size_t j = 0; j < q.size(); ++j)
-        gap = std::max(gap, std::abs(q[j] - fake_prefix[j]));
-      set("mw_prefix_gap", gap / std::max(1e-300, fake_prefix.back()), out);
-    }
-    std::vector<double> best, upper = fake_prefix;
-    for (double& u : upper) u *= buckets_.eta() * buckets_.count();
-    for (int p = 0; p < kPolicyCount; ++p)
-      if (mech_.enabled[p]) raise_prefix(best, prefix_smallest(res[p].utility));
-    for (int p = 0; p < kPolicyCount; ++p) {
-      if (!mech_.enabled[p]) continue;
-      const std::string m = kPolicies[p].metric;
-      const auto& u = res[p].utility;
-      set("welfare_" + m, welfare_sum(u), out);
-      set("min_utility_" + m, welfare_min(u), out);
-      set("nash_" + m, welfare_nash(u), out);
-      const double known = majorization_ratio(best, u);
-      set("alpha_known_" + m, known, out);
-      set("inv_alpha_known_" + m, 1.0 / known, out);
-      if (p == kPaper || p == kMw || mech_.receiver == Receiver::bucketed) {
-        const double bound = majorization_ratio(upper, u);
-        set("alpha_bound_" + m, bound, out);
-        set("inv_alpha_bound_" + m, 1.0 / bound, out);
-      }
-    }
-    if (mech_.enabled[kFull] && mech_.enabled[kFullPriority])
-      set("alpha_class_full_priority",
-          majorization_ratio(prefix_smallest(res[kFull].utility), res[kFullPriority].utility), out);
-    set("utilities_exact", 1.0, out);
-    write_vectors(res, maj.fake, out);
+    Outcome o = solve(pri, s);
     if (mech_.exact_alpha)
-      exact_metrics(
-          inst, res,
-          [&](int p) {
-            // As in run(): baselines by their canonically majorized rule, Δmax and MW
-            // re-evaluated with value = key.
-            if (p == kNoInfo) return solve(no_information(pri, mech_.receiver, buckets_)).fake;
-            if (p == kFull) return solve(full_revelation(pri, mech_.receiver, buckets_)).fake;
-            const Mapping canon = canonical_values(dmax);
-            if (p == kPaper) return solve(canon).utility;
-            return expand(type_multiplicative_weights(reps(canon), types->type_of, k,
-                                                      mech_.mw_iterations))
-                .utility;
-          },
-          fake_prefix, out);
+      o.exact = exact_outcome(inst, o, [&](int p) {
+        // As in run(): baselines by their canonically majorized rule, Δmax and MW re-evaluated
+        // with value = key.
+        if (p == kNoInfo) return solve_types(no_information(pri, mech_.receiver, buckets_)).fake;
+        if (p == kFull) return solve_types(full_revelation(pri, mech_.receiver, buckets_)).fake;
+        const Mapping canon = canonical_values(single_mean_maximal(pri, buckets_));
+        if (p == kPaper) return solve_types(canon).utility;
+        return mw(canon).utility;
+      });
+    write_metrics(layout_, o, out);
   }
 
   PopulationSpec pop_;
@@ -421,9 +310,8 @@ class PersuasionModel final : public Model {
   MechanismSpec mech_;
   Buckets buckets_;
   bool estimator_exact_ = true;
+  MetricLayout layout_;
   std::vector<std::string> metrics_;
-  std::size_t vector_slot_[kPolicyCount] = {};  // keep_vectors: slot of u_<p>_0
-  std::size_t xhat_slot_ = 0;                   // slot of xhat_0 (0: none)
 };
 
 MechanismSpec read_mechanism(const Params& m) {
@@ -491,27 +379,7 @@ ScenarioInfo scenario() {
       {"paper", "Δmax single-mean mapping + majorized selection (Theorem 1.1)"},
       {"mw", "multiplicative-weights approximation of the paper's policy (Theorem 1.2)"},
       {"high_low", "Appendix A: HIGH w.p. 1/(m q_i) when high, else LOW; majorized selection"}};
-  info.metrics = {
-      {"utilities_exact", "1 if every U_i was computed exactly, 0 if by inner Monte Carlo"},
-      {"welfare_<p>", "sum of U_i under policy p (no_info, full, full_priority, paper, mw)"},
-      {"min_utility_<p>", "smallest U_i"},
-      {"nash_<p>", "geometric mean of the U_i"},
-      {"alpha_known_<p>", "max_k best-known Q_k / Q_k(U_p) (lower bound on the true ratio)"},
-      {"alpha_bound_<p>", "max_k ηK·Q_k(fake optimum) / Q_k(U_p) (certified upper bound)"},
-      {"inv_alpha_known_<p>", "1/alpha_known in [0, 1] (0 when α is infinite)"},
-      {"inv_alpha_bound_<p>", "1/alpha_bound in [0, 1] (0 when α is infinite)"},
-      {"alpha_class_full_priority", "index tie-break vs the full-revelation class optimum"},
-      {"mw_prefix_gap", "max_k |Q_k(MW) - Q_k(exact)| / total, Theorem 1.2's additive error"},
-      {"alpha_exact_<p>", "exact α over all independent policies, canonical utilities (Sec. 4)"},
-      {"inv_alpha_exact_<p>", "1/alpha_exact in [0, 1] (0 when α is infinite)"},
-      {"alpha_known_canonical_<p>", "alpha_known in the canonical accounting of alpha_exact"},
-      {"alpha_bound_canonical_<p>", "max_k K·Q_k(x̂) / Q_k(U_p), canonical accounting"},
-      {"alpha_exact_lo_<p>", "certified lower end of alpha_exact (= it when enumerated)"},
-      {"alpha_exact_hi_<p>", "certified upper end (Appendix A's family beyond enumeration)"},
-      {"alpha_exact_bracket_ok", "1 if known <= exact <= bound held (canonical accounting)"},
-      {"exact_profiles", "vertex profiles enumerated per oracle call of the exact α"},
-      {"u_<p>_<i>", "keep_vectors: true utility of agent i under policy p"},
-      {"xhat_<i>", "keep_vectors: agent i's coordinate of x̂ (Theorem 1.1's target point)"}};
+  info.metrics = describe_metrics();
   info.prepare = [](const Params& p) -> std::unique_ptr<const Model> {
     const Params pop = p.child("population");
     PopulationSpec ps = PopulationSpec::read(pop);

@@ -50,8 +50,9 @@ TEST_CASE("persuasion appendices: B and C (1) best factors, as in the appendices
   }
   // n = 1: one allocation, β = 1.
   CHECK(appendix_b_best_beta(1, 10.0) == doctest::Approx(1.0));
-  // Appendix C (1): the values of test_appendices.cpp's independent LP (n = 3: 2.41198, n = 4:
-  // 3.47943), and the paper's bound α >= (n-1)/(1 + 2/n) up to n = 5.
+  // Appendix C (1): pinned values (n = 3: 2.41198, n = 4: 3.47943; test_appendices.cpp checks
+  // n = 2 against a grid search over the lotteries), and the paper's bound α >= (n-1)/(1 + 2/n)
+  // up to n = 5.
   CHECK(appendix_c_best_alpha(3) == doctest::Approx(2.41198).epsilon(1e-5));
   CHECK(appendix_c_best_alpha(4) == doctest::Approx(3.47943).epsilon(1e-5));
   for (const int n : {2, 5}) CHECK(appendix_c_best_alpha(n) >= (n - 1.0) / (1.0 + 2.0 / n));
