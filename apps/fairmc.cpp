@@ -2,12 +2,14 @@
 #include "engine/config.hpp"
 #include "engine/config_input.hpp"
 #include "engine/describe.hpp"
+#include "engine/describe_json.hpp"
 #include "engine/interrupt.hpp"
 #include "engine/merge.hpp"
 #include "engine/output_lock.hpp"
 #include "engine/prepare.hpp"
 #include "engine/results_csv.hpp"
 #include "engine/results_file.hpp"
+#include "engine/results_json.hpp"
 #include "engine/runner.hpp"
 #include "scenarios/catalog.hpp"
 
@@ -134,6 +136,40 @@ std::string resume_hint(const fs::path& outdir) {
          "\nfairmc: resume with: fairmc run --resume " + outdir.string() + "\n";
 }
 
+// The exit code of a finished run (run --help): interrupted, then failed points, then --check.
+int run_exit_code(const fairmc::RunOutcome& outcome, bool check) {
+  if (outcome.interrupted) return exit_interrupted;
+  if (outcome.failed_points > 0) return exit_failed_points;
+  if (check && !outcome.checks_verdict.empty() && outcome.checks_verdict != "pass")
+    return exit_checks;
+  return exit_ok;
+}
+
+// run --json: the outcome ("run") and the results file's content, as show --json has it.
+std::string run_json(const fairmc::RunOutcome& outcome, const fairmc::RunOptions& opt,
+                     const fs::path& results, int code) {
+  fairmc::JsonWriter w;
+  w.begin_object().key("fairmc_json").value("run").key("schema_version").value(1);
+  w.key("run").begin_object();
+  w.key("exit_code").value(code).key("results").value(results.string());
+  w.key("complete").value(outcome.complete).key("interrupted").value(outcome.interrupted);
+  w.key("previous_kept").value(outcome.previous_kept);
+  w.key("failed_points").value(outcome.failed_points);
+  w.key("draws_computed").value(outcome.draws_computed);
+  const std::vector<std::string> seconds{"seconds"};
+  w.fields(seconds, std::vector<double>{outcome.seconds});
+  w.key("threads").value(opt.threads);
+  w.key("shard").begin_object().key("index").value(opt.shard_index);
+  w.key("count").value(opt.shard_count).end_object();
+  w.key("checks_verdict").value(outcome.checks_verdict);
+  w.key("notes").begin_array();
+  for (const auto& n : outcome.notes) w.value(n);
+  w.end_array().end_object();
+  if (fs::exists(results)) fairmc::write_results_members(w, results);
+  fairmc::end_document(w);
+  return w.str();
+}
+
 // `validated` turns true once every rank has accepted the input (main reports errors before
 // that collectively, after it with MPI_Abort).
 int cmd_run(const std::vector<std::string>& args, const std::string& command_line, bool plan_only,
@@ -161,7 +197,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (plan_only)
     opts.add_options()("resolved",
                        "print the resolved configuration (configs/defaults.yaml, `defaults:`, the "
-                       "file and the overrides merged) as YAML instead of the sweep");
+                       "file and the overrides merged) as YAML instead of the sweep")(
+        "json", "print the plan as one JSON document (docs/cli.md)");
   if (!plan_only) {
     opts.add_options()("threads,j", po::value<int>()->default_value(0),
                        "worker threads (0 = all cores)")(
@@ -174,7 +211,10 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
         "join the K results with `fairmc merge`")("no-progress",
                                                   "plain log lines instead of a progress bar")(
         "quiet,q", "print nothing but errors (no progress, summary, notes or checks table)")(
-        "check", "exit with 3 unless every check of the experiment passes");
+        "check", "exit with 3 unless every check of the experiment passes")(
+        "json",
+        "print the final summary as one JSON document on stdout: the run's outcome and the "
+        "results file's content, as `fairmc show --json` (docs/cli.md); messages stay on stderr");
   }
   const Parsed p = parse(args, opts);
   if (p.vm.count("help")) {
@@ -236,6 +276,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     e = fairmc::load_experiment(p.positional.front(), overrides, configs_dir);
   }
   const auto& scenario = fairmc::find_scenario(catalog, e);
+  if (plan_only && p.vm.count("resolved") && p.vm.count("json"))
+    throw fairmc::ConfigError(fairmc::command_line_mark("--json"), "",
+                              "--resolved prints YAML, --json the plan: give one");
   if (plan_only && p.vm.count("resolved")) {
     // Validated like a run (every point prepared) before it is printed.
     fairmc::prepare_points(e, fairmc::expand(e), scenario);
@@ -245,7 +288,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   }
   if (plan_only) {
     const auto points = fairmc::expand(e);
-    const auto plan = fairmc::describe_plan(e, points, fairmc::prepare_points(e, points, scenario));
+    const auto prepared = fairmc::prepare_points(e, points, scenario);
+    const auto plan = p.vm.count("json") ? fairmc::plan_json(e, points, prepared)
+                                         : fairmc::describe_plan(e, points, prepared);
     if (!agreed(cluster, "")) return exit_usage;
     if (cluster.root()) std::cout << plan;
     return exit_ok;
@@ -329,33 +374,29 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   info << "\n";
   for (const auto& line : outcome.notes) info << "fairmc: " << line << "\n";
   for (const auto& line : outcome.checks) info << line << "\n";
+  const int code = run_exit_code(outcome, p.vm.count("check") > 0);
+  if (p.vm.count("json")) std::cout << run_json(outcome, opt, results, code) << std::flush;
   if (outcome.interrupted && outcome.previous_kept) {
     std::cerr << "fairmc: interrupted before the first checkpoint; " << results.string()
               << " still holds the previous results\n";
-    return exit_interrupted;
-  }
-  if (outcome.interrupted) {
+  } else if (outcome.interrupted) {
     if (!fairmc::InterruptGuard::note_written()) std::cerr << resume_hint(outdir);
-    return exit_interrupted;
-  }
-  if (outcome.failed_points > 0) {
+  } else if (outcome.failed_points > 0) {
     std::cerr << "fairmc: " << outcome.failed_points
               << " sweep point(s) failed; their messages are in /sweep/error of "
               << results.string() << " (fairmc show)\n";
-    return exit_failed_points;
+  } else {
+    if (fairmc::InterruptGuard::note_written())
+      info << "fairmc: the interrupt came during the last wave: the run is complete after all\n";
+    info << "fairmc: wrote " << results.string() << "\n";
+    if (opt.shard_count > 1)
+      info << "fairmc: shard " << opt.shard_index << "/" << opt.shard_count
+           << " done; once every shard is, join them: fairmc merge DIR_0 ... DIR_"
+           << opt.shard_count - 1 << " -o DIR\n";
+    if (code == exit_checks)
+      std::cerr << "fairmc: --check: the checks' verdict is " << outcome.checks_verdict << "\n";
   }
-  if (fairmc::InterruptGuard::note_written())
-    info << "fairmc: the interrupt came during the last wave: the run is complete after all\n";
-  info << "fairmc: wrote " << results.string() << "\n";
-  if (opt.shard_count > 1)
-    info << "fairmc: shard " << opt.shard_index << "/" << opt.shard_count
-         << " done; once every shard is, join them: fairmc merge DIR_0 ... DIR_"
-         << opt.shard_count - 1 << " -o DIR\n";
-  if (p.vm.count("check") && !outcome.checks_verdict.empty() && outcome.checks_verdict != "pass") {
-    std::cerr << "fairmc: --check: the checks' verdict is " << outcome.checks_verdict << "\n";
-    return exit_checks;
-  }
-  return exit_ok;
+  return code;
 }
 
 int cmd_merge(const std::vector<std::string>& args, const std::string& command_line) {
@@ -415,11 +456,15 @@ int cmd_merge(const std::vector<std::string>& args, const std::string& command_l
 
 int cmd_show(const std::vector<std::string>& args) {
   po::options_description opts(
-      "fairmc show RESULTS.h5 [--csv]\n\nPrints the summary table of a results file.\n\noptions");
+      "fairmc show RESULTS.h5 [--csv | --json]\n\nPrints the summary table of a results file.\n\n"
+      "options");
   opts.add_options()("help,h", "this help")(
       "csv",
       "print /summary as CSV instead: a row per sweep point (point, swept keys, status, "
-      "every statistic, constant and ratio)");
+      "every statistic, constant and ratio)")(
+      "json",
+      "print the whole file as one JSON document instead: points with their swept keys, status "
+      "and every statistic, fits, checks and provenance (docs/cli.md)");
   const Parsed p = parse(args, opts);
   if (p.vm.count("help") || p.positional.size() != 1) {
     (p.vm.count("help") ? std::cout : std::cerr) << opts << "\n";
@@ -427,15 +472,23 @@ int cmd_show(const std::vector<std::string>& args) {
   }
   fs::path path = p.positional.front();
   if (fs::is_directory(path)) path /= "results.h5";
-  std::cout << (p.vm.count("csv") ? fairmc::results_csv(path) : fairmc::describe_results(path));
+  if (p.vm.count("csv") && p.vm.count("json"))
+    throw fairmc::ConfigError(fairmc::command_line_mark("--json"), "",
+                              "--csv and --json are two formats of one output: give one");
+  std::cout << (p.vm.count("csv")    ? fairmc::results_csv(path)
+                : p.vm.count("json") ? fairmc::results_json(path)
+                                     : fairmc::describe_results(path));
   return exit_ok;
 }
 
 int cmd_list(const std::vector<std::string>& args) {
   po::options_description opts(
-      "fairmc list [SCENARIO ...]\n\nLists the scenarios (or the ones named) with their "
+      "fairmc list [SCENARIO ...] [--json]\n\nLists the scenarios (or the ones named) with their "
       "samplers, mechanisms and metrics.\n\noptions");
-  opts.add_options()("help,h", "this help");
+  opts.add_options()("help,h", "this help")(
+      "json",
+      "print one JSON document: per scenario its samplers, mechanisms, metrics (name, unit, "
+      "help) and ratios (docs/cli.md)");
   const Parsed p = parse(args, opts);
   if (p.vm.count("help")) {
     std::cout << opts << "\n";
@@ -457,7 +510,8 @@ int cmd_list(const std::vector<std::string>& args) {
     }
     catalog = std::move(chosen);
   }
-  std::cout << fairmc::describe_catalog(catalog);
+  std::cout << (p.vm.count("json") ? fairmc::catalog_json(catalog)
+                                   : fairmc::describe_catalog(catalog));
   return exit_ok;
 }
 
