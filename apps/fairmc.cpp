@@ -5,6 +5,7 @@
 #include "engine/describe_json.hpp"
 #include "engine/interrupt.hpp"
 #include "engine/merge.hpp"
+#include "engine/option_value.hpp"
 #include "engine/output_lock.hpp"
 #include "engine/prepare.hpp"
 #include "engine/results_csv.hpp"
@@ -96,21 +97,25 @@ std::pair<std::size_t, std::size_t> shard_of(const std::string& text) {
   return {i, k};
 }
 
-// Options are checked before anything is read or written; each error names the option.
-void check_run_options(const Parsed& p) {
+// The numbers of run's options, checked.
+struct RunNumbers {
+  int threads = 0;
+  double checkpoint_seconds = 0;
+};
+
+// Options are checked before anything is read or written; each error names the option and what
+// it accepts.
+RunNumbers check_run_options(const Parsed& p) {
   const auto refuse = [](const std::string& option, const std::string& problem) {
     throw fairmc::ConfigError(fairmc::command_line_mark(option), "", problem);
   };
-  const int threads = p.vm["threads"].as<int>();
-  if (threads < 0 || threads > max_threads)
-    refuse("-j " + std::to_string(threads),
-           "worker threads must be 0 (all cores) to " + std::to_string(max_threads));
-  const double every = p.vm["checkpoint"].as<double>();
-  if (!(every >= 0 && every <= max_checkpoint_seconds))
-    refuse("--checkpoint " + std::to_string(every),
-           "seconds between checkpoints must be a number in [0, " +
-               std::to_string(static_cast<int>(max_checkpoint_seconds)) +
-               "] (0 = after every wave of blocks)");
+  RunNumbers n;
+  n.threads =
+      static_cast<int>(fairmc::whole_option("-j/--threads", p.vm["threads"].as<std::string>(), 0,
+                                            max_threads, "worker threads, 0 = all cores"));
+  n.checkpoint_seconds = fairmc::real_option(
+      "--checkpoint", p.vm["checkpoint"].as<std::string>(), 0, max_checkpoint_seconds,
+      "seconds between checkpoints, 0 = after every wave of blocks");
   for (const char* dir : {"output", "resume"})
     if (p.vm.count(dir) && p.vm[dir].as<std::string>().empty())
       refuse(std::string("--") + dir + " ''", "the directory name is empty");
@@ -120,6 +125,7 @@ void check_run_options(const Parsed& p) {
   if (p.vm.count("resume") && p.vm.count("overwrite"))
     refuse("--overwrite", "--resume extends the results file; --overwrite cannot be combined");
   if (p.vm.count("shard")) shard_of(p.vm["shard"].as<std::string>());
+  return n;
 }
 
 // Collective over the ranks, which all check the same input: true when none has a problem,
@@ -200,12 +206,13 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
                        "file and the overrides merged) as YAML instead of the sweep")(
         "json", "print the plan as one JSON document (docs/cli.md)");
   if (!plan_only) {
-    opts.add_options()("threads,j", po::value<int>()->default_value(0),
-                       "worker threads (0 = all cores)")(
+    opts.add_options()("threads,j", po::value<std::string>()->default_value("0"),
+                       "worker threads, 0 to 1024 (0 = all cores)")(
         "output,o", po::value<std::string>(), "output directory (default results/<experiment>)")(
         "resume", po::value<std::string>(), "resume the run in this output directory")(
         "overwrite", "replace an existing results file in the output directory")(
-        "checkpoint", po::value<double>()->default_value(5.0), "seconds between checkpoints")(
+        "checkpoint", po::value<std::string>()->default_value("5"),
+        "seconds between checkpoints, 0 to 1e6 (0 = after every wave of blocks)")(
         "shard", po::value<std::string>(),
         "I/K: run only the points p with p % K == I (0 <= I < K), e.g. one Slurm array task each; "
         "join the K results with `fairmc merge`")("no-progress",
@@ -221,7 +228,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     std::cout << opts << "\n";
     return exit_ok;
   }
-  if (!plan_only) check_run_options(p);
+  const RunNumbers numbers = plan_only ? RunNumbers{} : check_run_options(p);
   const fs::path configs_dir =
       p.vm.count("config-dir") ? fs::path(p.vm["config-dir"].as<std::string>()) : fs::path();
   const auto catalog = fairmc::scenario_catalog();
@@ -268,10 +275,11 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
                                 "a resumed run can add draws, not remove them (has " +
                                     std::to_string(stored->draws) + ")");
   } else {
-    if (p.positional.empty()) {
-      std::cerr << opts << "\n";
-      return exit_usage;
-    }
+    if (p.positional.empty())
+      throw fairmc::ConfigError(fairmc::command_line_mark(plan_only ? "plan" : "run"), "",
+                                "no experiment file: fairmc " +
+                                    std::string(plan_only ? "plan" : "run") +
+                                    " EXPERIMENT.yaml [key=value ...] (--help explains)");
     overrides.assign(p.positional.begin() + 1, p.positional.end());
     e = fairmc::load_experiment(p.positional.front(), overrides, configs_dir);
   }
@@ -342,9 +350,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (cluster.size() > 1)
     fairmc::InterruptGuard::set_report(!cluster.root(), cluster.root() ? resume_hint(outdir) : "");
   fairmc::RunOptions opt;
-  opt.threads = p.vm["threads"].as<int>();
+  opt.threads = numbers.threads;
   opt.results = results;
-  opt.checkpoint_seconds = p.vm["checkpoint"].as<double>();
+  opt.checkpoint_seconds = numbers.checkpoint_seconds;
   if (p.vm.count("no-progress") || p.vm.count("quiet")) opt.progress_bar = false;
   opt.command_line = command_line;
   opt.resume = stored ? &*stored : nullptr;
@@ -414,11 +422,13 @@ int cmd_merge(const std::vector<std::string>& args, const std::string& command_l
     std::cout << opts << "\n";
     return exit_ok;
   }
-  if (!p.vm.count("output") || p.vm["output"].as<std::string>().empty() ||
-      p.positional.size() < 2) {
-    std::cerr << opts << "\n";
-    return exit_usage;
-  }
+  if (p.positional.size() < 2)
+    throw fairmc::ConfigError(fairmc::command_line_mark("merge"), "",
+                              "merge takes at least two results files (or directories), got " +
+                                  std::to_string(p.positional.size()));
+  if (!p.vm.count("output") || p.vm["output"].as<std::string>().empty())
+    throw fairmc::ConfigError(fairmc::command_line_mark("-o"), "",
+                              "merge needs the output directory: -o DIR (a new or empty one)");
   std::vector<fs::path> inputs;
   for (const auto& a : p.positional) {
     fs::path path = a;
@@ -466,10 +476,16 @@ int cmd_show(const std::vector<std::string>& args) {
       "print the whole file as one JSON document instead: points with their swept keys, status "
       "and every statistic, fits, checks and provenance (docs/cli.md)");
   const Parsed p = parse(args, opts);
-  if (p.vm.count("help") || p.positional.size() != 1) {
-    (p.vm.count("help") ? std::cout : std::cerr) << opts << "\n";
-    return p.vm.count("help") ? exit_ok : exit_usage;
+  if (p.vm.count("help")) {
+    std::cout << opts << "\n";
+    return exit_ok;
   }
+  if (p.positional.size() > 1)
+    throw fairmc::ConfigError(fairmc::command_line_mark(p.positional[1]), "",
+                              "extra argument: show takes one results file (or its directory)");
+  if (p.positional.empty())
+    throw fairmc::ConfigError(fairmc::command_line_mark("show"), "",
+                              "no results file: fairmc show RESULTS.h5 (or its directory)");
   fs::path path = p.positional.front();
   if (fs::is_directory(path)) path /= "results.h5";
   if (p.vm.count("csv") && p.vm.count("json"))
@@ -553,10 +569,25 @@ int main(int argc, char** argv) {
     if (cmd == "show") return cmd_show(args);
     if (cmd == "merge") return cmd_merge(args, joined(argc, argv));
     if (cmd == "--version" || cmd == "version") {
+      if (!args.empty())
+        throw fairmc::ConfigError(fairmc::command_line_mark(args.front()), "",
+                                  "extra argument: " + cmd + " takes none");
       std::cout << fairmc::build_info() << "\n";
       return exit_ok;
     }
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+      // `fairmc help COMMAND` is `fairmc COMMAND --help`.
+      const std::vector<std::string> help{"--help"};
+      if (args.size() == 1 && (args[0] == "run" || args[0] == "plan"))
+        return cmd_run(help, "", args[0] == "plan", cluster, validated);
+      if (args.size() == 1 && args[0] == "list") return cmd_list(help);
+      if (args.size() == 1 && args[0] == "show") return cmd_show(help);
+      if (args.size() == 1 && args[0] == "merge") return cmd_merge(help, "");
+      if (!args.empty())
+        throw fairmc::ConfigError(
+            fairmc::command_line_mark(args.front()), "",
+            args.size() == 1 ? "no command '" + args.front() + "': run, plan, merge, list, show"
+                             : "extra argument: help takes one command");
       usage(std::cout);
       return exit_ok;
     }

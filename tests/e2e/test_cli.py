@@ -2,7 +2,8 @@
 (--config-dir, built-in defaults equal to configs/defaults.yaml, defaults= refused), plan
 --resolved, list SCENARIO, run --quiet, show --csv (every number equal to the file's); --json on
 plan, show, list and run (one document on stdout, every number equal to the file's, value by value
-through h5py).
+through h5py); every option's range checked and extra arguments refused (exit 2, one line naming the
+option and what it accepts, nothing written).
 
 Usage: /usr/bin/python3 tests/e2e/test_cli.py PATH_TO_fairmc
 """
@@ -290,6 +291,98 @@ with tempfile.TemporaryDirectory(prefix="fairmc-cli-json-") as tmp:
            "show --csv --json refused", both)
     both = fairmc("plan", "grid.yaml", "--json", "--resolved", cwd=tmp)
     expect(both.returncode == 2 and both.stdout == "", "plan --resolved --json refused", both)
+
+
+# Range checks and extra arguments, every subcommand: exit 2, nothing on stdout, one line on stderr
+# naming the option (or argument) and, for numbers, the accepted range; nothing is written.
+with tempfile.TemporaryDirectory(prefix="fairmc-cli-opts-") as tmp:
+    with open(os.path.join(tmp, "x.yaml"), "w") as f:
+        f.write("experiment: cli_opts\nscenario: demo\ndraws: 20\nblock: 10\npopulation: {agents: 3}\n")
+    ok = fairmc("run", "x.yaml", "-o", "done", "--quiet", cwd=tmp)
+    expect(ok.returncode == 0, "a valid run for the cases that need a results file", ok)
+    threads = "from 0 to 1024"
+    seconds = "from 0 to 1000000"
+    shard = "0 <= I < K"
+    cases = [
+        # (arguments, what stderr must contain)
+        (["run", "x.yaml", "-j", "-1"], ["-j/--threads -1", threads]),
+        (["run", "x.yaml", "--threads=-1"], ["-j/--threads -1", threads]),
+        (["run", "x.yaml", "-j", "abc"], ["'abc' is not a whole number", threads]),
+        (["run", "x.yaml", "-j", "4x"], ["'4x' is not a whole number", threads]),
+        (["run", "x.yaml", "-j", "1.5"], ["'1.5'", threads]),
+        (["run", "x.yaml", "-j", "1025"], ["out of range", threads]),
+        (["run", "x.yaml", "-j", "99999999999999999999999"], ["overflows", threads]),
+        (["run", "x.yaml", "-j", ""], ["no value", threads]),
+        (["run", "x.yaml", "-j", "1", "-j", "2"], ["--threads", "more than once"]),
+        (["run", "x.yaml", "--checkpoint", "-1"], ["--checkpoint -1", seconds]),
+        (["run", "x.yaml", "--checkpoint", "nan"], ["'nan' is not a number", seconds]),
+        (["run", "x.yaml", "--checkpoint", "inf"], ["'inf' is not a number", seconds]),
+        (["run", "x.yaml", "--checkpoint", "5s"], ["'5s' is not a number", seconds]),
+        (["run", "x.yaml", "--checkpoint", "1e400"], ["1e400", seconds]),
+        (["run", "x.yaml", "--checkpoint", "1e7"], ["out of range", seconds]),
+        (["run", "x.yaml", "--checkpoint", "0x10"], ["'0x10'", seconds]),
+        (["run", "x.yaml", "--shard", "3/2"], ["--shard 3/2", shard]),
+        (["run", "x.yaml", "--shard", "-1/2"], ["--shard -1/2", shard]),
+        (["run", "x.yaml", "--shard", "0/0"], ["--shard 0/0", shard]),
+        (["run", "x.yaml", "--shard", "1/2/3"], ["--shard 1/2/3", shard]),
+        (["run", "x.yaml", "--shard", "a/b"], ["--shard a/b", shard]),
+        (["run", "x.yaml", "--shard", "1/"], ["--shard 1/", shard]),
+        (["run", "x.yaml", "--shard", "99999999999999999999/99999999999999999999"], ["--shard", shard]),
+        (["run", "x.yaml", "-o", ""], ["--output ''", "empty"]),
+        (["run", "--resume", ""], ["--resume ''", "empty"]),
+        (["run", "--resume", "done", "-o", "other"], ["-o other", "--resume"]),
+        (["run", "--resume", "done", "--overwrite"], ["--overwrite"]),
+        (["run", "--resume", "done", "x.yaml", "x.yaml"], ["extra argument"]),
+        (["run", "--resume", "done", "seed=4"], ["draws=N"]),
+        (["run", "--resume", "done", "draws=-1"], ["draws", "[1, "]),
+        (["run", "x.yaml", "draws=-5"], ["draws=-5", "[1, "]),
+        (["run", "x.yaml", "draws=0"], ["draws=0", "[1, "]),
+        (["run", "x.yaml", "draws=abc"], ["draws=abc", "[1, "]),
+        (["run", "x.yaml", "draws=5x"], ["draws=5x", "[1, "]),
+        (["run", "x.yaml", "draws=1e99"], ["draws=1e99", "[1, "]),
+        (["run", "x.yaml", "draws=99999999999999999999999"], ["draws=", "[1, "]),
+        (["run", "x.yaml", "seed=-1"], ["seed=-1", "[0, "]),
+        (["run", "x.yaml", "seed=1.5"], ["seed=1.5", "[0, "]),
+        (["run", "x.yaml", "seed=18446744073709551616"], ["seed=", "[0, "]),
+        (["run", "x.yaml", "block=0"], ["block=0", "[1, "]),
+        (["run", "x.yaml", "population.agents=-2"], ["population.agents=-2", "[1, "]),
+        (["run", "x.yaml", "draws="], ["draws=", "no value"]),
+        (["run", "x.yaml", "extra.yaml"], ["extra.yaml", "key=value"]),
+        (["run", "x.yaml", "--quiet=1"], ["--quiet", "does not take"]),
+        (["run", "x.yaml", "--nope"], ["--nope"]),
+        (["run"], ["no experiment file"]),
+        (["plan"], ["no experiment file"]),
+        (["plan", "x.yaml", "extra.yaml"], ["extra.yaml", "key=value"]),
+        (["plan", "x.yaml", "-j", "2"], ["-j"]),
+        (["plan", "x.yaml", "draws=-1"], ["draws=-1", "[1, "]),
+        (["show"], ["no results file"]),
+        (["show", "done", "done"], ["extra argument"]),
+        (["show", "done", "--nope"], ["--nope"]),
+        (["list", "nope"], ["unknown scenario 'nope'"]),
+        (["list", "--nope"], ["--nope"]),
+        (["merge", "done"], ["at least two"]),
+        (["merge", "done", "done"], ["-o DIR"]),
+        (["merge", "done", "done", "-o", ""], ["-o DIR"]),
+        (["version", "x"], ["extra argument"]),
+        (["--version", "x"], ["extra argument"]),
+        (["help", "nope"], ["no command 'nope'"]),
+        (["help", "run", "x"], ["extra argument"]),
+        (["nope"], ["unknown command 'nope'"]),
+    ]
+    before = sorted(os.listdir(tmp))
+    for args, needles in cases:
+        proc = fairmc(*args, cwd=tmp)
+        lines = proc.stderr.strip().splitlines()
+        expect(proc.returncode == 2 and proc.stdout == "" and lines and
+               all(n in lines[0] for n in needles) and
+               (len(lines) == 1 or args == ["nope"]),  # an unknown command adds the usage
+               f"{' '.join(args)!r} refused with exit 2 in one line naming {needles}", proc)
+    expect(sorted(os.listdir(tmp)) == before, f"refusals wrote nothing ({sorted(os.listdir(tmp))})")
+    for args in (["help", "run"], ["help", "list"], ["run", "--help"], ["show", "--help"]):
+        proc = fairmc(*args, cwd=tmp)
+        expect(proc.returncode == 0 and proc.stdout.startswith("fairmc "), f"{args} prints help", proc)
+    proc = fairmc("run", "x.yaml", "-o", "plus", "-j", "+1", "--checkpoint", "0.5", "--quiet", cwd=tmp)
+    expect(proc.returncode == 0, "-j +1 --checkpoint 0.5 accepted", proc)
 
 for f in failures:
     print("FAIL:", f)
