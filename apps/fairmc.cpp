@@ -204,7 +204,10 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     opts.add_options()("resolved",
                        "print the resolved configuration (configs/defaults.yaml, `defaults:`, the "
                        "file and the overrides merged) as YAML instead of the sweep")(
-        "json", "print the plan as one JSON document (docs/cli.md)");
+        "json", "print the plan as one JSON document (docs/cli.md)")(
+        "keys",
+        "print the keys key=value overrides can set, one per line (for shell completion; "
+        "the points are not prepared)");
   if (!plan_only) {
     opts.add_options()("threads,j", po::value<std::string>()->default_value("0"),
                        "worker threads, 0 to 1024 (0 = all cores)")(
@@ -284,6 +287,10 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     e = fairmc::load_experiment(p.positional.front(), overrides, configs_dir);
   }
   const auto& scenario = fairmc::find_scenario(catalog, e);
+  if (plan_only && p.vm.count("keys")) {
+    if (cluster.root()) std::cout << fairmc::describe_keys(e);
+    return exit_ok;
+  }
   if (plan_only && p.vm.count("resolved") && p.vm.count("json"))
     throw fairmc::ConfigError(fairmc::command_line_mark("--json"), "",
                               "--resolved prints YAML, --json the plan: give one");
