@@ -232,6 +232,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     return exit_ok;
   }
   const RunNumbers numbers = plan_only ? RunNumbers{} : check_run_options(p);
+  if (p.vm.count("config-dir") && p.vm["config-dir"].as<std::string>().empty())
+    throw fairmc::ConfigError(fairmc::command_line_mark("--config-dir ''"), "",
+                              "the directory name is empty");
   const fs::path configs_dir =
       p.vm.count("config-dir") ? fs::path(p.vm["config-dir"].as<std::string>()) : fs::path();
   const auto catalog = fairmc::scenario_catalog();

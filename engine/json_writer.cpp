@@ -84,7 +84,10 @@ std::string JsonWriter::quote(std::string_view s) {
 std::string JsonWriter::number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  std::string out = buf;
+  // A double stays a double for the reader ("2.0", not "2"), as the file stores it.
+  if (out.find_first_of(".eE") == std::string::npos) out += ".0";
+  return out;
 }
 
 void JsonWriter::before_value() {

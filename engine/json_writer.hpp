@@ -1,8 +1,9 @@
 // A small JSON writer for the command line's --json output (docs/cli.md): one document, built in
 // memory, with correct string escaping and numbers that read back exactly.
 //
-// Numbers: doubles with 17 significant digits (every double reads back as the same double);
-// integers exactly. JSON has no NaN or infinity: a non-finite double is written as null and
+// Numbers: doubles with 17 significant digits (every double reads back as the same double) and
+// always with a point or an exponent ("2.0"), so a reader keeps them apart from integers, which
+// are written exactly. JSON has no NaN or infinity: a non-finite double is written as null and
 // counted (nonfinite()), so a document can say how many nulls stand for which value; callers
 // that write a set of numbers use fields(), which also names the non-finite ones beside them.
 // Strings: UTF-8 passed through, `"` `\` and control characters escaped, and any byte sequence
@@ -52,7 +53,7 @@ class JsonWriter {
 
   // `s` as a JSON string literal, quotes included.
   static std::string quote(std::string_view s);
-  // The text a finite double is written as ("%.17g").
+  // The text a finite double is written as ("%.17g", plus ".0" when that looks like an integer).
   static std::string number(double v);
 
  private:

@@ -37,7 +37,11 @@ TEST_CASE("json: doubles read back exactly, integers exactly") {
     const std::string t = JsonWriter::number(v);
     CHECK(std::strtod(t.c_str(), nullptr) == v);
     CHECK(std::signbit(std::strtod(t.c_str(), nullptr)) == std::signbit(v));
+    CHECK(t.find_first_of(".e") != std::string::npos);  // never read as an integer
   }
+  CHECK(JsonWriter::number(2.0) == "2.0");
+  CHECK(JsonWriter::number(-0.0) == "-0.0");
+  CHECK(JsonWriter::number(1e300) == "1.0000000000000001e+300");
   JsonWriter w;
   w.begin_array()
       .value(std::int64_t{-9223372036854775807 - 1})
@@ -64,7 +68,7 @@ TEST_CASE("json: non-finite doubles are null, counted and named by fields()") {
   finite.begin_object()
       .fields(std::vector<std::string>{"x"}, std::vector<double>{2.0})
       .end_object();
-  CHECK(finite.str() == "{\"x\":2}\n");  // no "nonfinite" member when all are finite
+  CHECK(finite.str() == "{\"x\":2.0}\n");  // no "nonfinite" member when all are finite
 }
 
 TEST_CASE("json: nesting and commas; malformed structure is refused") {
