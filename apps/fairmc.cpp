@@ -111,8 +111,8 @@ RunNumbers check_run_options(const Parsed& p) {
   };
   RunNumbers n;
   n.threads =
-      static_cast<int>(fairmc::whole_option("-j/--threads", p.vm["threads"].as<std::string>(), 0,
-                                            max_threads, "worker threads, 0 = all cores"));
+      static_cast<int>(fairmc::whole_option("-j", p.vm["threads"].as<std::string>(), 0, max_threads,
+                                            "worker threads (-j/--threads), 0 = all cores"));
   n.checkpoint_seconds = fairmc::real_option(
       "--checkpoint", p.vm["checkpoint"].as<std::string>(), 0, max_checkpoint_seconds,
       "seconds between checkpoints, 0 = after every wave of blocks");

@@ -34,8 +34,8 @@ std::string shortest(double v) {
 
 std::int64_t whole_option(const std::string& option, const std::string& text, std::int64_t lo,
                           std::int64_t hi, const std::string& meaning) {
-  const std::string range = "a whole number from " + std::to_string(lo) + " to " +
-                            std::to_string(hi) + " (" + meaning + ")";
+  const std::string range = "a whole number in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                            "] (" + meaning + ")";
   if (text.empty()) refuse(option, "''", "no value", range);
   std::int64_t v = 0;
   const char* end = text.data() + text.size();
@@ -51,7 +51,7 @@ std::int64_t whole_option(const std::string& option, const std::string& text, st
 double real_option(const std::string& option, const std::string& text, double lo, double hi,
                    const std::string& meaning) {
   const std::string range =
-      "a number from " + shortest(lo) + " to " + shortest(hi) + " (" + meaning + ")";
+      "a number in [" + shortest(lo) + ", " + shortest(hi) + "] (" + meaning + ")";
   if (text.empty()) refuse(option, "''", "no value", range);
   double v = 0;
   const char* end = text.data() + text.size();

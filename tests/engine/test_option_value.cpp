@@ -41,7 +41,7 @@ TEST_CASE("option values: whole numbers") {
     const std::string why = refusal_whole(bad);
     CAPTURE(bad);
     CHECK(why.find("-j/--threads") != std::string::npos);
-    CHECK(why.find("from 0 to 1024") != std::string::npos);
+    CHECK(why.find("[0, 1024]") != std::string::npos);
   }
   CHECK(refusal_whole("99999999999999999999999").find("overflows") != std::string::npos);
   CHECK(refusal_whole("4x").find("'4x' is not a whole number") != std::string::npos);
@@ -58,6 +58,6 @@ TEST_CASE("option values: real numbers") {
     const std::string why = refusal_real(bad);
     CAPTURE(bad);
     CHECK(why.find("--checkpoint") != std::string::npos);
-    CHECK(why.find("from 0 to 1000000") != std::string::npos);
+    CHECK(why.find("[0, 1000000]") != std::string::npos);
   }
 }
