@@ -54,8 +54,10 @@ int usage(std::ostream& o) {
        "  plan EXPERIMENT.yaml [key=value ...] [--resolved]     validate and print the sweep\n"
        "  list [SCENARIO ...]                                   scenarios, samplers, mechanisms, "
        "metrics\n"
-       "  show RESULTS.h5                                       summary table of a results file\n\n"
-       "`fairmc <command> --help` explains each.\n";
+       "  show RESULTS.h5 [--csv]                               summary table of a results file\n"
+       "  help COMMAND, version\n\n"
+       "`fairmc <command> --help` explains each. --json on run, plan, list and show prints one\n"
+       "JSON document on stdout (docs/cli.md).\n";
   return exit_usage;
 }
 
