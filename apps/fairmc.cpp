@@ -11,6 +11,7 @@
 #include "engine/results_csv.hpp"
 #include "engine/results_file.hpp"
 #include "engine/results_json.hpp"
+#include "engine/run_json.hpp"
 #include "engine/runner.hpp"
 #include "scenarios/catalog.hpp"
 
@@ -151,31 +152,6 @@ int run_exit_code(const fairmc::RunOutcome& outcome, bool check) {
   if (check && !outcome.checks_verdict.empty() && outcome.checks_verdict != "pass")
     return exit_checks;
   return exit_ok;
-}
-
-// run --json: the outcome ("run") and the results file's content, as show --json has it.
-std::string run_json(const fairmc::RunOutcome& outcome, const fairmc::RunOptions& opt,
-                     const fs::path& results, int code) {
-  fairmc::JsonWriter w;
-  w.begin_object().key("fairmc_json").value("run").key("schema_version").value(1);
-  w.key("run").begin_object();
-  w.key("exit_code").value(code).key("results").value(results.string());
-  w.key("complete").value(outcome.complete).key("interrupted").value(outcome.interrupted);
-  w.key("previous_kept").value(outcome.previous_kept);
-  w.key("failed_points").value(outcome.failed_points);
-  w.key("draws_computed").value(outcome.draws_computed);
-  const std::vector<std::string> seconds{"seconds"};
-  w.fields(seconds, std::vector<double>{outcome.seconds});
-  w.key("threads").value(opt.threads);
-  w.key("shard").begin_object().key("index").value(opt.shard_index);
-  w.key("count").value(opt.shard_count).end_object();
-  w.key("checks_verdict").value(outcome.checks_verdict);
-  w.key("notes").begin_array();
-  for (const auto& n : outcome.notes) w.value(n);
-  w.end_array().end_object();
-  if (fs::exists(results)) fairmc::write_results_members(w, results);
-  fairmc::end_document(w);
-  return w.str();
 }
 
 // `validated` turns true once every rank has accepted the input (main reports errors before
@@ -395,7 +371,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   for (const auto& line : outcome.notes) info << "fairmc: " << line << "\n";
   for (const auto& line : outcome.checks) info << line << "\n";
   const int code = run_exit_code(outcome, p.vm.count("check") > 0);
-  if (p.vm.count("json")) std::cout << run_json(outcome, opt, results, code) << std::flush;
+  if (p.vm.count("json")) std::cout << fairmc::run_json(outcome, opt, code) << std::flush;
   if (outcome.interrupted && outcome.previous_kept) {
     std::cerr << "fairmc: interrupted before the first checkpoint; " << results.string()
               << " still holds the previous results\n";

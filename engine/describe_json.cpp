@@ -64,6 +64,7 @@ std::string plan_json(const Experiment& e, const std::vector<Point>& points,
   for (const auto& o : e.overrides) w.value(o);
   w.end_array();
   w.key("config_hash").value(e.config_hash());
+  w.key("resolved").value(e.resolved_text());
   w.end_object();
 
   std::vector<std::vector<KeyValues>> typed;  // [axis][key]

@@ -273,6 +273,9 @@ with tempfile.TemporaryDirectory(prefix="fairmc-cli-json-") as tmp:
         expect(pdoc["points"][0]["metrics"] == list(sdoc["points"][0]["metrics"]),
                "plan --json: metrics")
         expect(pdoc["total_draws"] == 12 * 80, "plan --json: total draws")
+        expect(pdoc["experiment"]["resolved"] == sdoc["experiment"]["resolved"] ==
+               fairmc("plan", "grid.yaml", "--resolved", cwd=tmp).stdout,
+               "plan --json: the resolved configuration, as stored and as plan --resolved prints it")
     quiet = fairmc("run", "grid.yaml", "-o", "out_q", "--json", "--quiet", cwd=tmp)
     expect(parsed(quiet, "run --json --quiet") is not None and "draws in" not in quiet.stderr,
            "run --json --quiet: the document, no progress lines", quiet)
