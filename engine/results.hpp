@@ -45,7 +45,7 @@ struct PointRecord {
   // point adopted from another file (engine/run_start: `fairmc merge`) names it until the next
   // write has copied its blocks.
   std::filesystem::path saved_from;
-  std::int64_t draws_done = 0;  // draws covered by the completed blocks
+  std::int64_t draws_done = 0;                  // draws covered by the completed blocks
   std::vector<RatioSpec> ratios;
 
   // Quantile sketches per metric: of the full-length blocks, and of the short last block apart,
