@@ -276,6 +276,11 @@ with tempfile.TemporaryDirectory(prefix="fairmc-cli-json-") as tmp:
         expect(pdoc["experiment"]["resolved"] == sdoc["experiment"]["resolved"] ==
                fairmc("plan", "grid.yaml", "--resolved", cwd=tmp).stdout,
                "plan --json: the resolved configuration, as stored and as plan --resolved prints it")
+    keys = fairmc("plan", "grid.yaml", "--keys", cwd=tmp).stdout.split()
+    expect({"draws", "seed", "block", "population.agents", "mechanism.work", "mechanism.fail_for_agents",
+            "description"} <= set(keys) and not any(k.split(".")[0] in ("sweep", "fits", "checks", "ratios")
+                                                    for k in keys) and keys == sorted(set(keys)),
+           f"plan --keys: the keys an override can set ({keys})")
     quiet = fairmc("run", "grid.yaml", "-o", "out_q", "--json", "--quiet", cwd=tmp)
     expect(parsed(quiet, "run --json --quiet") is not None and "draws in" not in quiet.stderr,
            "run --json --quiet: the document, no progress lines", quiet)
