@@ -3,12 +3,13 @@
 #   make test  - build and run the whole test suite (doctest via ctest, plus the Python round trip)
 #   make reproduce [PAPER=power] - every paper experiment with its checks; writes docs/reproduction.md
 #   make bench - benchmarks: speed, scaling, memory, complexity, against NumPy (docs/performance.md)
+#   make install [PREFIX=/usr/local] - the program, bash completion, docs and analysis/ (docs/cli.md)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 WERROR ?= OFF
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run reproduce test bench clean format
+.PHONY: all deps build run reproduce test bench install clean format
 
 all: build
 
@@ -39,6 +40,14 @@ bench:
 	bash scripts/install-deps.sh --bench
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
 	bash scripts/bench.sh $(BUILD) $(BENCH)
+
+# make install [PREFIX=/usr/local] [DESTDIR=/staging]: PREFIX/bin/fairmc,
+# PREFIX/share/bash-completion/completions/fairmc, PREFIX/share/doc/fairmc, PREFIX/share/fairmc
+# (experiments, configs, analysis). -DFAIRMC_INSTALL_DOCS=OFF / -DFAIRMC_INSTALL_ANALYSIS=OFF in
+# CMAKE_FLAGS leave the optional parts out.
+PREFIX ?= /usr/local
+install: build
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -2,12 +2,16 @@
 #include "engine/config.hpp"
 #include "engine/config_input.hpp"
 #include "engine/describe.hpp"
+#include "engine/describe_json.hpp"
 #include "engine/interrupt.hpp"
 #include "engine/merge.hpp"
+#include "engine/option_value.hpp"
 #include "engine/output_lock.hpp"
 #include "engine/prepare.hpp"
 #include "engine/results_csv.hpp"
 #include "engine/results_file.hpp"
+#include "engine/results_json.hpp"
+#include "engine/run_json.hpp"
 #include "engine/runner.hpp"
 #include "scenarios/catalog.hpp"
 
@@ -51,8 +55,10 @@ int usage(std::ostream& o) {
        "  plan EXPERIMENT.yaml [key=value ...] [--resolved]     validate and print the sweep\n"
        "  list [SCENARIO ...]                                   scenarios, samplers, mechanisms, "
        "metrics\n"
-       "  show RESULTS.h5                                       summary table of a results file\n\n"
-       "`fairmc <command> --help` explains each.\n";
+       "  show RESULTS.h5 [--csv]                               summary table of a results file\n"
+       "  help COMMAND, version\n\n"
+       "`fairmc <command> --help` explains each. --json on run, plan, list and show prints one\n"
+       "JSON document on stdout (docs/cli.md).\n";
   return exit_usage;
 }
 
@@ -94,21 +100,25 @@ std::pair<std::size_t, std::size_t> shard_of(const std::string& text) {
   return {i, k};
 }
 
-// Options are checked before anything is read or written; each error names the option.
-void check_run_options(const Parsed& p) {
+// The numbers of run's options, checked.
+struct RunNumbers {
+  int threads = 0;
+  double checkpoint_seconds = 0;
+};
+
+// Options are checked before anything is read or written; each error names the option and what
+// it accepts.
+RunNumbers check_run_options(const Parsed& p) {
   const auto refuse = [](const std::string& option, const std::string& problem) {
     throw fairmc::ConfigError(fairmc::command_line_mark(option), "", problem);
   };
-  const int threads = p.vm["threads"].as<int>();
-  if (threads < 0 || threads > max_threads)
-    refuse("-j " + std::to_string(threads),
-           "worker threads must be 0 (all cores) to " + std::to_string(max_threads));
-  const double every = p.vm["checkpoint"].as<double>();
-  if (!(every >= 0 && every <= max_checkpoint_seconds))
-    refuse("--checkpoint " + std::to_string(every),
-           "seconds between checkpoints must be a number in [0, " +
-               std::to_string(static_cast<int>(max_checkpoint_seconds)) +
-               "] (0 = after every wave of blocks)");
+  RunNumbers n;
+  n.threads =
+      static_cast<int>(fairmc::whole_option("-j", p.vm["threads"].as<std::string>(), 0, max_threads,
+                                            "worker threads (-j/--threads), 0 = all cores"));
+  n.checkpoint_seconds = fairmc::real_option(
+      "--checkpoint", p.vm["checkpoint"].as<std::string>(), 0, max_checkpoint_seconds,
+      "seconds between checkpoints, 0 = after every wave of blocks");
   for (const char* dir : {"output", "resume"})
     if (p.vm.count(dir) && p.vm[dir].as<std::string>().empty())
       refuse(std::string("--") + dir + " ''", "the directory name is empty");
@@ -118,6 +128,7 @@ void check_run_options(const Parsed& p) {
   if (p.vm.count("resume") && p.vm.count("overwrite"))
     refuse("--overwrite", "--resume extends the results file; --overwrite cannot be combined");
   if (p.vm.count("shard")) shard_of(p.vm["shard"].as<std::string>());
+  return n;
 }
 
 // Collective over the ranks, which all check the same input: true when none has a problem,
@@ -132,6 +143,15 @@ bool agreed(const fairmc::Cluster& cluster, const std::string& mine) {
 std::string resume_hint(const fs::path& outdir) {
   return "fairmc: interrupted; partial results saved in " + (outdir / "results.h5").string() +
          "\nfairmc: resume with: fairmc run --resume " + outdir.string() + "\n";
+}
+
+// The exit code of a finished run (run --help): interrupted, then failed points, then --check.
+int run_exit_code(const fairmc::RunOutcome& outcome, bool check) {
+  if (outcome.interrupted) return exit_interrupted;
+  if (outcome.failed_points > 0) return exit_failed_points;
+  if (check && !outcome.checks_verdict.empty() && outcome.checks_verdict != "pass")
+    return exit_checks;
+  return exit_ok;
 }
 
 // `validated` turns true once every rank has accepted the input (main reports errors before
@@ -161,27 +181,38 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (plan_only)
     opts.add_options()("resolved",
                        "print the resolved configuration (configs/defaults.yaml, `defaults:`, the "
-                       "file and the overrides merged) as YAML instead of the sweep");
+                       "file and the overrides merged) as YAML instead of the sweep")(
+        "json", "print the plan as one JSON document (docs/cli.md)")(
+        "keys",
+        "print the keys key=value overrides can set, one per line (for shell completion; "
+        "the points are not prepared)");
   if (!plan_only) {
-    opts.add_options()("threads,j", po::value<int>()->default_value(0),
-                       "worker threads (0 = all cores)")(
+    opts.add_options()("threads,j", po::value<std::string>()->default_value("0"),
+                       "worker threads, 0 to 1024 (0 = all cores)")(
         "output,o", po::value<std::string>(), "output directory (default results/<experiment>)")(
         "resume", po::value<std::string>(), "resume the run in this output directory")(
         "overwrite", "replace an existing results file in the output directory")(
-        "checkpoint", po::value<double>()->default_value(5.0), "seconds between checkpoints")(
+        "checkpoint", po::value<std::string>()->default_value("5"),
+        "seconds between checkpoints, 0 to 1e6 (0 = after every wave of blocks)")(
         "shard", po::value<std::string>(),
         "I/K: run only the points p with p % K == I (0 <= I < K), e.g. one Slurm array task each; "
         "join the K results with `fairmc merge`")("no-progress",
                                                   "plain log lines instead of a progress bar")(
         "quiet,q", "print nothing but errors (no progress, summary, notes or checks table)")(
-        "check", "exit with 3 unless every check of the experiment passes");
+        "check", "exit with 3 unless every check of the experiment passes")(
+        "json",
+        "print the final summary as one JSON document on stdout: the run's outcome and the "
+        "results file's content, as `fairmc show --json` (docs/cli.md); messages stay on stderr");
   }
   const Parsed p = parse(args, opts);
   if (p.vm.count("help")) {
     std::cout << opts << "\n";
     return exit_ok;
   }
-  if (!plan_only) check_run_options(p);
+  const RunNumbers numbers = plan_only ? RunNumbers{} : check_run_options(p);
+  if (p.vm.count("config-dir") && p.vm["config-dir"].as<std::string>().empty())
+    throw fairmc::ConfigError(fairmc::command_line_mark("--config-dir ''"), "",
+                              "the directory name is empty");
   const fs::path configs_dir =
       p.vm.count("config-dir") ? fs::path(p.vm["config-dir"].as<std::string>()) : fs::path();
   const auto catalog = fairmc::scenario_catalog();
@@ -228,14 +259,22 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
                                 "a resumed run can add draws, not remove them (has " +
                                     std::to_string(stored->draws) + ")");
   } else {
-    if (p.positional.empty()) {
-      std::cerr << opts << "\n";
-      return exit_usage;
-    }
+    if (p.positional.empty())
+      throw fairmc::ConfigError(fairmc::command_line_mark(plan_only ? "plan" : "run"), "",
+                                "no experiment file: fairmc " +
+                                    std::string(plan_only ? "plan" : "run") +
+                                    " EXPERIMENT.yaml [key=value ...] (--help explains)");
     overrides.assign(p.positional.begin() + 1, p.positional.end());
     e = fairmc::load_experiment(p.positional.front(), overrides, configs_dir);
   }
   const auto& scenario = fairmc::find_scenario(catalog, e);
+  if (plan_only && p.vm.count("keys")) {
+    if (cluster.root()) std::cout << fairmc::describe_keys(e);
+    return exit_ok;
+  }
+  if (plan_only && p.vm.count("resolved") && p.vm.count("json"))
+    throw fairmc::ConfigError(fairmc::command_line_mark("--json"), "",
+                              "--resolved prints YAML, --json the plan: give one");
   if (plan_only && p.vm.count("resolved")) {
     // Validated like a run (every point prepared) before it is printed.
     fairmc::prepare_points(e, fairmc::expand(e), scenario);
@@ -245,7 +284,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   }
   if (plan_only) {
     const auto points = fairmc::expand(e);
-    const auto plan = fairmc::describe_plan(e, points, fairmc::prepare_points(e, points, scenario));
+    const auto prepared = fairmc::prepare_points(e, points, scenario);
+    const auto plan = p.vm.count("json") ? fairmc::plan_json(e, points, prepared)
+                                         : fairmc::describe_plan(e, points, prepared);
     if (!agreed(cluster, "")) return exit_usage;
     if (cluster.root()) std::cout << plan;
     return exit_ok;
@@ -297,9 +338,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (cluster.size() > 1)
     fairmc::InterruptGuard::set_report(!cluster.root(), cluster.root() ? resume_hint(outdir) : "");
   fairmc::RunOptions opt;
-  opt.threads = p.vm["threads"].as<int>();
+  opt.threads = numbers.threads;
   opt.results = results;
-  opt.checkpoint_seconds = p.vm["checkpoint"].as<double>();
+  opt.checkpoint_seconds = numbers.checkpoint_seconds;
   if (p.vm.count("no-progress") || p.vm.count("quiet")) opt.progress_bar = false;
   opt.command_line = command_line;
   opt.resume = stored ? &*stored : nullptr;
@@ -329,33 +370,29 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   info << "\n";
   for (const auto& line : outcome.notes) info << "fairmc: " << line << "\n";
   for (const auto& line : outcome.checks) info << line << "\n";
+  const int code = run_exit_code(outcome, p.vm.count("check") > 0);
+  if (p.vm.count("json")) std::cout << fairmc::run_json(outcome, opt, code) << std::flush;
   if (outcome.interrupted && outcome.previous_kept) {
     std::cerr << "fairmc: interrupted before the first checkpoint; " << results.string()
               << " still holds the previous results\n";
-    return exit_interrupted;
-  }
-  if (outcome.interrupted) {
+  } else if (outcome.interrupted) {
     if (!fairmc::InterruptGuard::note_written()) std::cerr << resume_hint(outdir);
-    return exit_interrupted;
-  }
-  if (outcome.failed_points > 0) {
+  } else if (outcome.failed_points > 0) {
     std::cerr << "fairmc: " << outcome.failed_points
               << " sweep point(s) failed; their messages are in /sweep/error of "
               << results.string() << " (fairmc show)\n";
-    return exit_failed_points;
+  } else {
+    if (fairmc::InterruptGuard::note_written())
+      info << "fairmc: the interrupt came during the last wave: the run is complete after all\n";
+    info << "fairmc: wrote " << results.string() << "\n";
+    if (opt.shard_count > 1)
+      info << "fairmc: shard " << opt.shard_index << "/" << opt.shard_count
+           << " done; once every shard is, join them: fairmc merge DIR_0 ... DIR_"
+           << opt.shard_count - 1 << " -o DIR\n";
+    if (code == exit_checks)
+      std::cerr << "fairmc: --check: the checks' verdict is " << outcome.checks_verdict << "\n";
   }
-  if (fairmc::InterruptGuard::note_written())
-    info << "fairmc: the interrupt came during the last wave: the run is complete after all\n";
-  info << "fairmc: wrote " << results.string() << "\n";
-  if (opt.shard_count > 1)
-    info << "fairmc: shard " << opt.shard_index << "/" << opt.shard_count
-         << " done; once every shard is, join them: fairmc merge DIR_0 ... DIR_"
-         << opt.shard_count - 1 << " -o DIR\n";
-  if (p.vm.count("check") && !outcome.checks_verdict.empty() && outcome.checks_verdict != "pass") {
-    std::cerr << "fairmc: --check: the checks' verdict is " << outcome.checks_verdict << "\n";
-    return exit_checks;
-  }
-  return exit_ok;
+  return code;
 }
 
 int cmd_merge(const std::vector<std::string>& args, const std::string& command_line) {
@@ -373,11 +410,13 @@ int cmd_merge(const std::vector<std::string>& args, const std::string& command_l
     std::cout << opts << "\n";
     return exit_ok;
   }
-  if (!p.vm.count("output") || p.vm["output"].as<std::string>().empty() ||
-      p.positional.size() < 2) {
-    std::cerr << opts << "\n";
-    return exit_usage;
-  }
+  if (p.positional.size() < 2)
+    throw fairmc::ConfigError(fairmc::command_line_mark("merge"), "",
+                              "merge takes at least two results files (or directories), got " +
+                                  std::to_string(p.positional.size()));
+  if (!p.vm.count("output") || p.vm["output"].as<std::string>().empty())
+    throw fairmc::ConfigError(fairmc::command_line_mark("-o"), "",
+                              "merge needs the output directory: -o DIR (a new or empty one)");
   std::vector<fs::path> inputs;
   for (const auto& a : p.positional) {
     fs::path path = a;
@@ -415,27 +454,45 @@ int cmd_merge(const std::vector<std::string>& args, const std::string& command_l
 
 int cmd_show(const std::vector<std::string>& args) {
   po::options_description opts(
-      "fairmc show RESULTS.h5 [--csv]\n\nPrints the summary table of a results file.\n\noptions");
+      "fairmc show RESULTS.h5 [--csv | --json]\n\nPrints the summary table of a results file.\n\n"
+      "options");
   opts.add_options()("help,h", "this help")(
       "csv",
       "print /summary as CSV instead: a row per sweep point (point, swept keys, status, "
-      "every statistic, constant and ratio)");
+      "every statistic, constant and ratio)")(
+      "json",
+      "print the whole file as one JSON document instead: points with their swept keys, status "
+      "and every statistic, fits, checks and provenance (docs/cli.md)");
   const Parsed p = parse(args, opts);
-  if (p.vm.count("help") || p.positional.size() != 1) {
-    (p.vm.count("help") ? std::cout : std::cerr) << opts << "\n";
-    return p.vm.count("help") ? exit_ok : exit_usage;
+  if (p.vm.count("help")) {
+    std::cout << opts << "\n";
+    return exit_ok;
   }
+  if (p.positional.size() > 1)
+    throw fairmc::ConfigError(fairmc::command_line_mark(p.positional[1]), "",
+                              "extra argument: show takes one results file (or its directory)");
+  if (p.positional.empty())
+    throw fairmc::ConfigError(fairmc::command_line_mark("show"), "",
+                              "no results file: fairmc show RESULTS.h5 (or its directory)");
   fs::path path = p.positional.front();
   if (fs::is_directory(path)) path /= "results.h5";
-  std::cout << (p.vm.count("csv") ? fairmc::results_csv(path) : fairmc::describe_results(path));
+  if (p.vm.count("csv") && p.vm.count("json"))
+    throw fairmc::ConfigError(fairmc::command_line_mark("--json"), "",
+                              "--csv and --json are two formats of one output: give one");
+  std::cout << (p.vm.count("csv")    ? fairmc::results_csv(path)
+                : p.vm.count("json") ? fairmc::results_json(path)
+                                     : fairmc::describe_results(path));
   return exit_ok;
 }
 
 int cmd_list(const std::vector<std::string>& args) {
   po::options_description opts(
-      "fairmc list [SCENARIO ...]\n\nLists the scenarios (or the ones named) with their "
+      "fairmc list [SCENARIO ...] [--json]\n\nLists the scenarios (or the ones named) with their "
       "samplers, mechanisms and metrics.\n\noptions");
-  opts.add_options()("help,h", "this help");
+  opts.add_options()("help,h", "this help")(
+      "json",
+      "print one JSON document: per scenario its samplers, mechanisms, metrics (name, unit, "
+      "help) and ratios (docs/cli.md)");
   const Parsed p = parse(args, opts);
   if (p.vm.count("help")) {
     std::cout << opts << "\n";
@@ -457,7 +514,8 @@ int cmd_list(const std::vector<std::string>& args) {
     }
     catalog = std::move(chosen);
   }
-  std::cout << fairmc::describe_catalog(catalog);
+  std::cout << (p.vm.count("json") ? fairmc::catalog_json(catalog)
+                                   : fairmc::describe_catalog(catalog));
   return exit_ok;
 }
 
@@ -499,10 +557,25 @@ int main(int argc, char** argv) {
     if (cmd == "show") return cmd_show(args);
     if (cmd == "merge") return cmd_merge(args, joined(argc, argv));
     if (cmd == "--version" || cmd == "version") {
+      if (!args.empty())
+        throw fairmc::ConfigError(fairmc::command_line_mark(args.front()), "",
+                                  "extra argument: " + cmd + " takes none");
       std::cout << fairmc::build_info() << "\n";
       return exit_ok;
     }
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+      // `fairmc help COMMAND` is `fairmc COMMAND --help`.
+      const std::vector<std::string> help{"--help"};
+      if (args.size() == 1 && (args[0] == "run" || args[0] == "plan"))
+        return cmd_run(help, "", args[0] == "plan", cluster, validated);
+      if (args.size() == 1 && args[0] == "list") return cmd_list(help);
+      if (args.size() == 1 && args[0] == "show") return cmd_show(help);
+      if (args.size() == 1 && args[0] == "merge") return cmd_merge(help, "");
+      if (!args.empty())
+        throw fairmc::ConfigError(
+            fairmc::command_line_mark(args.front()), "",
+            args.size() == 1 ? "no command '" + args.front() + "': run, plan, merge, list, show"
+                             : "extra argument: help takes one command");
       usage(std::cout);
       return exit_ok;
     }

@@ -91,6 +91,30 @@ std::string describe_catalog(const std::vector<ScenarioInfo>& catalog) {
   return o.str();
 }
 
+std::string describe_keys(const Experiment& e) {
+  std::vector<std::string> keys;
+  const auto walk = [&](const auto& self, const YAML::Node& node, const std::string& path) -> void {
+    if (!node.IsMap()) {
+      keys.push_back(path);
+      return;
+    }
+    for (const auto& kv : node) {
+      const std::string k = kv.first.as<std::string>();
+      if (path.empty() && (k == "sweep" || k == "fits" || k == "checks" || k == "ratios" ||
+                           k == "precision" || k == "metrics" || k == "defaults"))
+        continue;
+      self(self, kv.second, path.empty() ? k : path + "." + k);
+    }
+  };
+  if (e.resolved.IsMap()) walk(walk, e.resolved, "");
+  for (const auto& a : e.axes) keys.insert(keys.end(), a.keys.begin(), a.keys.end());
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::string out;
+  for (const auto& k : keys) out += k + "\n";
+  return out;
+}
+
 std::string build_info() {
 #ifndef FAIRMC_VERSION
 #define FAIRMC_VERSION "unknown"
