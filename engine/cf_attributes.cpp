@@ -54,31 +54,13 @@ std::string metric_of(const std::string& var, const std::vector<std::string>& me
   return best;
 }
 
-// The characters of a template outside its <placeholders>: how specific it is.
-std::size_t literal_length(std::string_view pattern) {
-  std::size_t n = 0;
-  bool inside = false;
-  for (const char c : pattern) {
-    if (c == '<' || c == '>')
-      inside = c == '<';
-    else if (!inside)
-      ++n;
-  }
-  return n;
-}
-
 // The long_name stem of metric m: its description, or for a metric a template describes
-// (fast_flow_<scf>) that description with the metric's name; of several templates the most
-// specific (the most literal text) wins. Empty when the scenario describes neither.
+// (fast_flow_<scf>) that description with the metric's name. Empty when the scenario describes
+// neither.
 std::string description_of(const std::string& m, const std::vector<Described>& info) {
-  const Described* best = nullptr;
-  for (const Described& d : info) {
-    if (d.help.empty()) continue;
-    if (d.name == m) return d.help;
-    if (matches(d.name, m) && (!best || literal_length(d.name) > literal_length(best->name)))
-      best = &d;
-  }
-  return best ? best->help + " (" + m + ")" : "";
+  const Described* d = find_described(info, m);
+  if (d == nullptr || d->help.empty()) return "";
+  return d->name == m ? d->help : d->help + " (" + m + ")";
 }
 
 // Whether `scale` is attached to one of d's dimensions.

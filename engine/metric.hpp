@@ -203,13 +203,30 @@ inline bool matches(std::string_view pattern, std::string_view name) {
   return false;
 }
 
-// The entry of `list` describing metric `name` (exact name first, then patterns); nullptr if none.
+// The characters of a pattern outside its <placeholders>: how specific it is.
+constexpr std::size_t literal_length(std::string_view pattern) {
+  std::size_t n = 0;
+  bool inside = false;
+  for (const char c : pattern) {
+    if (c == '<' || c == '>')
+      inside = c == '<';
+    else if (!inside)
+      ++n;
+  }
+  return n;
+}
+
+// The entry of `list` describing metric `name`: the exact name, else the most specific matching
+// pattern (the most literal text: "alpha_known_canonical_<policy>" before "alpha_known_<policy>",
+// whatever their order in the table); nullptr if none.
 inline const Described* find_described(const std::vector<Described>& list, std::string_view name) {
   for (const Described& d : list)
     if (d.name == name) return &d;
+  const Described* best = nullptr;
   for (const Described& d : list)
-    if (matches(d.name, name)) return &d;
-  return nullptr;
+    if (matches(d.name, name) && (!best || literal_length(d.name) > literal_length(best->name)))
+      best = &d;
+  return best;
 }
 
 }  // namespace fairmc

@@ -82,6 +82,15 @@ TEST_CASE("a family fills its placeholders; describe lists the pattern") {
   CHECK(find_described(d, "x3_rawls")->help == "x of agent i");
   CHECK(find_described(d, "square")->unit == "m2");
   CHECK(find_described(d, "cube") == nullptr);
+  // The most specific pattern wins, whatever the order: alpha_known_canonical_paper is an
+  // instance of both patterns below.
+  const std::vector<Described> general_first = {{"alpha_known_<p>", "general", "1"},
+                                                {"alpha_known_canonical_<p>", "specific", "1"}};
+  const std::vector<Described> specific_first = {general_first[1], general_first[0]};
+  for (const auto& list : {general_first, specific_first}) {
+    CHECK(find_described(list, "alpha_known_canonical_paper")->help == "specific");
+    CHECK(find_described(list, "alpha_known_paper")->help == "general");
+  }
 }
 
 TEST_CASE("a duplicate or malformed name is rejected at registration") {
