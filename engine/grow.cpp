@@ -196,7 +196,7 @@ GrowPlan plan_grow(const StoredRun& stored, const Experiment& grown) {
         more.push_back(a.name == "zip" ? combination(aligned, i)
                                        : value_text(aligned.values[0][i]));
     if (!more.empty())
-      added += (added.empty() ? "" : "; ") + "added " +
+      added += std::string(added.empty() ? "added " : "; ") +
                (a.name == "zip" ? std::string("sweep.zip") : a.name) + " = " + list_text(more);
   }
 
