@@ -69,9 +69,13 @@ const Axis* grid_axis(const Experiment& e, const std::string& key) {
   return nullptr;
 }
 
+// "a, b, c"; past 20 items, the first 20 and how many more (a sweep may have 10^4 values).
 std::string list_text(const std::vector<std::string>& items) {
+  constexpr std::size_t shown_items = 20;
   std::string s;
-  for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
+  for (std::size_t i = 0; i < items.size() && i < shown_items; ++i) s += (i ? ", " : "") + items[i];
+  if (items.size() > shown_items)
+    s += ", ... (" + std::to_string(items.size() - shown_items) + " more)";
   return s;
 }
 

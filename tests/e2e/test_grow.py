@@ -135,6 +135,21 @@ with tempfile.TemporaryDirectory(prefix="fairmc-grow-") as tmp:
         expect(r.returncode == 0, f"kill {k}: the grow repeated", r)
         same_as(results, reference, f"kill {k} ({points} points on disk), grow repeated")
 
+    # Two MPI ranks grow it to the same file (skipped without MPI).
+    mpirun = shutil.which("mpirun")
+    if "MPI: on" in fairmc("--version", cwd=tmp).stdout and mpirun:
+        env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+                   OMPI_MCA_rmaps_base_oversubscribe="1")
+        r = fairmc("run", "e.yaml", "-o", "ranks", "--no-progress", cwd=tmp)
+        expect(r.returncode == 0, "the stored run for MPI", r)
+        r = subprocess.run([mpirun, "--oversubscribe", "-np", "2", FAIRMC, "run", "--resume", "ranks", *GROW,
+                            "-j", "1", "--no-progress"], cwd=tmp, capture_output=True, text=True, env=env,
+                           timeout=300)
+        expect(r.returncode == 0, "the grow on two MPI ranks", r)
+        same_as(os.path.join(tmp, "ranks", "results.h5"), reference, "grown on two MPI ranks")
+    else:
+        print("MPI part skipped: fairmc built without MPI or no mpirun")
+
     # Refusals: one line naming the file and the key, exit 2, the file untouched.
     stored = os.path.join(tmp, "whole", "results.h5")
     stamp = (os.path.getmtime(stored), os.path.getsize(stored))
