@@ -107,7 +107,39 @@ std::string identity(const Point& p) {
   return canonical_text(c);
 }
 
+// "population.agents = 2, 8; sweep.zip (a, b) = (1, 2), (3, 4)".
+std::string sweep_text(const Experiment& e) {
+  std::string s;
+  for (const Axis& a : e.axes) {
+    s += s.empty() ? "" : "; ";
+    if (a.name != "zip") {
+      s += a.keys.front() + " = " + list_text(texts(a.values.front()));
+      continue;
+    }
+    std::vector<std::string> combinations;
+    for (std::size_t i = 0; i < a.size(); ++i) combinations.push_back(combination(a, i));
+    s += "sweep.zip " + list_text(combinations);
+  }
+  return s.empty() ? std::string("no sweep") : s;
+}
+
 }  // namespace
+
+Experiment load_grown(const StoredRun& stored, const std::vector<std::string>& overrides) {
+  try {
+    return load_experiment_text(stored.config_text, stored.experiment_file, overrides);
+  } catch (const ConfigError& err) {
+    std::string sweep;
+    try {
+      sweep = sweep_text(load_experiment_text(stored.config_text, stored.experiment_file, {}));
+    } catch (const ConfigError&) {
+      throw err;  // the stored text itself is at fault: its own error says so
+    }
+    throw ConfigError(
+        err.where(), err.key_path(),
+        err.problem() + " (growing " + stored.file.string() + ", which sweeps " + sweep + ")");
+  }
+}
 
 std::size_t GrowPlan::added() const {
   return static_cast<std::size_t>(std::count(from.begin(), from.end(), new_point));

@@ -25,6 +25,10 @@ struct GrowPlan {
   std::size_t added() const;
 };
 
+// The stored experiment with `overrides` applied (the experiment a grow runs). An error in them is
+// a ConfigError that also says which sweep the file holds, e.g. for zip lists of unequal length.
+Experiment load_grown(const StoredRun& stored, const std::vector<std::string>& overrides);
+
 // Checks that `grown` (the stored configuration with the command-line overrides applied) is the
 // experiment of `stored` with more sweep values (appended or inserted, grid or zip) and possibly
 // more draws, and matches its points to the stored ones by their configuration. Anything else is

@@ -73,8 +73,7 @@ fairmc::Experiment load(const std::string& text, const std::vector<std::string>&
 // What the command line does for `--resume DIR overrides...` that grow the sweep.
 fairmc::RunOutcome grow(const fs::path& file, const std::vector<std::string>& overrides) {
   const auto stored = fairmc::read_results(file);
-  const auto e =
-      fairmc::load_experiment_text(stored.config_text, stored.experiment_file, overrides);
+  const auto e = fairmc::load_grown(stored, overrides);
   return run(file, e, &stored, fairmc::plan_grow(stored, e));
 }
 
@@ -82,8 +81,7 @@ fairmc::RunOutcome grow(const fs::path& file, const std::vector<std::string>& ov
 std::string refusal(const fs::path& file, const std::vector<std::string>& overrides) {
   try {
     const auto stored = fairmc::read_results(file);
-    fairmc::plan_grow(stored, fairmc::load_experiment_text(stored.config_text,
-                                                           stored.experiment_file, overrides));
+    fairmc::plan_grow(stored, fairmc::load_grown(stored, overrides));
   } catch (const std::exception& e) {
     return e.what();
   }
@@ -236,7 +234,10 @@ TEST_CASE("growing refuses anything but added values, naming the file, the key a
   says(refusal(file, {"mechanism.work=1,2,3", "experiment=other"}), {"r.h5", "experiment"});
   // A zip extended on one key only has unequal lists (the loader says so); extended on both with
   // a stored combination changed, that combination is named.
-  says(refusal(t.dir / "z.h5", {"sweep.zip.population.agents=2,8,16"}), {"equal length"});
+  says(refusal(t.dir / "z.h5", {"sweep.zip.population.agents=2,8,16"}),
+       {"equal length", "z.h5",
+        "(population.agents=2, mechanism.fail_from_draw=0), (population.agents=8, "
+        "mechanism.fail_from_draw=5)"});
   says(refusal(t.dir / "z.h5",
                {"sweep.zip.population.agents=2,8,16", "sweep.zip.mechanism.fail_from_draw=0,6,9"}),
        {"z.h5", "sweep.zip", "(population.agents=8, mechanism.fail_from_draw=5) is missing"});
