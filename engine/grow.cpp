@@ -156,19 +156,35 @@ GrowPlan plan_grow(const StoredRun& stored, const Experiment& grown) {
     throw ConfigError(in_file, "",
                       "damaged: the stored configuration does not match its configuration hash");
 
-  // 1. The same swept keys, grid and zip alike.
+  // 1. The same swept keys, grid and zip alike; or a new grid key whose values include the one
+  // the stored run had (its points are then the new sweep's points at that value).
   std::vector<std::string> old_keys;
   for (const Axis& a : old.axes)
     for (const auto& k : a.keys) old_keys.push_back((a.name == "zip" ? "sweep.zip." : "") + k);
+  std::vector<const Axis*> newly_swept;
   for (const Axis& a : grown.axes)
     for (const auto& k : a.keys) {
       const bool zipped = a.name == "zip";
       const Axis* before = zipped ? zip_of(old) : grid_axis(old, k);
-      if (!before || std::find(before->keys.begin(), before->keys.end(), k) == before->keys.end())
-        throw ConfigError(where(k), k,
-                          "growing adds values to the keys " + file + " sweeps (" +
-                              list_text(old_keys) + "); " + k + " is not swept " +
-                              (zipped ? "in sweep.zip " : "") + "there" + kRunElsewhere);
+      if (before && std::find(before->keys.begin(), before->keys.end(), k) != before->keys.end())
+        continue;
+      const YAML::Node fixed = at_path(old.resolved, k);
+      const bool kept =
+          fixed && std::any_of(a.values[0].begin(), a.values[0].end(), [&](const YAML::Node& v) {
+            return canonical_text(v) == canonical_text(fixed);
+          });
+      if (!zipped && kept) {
+        newly_swept.push_back(&a);
+        continue;
+      }
+      const std::string swept = "growing adds values to the keys " + file + " sweeps (" +
+                                (old_keys.empty() ? std::string("none") : list_text(old_keys)) +
+                                ") and sweeps new grid keys that keep their stored value; " + k +
+                                " is not swept " + (zipped ? "in sweep.zip " : "") + "there";
+      if (zipped || !fixed) throw ConfigError(where(k), k, swept + kRunElsewhere);
+      throw ConfigError(where(k), k,
+                        swept + " and is " + value_text(fixed) + ": give " + k + "=" +
+                            value_text(fixed) + ",<new values>");
     }
   for (const Axis& a : old.axes)
     for (std::size_t k = 0; k < a.keys.size(); ++k) {
@@ -211,12 +227,11 @@ GrowPlan plan_grow(const StoredRun& stored, const Experiment& grown) {
       before.insert(tuple_at(a, i));
       if (have.count(tuple_at(a, i))) continue;
       if (a.name == "zip") {
-        std::string stored_combinations;
-        for (std::size_t j = 0; j < a.size(); ++j)
-          stored_combinations += (j ? ", " : "") + combination(a, j);
+        std::vector<std::string> stored_combinations;
+        for (std::size_t j = 0; j < a.size(); ++j) stored_combinations.push_back(combination(a, j));
         throw ConfigError(where(a.keys.front()), "sweep.zip",
                           "growing keeps every stored combination, but " + combination(a, i) +
-                              " is missing; " + file + " zips " + stored_combinations +
+                              " is missing; " + file + " zips " + list_text(stored_combinations) +
                               ": extend every zipped key alike (sweep.zip.<key>=<stored values, "
                               "new ones>), keeping these combinations");
       }
@@ -234,6 +249,16 @@ GrowPlan plan_grow(const StoredRun& stored, const Experiment& grown) {
     if (!more.empty())
       added += std::string(added.empty() ? "added " : "; ") +
                (a.name == "zip" ? std::string("sweep.zip") : a.name) + " = " + list_text(more);
+  }
+
+  for (const Axis* a : newly_swept) {
+    const std::string fixed = canonical_text(at_path(old.resolved, a->keys.front()));
+    std::vector<std::string> more;
+    for (const auto& v : a->values.front())
+      if (canonical_text(v) != fixed) more.push_back(value_text(v));
+    added += std::string(added.empty() ? "added " : "; ") + a->keys.front() + " = " +
+             list_text(more) + " (newly swept; " +
+             value_text(at_path(old.resolved, a->keys.front())) + " stored)";
   }
 
   // 4. The points, matched by configuration (an inserted value moves the indices after it).

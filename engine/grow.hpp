@@ -30,11 +30,12 @@ struct GrowPlan {
 Experiment load_grown(const StoredRun& stored, const std::vector<std::string>& overrides);
 
 // Checks that `grown` (the stored configuration with the command-line overrides applied) is the
-// experiment of `stored` with more sweep values (appended or inserted, grid or zip) and possibly
-// more draws, and matches its points to the stored ones by their configuration. Anything else is
-// a ConfigError naming the results file, the key and the values it accepts: a removed value or
-// zipped combination, a key newly swept or pinned, any other changed key (scenario, seed, a
-// parameter, block, ...).
+// experiment of `stored` with more sweep values (appended or inserted, grid or zip; or a fixed key
+// newly swept in the grid over values that include its stored one) and possibly more draws, and
+// matches its points to the stored ones by their configuration. Anything else is a ConfigError
+// naming the results file, the key and the values it accepts: a removed value or zipped
+// combination, a swept key pinned, a key newly swept without its stored value (or that the stored
+// run left to the scenario's default), any other changed key (scenario, seed, a parameter, block).
 GrowPlan plan_grow(const StoredRun& stored, const Experiment& grown);
 
 }  // namespace fairmc

@@ -8,18 +8,22 @@
 #include "engine/runner.hpp"
 #include "scenarios/catalog.hpp"
 
-#include "tests/interrupted_run.hpp"
 #include "tests/temp_dir.hpp"
 
 #include <doctest/doctest.h>
 #include <hdf5.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -120,6 +124,32 @@ std::map<std::string, std::string> datasets(const fs::path& file) {
   return out;
 }
 
+// Runs `run` (a grow of `file`) on a thread and sends this process SIGINT `after` its first write
+// replaced the stored file (tests/interrupted_run.hpp waits for the file to appear, but a grow's
+// file exists before it starts). SIGINT is ignored outside the runner's handler meanwhile.
+fairmc::RunOutcome interrupted_after_first_write(const fs::path& file,
+                                                 std::chrono::milliseconds after,
+                                                 const std::function<fairmc::RunOutcome()>& run) {
+  struct sigaction ignore {
+  }, previous{};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGINT, &ignore, &previous);
+  const auto stored_time = fs::last_write_time(file);
+  fairmc::RunOutcome outcome;
+  std::atomic<bool> done = false;
+  std::thread runner([&] {
+    outcome = run();
+    done = true;
+  });
+  while (fs::last_write_time(file) == stored_time && !done)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::this_thread::sleep_for(after);
+  kill(getpid(), SIGINT);
+  runner.join();
+  sigaction(SIGINT, &previous, nullptr);
+  return outcome;
+}
+
 void require_same_datasets(const fs::path& a, const fs::path& b) {
   const auto x = datasets(a), y = datasets(b);
   std::vector<std::string> only;
@@ -183,6 +213,40 @@ TEST_CASE("zipped keys grow by whole combinations, inserted anywhere") {
   require_same_datasets(t.dir / "grown.h5", t.dir / "fresh.h5");
 }
 
+TEST_CASE("a fixed key newly swept over values that include its stored one adds an axis") {
+  TempDir t("grow_new_axis");
+  // population.agents is fixed at 20 (no fit against it); mechanism.work is swept.
+  const std::string text = R"yaml(experiment: grow_test
+scenario: demo
+seed: 41
+draws: 300
+block: 64
+keep_draws: true
+population: {agents: 20}
+checks:
+  - {name: max_closed_form, claim: "E[max] = n/(n+1)", mean: max, equals: expected_max}
+sweep:
+  grid: {mechanism.work: [1, 2]}
+)yaml";
+  REQUIRE(run(t.dir / "grown.h5", load(text)).complete);
+  const std::vector<std::string> more{"population.agents=5,20,80"};
+  CHECK(grow(t.dir / "grown.h5", more).draws_computed == 2 * 2 * 300);
+  REQUIRE(run(t.dir / "fresh.h5", load(text, more)).complete);
+  require_same_datasets(t.dir / "grown.h5", t.dir / "fresh.h5");
+  CHECK(
+      fairmc::read_results(t.dir / "grown.h5").history.back().note.find("newly swept; 20 stored") !=
+      std::string::npos);
+  // Without the stored value, or for a key the stored run left to the scenario's default, no
+  // stored point has a place in the sweep.
+  TempDir u("grow_new_axis_refused");
+  REQUIRE(run(u.dir / "r.h5", load(text)).complete);
+  const auto without = refusal(u.dir / "r.h5", {"population.agents=5,80"});
+  CHECK(without.find("population.agents=20,<new values>") != std::string::npos);
+  CHECK(without.find("r.h5") != std::string::npos);
+  CHECK(refusal(u.dir / "r.h5", {"mechanism.fail_from_draw=0,1"}).find("not swept") !=
+        std::string::npos);
+}
+
 TEST_CASE("a partly done file grows: its unfinished points are computed with the new ones") {
   TempDir t("grow_partial");
   run(t.dir / "grown.h5", load(grid_2d), nullptr, {}, 1, 2);  // points 1, 3, 5 only
@@ -198,8 +262,8 @@ TEST_CASE("a grow interrupted after its first write leaves the grown file, which
   REQUIRE(run(t.dir / "grown.h5", load(slow)).complete);
   const std::vector<std::string> more{"population.agents=2,8,32,64,256"};
   const auto first =
-      fairmc::testing::interrupted_run(t.dir / "grown.h5", std::chrono::milliseconds(100),
-                                       [&] { return grow(t.dir / "grown.h5", more); });
+      interrupted_after_first_write(t.dir / "grown.h5", std::chrono::milliseconds(30),
+                                    [&] { return grow(t.dir / "grown.h5", more); });
   MESSAGE("interrupted: " << first.interrupted);
   {
     // Whether or not it was interrupted, the file on disk is the grown experiment.
