@@ -177,13 +177,20 @@ GrowPlan plan_grow(const StoredRun& stored, const Experiment& grown) {
         newly_swept.push_back(&a);
         continue;
       }
-      const std::string swept = "growing adds values to the keys " + file + " sweeps (" +
-                                (old_keys.empty() ? std::string("none") : list_text(old_keys)) +
-                                ") and sweeps new grid keys that keep their stored value; " + k +
-                                " is not swept " + (zipped ? "in sweep.zip " : "") + "there";
-      if (zipped || !fixed) throw ConfigError(where(k), k, swept + kRunElsewhere);
+      const std::string swept =
+          k + " is not swept " + (zipped ? "in sweep.zip " : "") + "in " + file + " (it sweeps " +
+          (old_keys.empty() ? std::string("nothing") : list_text(old_keys)) + ")";
+      if (zipped)
+        throw ConfigError(where(k), k, swept + "; growing cannot add a zipped key" + kRunElsewhere);
+      if (!fixed)
+        throw ConfigError(where(k), k,
+                          swept +
+                              " and does not set it (the scenario's default applies), so "
+                              "none of its points is a point of this sweep" +
+                              kRunElsewhere);
       throw ConfigError(where(k), k,
-                        swept + " and is " + value_text(fixed) + ": give " + k + "=" +
+                        swept + " and has it at " + value_text(fixed) +
+                            "; a newly swept key keeps its stored value: give " + k + "=" +
                             value_text(fixed) + ",<new values>");
     }
   for (const Axis& a : old.axes)
