@@ -3,6 +3,7 @@
 #include "engine/config_input.hpp"
 #include "engine/describe.hpp"
 #include "engine/describe_json.hpp"
+#include "engine/grow.hpp"
 #include "engine/interrupt.hpp"
 #include "engine/merge.hpp"
 #include "engine/option_value.hpp"
@@ -49,7 +50,7 @@ int usage(std::ostream& o) {
   o << "usage: fairmc <command> [options]\n\n"
        "commands:\n"
        "  run EXPERIMENT.yaml [key=value ...] [-j N] [-o DIR]   run a sweep, write DIR/results.h5\n"
-       "  run --resume DIR [draws=N]                            finish or extend an earlier run\n"
+       "  run --resume DIR [draws=N] [key=more,values]          finish, extend or grow a run\n"
        "  run EXPERIMENT.yaml --shard I/K -o DIR                the I-th of K parts of the sweep\n"
        "  merge DIR1 DIR2 ... -o DIR                            join results of one experiment\n"
        "  plan EXPERIMENT.yaml [key=value ...] [--resolved]     validate and print the sweep\n"
@@ -163,11 +164,13 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
                   "Validates the experiment and every sweep point, prints the "
                   "expanded sweep; runs nothing.\n\noptions"
                 : "fairmc run EXPERIMENT.yaml [key=value ...] [options]\n"
-                  "fairmc run --resume DIR [draws=N]\n\n"
+                  "fairmc run --resume DIR [draws=N] [key=values ...]\n\n"
                   "Runs every sweep point and writes DIR/results.h5 (checkpointed "
                   "every few seconds;\nCtrl-C saves and tells how to resume). "
                   "Overrides: a.b=v, a.b=1,2,3 (sweep),\na.b=range(a,b[,s]) | "
                   "linspace(a,b,n) | logspace(a,b,n[,round]).\n"
+                  "--resume DIR key=v1,v2,... grows the sweep: the stored values plus new ones\n"
+                  "(appended or inserted); finished points are reused, the new ones computed.\n"
                   "The experiment's checks: are evaluated on every write of the file (unfinished\n"
                   "points are undetermined), stored in /checks and printed after the summary.\n\n"
                   "exit codes: 0 done; 1 some sweep point failed; 2 usage or input error;\n"
@@ -217,6 +220,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
       p.vm.count("config-dir") ? fs::path(p.vm["config-dir"].as<std::string>()) : fs::path();
   const auto catalog = fairmc::scenario_catalog();
   std::optional<fairmc::StoredRun> stored;
+  fairmc::GrowPlan grow;  // --resume DIR key=more,values
   fairmc::Experiment e;
   fs::path outdir;
   std::vector<std::string> overrides;
@@ -232,16 +236,16 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
       else
         throw fairmc::ConfigError(fairmc::command_line_mark(a), "",
                                   "extra argument: --resume takes at most one experiment file "
-                                  "(to check it is the stored one) and draws=N");
+                                  "(to check it is the stored one), draws=N and sweep values");
     }
     if (cluster.root() && fs::is_directory(outdir)) lock.emplace(outdir);
     stored = fairmc::read_results(outdir / "results.h5");
-    for (const auto& o : overrides)
-      if (o.rfind("draws=", 0) != 0)
-        throw fairmc::ConfigError({"<command line>", 0, 0}, o.substr(0, o.find('=')),
-                                  "a resumed run accepts only draws=N (to extend it); the rest of "
-                                  "the experiment is fixed by the results file");
-    e = fairmc::load_experiment_text(stored->config_text, stored->experiment_file, overrides);
+    // Overrides besides draws=N grow the sweep (engine/grow.hpp checks that they only add values).
+    const bool grows = std::any_of(overrides.begin(), overrides.end(),
+                                   [](const std::string& o) { return o.rfind("draws=", 0) != 0; });
+    e = grows
+            ? fairmc::load_grown(*stored, overrides)
+            : fairmc::load_experiment_text(stored->config_text, stored->experiment_file, overrides);
     if (!experiment_file.empty()) {
       const auto given = fairmc::load_experiment(experiment_file, overrides, configs_dir);
       if (given.config_hash() != e.config_hash())
@@ -251,7 +255,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
                                       "; resume refuses to mix results. Run it into a new "
                                       "directory (-o) instead.");
     }
-    if (e.config_hash() != stored->config_hash)
+    if (e.config_hash() != stored->config_hash && grows)
+      grow = fairmc::plan_grow(*stored, e);
+    else if (e.config_hash() != stored->config_hash)
       throw fairmc::ConfigError({"<command line>", 0, 0}, "",
                                 "configuration hash mismatch on resume");
     if (e.draws < stored->draws)
@@ -344,6 +350,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (p.vm.count("no-progress") || p.vm.count("quiet")) opt.progress_bar = false;
   opt.command_line = command_line;
   opt.resume = stored ? &*stored : nullptr;
+  opt.grow = std::move(grow);
   opt.keep_previous = !stored && fs::exists(results);  // --overwrite
   if (p.vm.count("shard"))
     std::tie(opt.shard_index, opt.shard_count) = shard_of(p.vm["shard"].as<std::string>());

@@ -12,7 +12,7 @@
 namespace fairmc {
 
 struct RunEntry {
-  std::string kind;  // "new", "resume", "overwrite" or "merge"
+  std::string kind;  // "new", "resume", "grow" (engine/grow.hpp), "overwrite" or "merge"
   std::string command_line;
   std::string overrides;  // the experiment's overrides, space-separated
   std::string fairmc_version;

@@ -62,6 +62,7 @@ void PointRecord::mark_saved() {
   saved = blocks_done();
   unsaved.clear();
   saved_from.clear();
+  saved_point = -1;
 }
 
 namespace {

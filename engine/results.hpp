@@ -46,6 +46,9 @@ struct PointRecord {
   // point adopted from another file (engine/run_start: `fairmc merge`) names it until the next
   // write has copied its blocks.
   std::filesystem::path saved_from;
+  // And under /points/<saved_point> there, when not this point's index (a grown sweep's stored
+  // points move: engine/grow.hpp); -1 = this point's index.
+  std::int64_t saved_point = -1;
   std::int64_t draws_done = 0;  // draws covered by the completed blocks
   std::vector<RatioSpec> ratios;
 

@@ -477,7 +477,9 @@ void write_points(hid_t file, const RunRecord& run, SavedBlockFiles& saved, std:
       std::optional<Hid> old_point;
       std::optional<StoredBlocks> previous;
       if (const hid_t previous_points = saved.points_of(r); previous_points >= 0) {
-        old_point.emplace(open_group(previous_points, std::to_string(p)));
+        old_point.emplace(open_group(
+            previous_points,
+            std::to_string(r.saved_point >= 0 ? static_cast<std::size_t>(r.saved_point) : p)));
         previous.emplace(*old_point, names, e.block, rows_per_chunk);
       }
       write_block_table(blocks, draws, r, std::move(previous), e.block, rows_per_chunk,

@@ -49,6 +49,7 @@ std::int64_t adopt_stored_point(const StoredRun& stored, std::size_t p, PointRec
   // The stored quantile sketches; the short last block's only if it was reused.
   read_point_stats(stored.file, p, r, stored.draws == e.draws);
   r.saved_from = stored.file;
+  r.saved_point = static_cast<std::int64_t>(p);
   return adopted;
 }
 

@@ -18,10 +18,11 @@ namespace fairmc {
 RunRecord new_run_record(const Experiment& e, const ScenarioInfo& scenario,
                          std::vector<PreparedPoint>* prepared = nullptr);
 
-// Adopts what `stored` holds for point p, when it recorded the same metrics and ratios: the blocks
-// that still cover the same draws (after `draws` grew, the old short last block is recomputed),
-// the quantile sketches and the precision state. The blocks stay in the file: the next write
-// copies them from stored.file (PointRecord::saved_from). Returns the number of blocks adopted.
+// Adopts what `stored` holds for its point p (which may sit at another index now: engine/grow.hpp),
+// when it recorded the same metrics and ratios: the blocks that still cover the same draws (after
+// `draws` grew, the old short last block is recomputed), the quantile sketches and the precision
+// state. The blocks stay in the file: the next write copies them from stored.file
+// (PointRecord::saved_from). Returns the number of blocks adopted.
 std::int64_t adopt_stored_point(const StoredRun& stored, std::size_t p, PointRecord& r,
                                 const Experiment& e);
 

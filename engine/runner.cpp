@@ -265,8 +265,12 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   run.created_utc =
       opt.resume && !opt.resume->created_utc.empty() ? opt.resume->created_utc : utc_now();
   if (opt.resume) {
-    for (std::size_t p = 0; p < run.points.size(); ++p)
-      adopt_stored_point(*opt.resume, p, run.results[p], e);
+    if (!opt.grow.from.empty() && opt.grow.from.size() != run.points.size())
+      throw std::invalid_argument("run_experiment: the grow plan is for another sweep");
+    for (std::size_t p = 0; p < run.points.size(); ++p) {
+      const std::size_t from = opt.grow.from.empty() ? p : opt.grow.from[p];
+      if (from != new_point) adopt_stored_point(*opt.resume, from, run.results[p], e);
+    }
     run.saved_in = opt.resume->file;
   }
   // This invocation's points: every k-th from the i-th (--shard i/k); the others stay as they are.
@@ -293,12 +297,14 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
   // Provenance: this invocation is one more entry of the file's history (engine/provenance.hpp).
   if (opt.resume) run.history = opt.resume->history;
   const auto changed = opt.resume ? build_change(run.history) : std::nullopt;
-  run.history.push_back(start_entry(opt.resume          ? "resume"
-                                    : opt.keep_previous ? "overwrite"
-                                                        : "new",
+  run.history.push_back(start_entry(opt.resume && !opt.grow.from.empty() ? "grow"
+                                    : opt.resume                         ? "resume"
+                                    : opt.keep_previous                  ? "overwrite"
+                                                                         : "new",
                                     opt.command_line, e.overrides, threads, cluster.size()));
+  if (opt.resume && !opt.grow.from.empty()) run.history.back().note = opt.grow.note;
   if (changed) {
-    run.history.back().note = *changed;
+    run.history.back().note += (run.history.back().note.empty() ? "" : "; ") + *changed;
     if (root) log << "fairmc: warning: " << *changed << "\n";
   }
   InterruptGuard interrupt;
@@ -321,6 +327,8 @@ RunOutcome run_experiment(const Experiment& e, const ScenarioInfo& scenario, con
           << " of the " << run.points.size() << " points (p % " << opt.shard_count
           << " == " << opt.shard_index << ")\n";
   }
+  if (opt.resume && !opt.grow.from.empty() && root)
+    log << "fairmc: " << opt.grow.note << "; " << opt.grow.added() << " new points\n";
   if (blocks_done > 0 && (!opt.cluster || opt.cluster->root()))
     log << "fairmc: resuming, " << blocks_done << " of " << total_blocks
         << " blocks already done\n";

@@ -4,6 +4,7 @@
 
 #include "engine/cluster.hpp"
 #include "engine/config.hpp"
+#include "engine/grow.hpp"
 #include "engine/results_file.hpp"
 #include "engine/scenario.hpp"
 
@@ -26,7 +27,10 @@ struct RunOptions {
   std::optional<bool> progress_bar;  // default: when stderr is a terminal
   std::string command_line;
   const StoredRun* resume = nullptr;  // blocks already computed
-  const Cluster* cluster = nullptr;   // MPI ranks sharing the work; null = this process alone
+  // With `resume`: the stored experiment with a larger sweep (engine/grow.hpp), which maps each
+  // point to the stored one it continues; empty: the stored experiment itself.
+  GrowPlan grow;
+  const Cluster* cluster = nullptr;  // MPI ranks sharing the work; null = this process alone
   // --overwrite of an existing file: it stays until the first checkpoint (or the end) replaces it.
   bool keep_previous = false;
   // --shard i/k: compute only the points p with p % k == i (a Slurm job array runs one shard per
