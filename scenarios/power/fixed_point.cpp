@@ -104,6 +104,25 @@ FAIRMC_POWER_KERNEL void accumulate_fixed(const Population& pop, const double* x
   }
 }
 
+// Standard deviation of issue j's ideal points, for the tolerance's scale only: the two-pass
+// variance of Population::issue_variance with four interleaved partial sums, whose additions do
+// not wait on each other (issue 19: the one-chain loops cost ~0.45 ms a draw at n = 10^5, m = 2).
+double issue_sd(const Population& pop, std::size_t j) {
+  const std::size_t n = pop.n, m = pop.m;
+  const double* const y = pop.y.data() + j;
+  const auto sum = [&](auto term) {
+    double s[4] = {};
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+      for (std::size_t k = 0; k < 4; ++k) s[k] += term(y[(i + k) * m]);
+    for (; i < n; ++i) s[0] += term(y[i * m]);
+    return (s[0] + s[1]) + (s[2] + s[3]);
+  };
+  const double dn = static_cast<double>(n);
+  const double mean = sum([](double v) { return v; }) / dn;
+  return std::sqrt(sum([&](double v) { return (v - mean) * (v - mean); }) / dn);
+}
+
 // What the last evaluation computed besides F: c and the unclamped flags for every agent (into
 // the caller's arrays), N and P, and the z they belong to. The solution's c is then the last
 // Newton evaluation's, not a further pass (issue 19).
@@ -129,7 +148,7 @@ class Equations {
         scale_(pop.m, 1.0) {
     // Per-issue spread, so that the x equations are tested relative to the population's size.
     for (std::size_t j = 0; j < pop.m; ++j) {
-      const double sd = std::sqrt(pop.issue_variance(j));
+      const double sd = issue_sd(pop, j);
       if (sd > 0.0) scale_[j] = sd;
     }
   }
