@@ -521,9 +521,8 @@ double section5_residual(const Population& pop, std::span<const double> c, doubl
 
 namespace {
 
-FAIRMC_POWER_KERNEL double map_residual(const Population& pop, const std::vector<double>& c,
-                                        const std::vector<double>& xc,
-                                        const std::vector<double>& mass, double alpha);
+double map_residual(const Population& pop, const std::vector<double>& c,
+                    const std::vector<double>& xc, const std::vector<double>& mass, double alpha);
 
 // c at (fp.x, fp.q) as scalings_at computes it, with sum c w and grad U(x) from the same pass, and
 // (alpha > 0) fp.residual = section5_residual(c): x(c) and sum c w / n accumulated in that pass,
@@ -577,11 +576,24 @@ FAIRMC_POWER_KERNEL void final_scalings(const Population& pop, FixedPoint& fp, d
 }
 
 // fp.residual = section5_residual(c) given x(c) = xc and sum_k c_k w_kj / n = mass: the map and
-// its residual in one pass.
-FAIRMC_POWER_KERNEL double map_residual(const Population& pop, const std::vector<double>& c,
-                                        const std::vector<double>& xc,
-                                        const std::vector<double>& mass, double alpha) {
-  const std::size_t n = pop.n, m = pop.m;
+// its residual in one pass. M = the number of issues at compile time (1..6; 0: at run time), so
+// that the per-agent sum unrolls with xc and mass in registers; the same operations in the same
+// order for every M, so the same bits.
+template <std::size_t M>
+FAIRMC_POWER_KERNEL double map_residual_m(const Population& pop, const double* c,
+                                          const double* xc_in, const double* mass_in,
+                                          double alpha) {
+  const std::size_t n = pop.n, m = M > 0 ? M : pop.m;
+  constexpr std::size_t kBuf = M > 0 ? M : 1;
+  double xc_buf[kBuf], mass_buf[kBuf];
+  const double* xc = xc_in;
+  const double* mass = mass_in;
+  if constexpr (M > 0) {
+    std::copy(xc_in, xc_in + M, xc_buf);
+    std::copy(mass_in, mass_in + M, mass_buf);
+    xc = xc_buf;
+    mass = mass_buf;
+  }
   const double* const ws = pop.w.data();
   const double* const ys = pop.y.data();
   const double sqrt_n = std::sqrt(static_cast<double>(n));
@@ -606,6 +618,29 @@ FAIRMC_POWER_KERNEL double map_residual(const Population& pop, const std::vector
     for (std::size_t k = 0; k < nb; ++k) r = std::max(r, sb[k]);
   }
   return r;
+}
+
+double map_residual(const Population& pop, const std::vector<double>& c,
+                    const std::vector<double>& xc, const std::vector<double>& mass, double alpha) {
+  const auto run = [&]<std::size_t M>() {
+    return map_residual_m<M>(pop, c.data(), xc.data(), mass.data(), alpha);
+  };
+  switch (pop.m) {
+    case 1:
+      return run.template operator()<1>();
+    case 2:
+      return run.template operator()<2>();
+    case 3:
+      return run.template operator()<3>();
+    case 4:
+      return run.template operator()<4>();
+    case 5:
+      return run.template operator()<5>();
+    case 6:
+      return run.template operator()<6>();
+    default:
+      return run.template operator()<0>();
+  }
 }
 
 // fp.c already holds c at (fp.x, fp.q) from the solver's last pass, which also summed
