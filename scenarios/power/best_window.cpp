@@ -69,16 +69,43 @@ double best_window_fraction_buckets(std::span<const double> lambda, double epsil
     return static_cast<std::size_t>((u >> shift) - base);
   };
 
-  // Counts and each bucket's largest key.
-  s.count.assign(nb, 0);
-  s.top.assign(nb, 0);
-  for (const double v : lambda)
-    if (v > 0.0) {
-      const auto u = std::bit_cast<std::uint64_t>(v);
-      const std::size_t b = bucket_of_key(u);
-      ++s.count[b];
-      s.top[b] = std::max(s.top[b], u);
+  // Counts and each bucket's largest key, in kWays interleaved copies (value i updates copy
+  // i % kWays) merged afterwards: a draw's lambda_i concentrate in a few buckets, and updates of
+  // one counter wait on each other through memory (issue 19: this loop was a third of the
+  // function). Counts and maxima do not depend on the order, so the same result.
+  constexpr std::size_t kWays = 4;
+  s.count.assign(kWays * nb, 0);
+  s.top.assign(kWays * nb, 0);
+  {
+    std::uint32_t* const count = s.count.data();
+    std::uint64_t* const top = s.top.data();
+    const double* const values = lambda.data();
+    const auto add = [&](std::size_t i, std::size_t way) __attribute__((always_inline)) {
+      const double v = values[i];
+      if (v > 0.0) {
+        const auto u = std::bit_cast<std::uint64_t>(v);
+        const std::size_t b = kWays * bucket_of_key(u) + way;
+        ++count[b];
+        top[b] = std::max(top[b], u);
+      }
+    };
+    std::size_t i = 0;
+    for (; i + kWays <= n; i += kWays)
+      for (std::size_t way = 0; way < kWays; ++way) add(i + way, way);
+    for (; i < n; ++i) add(i, 0);
+    for (std::size_t b = 0; b < nb; ++b) {  // in place: b <= kWays b
+      std::uint32_t c = 0;
+      std::uint64_t t = 0;
+      for (std::size_t way = 0; way < kWays; ++way) {
+        c += count[kWays * b + way];
+        t = std::max(t, top[kWays * b + way]);
+      }
+      count[b] = c;
+      top[b] = t;
     }
+  }
+  s.count.resize(nb);
+  s.top.resize(nb);
   s.start.resize(nb + 1);
   s.start[0] = 0;
   for (std::size_t b = 0; b < nb; ++b) s.start[b + 1] = s.start[b] + s.count[b];

@@ -26,7 +26,7 @@ template <std::size_t M>
 FAIRMC_POWER_KERNEL void accumulate_fixed(const Population& pop, const double* x,
                                           const double* inv_q, double floor, bool free_q,
                                           double* N_out, double* P_out, double* dN_out,
-                                          double* dP_out) {
+                                          double* dP_out, double* c_out, char* free_out) {
   constexpr std::size_t D = 2 * M;
   const std::size_t d = free_q ? D : M;
   // The Jacobian rows in GCC vector registers (4 or 2 lanes): dN[j][l] += dc[l] we[j] is then one
@@ -59,6 +59,11 @@ FAIRMC_POWER_KERNEL void accumulate_fixed(const Population& pop, const double* x
       fb[k] = root > floor;
       cb[k] = 1.0 / (root > floor ? root : floor);
     }
+    if (c_out != nullptr)
+      for (std::size_t k = 0; k < nb; ++k) {
+        c_out[i0 + k] = cb[k];
+        free_out[i0 + k] = fb[k];
+      }
     for (std::size_t k = 0; k < nb; ++k) {
       const double* y = &pop.y[(i0 + k) * M];
       const double* w = &pop.w[(i0 + k) * M];
@@ -99,6 +104,35 @@ FAIRMC_POWER_KERNEL void accumulate_fixed(const Population& pop, const double* x
   }
 }
 
+// Standard deviation of issue j's ideal points, for the tolerance's scale only: the two-pass
+// variance of Population::issue_variance with four interleaved partial sums, whose additions do
+// not wait on each other (issue 19: the one-chain loops cost ~0.45 ms a draw at n = 10^5, m = 2).
+double issue_sd(const Population& pop, std::size_t j) {
+  const std::size_t n = pop.n, m = pop.m;
+  const double* const y = pop.y.data() + j;
+  const auto sum = [&](auto term) {
+    double s[4] = {};
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+      for (std::size_t k = 0; k < 4; ++k) s[k] += term(y[(i + k) * m]);
+    for (; i < n; ++i) s[0] += term(y[i * m]);
+    return (s[0] + s[1]) + (s[2] + s[3]);
+  };
+  const double dn = static_cast<double>(n);
+  const double mean = sum([](double v) { return v; }) / dn;
+  return std::sqrt(sum([&](double v) { return (v - mean) * (v - mean); }) / dn);
+}
+
+// What the last evaluation computed besides F: c and the unclamped flags for every agent (into
+// the caller's arrays), N and P, and the z they belong to. The solution's c is then the last
+// Newton evaluation's, not a further pass (issue 19).
+struct LastPass {
+  double* c = nullptr;  // n entries
+  char* unclamped = nullptr;
+  Eigen::VectorXd z;
+  std::vector<double> N, P;
+};
+
 // The reduced equations F(z) = 0 in z = (x, log q) (or z = x when q is fixed):
 //   F_x,j = sum_i c_i w_ij e_ij / P_j   (the weighted mean's shift: x_j(c) - x_j), or in limit
 //           mode sum_i c_i w_ij e_ij / sqrt(q_j) (the net push in units of one agent's push)
@@ -114,12 +148,14 @@ class Equations {
         scale_(pop.m, 1.0) {
     // Per-issue spread, so that the x equations are tested relative to the population's size.
     for (std::size_t j = 0; j < pop.m; ++j) {
-      const double sd = std::sqrt(pop.issue_variance(j));
+      const double sd = issue_sd(pop, j);
       if (sd > 0.0) scale_[j] = sd;
     }
   }
 
   std::size_t dim() const { return fixed_metric_ ? pop_.m : 2 * pop_.m; }
+  // Every evaluation from now on records its pass in `last` (not owned; null: none).
+  void record(LastPass* last) { last_ = last; }
   bool limit() const { return limit_; }
   double floor() const { return floor_; }
 
@@ -147,9 +183,12 @@ class Equations {
     double* jN = jac != nullptr ? dNr.data() : nullptr;
     double* jP = jac != nullptr ? dPr.data() : nullptr;
     const bool free_q = !fixed_metric_;
+    double* const c_out = last_ != nullptr ? last_->c : nullptr;
+    char* const free_out = last_ != nullptr ? last_->unclamped : nullptr;
     bool done = true;
     const auto pass = [&]<std::size_t M>() {
-      accumulate_fixed<M>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN, jP);
+      accumulate_fixed<M>(pop_, x.data(), inv_q.data(), floor_, free_q, N.data(), P.data(), jN, jP,
+                          c_out, free_out);
     };
     switch (m) {  // compiled per number of issues up to 6; more: the run-time loop below
       case 1:
@@ -185,6 +224,10 @@ class Equations {
       const double root = std::sqrt(s);
       const bool free = root > floor_;
       const double c = 1.0 / (free ? root : floor_);
+      if (c_out != nullptr) {
+        c_out[i] = c;
+        free_out[i] = free;
+      }
       for (std::size_t j = 0; j < m; ++j) {
         N[j] += c * we[j];
         P[j] += c * w[j];
@@ -240,6 +283,11 @@ class Equations {
         }
       }
     }
+    if (last_ != nullptr) {
+      last_->z = z;
+      last_->N = N;
+      last_->P = P;
+    }
     if (P_out != nullptr) *P_out = P;
     return F;
   }
@@ -280,6 +328,7 @@ class Equations {
   bool limit_;
   std::vector<double> metric_;
   std::vector<double> scale_;
+  LastPass* last_ = nullptr;
 };
 
 // m = 1: the x equation is piecewise flat (unclamped agents contribute sqrt(q) sgn(e_i)), so
@@ -316,7 +365,7 @@ Eigen::VectorXd solve_one_issue(const Population& pop, const Equations& eqs, Eig
 // Newton on F(z) = 0 from z with backtracking (Levenberg-Marquardt, then plain steps, when the
 // Newton direction fails); `last_size` receives the size of F at the returned z.
 Eigen::VectorXd newton(const Equations& eqs, Eigen::VectorXd z, const FixedPointOptions& o,
-                       int& iterations, double& last_size) {
+                       int& iterations, double& last_size, bool polish = false) {
   // Newton; every evaluation also gives the Jacobian, so an accepted trial point needs no
   // second pass, and the last evaluation is the convergence test.
   Eigen::MatrixXd J;
@@ -372,6 +421,23 @@ Eigen::VectorXd newton(const Equations& eqs, Eigen::VectorXd z, const FixedPoint
       z = eqs.plain_step(z);
       F = eqs.eval(z, &J, nullptr);
       now = eqs.size(F);
+    }
+  }
+  if (polish && now < o.tolerance) {
+    // One more Newton step from the converged point, with F and J at hand: convergence is
+    // quadratic, so this lands x at rounding level instead of anywhere below the tolerance. The
+    // quantities that cancel (net movement ~ n |grad U| / q, grad U itself) depend on that: at
+    // m = 5, n = 10^5 stopping at the tolerance moved net_movement by 7% (3 sem). Its pass needs
+    // no Jacobian; kept only if F does not grow.
+    const Eigen::VectorXd step = J.colPivHouseholderQr().solve(-F);
+    if (step.allFinite()) {
+      const Eigen::VectorXd trial = z + step;
+      const double size = eqs.size(eqs.eval(trial, nullptr, nullptr));
+      ++iterations;
+      if (size <= now) {
+        z = trial;
+        now = size;
+      }
     }
   }
   return z;
@@ -455,6 +521,9 @@ double section5_residual(const Population& pop, std::span<const double> c, doubl
 
 namespace {
 
+double map_residual(const Population& pop, const std::vector<double>& c,
+                    const std::vector<double>& xc, const std::vector<double>& mass, double alpha);
+
 // c at (fp.x, fp.q) as scalings_at computes it, with sum c w and grad U(x) from the same pass, and
 // (alpha > 0) fp.residual = section5_residual(c): x(c) and sum c w / n accumulated in that pass,
 // the map and its residual in a second one (the same operations as section5_map's three passes).
@@ -503,7 +572,31 @@ FAIRMC_POWER_KERNEL void final_scalings(const Population& pop, FixedPoint& fp, d
     xc[j] /= mass[j];
     mass[j] /= dn;
   }
-  const double sqrt_n = std::sqrt(dn);
+  fp.residual = map_residual(pop, fp.c, xc, mass, alpha);
+}
+
+// fp.residual = section5_residual(c) given x(c) = xc and sum_k c_k w_kj / n = mass: the map and
+// its residual in one pass. M = the number of issues at compile time (1..6; 0: at run time), so
+// that the per-agent sum unrolls with xc and mass in registers; the same operations in the same
+// order for every M, so the same bits.
+template <std::size_t M>
+FAIRMC_POWER_KERNEL double map_residual_m(const Population& pop, const double* c,
+                                          const double* xc_in, const double* mass_in,
+                                          double alpha) {
+  const std::size_t n = pop.n, m = M > 0 ? M : pop.m;
+  constexpr std::size_t kBuf = M > 0 ? M : 1;
+  double xc_buf[kBuf], mass_buf[kBuf];
+  const double* xc = xc_in;
+  const double* mass = mass_in;
+  if constexpr (M > 0) {
+    std::copy(xc_in, xc_in + M, xc_buf);
+    std::copy(mass_in, mass_in + M, mass_buf);
+    xc = xc_buf;
+    mass = mass_buf;
+  }
+  const double* const ws = pop.w.data();
+  const double* const ys = pop.y.data();
+  const double sqrt_n = std::sqrt(static_cast<double>(n));
   double r = 0.0;
   constexpr std::size_t B = 256;
   double sb[B];
@@ -520,22 +613,65 @@ FAIRMC_POWER_KERNEL void final_scalings(const Population& pop, FixedPoint& fp, d
     for (std::size_t k = 0; k < nb; ++k) sb[k] = std::sqrt(sb[k]);
     for (std::size_t k = 0; k < nb; ++k) {
       const double g = sqrt_n / std::max(alpha, sb[k]);
-      sb[k] = std::abs(g - fp.c[i0 + k]) / fp.c[i0 + k];
+      sb[k] = std::abs(g - c[i0 + k]) / c[i0 + k];
     }
     for (std::size_t k = 0; k < nb; ++k) r = std::max(r, sb[k]);
   }
-  fp.residual = r;
+  return r;
+}
+
+double map_residual(const Population& pop, const std::vector<double>& c,
+                    const std::vector<double>& xc, const std::vector<double>& mass, double alpha) {
+  const auto run = [&]<std::size_t M>() {
+    return map_residual_m<M>(pop, c.data(), xc.data(), mass.data(), alpha);
+  };
+  switch (pop.m) {
+    case 1:
+      return run.template operator()<1>();
+    case 2:
+      return run.template operator()<2>();
+    case 3:
+      return run.template operator()<3>();
+    case 4:
+      return run.template operator()<4>();
+    case 5:
+      return run.template operator()<5>();
+    case 6:
+      return run.template operator()<6>();
+    default:
+      return run.template operator()<0>();
+  }
+}
+
+// fp.c already holds c at (fp.x, fp.q) from the solver's last pass, which also summed
+// N_j = sum_k c_k w_kj (y_kj - x_j) and P_j = sum_k c_k w_kj: the weight sums are P, grad U(x) =
+// -2 sum_k c_k w_kj (x_j - y_kj) = 2 N, and x(c) = x + N/P (the weighted mean), so only the
+// residual's pass remains (alpha > 0). The same quantities as final_scalings, rounded
+// differently in the last bits (c from 1/q_j's product instead of a division by q_j).
+void scalings_done(const Population& pop, FixedPoint& fp, const std::vector<double>& N,
+                   const std::vector<double>& P, double alpha) {
+  const std::size_t m = pop.m;
+  fp.weight_sum = P;
+  fp.gradient.resize(m);
+  for (std::size_t j = 0; j < m; ++j) fp.gradient[j] = 2.0 * N[j];
+  if (!(alpha > 0.0)) return;
+  std::vector<double> xc(m), mass(m);
+  for (std::size_t j = 0; j < m; ++j) {
+    xc[j] = fp.x[j] + N[j] / P[j];
+    mass[j] = P[j] / static_cast<double>(pop.n);
+  }
+  fp.residual = map_residual(pop, fp.c, xc, mass, alpha);
 }
 
 }  // namespace
 
 FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) {
   const std::size_t m = pop.m;
-  const Equations eqs(pop, o);
+  Equations eqs(pop, o);
   const auto d = static_cast<Eigen::Index>(eqs.dim());
   Eigen::VectorXd z = Eigen::VectorXd::Zero(d);
-  // Start at the w-weighted mean; q from c = 1, then a few plain steps fix q's overall scale
-  // (the map is homogeneous of degree 1/2 in c, so the scale error halves per step).
+  // Start at the w-weighted mean with q from c = 1 (in limit mode, a few plain steps follow: the
+  // map is homogeneous of degree 1/2 in c, so q's scale error halves per step).
   std::vector<double> wsum(m, 0.0), wy(m, 0.0);
   // The sums in agent order; for m <= 6 in registers (through z's heap storage they cost ~0.5 ms
   // a draw at n = 10^5, m = 2: issue 19). The same operations, so the same bits.
@@ -583,10 +719,17 @@ FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) 
 
   const Eigen::VectorXd z_start = z;
   FixedPoint fp;
+  // Each pass writes its c into fp.c: the solution's c is the last pass's (issue 19).
+  fp.c.resize(pop.n);
+  fp.unclamped.resize(pop.n);
+  LastPass last;
+  last.c = fp.c.data();
+  last.unclamped = fp.unclamped.data();
+  eqs.record(&last);
   double last_size = 0.0;  // m > 1: the size of F at the returned z
   if (m == 1) {
     z = solve_one_issue(pop, eqs, z, o, fp.iterations);
-  } else {
+  } else if (eqs.limit()) {
     // Two plain steps, then the overall scale of q in one move: for unclamped agents c scales
     // like sqrt(q), so P(s q) = sqrt(s) P(q) and s = (geometric mean of P/q)^2 settles the scale
     // that each plain step only halves (issue 19: 8 plain steps were half the passes).
@@ -601,12 +744,17 @@ FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) 
       for (std::size_t j = 0; j < m; ++j) z[static_cast<Eigen::Index>(m + j)] += shift;
     }
     z = newton(eqs, std::move(z), o, fp.iterations, last_size);
+  } else {
+    // Section 5's equations: Newton from the start at once. F_q = log P - log q is affine in
+    // log q where the agents are unclamped (c, hence P, scales like sqrt(q)), so the first Newton
+    // step sets q's overall scale, which the plain steps only halved (issue 19: they and a
+    // scale move were 3 of a draw's ~7 passes at m = 2; Newton needs ~0.5 more).
+    z = newton(eqs, std::move(z), o, fp.iterations, last_size, true);
   }
   fp.x = eqs.x_of(z);
   fp.q = eqs.q_of(z);
-  fp.c.resize(pop.n);
-  fp.unclamped.resize(pop.n);
   const double final_size = m == 1 ? eqs.size(eqs.eval(z, nullptr, nullptr)) : last_size;
+  eqs.record(nullptr);  // from here fp.c is the certificate's (limit mode)
   if (eqs.limit()) {
     auto certify = [&] {
       // Certify from scratch. An agent within the floor of x is at her ideal point in the alpha ->
@@ -717,7 +865,12 @@ FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) 
   } else {
     fp.converged = final_size < std::max(o.tolerance, 1e-9);
   }
-  final_scalings(pop, fp, eqs.floor(), eqs.limit() ? -1.0 : o.alpha);
+  if (!eqs.limit() && last.z.size() == z.size() && last.z == z) {
+    // fp.c is the last pass's, at z itself: its sums are sum c w and grad U(x).
+    scalings_done(pop, fp, last.N, last.P, o.alpha);
+  } else {
+    final_scalings(pop, fp, eqs.floor(), eqs.limit() ? -1.0 : o.alpha);
+  }
   if (!fp.converged) {
     // No certified solution: report nothing rather than a wrong point.
     constexpr double nan = std::numeric_limits<double>::quiet_NaN();

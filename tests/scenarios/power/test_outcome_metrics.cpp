@@ -67,8 +67,9 @@ namespace {
 OutcomeMetrics scalar_reference(const Population& pop, const Equilibrium& eq, double gamma,
                                 double epsilon) {
   const std::size_t n = pop.n, m = pop.m;
-  const std::vector<double> q = issue_weights(pop, eq.c);
-  const std::vector<double> g = welfare_gradient(pop, eq.c, eq.x);
+  // The construction's q and grad U(x) when it gives them, as evaluate() takes them.
+  const std::vector<double> q = eq.q.size() == m ? eq.q : issue_weights(pop, eq.c);
+  const std::vector<double> g = eq.grad.size() == m ? eq.grad : welfare_gradient(pop, eq.c, eq.x);
   std::vector<double> a(m), e(m), delta(m), net(m, 0.0);
   OutcomeMetrics r;
   double shift = 0.0, sum_dev = 0.0;
