@@ -354,7 +354,7 @@ with tempfile.TemporaryDirectory(prefix="fairmc-cli-opts-") as tmp:
         (["run", "--resume", "done", "-o", "other"], ["-o other", "--resume"]),
         (["run", "--resume", "done", "--overwrite"], ["--overwrite"]),
         (["run", "--resume", "done", "x.yaml", "x.yaml"], ["extra argument"]),
-        (["run", "--resume", "done", "seed=4"], ["draws=N"]),
+        (["run", "--resume", "done", "seed=4"], ["seed", "only sweep values (and draws)"]),
         (["run", "--resume", "done", "draws=-1"], ["draws", "[1, "]),
         (["run", "x.yaml", "draws=-5"], ["draws=-5", "[1, "]),
         (["run", "x.yaml", "draws=0"], ["draws=0", "[1, "]),

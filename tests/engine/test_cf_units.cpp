@@ -130,7 +130,7 @@ fits:
   // Family members get their pattern's unit and help.
   CHECK(units("leg_2") == "s");
   CHECK(units("leg_1_q25") == "s");
-  CHECK(a.at("leg_2").second == "time of leg k: mean over draws");
+  CHECK(a.at("leg_2").second == "time of leg k (leg_2): mean over draws");
   CHECK(a.at("length_sem").second == "distance walked: standard error of the mean");
   // Ratios: num/den, "1" when they cancel; their pair counts are counts.
   CHECK(units("length_per_step") == "m/count");
