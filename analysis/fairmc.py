@@ -246,8 +246,8 @@ def warnings(path) -> list:
 
 
 def history(path) -> pd.DataFrame:
-    """/history: one row per fairmc invocation that wrote the file (new, resume, overwrite), oldest
-    first; columns kind, command_line, overrides, fairmc_version, git_sha, git_dirty, start_utc,
+    """/history: one row per fairmc invocation that wrote the file (new, resume, grow, overwrite,
+    merge), oldest first; columns kind, command_line, overrides, fairmc_version, git_sha, git_dirty, start_utc,
     end_utc, wall_seconds, host, threads, ranks, libraries, note. A file written before /history
     existed gives one row (kind "unknown") from its root attributes."""
     with _open(path) as f:
