@@ -18,6 +18,7 @@
 #pragma once
 
 #include "scenarios/objective/instance.hpp"
+#include "scenarios/objective/lp_engine.hpp"
 
 namespace fairmc::objective {
 
@@ -28,8 +29,8 @@ struct LpSolution {
   int columns = 0;    // x columns that entered the LP
 };
 
-// Cutting-plane solver (default).
-LpSolution solve_participatory(const Instance& inst);
+// Cutting-plane solver (default), on either LP engine (same optimum; Clp is faster).
+LpSolution solve_participatory(const Instance& inst, LpEngine engine = LpEngine::clp);
 
 // The full pairwise LP of the proof of Lemma 3.3 (reference for tests; O(n^2) rows).
 LpSolution solve_participatory_pairwise(const Instance& inst);
