@@ -1,7 +1,7 @@
 // Benchmark: the per-draw work of scenario `objective` at the reference size
 // (n = 50 agents, m = 50 items, a_ij ~ U(0,1), α = 0.2, β = 0.1): sample, x*, x^θ (GLPK
 // cutting-plane LP), all metrics. Prints draws/s, ms per draw, the LP's share and cuts per draw.
-// Usage: bench_objective [draws=200] [agents=50] [items=50] [alpha=0.2] [beta=0.1] [glpk|clp]
+// Usage: bench_objective [draws=200] [agents=50] [items=50] [alpha=0.2] [beta=0.1]
 #include "scenarios/objective/participatory_lp.hpp"
 #include "scenarios/objective/population.hpp"
 #include "scenarios/objective/scenario.hpp"
@@ -20,8 +20,6 @@ int main(int argc, char** argv) {
   const int draws = argc > 1 ? std::atoi(argv[1]) : 200;
   const std::string n = argc > 2 ? argv[2] : "50", m = argc > 3 ? argv[3] : "50";
   const std::string alpha = argc > 4 ? argv[4] : "0.2", beta = argc > 5 ? argv[5] : "0.1";
-  const auto engine = argc > 6 && std::string(argv[6]) == "glpk" ? fairmc::objective::LpEngine::glpk
-                                                                 : fairmc::objective::LpEngine::clp;
   const std::string yaml = "population: {agents: " + n + ", items: " + m +
                            "}\nmechanism: {alpha: " + alpha + ", beta: " + beta + "}";
   const auto model = fairmc::objective::scenario().prepare(fairmc::Params::parse(yaml));
@@ -54,15 +52,13 @@ int main(int argc, char** argv) {
     inst.aversion.alpha.assign(static_cast<std::size_t>(ps.agents), std::stod(alpha));
     inst.aversion.beta.assign(static_cast<std::size_t>(ps.agents), std::stod(beta));
     const std::clock_t t1 = std::clock();
-    (void)fairmc::objective::solve_participatory(inst, engine);
+    (void)fairmc::objective::solve_participatory(inst);
     lp_time += static_cast<double>(std::clock() - t1) / CLOCKS_PER_SEC;
   }
   std::printf(
-      "objective n=%s m=%s alpha=%s beta=%s (LP alone on %s): %d draws, wall %.2f s (%.1f "
-      "draws/s), CPU %.2f "
+      "objective n=%s m=%s alpha=%s beta=%s: %d draws, wall %.2f s (%.1f draws/s), CPU %.2f "
       "ms/draw "
       "(LP solve %.2f ms CPU/draw, %.1f cuts/draw); 10000 draws on 2 idle cores ~ %.0f s\n",
-      n.c_str(), m.c_str(), alpha.c_str(), beta.c_str(),
-      std::string(fairmc::objective::lp_engine_name(engine)).c_str(), draws, total, draws / total,
+      n.c_str(), m.c_str(), alpha.c_str(), beta.c_str(), draws, total, draws / total,
       1e3 * cpu / draws, 1e3 * lp_time / draws, cuts / draws, 10000 * cpu / draws / 2);
 }

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake git pkg-config
   libboost-program-options-dev libboost-dev libtbb-dev libhdf5-dev libyaml-cpp-dev doctest-dev
-  librandom123-dev libglpk-dev coinor-libclp-dev libeigen3-dev
+  librandom123-dev libglpk-dev libeigen3-dev
   python3 python3-h5py python3-numpy python3-matplotlib python3-xarray python3-pandas python3-netcdf4
   python3-venv python3-pip python3-setuptools python3-wheel
   python3-yaml

@@ -1,7 +1,6 @@
 #include "scenarios/objective/participatory_lp.hpp"
 
 #include "scenarios/objective/fehr_schmidt.hpp"
-#include "scenarios/objective/lp_engine.hpp"
 #include "scenarios/objective/utilitarian.hpp"
 
 #include <glpk.h>
@@ -60,6 +59,15 @@ glp_smcp simplex_params(int method) {
   return p;
 }
 
+// Re-solve from the current basis; if GLPK gives up, restart from an advanced basis.
+bool resolve(glp_prob* lp, int method) {
+  glp_smcp p = simplex_params(method);
+  if (glp_simplex(lp, &p) == 0 && glp_get_status(lp) == GLP_OPT) return true;
+  glp_adv_basis(lp, 0);
+  p = simplex_params(GLP_PRIMAL);
+  return glp_simplex(lp, &p) == 0 && glp_get_status(lp) == GLP_OPT;
+}
+
 constexpr int kCutMaxAge = 3;  // see "Cut ageing" in solve_participatory
 
 // Numerator of r_ik (depends on i only) and its denominator (depends on k only), Eq. (17).
@@ -80,13 +88,12 @@ double reallocation_ratio(const Aversion& av, int i, int k) {
          ratio_denominator(av, sb, static_cast<std::size_t>(k), n);
 }
 
-LpSolution solve_participatory(const Instance& inst, LpEngine engine) {
+LpSolution solve_participatory(const Instance& inst) {
+  use_glpk_on_this_thread();
   const int n = inst.agents(), m = inst.items(), K = inst.winners;
   const double b = inst.cap(), nd = n;
   const Aversion& av = inst.aversion;
   const Eigen::MatrixXd& a = inst.a;
-  constexpr double inf = std::numeric_limits<double>::infinity();
-  using Status = LpModel::Status;
 
   // Lemma 3.3 screening: x_kj > 0 forces a_kj >= r_ik a_ij for every i with x_ij < b_j, i.e. for
   // all i != k but at most K−1 of them; so a_kj >= min_i r_ik · (K-th largest a_ij over i != k).
@@ -106,9 +113,9 @@ LpSolution solve_participatory(const Instance& inst, LpEngine engine) {
 
   // Candidate columns (the screened universe). The LP starts with the winners of x* and grows by
   // column generation: a candidate enters when its reduced cost a_ij y_i − y_j is positive
-  // (y: the row duals; the column has 1 in item row j and −a_ij in utility row i).
+  // (y: GLPK's row duals; the column has 1 in item row j and −a_ij in utility row i).
   struct Column {
-    int agent, item, lp = -1;  // lp: the LP's column index once it entered
+    int agent, item, glp = 0;  // glp: GLPK column index once in the LP
   };
   const Eigen::MatrixXd xstar = utilitarian_allocation(a, K);
   std::vector<Column> cand;
@@ -130,25 +137,42 @@ LpSolution solve_participatory(const Instance& inst, LpEngine engine) {
     }
   }
 
-  // Columns: u (n), t_i (n), then prefix sums and x as they enter. Rows: items (m), utility
-  // definitions (n), then prefix definitions and cuts. The penalty is split by agent,
-  // P(u) = Σ_i P_i(u) with P_i = α_i I_i^+ + β_i I_i^- (Eq. 9), and each t_i >= P_i(u) gets its own
-  // cuts (multi-cut Kelley): far fewer rounds than one t >= P(u).
-  const std::unique_ptr<LpModel> lp = make_lp_model(engine);
-  for (int j = 0; j < m; ++j) lp->add_row(1.0, 1.0, {}, {}, Status::at_lower);
-  for (int i = 0; i < n; ++i) lp->add_row(0.0, 0.0, {}, {}, Status::at_lower);
-  const auto ucol = [](int i) { return i; };
-  const auto tcol = [&](int i) { return n + i; };
+  // Columns: u (n), t_i (n), then x as they enter. Rows: items (m), utility definitions (n), cuts.
+  // The penalty is split by agent, P(u) = Σ_i P_i(u) with P_i = α_i I_i^+ + β_i I_i^- (Eq. 9), and
+  // each t_i >= P_i(u) gets its own cuts (multi-cut Kelley): far fewer rounds than one t >= P(u).
+  Prob lp(glp_create_prob());
+  glp_set_obj_dir(lp.get(), GLP_MAX);
+  glp_add_cols(lp.get(), 2 * n);
+  glp_add_rows(lp.get(), m + n);
+  const auto tcol = [&](int i) { return n + 1 + i; };
   for (int i = 0; i < n; ++i) {
-    const int row = m + i;
-    const double one = 1.0;
-    lp->add_column(-inf, inf, 1.0, {&row, 1}, {&one, 1}, Status::basic);
+    glp_set_col_bnds(lp.get(), i + 1, GLP_FR, 0.0, 0.0);
+    glp_set_obj_coef(lp.get(), i + 1, 1.0);
+    glp_set_col_stat(lp.get(), i + 1, GLP_BS);
+    glp_set_row_bnds(lp.get(), m + i + 1, GLP_FX, 0.0, 0.0);
+    glp_set_row_stat(lp.get(), m + i + 1, GLP_NS);
   }
-  for (int i = 0; i < n; ++i) lp->add_column(-inf, inf, -1.0, {}, {}, Status::basic);
-  const auto add_column = [&](Column& c, Status status) {
-    const std::array<int, 2> rows{c.item, m + c.agent};
-    const std::array<double, 2> vals{1.0, -a(c.agent, c.item)};
-    c.lp = lp->add_column(0.0, b, 0.0, rows, vals, status);
+  for (int j = 0; j < m; ++j) {
+    glp_set_row_bnds(lp.get(), j + 1, GLP_FX, 1.0, 1.0);
+    glp_set_row_stat(lp.get(), j + 1, GLP_NS);
+  }
+  for (int i = 0; i < n; ++i) {
+    glp_set_col_bnds(lp.get(), tcol(i), GLP_FR, 0.0, 0.0);
+    glp_set_obj_coef(lp.get(), tcol(i), -1.0);
+    glp_set_col_stat(lp.get(), tcol(i), GLP_BS);
+  }
+  {
+    Triplets trip;
+    for (int i = 0; i < n; ++i) trip.add(m + i + 1, i + 1, 1.0);
+    trip.load(lp.get());
+  }
+  const auto add_column = [&](Column& c, int status) {
+    c.glp = glp_add_cols(lp.get(), 1);
+    const int rows[3] = {0, c.item + 1, m + c.agent + 1};
+    const double vals[3] = {0.0, 1.0, -a(c.agent, c.item)};
+    glp_set_mat_col(lp.get(), c.glp, 2, rows, vals);
+    glp_set_col_bnds(lp.get(), c.glp, GLP_DB, 0.0, b);
+    glp_set_col_stat(lp.get(), c.glp, status);
   };
   // Warm start at x*: per item one winner basic, the other winners at their cap b.
   std::vector<char> basic_set(static_cast<std::size_t>(m), 0);
@@ -156,10 +180,10 @@ LpSolution solve_participatory(const Instance& inst, LpEngine engine) {
     if (xstar(c.agent, c.item) > 0.0) {
       const bool basic = !basic_set[static_cast<std::size_t>(c.item)];
       basic_set[static_cast<std::size_t>(c.item)] = 1;
-      add_column(c, basic ? Status::basic : Status::at_upper);
+      add_column(c, basic ? GLP_BS : GLP_NU);
     }
 
-  std::array<int, 8> ind{};  // a row of <= 5 nonzeros
+  std::array<int, 8> ind{};  // 1-based rows of <= 5 nonzeros
   std::array<double, 8> val{};
   const double scale = 1.0 / (n - 1.0);
   // A cut is P_i made linear by freezing the descending order σ of the agents at the point where
@@ -173,7 +197,7 @@ LpSolution solve_participatory(const Instance& inst, LpEngine engine) {
   // however many orders share it: at α = 0.02, β = 0.01 this cut the LP from ~1380 to ~600 rows.
   // Sets are found by a Zobrist hash (a fixed 64-bit key per agent, XORed) and confirmed exactly.
   std::vector<int> rank(static_cast<std::size_t>(n)), order(static_cast<std::size_t>(n));
-  std::vector<int> pcol(static_cast<std::size_t>(n));  // column of s_r for the latest order
+  std::vector<int> pcol(static_cast<std::size_t>(n));  // GLPK column of s_r for the latest order
   std::vector<std::uint64_t> zobrist(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {  // splitmix64 of the agent index: fixed, no random stream used
     std::uint64_t z = 0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(i + 1);
@@ -186,15 +210,17 @@ LpSolution solve_participatory(const Instance& inst, LpEngine engine) {
   };
   std::unordered_multimap<std::uint64_t, PrefixSet> prefix_sets;
   std::vector<std::vector<int>> order_ranks;  // rank of every agent in each order that added sets
-  std::size_t len = 0;
+  int len = 0;
   const auto put = [&](int col, double v) {
-    ind[len] = col;
-    val[len] = v;
-    ++len;
+    ind[static_cast<std::size_t>(++len)] = col;
+    val[static_cast<std::size_t>(len)] = v;
   };
-  // Appends the row put() has collected with bounds [lower, upper].
-  const auto add_row = [&](double lower, double upper, Status status) {
-    lp->add_row(lower, upper, {ind.data(), len}, {val.data(), len}, status);
+  // Appends the row put() has collected, `type` (GLP_FX or GLP_LO) with right-hand side 0.
+  const auto add_row = [&](int type, int status) {
+    const int row = glp_add_rows(lp.get(), 1);
+    glp_set_row_bnds(lp.get(), row, type, 0.0, 0.0);
+    glp_set_mat_row(lp.get(), row, len, ind.data(), val.data());
+    glp_set_row_stat(lp.get(), row, status);
   };
   const auto add_order = [&](const Eigen::VectorXd& uu) {
     std::iota(order.begin(), order.end(), 0);
@@ -207,9 +233,9 @@ LpSolution solve_participatory(const Instance& inst, LpEngine engine) {
     for (int r = 0; r < n; ++r) {
       const int agent = order[static_cast<std::size_t>(r)];
       h ^= zobrist[static_cast<std::size_t>(agent)];
-      int found = -1;
+      int found = 0;
       const auto [lo, hi] = prefix_sets.equal_range(h);
-      for (auto it = lo; it != hi && found < 0; ++it) {
+      for (auto it = lo; it != hi && !found; ++it) {
         const PrefixSet& ps = it->second;
         if (ps.size != r + 1) continue;
         const std::vector<int>& other = order_ranks[static_cast<std::size_t>(ps.order_id)];
@@ -218,14 +244,16 @@ LpSolution solve_participatory(const Instance& inst, LpEngine engine) {
           same = other[static_cast<std::size_t>(order[static_cast<std::size_t>(q)])] <= r;
         if (same) found = ps.column;
       }
-      if (found < 0) {
+      if (!found) {
         // s_r basic, its defining row at its (fixed) bound: the basis stays square and regular.
-        found = lp->add_column(-inf, inf, 0.0, {}, {}, Status::basic);
+        found = glp_add_cols(lp.get(), 1);
+        glp_set_col_bnds(lp.get(), found, GLP_FR, 0.0, 0.0);
+        glp_set_col_stat(lp.get(), found, GLP_BS);
         len = 0;
         put(found, 1.0);
-        put(ucol(agent), -1.0);
+        put(agent + 1, -1.0);
         if (r > 0) put(pcol[static_cast<std::size_t>(r - 1)], -1.0);
-        add_row(0.0, 0.0, Status::at_lower);
+        add_row(GLP_FX, GLP_NS);
         prefix_sets.emplace(h, PrefixSet{found, id, r + 1});
         used = true;
       }
@@ -245,25 +273,25 @@ LpSolution solve_participatory(const Instance& inst, LpEngine engine) {
     return value - t;
   };
   // Agent i's cut for the latest order (add_order first).
-  const auto add_cut = [&](int i, Status status) {
+  const auto add_cut = [&](int i, int status) {
     const auto si = static_cast<std::size_t>(i);
     const int r = rank[si];
     const double ca = av.alpha[si] * scale, cb = av.beta[si] * scale;
     len = 0;
     put(tcol(i), 1.0);
-    put(ucol(i), ca * r - cb * (n - 1 - r));
+    put(i + 1, ca * r - cb * (n - 1 - r));
     if (r > 0) put(pcol[static_cast<std::size_t>(r - 1)], -ca);
     if (r < n - 1) {
       put(pcol[static_cast<std::size_t>(n - 1)], cb);
       put(pcol[static_cast<std::size_t>(r)], -cb);
     }
-    add_row(0.0, inf, status);
+    add_row(GLP_LO, status);
   };
 
   LpSolution sol;
   Eigen::VectorXd u = utilities(a, xstar);
   add_order(u);
-  for (int i = 0; i < n; ++i) add_cut(i, Status::at_lower);  // active at x*: t_i = P_i(u(x*))
+  for (int i = 0; i < n; ++i) add_cut(i, GLP_NL);  // active at x*: t_i = P_i(u(x*))
   // Two order-free cuts per agent, i below everyone and i above everyone:
   //   t_i >= α_i/(n−1) (Σ_k u_k − n u_i),   t_i >= β_i/(n−1) (n u_i − Σ_k u_k).
   // Together they certify a tie of all agents, where strong aversion ends (at n = m = 50,
@@ -277,74 +305,64 @@ LpSolution solve_participatory(const Instance& inst, LpEngine engine) {
       len = 0;
       put(tcol(i), 1.0);
       put(sum_u, below ? -ca : cb);
-      put(ucol(i), below ? ca * n : -cb * n);
-      add_row(0.0, inf, Status::basic);
+      put(i + 1, below ? ca * n : -cb * n);
+      add_row(GLP_LO, GLP_BS);
     }
   }
-  const int fixed_rows = m + n;  // rows that are never cuts
   sol.cuts = 3 * n;
-  if (!lp->solve(LpModel::Method::primal)) return sol;
+  if (!resolve(lp.get(), GLP_PRIMAL)) return sol;
   std::vector<double> y_item(static_cast<std::size_t>(m)), y_agent(static_cast<std::size_t>(n));
   const int max_rounds = 40 * (n + m) + 1000;
   double last_gap = std::numeric_limits<double>::infinity();
   int stalled = 0;
-  std::vector<int> age;      // per LP row: solves in a row a cut has been slack
-  std::vector<char> is_cut;  // per LP row: a cut (prefix definitions are never dropped)
-  const auto mark_rows = [&](bool cut) {
-    is_cut.resize(static_cast<std::size_t>(lp->rows()), cut);
-  };
-  mark_rows(false);
-  // The 3n initial cuts are cuts too (the m + n fixed rows and prefix rows come first).
-  for (int r = lp->rows() - 3 * n; r < lp->rows(); ++r) is_cut[static_cast<std::size_t>(r)] = 1;
+  std::vector<int> age;  // per LP row: solves in a row a cut has been slack
   for (int round = 0; round < max_rounds; ++round) {
     // Pricing: a column at 0 improves the objective iff its reduced cost a_ij y_i − y_j > 0.
-    for (int j = 0; j < m; ++j) y_item[static_cast<std::size_t>(j)] = lp->row_dual(j);
-    for (int i = 0; i < n; ++i) y_agent[static_cast<std::size_t>(i)] = lp->row_dual(m + i);
+    for (int j = 0; j < m; ++j)
+      y_item[static_cast<std::size_t>(j)] = glp_get_row_dual(lp.get(), j + 1);
+    for (int i = 0; i < n; ++i)
+      y_agent[static_cast<std::size_t>(i)] = glp_get_row_dual(lp.get(), m + i + 1);
     bool priced = false;
     for (Column& c : cand) {
-      if (c.lp >= 0) continue;
+      if (c.glp) continue;
       const double d = a(c.agent, c.item) * y_agent[static_cast<std::size_t>(c.agent)] -
                        y_item[static_cast<std::size_t>(c.item)];
       if (d > 1e-9 * (1.0 + std::abs(y_item[static_cast<std::size_t>(c.item)]))) {
-        add_column(c, Status::at_lower);
+        add_column(c, GLP_NL);
         priced = true;
       }
     }
     if (priced) {
-      if (!lp->solve(LpModel::Method::primal)) return sol;
+      if (!resolve(lp.get(), GLP_PRIMAL)) return sol;
       continue;
     }
-    for (int i = 0; i < n; ++i) u[i] = lp->column_value(ucol(i));
-    // The engines satisfy rows to 1e-10 relative, so a smaller violation can reappear forever
-    // (the stall guard below ends that); 1e-7 here stopped up to ~1e-6 short of the optimum.
+    for (int i = 0; i < n; ++i) u[i] = glp_get_col_prim(lp.get(), i + 1);
+    // GLPK satisfies rows to tol_bnd = 1e-10 relative, so a smaller violation can reappear
+    // forever (the stall guard below ends that); 1e-7 here stopped up to ~1e-6 short of the
+    // optimum.
     const double tol = 1e-10 * (1.0 + u.cwiseAbs().maxCoeff());
     int added = 0;
     double gap = 0.0;  // LP bound minus the exact Σv at u: the total cut violation
-    const int rows_before = lp->rows();
     for (int e = 0; e < n; ++e) {
-      const double t = lp->column_value(tcol(e));
+      const double t = glp_get_col_prim(lp.get(), tcol(e));
       const double v = violation(e, u, t);
       if (v > tol) {
-        if (added == 0) {
-          add_order(u);
-          mark_rows(false);
-        }
-        add_cut(e, Status::basic);
+        if (added == 0) add_order(u);
+        add_cut(e, GLP_BS);
         gap += v;
         ++added;
       }
     }
-    mark_rows(true);
-    // Stall guard: if the engine's tolerances keep re-violating cuts without closing the gap,
-    // stop at the current (feasible, within `gap` of optimal) allocation instead of looping.
+    // Stall guard: if GLPK's tolerances keep re-violating cuts without closing the gap, stop at
+    // the current (feasible, within `gap` of optimal) allocation instead of looping.
     stalled = gap > last_gap * (1.0 - 1e-6) ? stalled + 1 : 0;
     last_gap = std::min(last_gap, gap);
     if (added == 0 || stalled >= 20) {
       sol.x = Eigen::MatrixXd::Zero(n, m);
       for (const Column& c : cand)
-        if (c.lp >= 0) sol.x(c.agent, c.item) = std::clamp(lp->column_value(c.lp), 0.0, b);
+        if (c.glp) sol.x(c.agent, c.item) = std::clamp(glp_get_col_prim(lp.get(), c.glp), 0.0, b);
       sol.columns = static_cast<int>(
-          std::count_if(cand.begin(), cand.end(), [](const Column& c) { return c.lp >= 0; }));
+          std::count_if(cand.begin(), cand.end(), [](const Column& c) { return c.glp != 0; }));
       sol.ok = true;
       return sol;
     }
@@ -354,28 +372,26 @@ LpSolution solve_participatory(const Instance& inst, LpEngine engine) {
     // it holds, so the optimum is unchanged; a dropped cut that matters is violated again and
     // comes back as the current order's cut. At α = 0.02, β = 0.01 only ~77 of ~560 cuts bind at
     // the end: 14% fewer instructions (callgrind). Dropping after one slack solve cycles (4x the
-    // cuts). The rows added in this round are skipped.
+    // cuts). The rows just added (the last `added`, after this round's prefix rows) are skipped.
     {
-      age.resize(is_cut.size(), 0);
-      std::vector<int> drop;
-      std::vector<int> kept_age;
-      std::vector<char> kept_cut;
-      for (int r = 0; r < static_cast<int>(is_cut.size()); ++r) {
-        const auto sr = static_cast<std::size_t>(r);
-        int& g = age[sr];
-        g = is_cut[sr] && r >= fixed_rows && r < rows_before && lp->row_basic(r) ? g + 1 : 0;
-        if (g >= kCutMaxAge) {
+      const int rows = glp_get_num_rows(lp.get());
+      age.resize(static_cast<std::size_t>(rows), 0);
+      std::vector<int> drop{0};  // 1-based for glp_del_rows
+      std::vector<int> kept;
+      kept.reserve(age.size());
+      for (int r = 1; r <= rows; ++r) {
+        int& g = age[static_cast<std::size_t>(r - 1)];
+        const bool cut = r > m + n && glp_get_row_type(lp.get(), r) == GLP_LO;
+        g = cut && r <= rows - added && glp_get_row_stat(lp.get(), r) == GLP_BS ? g + 1 : 0;
+        if (g >= kCutMaxAge)
           drop.push_back(r);
-        } else {
-          kept_age.push_back(g);
-          kept_cut.push_back(is_cut[sr]);
-        }
+        else
+          kept.push_back(g);
       }
-      lp->delete_rows(drop);
-      age = std::move(kept_age);
-      is_cut = std::move(kept_cut);
+      if (drop.size() > 1) glp_del_rows(lp.get(), static_cast<int>(drop.size()) - 1, drop.data());
+      age = std::move(kept);
     }
-    if (!lp->solve(LpModel::Method::dual)) return sol;
+    if (!resolve(lp.get(), GLP_DUALP)) return sol;
   }
   return sol;
 }

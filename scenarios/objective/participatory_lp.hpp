@@ -18,7 +18,6 @@
 #pragma once
 
 #include "scenarios/objective/instance.hpp"
-#include "scenarios/objective/lp_engine.hpp"
 
 namespace fairmc::objective {
 
@@ -29,8 +28,8 @@ struct LpSolution {
   int columns = 0;    // x columns that entered the LP
 };
 
-// Cutting-plane solver (default), on either LP engine (same optimum; Clp is faster).
-LpSolution solve_participatory(const Instance& inst, LpEngine engine = LpEngine::clp);
+// Cutting-plane solver (default).
+LpSolution solve_participatory(const Instance& inst);
 
 // The full pairwise LP of the proof of Lemma 3.3 (reference for tests; O(n^2) rows).
 LpSolution solve_participatory_pairwise(const Instance& inst);
