@@ -147,7 +147,9 @@ LpSolution solve_participatory(const Instance& inst) {
   const auto tcol = [&](int i) { return n + 1 + i; };
   for (int i = 0; i < n; ++i) {
     glp_set_col_bnds(lp.get(), i + 1, GLP_FR, 0.0, 0.0);
-    glp_set_obj_coef(lp.get(), i + 1, 1.0);
+    // Σ_i u_i − Σ_i t_i with t_i = α_i/(n−1) (Σ_k u_k − n u_i) + z_i (see z_i below).
+    glp_set_obj_coef(lp.get(), i + 1,
+                     1.0 + (n * av.alpha[static_cast<std::size_t>(i)] - sa) / (n - 1.0));
     glp_set_col_stat(lp.get(), i + 1, GLP_BS);
     glp_set_row_bnds(lp.get(), m + i + 1, GLP_FX, 0.0, 0.0);
     glp_set_row_stat(lp.get(), m + i + 1, GLP_NS);
@@ -157,9 +159,8 @@ LpSolution solve_participatory(const Instance& inst) {
     glp_set_row_stat(lp.get(), j + 1, GLP_NS);
   }
   for (int i = 0; i < n; ++i) {
-    glp_set_col_bnds(lp.get(), tcol(i), GLP_FR, 0.0, 0.0);
+    glp_set_col_bnds(lp.get(), tcol(i), GLP_LO, 0.0, 0.0);
     glp_set_obj_coef(lp.get(), tcol(i), -1.0);
-    glp_set_col_stat(lp.get(), tcol(i), GLP_BS);
   }
   {
     Triplets trip;
@@ -277,14 +278,12 @@ LpSolution solve_participatory(const Instance& inst) {
     const auto si = static_cast<std::size_t>(i);
     const int r = rank[si];
     const double ca = av.alpha[si] * scale, cb = av.beta[si] * scale;
-    len = 0;
+    len = 0;  // the cut on t_i, written for z_i = t_i − α_i/(n−1) (s_n − n u_i)
     put(tcol(i), 1.0);
-    put(i + 1, ca * r - cb * (n - 1 - r));
+    put(i + 1, ca * r - cb * (n - 1 - r) - ca * n);
     if (r > 0) put(pcol[static_cast<std::size_t>(r - 1)], -ca);
-    if (r < n - 1) {
-      put(pcol[static_cast<std::size_t>(n - 1)], cb);
-      put(pcol[static_cast<std::size_t>(r)], -cb);
-    }
+    put(pcol[static_cast<std::size_t>(n - 1)], ca + (r < n - 1 ? cb : 0.0));
+    if (r < n - 1) put(pcol[static_cast<std::size_t>(r)], -cb);
     add_row(GLP_LO, status);
   };
 
@@ -295,10 +294,14 @@ LpSolution solve_participatory(const Instance& inst) {
   //   t_i >= α_i/(n−1) (Σ_k u_k − n u_i),   t_i >= β_i/(n−1) (n u_i − Σ_k u_k).
   // Together they certify a tie of all agents, where strong aversion ends (at n = m = 50,
   // α = 0.2, β = 0.1 every agent gets the same utility); order cuts alone need several rounds to
-  // pin a tie (the order-free cuts: 2.2x fewer instructions there, 1.2–3x elsewhere). The cuts of
-  // x*'s order, which the LP also started with until issue 19, are left to the rounds: x^θ is far
-  // from x*'s order, and with them the first LP had n more cut rows and n − 1 more prefix sums
-  // (28% fewer instructions at the reference, 8% at weak aversion; callgrind, bench_objective).
+  // pin a tie (the order-free cuts: 2.2x fewer instructions there, 1.2–3x elsewhere). The first is
+  // not a row: t_i = α_i/(n−1) (Σ_k u_k − n u_i) + z_i with z_i >= 0 a bounded column, every cut
+  // on t_i is written for z_i (same nonzeros: s_n is in each already), and the objective's
+  // −Σ_i t_i moves its linear part into u's coefficients: the same LP with n rows fewer (issue 19).
+  // The cuts of x*'s order, which the LP also started with until then, are left to the rounds:
+  // x^θ is far from x*'s order, and with them the first LP had n more cut rows and n − 1 more
+  // prefix sums. Together: 37% fewer instructions at the reference, 13% at weak aversion
+  // (callgrind, bench_objective).
   // Σ_k u_k is one column with a dense defining row, registered as the prefix set of all agents
   // (Zobrist key of the full set), so every later order's s_n is this column.
   const int sum_u = glp_add_cols(lp.get(), 1);
@@ -326,15 +329,14 @@ LpSolution solve_participatory(const Instance& inst) {
   for (int i = 0; i < n; ++i) {
     const auto si = static_cast<std::size_t>(i);
     const double ca = av.alpha[si] * scale, cb = av.beta[si] * scale;
-    // Warm start at x*: t_i equals the larger of its two cuts (that row nonbasic, the other basic).
-    const bool below_binds = ca * (total - n * u[i]) >= cb * (n * u[i] - total);
-    for (const bool below : {true, false}) {
-      len = 0;
-      put(tcol(i), 1.0);
-      put(sum_u, below ? -ca : cb);
-      put(i + 1, below ? ca * n : -cb * n);
-      add_row(GLP_LO, below == below_binds ? GLP_NL : GLP_BS);
-    }
+    // z_i >= (α_i + β_i)/(n−1) (n u_i − Σ_k u_k); warm start at x*: z_i = max(0, that).
+    const bool above_binds = n * u[i] - total > 0.0;
+    glp_set_col_stat(lp.get(), tcol(i), above_binds ? GLP_BS : GLP_NL);
+    len = 0;
+    put(tcol(i), 1.0);
+    put(sum_u, ca + cb);
+    put(i + 1, -(ca + cb) * n);
+    add_row(GLP_LO, above_binds ? GLP_NL : GLP_BS);
   }
   sol.cuts = 2 * n;
   if (!resolve(lp.get(), GLP_PRIMAL)) return sol;
@@ -368,10 +370,12 @@ LpSolution solve_participatory(const Instance& inst) {
     // forever (the stall guard below ends that); 1e-7 here stopped up to ~1e-6 short of the
     // optimum.
     const double tol = 1e-10 * (1.0 + u.cwiseAbs().maxCoeff());
+    const double sum = u.sum();
     int added = 0;
     double gap = 0.0;  // LP bound minus the exact Σv at u: the total cut violation
     for (int e = 0; e < n; ++e) {
-      const double t = glp_get_col_prim(lp.get(), tcol(e));
+      const double t = glp_get_col_prim(lp.get(), tcol(e)) +
+                       av.alpha[static_cast<std::size_t>(e)] * scale * (sum - n * u[e]);
       const double v = violation(e, u, t);
       if (v > tol) {
         if (added == 0) add_order(u);
