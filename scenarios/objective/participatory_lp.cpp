@@ -68,6 +68,15 @@ bool resolve(glp_prob* lp, int method) {
   return glp_simplex(lp, &p) == 0 && glp_get_status(lp) == GLP_OPT;
 }
 
+// A share within the solver's primal tolerance (tol_bnd = 1e-10, relative) of 0 or of its cap is
+// set to that bound: basic variables that are 0 in exact arithmetic come out as ~1e-13 noise, and
+// metrics that test u_i(x^θ) > 0 (Eq. 8's IT, which divides by it) jumped between infinite and
+// ~1e15 with the noise (issue 19: a change of cut order flipped one draw of sweep_aversion_drawn).
+double snap(double v, double cap) {
+  const double eps = 1e-10 * cap;
+  return v <= eps ? 0.0 : v >= cap - eps ? cap : v;
+}
+
 constexpr int kCutMaxAge = 3;  // see "Cut ageing" in solve_participatory
 
 // Numerator of r_ik (depends on i only) and its denominator (depends on k only), Eq. (17).
@@ -391,7 +400,7 @@ LpSolution solve_participatory(const Instance& inst) {
     if (added == 0 || stalled >= 20) {
       sol.x = Eigen::MatrixXd::Zero(n, m);
       for (const Column& c : cand)
-        if (c.glp) sol.x(c.agent, c.item) = std::clamp(glp_get_col_prim(lp.get(), c.glp), 0.0, b);
+        if (c.glp) sol.x(c.agent, c.item) = snap(glp_get_col_prim(lp.get(), c.glp), b);
       sol.columns = static_cast<int>(
           std::count_if(cand.begin(), cand.end(), [](const Column& c) { return c.glp != 0; }));
       sol.ok = true;
@@ -477,7 +486,7 @@ LpSolution solve_participatory_pairwise(const Instance& inst) {
   sol.x = Eigen::MatrixXd::Zero(n, m);
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < m; ++j)
-      sol.x(i, j) = std::clamp(glp_get_col_prim(lp.get(), xcol(i, j)), 0.0, inst.cap());
+      sol.x(i, j) = snap(glp_get_col_prim(lp.get(), xcol(i, j)), inst.cap());
   sol.ok = true;
   return sol;
 }
