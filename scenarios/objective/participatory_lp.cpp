@@ -68,6 +68,15 @@ bool resolve(glp_prob* lp, int method) {
   return glp_simplex(lp, &p) == 0 && glp_get_status(lp) == GLP_OPT;
 }
 
+// A share within the solver's primal tolerance (tol_bnd = 1e-10, relative) of 0 or of its cap is
+// set to that bound: basic variables that are 0 in exact arithmetic come out as ~1e-13 noise, and
+// metrics that test u_i(x^θ) > 0 (Eq. 8's IT, which divides by it) jumped between infinite and
+// ~1e15 with the noise (issue 19: a change of cut order flipped one draw of sweep_aversion_drawn).
+double snap(double v, double cap) {
+  const double eps = 1e-10 * cap;
+  return v <= eps ? 0.0 : v >= cap - eps ? cap : v;
+}
+
 constexpr int kCutMaxAge = 3;  // see "Cut ageing" in solve_participatory
 
 // Numerator of r_ik (depends on i only) and its denominator (depends on k only), Eq. (17).
@@ -137,17 +146,20 @@ LpSolution solve_participatory(const Instance& inst) {
     }
   }
 
-  // Columns: u (n), t_i (n), then x as they enter. Rows: items (m), utility definitions (n), cuts.
+  // Columns: u (n), z_i (n; t_i minus its "below everyone" cut, see below), then x as they enter.
+  // Rows: items (m), utility definitions (n), then Σu's and the prefix sums' definitions and cuts.
   // The penalty is split by agent, P(u) = Σ_i P_i(u) with P_i = α_i I_i^+ + β_i I_i^- (Eq. 9), and
   // each t_i >= P_i(u) gets its own cuts (multi-cut Kelley): far fewer rounds than one t >= P(u).
   Prob lp(glp_create_prob());
   glp_set_obj_dir(lp.get(), GLP_MAX);
   glp_add_cols(lp.get(), 2 * n);
   glp_add_rows(lp.get(), m + n);
-  const auto tcol = [&](int i) { return n + 1 + i; };
+  const auto tcol = [&](int i) { return n + 1 + i; };  // z_i
   for (int i = 0; i < n; ++i) {
     glp_set_col_bnds(lp.get(), i + 1, GLP_FR, 0.0, 0.0);
-    glp_set_obj_coef(lp.get(), i + 1, 1.0);
+    // Σ_i u_i − Σ_i t_i with t_i = α_i/(n−1) (Σ_k u_k − n u_i) + z_i (see z_i below).
+    glp_set_obj_coef(lp.get(), i + 1,
+                     1.0 + (n * av.alpha[static_cast<std::size_t>(i)] - sa) / (n - 1.0));
     glp_set_col_stat(lp.get(), i + 1, GLP_BS);
     glp_set_row_bnds(lp.get(), m + i + 1, GLP_FX, 0.0, 0.0);
     glp_set_row_stat(lp.get(), m + i + 1, GLP_NS);
@@ -157,9 +169,8 @@ LpSolution solve_participatory(const Instance& inst) {
     glp_set_row_stat(lp.get(), j + 1, GLP_NS);
   }
   for (int i = 0; i < n; ++i) {
-    glp_set_col_bnds(lp.get(), tcol(i), GLP_FR, 0.0, 0.0);
+    glp_set_col_bnds(lp.get(), tcol(i), GLP_LO, 0.0, 0.0);
     glp_set_obj_coef(lp.get(), tcol(i), -1.0);
-    glp_set_col_stat(lp.get(), tcol(i), GLP_BS);
   }
   {
     Triplets trip;
@@ -277,39 +288,67 @@ LpSolution solve_participatory(const Instance& inst) {
     const auto si = static_cast<std::size_t>(i);
     const int r = rank[si];
     const double ca = av.alpha[si] * scale, cb = av.beta[si] * scale;
-    len = 0;
+    len = 0;  // the cut on t_i, written for z_i = t_i − α_i/(n−1) (s_n − n u_i)
     put(tcol(i), 1.0);
-    put(i + 1, ca * r - cb * (n - 1 - r));
+    put(i + 1, ca * r - cb * (n - 1 - r) - ca * n);
     if (r > 0) put(pcol[static_cast<std::size_t>(r - 1)], -ca);
-    if (r < n - 1) {
-      put(pcol[static_cast<std::size_t>(n - 1)], cb);
-      put(pcol[static_cast<std::size_t>(r)], -cb);
-    }
+    put(pcol[static_cast<std::size_t>(n - 1)], ca + (r < n - 1 ? cb : 0.0));
+    if (r < n - 1) put(pcol[static_cast<std::size_t>(r)], -cb);
     add_row(GLP_LO, status);
   };
 
   LpSolution sol;
   Eigen::VectorXd u = utilities(a, xstar);
-  add_order(u);
-  for (int i = 0; i < n; ++i) add_cut(i, GLP_NL);  // active at x*: t_i = P_i(u(x*))
-  // Two order-free cuts per agent, i below everyone and i above everyone:
+  // The first LP holds only the two order-free cuts per agent, i below everyone and i above
+  // everyone:
   //   t_i >= α_i/(n−1) (Σ_k u_k − n u_i),   t_i >= β_i/(n−1) (n u_i − Σ_k u_k).
   // Together they certify a tie of all agents, where strong aversion ends (at n = m = 50,
   // α = 0.2, β = 0.1 every agent gets the same utility); order cuts alone need several rounds to
-  // pin a tie. Measured: 2.2x fewer instructions there, 1.2–3x elsewhere (bench/).
-  const int sum_u = pcol[static_cast<std::size_t>(n - 1)];  // s_n = Σ_k u_k whatever the order
+  // pin a tie (the order-free cuts: 2.2x fewer instructions there, 1.2–3x elsewhere). The first is
+  // not a row: t_i = α_i/(n−1) (Σ_k u_k − n u_i) + z_i with z_i >= 0 a bounded column, every cut
+  // on t_i is written for z_i (same nonzeros: s_n is in each already), and the objective's
+  // −Σ_i t_i moves its linear part into u's coefficients: the same LP with n rows fewer (issue 19).
+  // The cuts of x*'s order, which the LP also started with until then, are left to the rounds:
+  // x^θ is far from x*'s order, and with them the first LP had n more cut rows and n − 1 more
+  // prefix sums. Together: 33% fewer instructions per LP at the reference, 10% at weak aversion
+  // (callgrind, bench_objective).
+  // Σ_k u_k is one column with a dense defining row, registered as the prefix set of all agents
+  // (Zobrist key of the full set), so every later order's s_n is this column.
+  const int sum_u = glp_add_cols(lp.get(), 1);
+  {
+    glp_set_col_bnds(lp.get(), sum_u, GLP_FR, 0.0, 0.0);
+    glp_set_col_stat(lp.get(), sum_u, GLP_BS);
+    std::vector<int> cols(static_cast<std::size_t>(n) + 2, 0);
+    std::vector<double> vals(static_cast<std::size_t>(n) + 2, -1.0);
+    cols[1] = sum_u;
+    vals[1] = 1.0;
+    std::uint64_t h = 0;
+    for (int i = 0; i < n; ++i) {
+      cols[static_cast<std::size_t>(i) + 2] = i + 1;
+      h ^= zobrist[static_cast<std::size_t>(i)];
+    }
+    const int row = glp_add_rows(lp.get(), 1);
+    glp_set_row_bnds(lp.get(), row, GLP_FX, 0.0, 0.0);
+    glp_set_mat_row(lp.get(), row, n + 1, cols.data(), vals.data());
+    glp_set_row_stat(lp.get(), row, GLP_NS);
+    std::iota(rank.begin(), rank.end(), 0);  // any order: the set is all agents
+    prefix_sets.emplace(h, PrefixSet{sum_u, 0, n});
+    order_ranks.push_back(rank);
+  }
+  const double total = u.sum();
   for (int i = 0; i < n; ++i) {
     const auto si = static_cast<std::size_t>(i);
     const double ca = av.alpha[si] * scale, cb = av.beta[si] * scale;
-    for (const bool below : {true, false}) {
-      len = 0;
-      put(tcol(i), 1.0);
-      put(sum_u, below ? -ca : cb);
-      put(i + 1, below ? ca * n : -cb * n);
-      add_row(GLP_LO, GLP_BS);
-    }
+    // z_i >= (α_i + β_i)/(n−1) (n u_i − Σ_k u_k); warm start at x*: z_i = max(0, that).
+    const bool above_binds = n * u[i] - total > 0.0;
+    glp_set_col_stat(lp.get(), tcol(i), above_binds ? GLP_BS : GLP_NL);
+    len = 0;
+    put(tcol(i), 1.0);
+    put(sum_u, ca + cb);
+    put(i + 1, -(ca + cb) * n);
+    add_row(GLP_LO, above_binds ? GLP_NL : GLP_BS);
   }
-  sol.cuts = 3 * n;
+  sol.cuts = 2 * n;
   if (!resolve(lp.get(), GLP_PRIMAL)) return sol;
   std::vector<double> y_item(static_cast<std::size_t>(m)), y_agent(static_cast<std::size_t>(n));
   const int max_rounds = 40 * (n + m) + 1000;
@@ -341,10 +380,12 @@ LpSolution solve_participatory(const Instance& inst) {
     // forever (the stall guard below ends that); 1e-7 here stopped up to ~1e-6 short of the
     // optimum.
     const double tol = 1e-10 * (1.0 + u.cwiseAbs().maxCoeff());
+    const double sum = u.sum();
     int added = 0;
     double gap = 0.0;  // LP bound minus the exact Σv at u: the total cut violation
     for (int e = 0; e < n; ++e) {
-      const double t = glp_get_col_prim(lp.get(), tcol(e));
+      const double t = glp_get_col_prim(lp.get(), tcol(e)) +
+                       av.alpha[static_cast<std::size_t>(e)] * scale * (sum - n * u[e]);
       const double v = violation(e, u, t);
       if (v > tol) {
         if (added == 0) add_order(u);
@@ -360,7 +401,7 @@ LpSolution solve_participatory(const Instance& inst) {
     if (added == 0 || stalled >= 20) {
       sol.x = Eigen::MatrixXd::Zero(n, m);
       for (const Column& c : cand)
-        if (c.glp) sol.x(c.agent, c.item) = std::clamp(glp_get_col_prim(lp.get(), c.glp), 0.0, b);
+        if (c.glp) sol.x(c.agent, c.item) = snap(glp_get_col_prim(lp.get(), c.glp), b);
       sol.columns = static_cast<int>(
           std::count_if(cand.begin(), cand.end(), [](const Column& c) { return c.glp != 0; }));
       sol.ok = true;
@@ -446,7 +487,7 @@ LpSolution solve_participatory_pairwise(const Instance& inst) {
   sol.x = Eigen::MatrixXd::Zero(n, m);
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < m; ++j)
-      sol.x(i, j) = std::clamp(glp_get_col_prim(lp.get(), xcol(i, j)), 0.0, inst.cap());
+      sol.x(i, j) = snap(glp_get_col_prim(lp.get(), xcol(i, j)), inst.cap());
   sol.ok = true;
   return sol;
 }

@@ -187,6 +187,9 @@ TEST_CASE("normalize: true with scaled_copy gives identical agents and IT = n ex
   const Summary s = simulate(yaml, 40);
   CHECK(s.mean.at("individual_tradeoff") == doctest::Approx(5.0).epsilon(1e-9));
   CHECK(s.max.at("individual_tradeoff") - 5.0 <= 1e-9);
-  CHECK(s.sem.at("individual_tradeoff") <= 1e-9);
+  // simulate()'s sem is sqrt of Σx² − (Σx)²/n: with every draw's IT within 1e-12 of 5, the
+  // cancellation alone leaves ~1e-8 when the values differ in their last bits (the cutting-plane
+  // LP of issue 19 returns u_i = 1/n ± 1 ulp where the old one hit 1/n on these draws).
+  CHECK(s.sem.at("individual_tradeoff") <= 1e-7);
   CHECK(s.mean.at("loss") == doctest::Approx(0.0).scale(1.0).epsilon(1e-9));
 }
