@@ -243,9 +243,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     // Overrides besides draws=N grow the sweep (engine/grow.hpp checks that they only add values).
     const bool grows = std::any_of(overrides.begin(), overrides.end(),
                                    [](const std::string& o) { return o.rfind("draws=", 0) != 0; });
-    e = grows
-            ? fairmc::load_grown(*stored, overrides)
-            : fairmc::load_experiment_text(stored->config_text, stored->experiment_file, overrides);
+    e = grows ? fairmc::load_grown(*stored, overrides)
+              : fairmc::load_stored_experiment(stored->config_text, stored->experiment_file,
+                                               overrides);
     if (!experiment_file.empty()) {
       const auto given = fairmc::load_experiment(experiment_file, overrides, configs_dir);
       if (given.config_hash() != e.config_hash())

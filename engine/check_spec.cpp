@@ -61,23 +61,6 @@ CheckTarget read_target(const Params& c, const std::string& key, const YAML::Nod
   return t;
 }
 
-// A YAML node's value at a dotted path of `root`, or an undefined node.
-YAML::Node at_path(const YAML::Node& root, const std::string& path) {
-  YAML::Node cur;
-  cur.reset(root);
-  std::size_t start = 0;
-  while (true) {
-    const auto dot = path.find('.', start);
-    const std::string part = path.substr(start, dot == std::string::npos ? dot : dot - start);
-    if (!cur.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
-    const YAML::Node next = cur[part];
-    if (!next) return YAML::Node(YAML::NodeType::Undefined);
-    cur.reset(next);
-    if (dot == std::string::npos) return cur;
-    start = dot + 1;
-  }
-}
-
 SourceMark mark_at(const Experiment& e, const CheckSpec& c, const std::string& key) {
   return nearest_mark(*e.marks, c.path + "." + key, c.where);
 }
@@ -275,7 +258,7 @@ std::vector<CheckSpec> read_checks(const Params& root) {
 
 void check_against_sweep(const Experiment& e,
                          const std::vector<std::pair<std::string, std::string>>& declared_fits,
-                         const std::set<std::string>& pinned) {
+                         const std::set<std::string>& pinned, bool stored) {
   for (const CheckSpec& c : e.checks) {
     if (c.subject == CheckSubject::slope &&
         std::find(declared_fits.begin(), declared_fits.end(), std::pair{c.metric, c.against}) ==
@@ -320,7 +303,7 @@ void check_against_sweep(const Experiment& e,
       // select nothing then. A sweep as the file wrote it must take every value (a typo).
       const auto mk = e.marks->find(key);
       const bool from_command_line =
-          pinned.count(key) > 0 ||
+          stored || pinned.count(key) > 0 ||
           (mk != e.marks->end() && mk->second.file.rfind("<command line>", 0) == 0);
       for (const auto& v : values)
         if (!from_command_line && std::find(taken.begin(), taken.end(), v) == taken.end()) {

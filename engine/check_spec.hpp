@@ -63,9 +63,11 @@ std::vector<CheckSpec> read_checks(const Params& root);
 // After the sweep is known: `at:` names swept keys (or keys an override pinned) and values they
 // take; a slope names a fit that `fits:` declares, and its `at:` leaves the fit's axis out.
 // `declared_fits`: (metric, against) of every fit in the file, before pinned ones were dropped.
+// `stored`: a results file's resolved text (config.hpp, load_stored_experiment), whose `at:`
+// values may be ones its run's command line left out of the sweep.
 void check_against_sweep(const Experiment& e,
                          const std::vector<std::pair<std::string, std::string>>& declared_fits,
-                         const std::set<std::string>& pinned);
+                         const std::set<std::string>& pinned, bool stored = false);
 
 // Once the scenario has prepared every point: the metrics, ratios and constants the checks name
 // exist at every point they select.

@@ -179,14 +179,30 @@ Experiment load_experiment(const fs::path& file, const std::vector<std::string>&
 
 namespace {
 Experiment load_unchecked(const std::string& text, const std::string& label,
-                          const std::vector<std::string>& overrides, const fs::path& configs_dir);
+                          const std::vector<std::string>& overrides, const fs::path& configs_dir,
+                          bool stored);
+Experiment load_text(const std::string& text, const std::string& label,
+                     const std::vector<std::string>& overrides, const fs::path& configs_dir,
+                     bool stored);
 }  // namespace
 
 Experiment load_experiment_text(const std::string& text, const std::string& label,
                                 const std::vector<std::string>& overrides,
                                 const fs::path& configs_dir) {
+  return load_text(text, label, overrides, configs_dir, false);
+}
+
+Experiment load_stored_experiment(const std::string& text, const std::string& label,
+                                  const std::vector<std::string>& overrides) {
+  return load_text(text, label, overrides, {}, true);
+}
+
+namespace {
+Experiment load_text(const std::string& text, const std::string& label,
+                     const std::vector<std::string>& overrides, const fs::path& configs_dir,
+                     bool stored) {
   try {
-    return load_unchecked(text, label, overrides, configs_dir);
+    return load_unchecked(text, label, overrides, configs_dir, stored);
   } catch (const YAML::Exception& e) {
     // A shape the checks above did not foresee (e.g. a scalar where a mapping must be).
     throw ConfigError(
@@ -194,6 +210,7 @@ Experiment load_experiment_text(const std::string& text, const std::string& labe
         "unexpected structure: " + e.msg + " (see README, 'Writing an experiment file')");
   }
 }
+}  // namespace
 
 namespace {
 
@@ -567,7 +584,8 @@ void read_sweep(Experiment& e, const YAML::Node& merged) {
 }
 
 Experiment load_unchecked(const std::string& text, const std::string& label,
-                          const std::vector<std::string>& overrides, const fs::path& configs_dir) {
+                          const std::vector<std::string>& overrides, const fs::path& configs_dir,
+                          bool stored) {
   Experiment e;
   e.file = label;
   e.marks = std::make_shared<SourceIndex>();
@@ -609,7 +627,7 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
     }
 
   // 2. overrides.
-  const std::set<std::string> pinned = apply_overrides(merged, *e.marks, overrides);
+  std::set<std::string> pinned = apply_overrides(merged, *e.marks, overrides);
   e.overrides = overrides;
   e.resolved.reset(merged);
 
@@ -699,6 +717,21 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
       });
   std::vector<std::pair<std::string, std::string>> declared_fits;
   for (const Fit& f : e.fits) declared_fits.emplace_back(f.metric, f.against);
+  if (stored) {
+    // A results file's resolved text no longer says which values its run's command line set:
+    // a key it pinned is simply fixed there, and a sweep it narrowed lacks values that fits and
+    // checks of the file as written name. The text was checked when that run began, so treat
+    // every fixed key that a fit or an `at:` names as pinned (resume, grow and merge then see
+    // the experiment that run saw).
+    std::set<std::string> swept;
+    for (const auto& a : e.axes) swept.insert(a.keys.begin(), a.keys.end());
+    const auto pin = [&](const std::string& k) {
+      if (!swept.count(k) && at_path(e.resolved, k)) pinned.insert(k);
+    };
+    for (const Fit& f : e.fits) pin(f.against);
+    for (const CheckSpec& c : e.checks)
+      for (const auto& kv : c.at) pin(kv.first);
+  }
   // A fit against an axis that an override pinned to one value has nothing to fit: drop it (a
   // check of its slope then has no point to evaluate: undetermined).
   std::erase_if(e.fits, [&](const Fit& f) { return pinned.count(f.against) > 0; });
@@ -710,7 +743,7 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
       root.fail("fits", "fit of '" + f.metric + "' is against '" + f.against +
                             "', which is not a swept key");
   }
-  check_against_sweep(e, declared_fits, pinned);
+  check_against_sweep(e, declared_fits, pinned, stored);
   return e;
 }
 }  // namespace

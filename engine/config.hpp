@@ -114,6 +114,11 @@ Experiment load_experiment(const std::filesystem::path& file,
 Experiment load_experiment_text(const std::string& text, const std::string& file_label,
                                 const std::vector<std::string>& overrides,
                                 const std::filesystem::path& configs_dir = {});
+// The resolved text a results file stores (resume, grow, merge). It was checked when its run
+// began, against the command line that run had; what that command line pinned or left out of a
+// sweep is fixed in the text, so fits and checks naming such keys or values are accepted here.
+Experiment load_stored_experiment(const std::string& text, const std::string& file_label,
+                                  const std::vector<std::string>& overrides);
 
 std::vector<Point> expand(const Experiment& e);
 

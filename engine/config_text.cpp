@@ -60,4 +60,21 @@ bool is_sweep_function(const std::string& s) {
   return std::regex_match(s, sweep_fn());
 }
 
+// A YAML node's value at a dotted path of `root`, or an undefined node.
+YAML::Node at_path(const YAML::Node& root, const std::string& path) {
+  YAML::Node cur;
+  cur.reset(root);
+  std::size_t start = 0;
+  while (true) {
+    const auto dot = path.find('.', start);
+    const std::string part = path.substr(start, dot == std::string::npos ? dot : dot - start);
+    if (!cur.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+    const YAML::Node next = cur[part];
+    if (!next) return YAML::Node(YAML::NodeType::Undefined);
+    cur.reset(next);
+    if (dot == std::string::npos) return cur;
+    start = dot + 1;
+  }
+}
+
 }  // namespace fairmc

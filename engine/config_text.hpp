@@ -23,4 +23,7 @@ std::vector<std::string> split_top_level(const std::string& s);
 const std::regex& sweep_fn();
 bool is_sweep_function(const std::string& s);
 
+// A YAML node's value at a dotted path of `root` ("population.agents"), or an undefined node.
+YAML::Node at_path(const YAML::Node& root, const std::string& path);
+
 }  // namespace fairmc

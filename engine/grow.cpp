@@ -127,11 +127,11 @@ std::string sweep_text(const Experiment& e) {
 
 Experiment load_grown(const StoredRun& stored, const std::vector<std::string>& overrides) {
   try {
-    return load_experiment_text(stored.config_text, stored.experiment_file, overrides);
+    return load_stored_experiment(stored.config_text, stored.experiment_file, overrides);
   } catch (const ConfigError& err) {
     std::string sweep;
     try {
-      sweep = sweep_text(load_experiment_text(stored.config_text, stored.experiment_file, {}));
+      sweep = sweep_text(load_stored_experiment(stored.config_text, stored.experiment_file, {}));
     } catch (const ConfigError&) {
       throw err;  // the stored text itself is at fault: its own error says so
     }
@@ -151,7 +151,7 @@ GrowPlan plan_grow(const StoredRun& stored, const Experiment& grown) {
   const auto where = [&](const std::string& key) {
     return nearest_mark(*grown.marks, key, command_line_mark(key));
   };
-  const Experiment old = load_experiment_text(stored.config_text, stored.experiment_file, {});
+  const Experiment old = load_stored_experiment(stored.config_text, stored.experiment_file, {});
   if (old.config_hash() != stored.config_hash)
     throw ConfigError(in_file, "",
                       "damaged: the stored configuration does not match its configuration hash");

@@ -70,7 +70,8 @@ MergeOutcome merge_results(const std::vector<fs::path>& inputs, const fs::path& 
   }
   check_compatible(in);
 
-  const Experiment e = load_experiment_text(in.front().config_text, in.front().experiment_file, {});
+  const Experiment e =
+      load_stored_experiment(in.front().config_text, in.front().experiment_file, {});
   RunRecord run = new_run_record(e, find_scenario(catalog, e));
   run.command_line = command_line;
   run.created_utc = in.front().created_utc;

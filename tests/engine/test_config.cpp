@@ -480,3 +480,30 @@ TEST_CASE("defaults= on the command line is refused, naming where it belongs") {
     CHECK(what.find("experiment file") != std::string::npos);
   }
 }
+
+TEST_CASE("a stored resolved text loads whatever its run's command line pinned or left out") {
+  // The demo's fit is against population.agents and a check selects population.agents = 1000.
+  // A run that pinned the key, or narrowed its sweep without 1000, stores a resolved text that no
+  // longer says so; resume, grow and merge must still load it, as the same experiment.
+  std::ifstream in(fs::path(FAIRMC_SOURCE_DIR) / "experiments" / "demo.yaml");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const fs::path configs = fs::path(FAIRMC_SOURCE_DIR) / "configs";
+  for (const std::string override_ : {"population.agents=100", "population.agents=10,100"}) {
+    CAPTURE(override_);
+    const auto run = fairmc::load_experiment_text(text, "demo.yaml", {override_}, configs);
+    // As an experiment file the resolved text is refused (the fit or the check names what it
+    // lacks), which is why the stored text has its own loader.
+    CHECK_THROWS_AS(fairmc::load_experiment_text(run.resolved_text(), "stored", {}), ConfigError);
+    const auto stored = fairmc::load_stored_experiment(run.resolved_text(), "stored", {});
+    CHECK(stored.config_hash() == run.config_hash());
+    CHECK(stored.fits.size() == run.fits.size());
+    CHECK(stored.checks.size() == run.checks.size());
+  }
+  // What was wrong when the run began stays wrong: an `at:` key the text does not have.
+  const auto run = fairmc::load_experiment_text(text, "demo.yaml", {}, configs);
+  std::string bad = run.resolved_text();
+  const auto at = bad.find("population.agents: 1000");
+  REQUIRE(at != std::string::npos);
+  bad.replace(at, std::string("population.agents").size(), "population.agentz");
+  CHECK_THROWS_AS(fairmc::load_stored_experiment(bad, "stored", {}), ConfigError);
+}
