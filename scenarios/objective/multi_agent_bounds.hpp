@@ -21,9 +21,10 @@ double multi_agent_loss_bound(const Eigen::MatrixXd& a, const Aversion& av, int 
 // IT, then IT <= max_i u_i(x*) / min_i u_i(x*). The statement prints the hypothesis without the
 // factor α, which the proof does not support. `applies` reports whether the hypothesis holds on
 // this draw for some agent of IT's argmax (any of them serves the proof), judged at the LP's
-// resolution: ratios within δ = kLpTolerance (1 + max_i |u_i(x^θ)|) of the largest count as tied,
-// and the hypothesis may fail by as much as δ moves it (2n(1 + α)δ), so that rounding noise of
-// x^θ does not decide (at a tie of all agents both sides are 0). `agent` is that agent (-1: none).
+// resolution δ = kLpTolerance (1 + max_i |u_i(x^θ)|): an agent counts as attaining IT if its ratio
+// u_i*/u_i(x^θ) is the largest for some u within δ of u(x^θ), and the hypothesis may fail by as
+// much as such a change moves it (2n(1 + α)δ), so that rounding noise of x^θ does not decide (at a
+// tie of all agents both sides are 0). `agent` is the agent used (-1: none).
 struct TradeoffBound {
   double bound = 0.0;
   bool applies = false;
