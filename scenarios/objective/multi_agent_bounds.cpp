@@ -63,8 +63,8 @@ TradeoffBound individual_tradeoff_bound(const Eigen::VectorXd& u_star,
   // rounding noise of the LP solution (at a tie of all agents, the reference workload's end,
   // every term is 0 ± noise) cannot decide them.
   const double delta = kLpTolerance * (1.0 + u_theta.cwiseAbs().maxCoeff());
-  // Agents that may attain IT (Eq. 28): u*_k/u_k is within δ of the largest ratio. Any agent of
-  // the argmax serves Lemma G.1, so the hypothesis is tested for each of them.
+  // Agents that may attain IT (Eq. 28): u*_k/u_k is the largest ratio at some u within δ of
+  // u(x^θ). Any agent of the argmax serves Lemma G.1, so the hypothesis is tested for each of them.
   double top_low = 0.0;  // the largest ratio with every u_k moved up by δ
   for (Eigen::Index k = 0; k < n; ++k)
     top_low = std::max(top_low, u_star[k] / (u_theta[k] + delta));
