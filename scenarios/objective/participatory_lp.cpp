@@ -55,7 +55,7 @@ glp_smcp simplex_params(int method) {
   // Rows within GLPK's default 1e-7 of their bound let a cut's violation hide below the cut
   // tolerance; with 1e-10 the cutting-plane optimum matches the pairwise LP to ~1e-12 instead of
   // ~1e-6 (n = m = 50, α = 0.02: up to 7.7e-7 below it), for ~2% more work.
-  p.tol_bnd = 1e-10;
+  p.tol_bnd = kLpTolerance;
   return p;
 }
 
@@ -73,7 +73,7 @@ bool resolve(glp_prob* lp, int method) {
 // metrics that test u_i(x^θ) > 0 (Eq. 8's IT, which divides by it) jumped between infinite and
 // ~1e15 with the noise (issue 19: a change of cut order flipped one draw of sweep_aversion_drawn).
 double snap(double v, double cap) {
-  const double eps = 1e-10 * cap;
+  const double eps = kLpTolerance * cap;
   return v <= eps ? 0.0 : v >= cap - eps ? cap : v;
 }
 
@@ -379,7 +379,7 @@ LpSolution solve_participatory(const Instance& inst) {
     // GLPK satisfies rows to tol_bnd = 1e-10 relative, so a smaller violation can reappear
     // forever (the stall guard below ends that); 1e-7 here stopped up to ~1e-6 short of the
     // optimum.
-    const double tol = 1e-10 * (1.0 + u.cwiseAbs().maxCoeff());
+    const double tol = kLpTolerance * (1.0 + u.cwiseAbs().maxCoeff());
     const double sum = u.sum();
     int added = 0;
     double gap = 0.0;  // LP bound minus the exact Σv at u: the total cut violation
@@ -479,11 +479,32 @@ LpSolution solve_participatory_pairwise(const Instance& inst) {
       trip.add(row, cq, 1.0);
     }
   trip.load(lp.get());
+  // No presolve: on near-degenerate instances (clustered agents, coefficients ~1e-5 apart) GLPK's
+  // presolved simplex met a numerically singular basis and gave up (GLP_EFAIL, "unable to
+  // factorize the basis matrix"; 11 of 240 clustered instances at n = 12, m = 24), leaving no basis
+  // to restart from, and its postsolve returned allocations with column sums 1e-8 off. Without it
+  // GLPK starts from an advanced basis and, if the simplex still fails, from the slack basis, which
+  // is always regular. Reduced costs are held to the same 1e-10 as the rows: with GLPK's default
+  // 1e-7 the optimum was up to 7.5e-8 (relative) short. Finally glp_exact re-solves from the
+  // simplex's basis in rational arithmetic, so the reference is the exact optimum of the LP with
+  // these coefficients (600 mixed instances, n = 4..14: 2.1 s instead of 1.5 s with both solvers).
   glp_smcp prm = simplex_params(GLP_PRIMAL);
-  prm.presolve = GLP_ON;
+  prm.tol_dj = kLpTolerance;
   LpSolution sol;
   sol.columns = nx;
-  if (glp_simplex(lp.get(), &prm) != 0 || glp_get_status(lp.get()) != GLP_OPT) return sol;
+  const auto optimal = [&](int ret) { return ret == 0 && glp_get_status(lp.get()) == GLP_OPT; };
+  glp_adv_basis(lp.get(), 0);
+  if (!optimal(glp_simplex(lp.get(), &prm))) {
+    glp_std_basis(lp.get());
+    glp_simplex(lp.get(), &prm);  // a failure here still leaves glp_exact a regular start
+  }
+  glp_smcp exact;
+  glp_init_smcp(&exact);
+  exact.msg_lev = GLP_MSG_OFF;
+  if (!optimal(glp_exact(lp.get(), &exact))) {
+    glp_std_basis(lp.get());
+    if (!optimal(glp_exact(lp.get(), &exact))) return sol;
+  }
   sol.x = Eigen::MatrixXd::Zero(n, m);
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < m; ++j)

@@ -21,6 +21,11 @@
 
 namespace fairmc::objective {
 
+// The LP's relative accuracy: GLPK's primal feasibility tolerance (tol_bnd), the cutting-plane
+// stop rule (no cut violated by more than kLpTolerance (1 + max_i |u_i|)) and the snapping of
+// shares to 0 or b. Quantities of x^θ are known to this resolution only; decisions on them use it.
+inline constexpr double kLpTolerance = 1e-10;
+
 struct LpSolution {
   Eigen::MatrixXd x;  // n x m allocation
   bool ok = false;    // false if GLPK failed (x is then empty)
