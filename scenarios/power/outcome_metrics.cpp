@@ -45,7 +45,10 @@ struct AgentSums {
 template <std::size_t M>
 void agent_pass(const Population& pop, const Equilibrium& eq, const double* q, const double* g,
                 double gamma, double epsilon, double ref, double* net, double* grad_sum,
-                double* lambda, char* exhausted, AgentSums& r) {
+                double* lambda, char* exhausted, AgentSums& r_out) {
+  // The sums in a local copy: through the reference every agent's additions went to memory (the
+  // stores to lambda and exhausted may alias it) and waited on a store and a reload (issue 19).
+  AgentSums r = r_out;
   const std::size_t n = pop.n, m = M > 0 ? M : pop.m;
   constexpr std::size_t kBuf = M > 0 ? M : 1;
   double a_buf[kBuf], e_buf[kBuf], d_buf[kBuf];
@@ -116,6 +119,7 @@ void agent_pass(const Population& pop, const Equilibrium& eq, const double* q, c
       net[j] = netv[j];
       grad_sum[j] = gradv[j];
     }
+  r_out = r;
 }
 
 // agent_pass for one issue (the median draw's hot loop), in blocks: the closed form of Lemma 3.3
@@ -127,7 +131,8 @@ FAIRMC_POWER_KERNEL void agent_pass_one_issue(const Population& pop, const Equil
                                               const double* q_in, const double* g_in, double gamma,
                                               double epsilon, double ref, double* net_out,
                                               double* grad_sum_out, double* lambda, char* exhausted,
-                                              AgentSums& r) {
+                                              AgentSums& r_out) {
+  AgentSums r = r_out;  // local sums, as in agent_pass
   const std::size_t n = pop.n;
   const double x = eq.x[0], q = q_in[0], g = g_in[0];
   const double b = g / (2.0 * q);  // program1<1>'s centre and radius: the same for every agent
@@ -193,6 +198,7 @@ FAIRMC_POWER_KERNEL void agent_pass_one_issue(const Population& pop, const Equil
       if (fuse) r.add_ratio(ratio, p.lambda, normal, p.exhausted, epsilon);
     }
   }
+  r_out = r;
   net_out[0] = net;
   grad_sum_out[0] = grad_sum;
 }
@@ -207,7 +213,8 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
                                                const double* q, const double* g, double gamma,
                                                double epsilon, double ref, double* net,
                                                double* grad_sum, double* lambda, char* exhausted,
-                                               AgentSums& r) {
+                                               AgentSums& r_out) {
+  AgentSums r = r_out;  // local sums, as in agent_pass
   const std::size_t n = pop.n;
   const double x0 = eq.x[0], x1 = eq.x[1], q0 = q[0], q1 = q[1], g0 = g[0], g1 = g[1];
   const double qv[2] = {q0, q1}, gv[2] = {g0, g1};
@@ -330,6 +337,7 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
   net[1] = net1;
   grad_sum[0] = gs0;
   grad_sum[1] = gs1;
+  r_out = r;
 }
 
 }  // namespace
