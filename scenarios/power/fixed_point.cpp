@@ -34,22 +34,31 @@ FAIRMC_POWER_KERNEL void accumulate_fixed(const Population& pop, const double* x
   // the 2 M x 2 M accumulators spilled to the stack (issue 19).
   using V = std::conditional_t<D % 4 == 0, Vec4, Vec2>;
   constexpr std::size_t W = sizeof(V) / sizeof(double), R = D / W;
-  double N[M] = {}, P[M] = {};
+  // N and P in Vec2 registers too (pairs of issues, the last padded with a zero weight): as
+  // double arrays GCC kept them on the stack, and every agent's additions waited on a store and a
+  // reload (issue 19). Lane by lane the scalar operations, so the same bits.
+  constexpr std::size_t H = (M + 1) / 2;
+  Vec2 N[H] = {}, P[H] = {};
   V dN[M][R] = {}, dP[M][R] = {};
   const bool jac = dN_out != nullptr;
-  // Blocks of agents: first every agent's s and then c (loops the compiler vectorises, four
-  // agents at a time in the AVX2 clone), then the sums in agent order.
+  // Blocks of agents: first every agent's w e, s, c and (with the Jacobian) dc in loops the
+  // compiler vectorises (four agents at a time in the AVX2 clone), then the sums in agent order,
+  // which only load, multiply and add (issue 19: computed in the sums' loop, dc cost ~25
+  // instructions an agent there; each value is the same operation either way, so the same bits).
   constexpr std::size_t B = 128;
-  double sb[B], cb[B];
+  double sb[B], cb[B], web[M][B], eb[M][B], dcb[D][B];
   bool fb[B];
   for (std::size_t i0 = 0; i0 < pop.n; i0 += B) {
     const std::size_t nb = std::min(B, pop.n - i0);
+    const double* const yb = &pop.y[i0 * M];
+    const double* const wb = &pop.w[i0 * M];
     for (std::size_t k = 0; k < nb; ++k) {
-      const double* y = &pop.y[(i0 + k) * M];
-      const double* w = &pop.w[(i0 + k) * M];
       double s = 0.0;
       for (std::size_t j = 0; j < M; ++j) {
-        const double we = w[j] * (y[j] - x[j]);
+        const double e = yb[k * M + j] - x[j];
+        const double we = wb[k * M + j] * e;
+        eb[j][k] = e;
+        web[j][k] = we;
         s += we * we * inv_q[j];
       }
       sb[k] = s;
@@ -64,42 +73,65 @@ FAIRMC_POWER_KERNEL void accumulate_fixed(const Population& pop, const double* x
         c_out[i0 + k] = cb[k];
         free_out[i0 + k] = fb[k];
       }
-    for (std::size_t k = 0; k < nb; ++k) {
-      const double* y = &pop.y[(i0 + k) * M];
-      const double* w = &pop.w[(i0 + k) * M];
-      double e[M], we[M];
+    if (jac)
+      for (std::size_t k = 0; k < nb; ++k) {  // dc/dx_l, then dc/dlog q_l
+        const double c = cb[k];
+        const double c3 = c * c * c;
+        for (std::size_t l = 0; l < M; ++l) {
+          const double dcl = c3 * wb[k * M + l] * web[l][k] * inv_q[l];
+          dcb[l][k] = dcl;
+          dcb[M + l][k] = 0.5 * dcl * eb[l][k];
+        }
+      }
+    // N_j += c we_j and P_j += c w_j (lane j), and with the Jacobian dN_j += dc we_j and
+    // dP_j += dc w_j for the agents whose c is not at the floor. One lambda, two loops: the
+    // accumulators stay in registers in each (as one loop with a test of jac inside, GCC
+    // unswitched it and kept some of them on the stack).
+    auto sum = [&](std::size_t k, auto with_jac) {
+      const double* w = wb + k * M;
+      double we[2 * H] = {}, wp[2 * H] = {};
       for (std::size_t j = 0; j < M; ++j) {
-        e[j] = y[j] - x[j];
-        we[j] = w[j] * e[j];
+        we[j] = web[j][k];
+        wp[j] = w[j];
       }
       const double c = cb[k];
-      for (std::size_t j = 0; j < M; ++j) {
-        N[j] += c * we[j];
-        P[j] += c * w[j];
+      Vec2 wev[H], wv[H];
+      std::memcpy(wev, we, sizeof we);
+      std::memcpy(wv, wp, sizeof wp);
+      for (std::size_t h = 0; h < H; ++h) {
+        N[h] += c * wev[h];
+        P[h] += c * wv[h];
       }
-      if (!jac || !fb[k]) continue;
-      const double c3 = c * c * c;
-      double dc[D];  // dc/dx_l, then dc/dlog q_l
-      for (std::size_t l = 0; l < M; ++l) {
-        dc[l] = c3 * w[l] * we[l] * inv_q[l];
-        dc[M + l] = 0.5 * dc[l] * e[l];
+      if constexpr (decltype(with_jac)::value) {
+        if (!fb[k]) return;
+        double dc[D];
+        for (std::size_t l = 0; l < D; ++l) dc[l] = dcb[l][k];
+        V dcv[R];
+        std::memcpy(dcv, dc, sizeof dc);
+        for (std::size_t j = 0; j < M; ++j)
+          for (std::size_t r = 0; r < R; ++r) {
+            dN[j][r] += dcv[r] * we[j];
+            dP[j][r] += dcv[r] * w[j];
+          }
       }
-      V dcv[R];
-      std::memcpy(dcv, dc, sizeof dc);
-      for (std::size_t j = 0; j < M; ++j)
-        for (std::size_t r = 0; r < R; ++r) {
-          dN[j][r] += dcv[r] * we[j];
-          dP[j][r] += dcv[r] * w[j];
-        }
-    }
+    };
+    if (jac)
+      for (std::size_t k = 0; k < nb; ++k) sum(k, std::true_type{});
+    else
+      for (std::size_t k = 0; k < nb; ++k) sum(k, std::false_type{});
   }
+  // Copied out through memcpy with constant offsets: indexing the vectors by the run-time l made
+  // GCC keep them in memory, and then the loop's additions went through the stack too.
+  double dn_all[M][D], dp_all[M][D];
+  std::memcpy(dn_all, dN, sizeof dN);
+  std::memcpy(dp_all, dP, sizeof dP);
   for (std::size_t j = 0; j < M; ++j) {
-    N_out[j] = N[j];
-    P_out[j] = P[j];
+    N_out[j] = N[j / 2][j % 2];
+    P_out[j] = P[j / 2][j % 2];
     if (jac)
       for (std::size_t l = 0; l < d; ++l) {
-        dN_out[j * d + l] = dN[j][l / W][l % W];
-        dP_out[j * d + l] = dP[j][l / W][l % W];
+        dN_out[j * d + l] = dn_all[j][l];
+        dP_out[j * d + l] = dp_all[j][l];
       }
   }
 }

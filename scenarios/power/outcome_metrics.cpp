@@ -45,7 +45,10 @@ struct AgentSums {
 template <std::size_t M>
 void agent_pass(const Population& pop, const Equilibrium& eq, const double* q, const double* g,
                 double gamma, double epsilon, double ref, double* net, double* grad_sum,
-                double* lambda, char* exhausted, AgentSums& r) {
+                double* lambda, char* exhausted, AgentSums& r_out) {
+  // The sums in a local copy: through the reference every agent's additions went to memory (the
+  // stores to lambda and exhausted may alias it) and waited on a store and a reload (issue 19).
+  AgentSums r = r_out;
   const std::size_t n = pop.n, m = M > 0 ? M : pop.m;
   constexpr std::size_t kBuf = M > 0 ? M : 1;
   double a_buf[kBuf], e_buf[kBuf], d_buf[kBuf];
@@ -116,6 +119,7 @@ void agent_pass(const Population& pop, const Equilibrium& eq, const double* q, c
       net[j] = netv[j];
       grad_sum[j] = gradv[j];
     }
+  r_out = r;
 }
 
 // agent_pass for one issue (the median draw's hot loop), in blocks: the closed form of Lemma 3.3
@@ -127,7 +131,8 @@ FAIRMC_POWER_KERNEL void agent_pass_one_issue(const Population& pop, const Equil
                                               const double* q_in, const double* g_in, double gamma,
                                               double epsilon, double ref, double* net_out,
                                               double* grad_sum_out, double* lambda, char* exhausted,
-                                              AgentSums& r) {
+                                              AgentSums& r_out) {
+  AgentSums r = r_out;  // local sums, as in agent_pass
   const std::size_t n = pop.n;
   const double x = eq.x[0], q = q_in[0], g = g_in[0];
   const double b = g / (2.0 * q);  // program1<1>'s centre and radius: the same for every agent
@@ -141,6 +146,7 @@ FAIRMC_POWER_KERNEL void agent_pass_one_issue(const Population& pop, const Equil
   constexpr std::size_t B = 256;
   double av[B], ev[B], epv[B], tv[B], gnv[B], lamv[B], dv[B], lenv[B], ratiov[B], perrv[B];
   bool special[B];
+  char exv[B];
   for (std::size_t i0 = 0; i0 < n; i0 += B) {
     const std::size_t nb = std::min(B, n - i0);
     for (std::size_t k = 0; k < nb; ++k) {
@@ -168,31 +174,56 @@ FAIRMC_POWER_KERNEL void agent_pass_one_issue(const Population& pop, const Equil
       perrv[k] = std::abs((0.0 + q * d * d) - g * d - gamma) / gamma;
     }
     for (std::size_t k = 0; k < nb; ++k) lenv[k] = std::sqrt(lenv[k]);
+    // The agents who reach their ideal point or are indifferent: program1<1> itself.
     for (std::size_t k = 0; k < nb; ++k) {
-      const std::size_t i = i0 + k;
+      exv[k] = 1;
+      if (!special[k]) continue;
+      const double a = av[k], e = ev[k];
+      double delta;
+      const Program1Result p = detail::program1<1>(&a, &e, q_in, g_in, 1, gamma, &delta);
+      lamv[k] = p.lambda;
+      exv[k] = p.exhausted;
+      dv[k] = delta;
+      lenv[k] = std::sqrt(0.0 + delta * delta);
+      ratiov[k] = p.lambda / ref;
+    }
+    std::copy(lamv, lamv + nb, lambda + i0);
+    std::copy(exv, exv + nb, exhausted + i0);
+    // Maxima and counts apart from the sums (see agent_pass_two_issues).
+    for (std::size_t k = 0; k < nb; ++k) {
+      const bool normal = normals[i0 + k] != 0;
+      if (exv[k]) r.power_error = std::max(r.power_error, perrv[k]);
+      if (!fuse) continue;
+      const double ratio = ratiov[k];
+      const double dev = std::abs(1.0 - ratio);
+      r.dev_max = std::max(r.dev_max, dev);
+      r.ratio_max = std::max(r.ratio_max, ratio);
+      if (normal) {
+        ++r.n_normal;
+        r.dev_max_normal = std::max(r.dev_max_normal, dev);
+      }
+      if (ratio >= 1.0 - epsilon && ratio <= 1.0) ++r.within;
+      if (exv[k]) ++r.n_exh;
+    }
+    // The sums, in agent order (the same operations as agent_pass<1>, so the same bits).
+    for (std::size_t k = 0; k < nb; ++k) {
       const double a = av[k], e = ev[k];
       grad_sum += 2.0 * a * e;
       r.grad_total += gnv[k];
-      Program1Result p{lamv[k], true};
-      double delta = dv[k], len_root = lenv[k], ratio = ratiov[k];
-      if (special[k]) {
-        p = detail::program1<1>(&a, &e, q_in, g_in, 1, gamma, &delta);
-        len_root = std::sqrt(0.0 + delta * delta);
-        ratio = p.lambda / ref;
-      }
-      lambda[i] = p.lambda;
-      exhausted[i] = p.exhausted;
-      net += delta;
+      net += dv[k];
+      const double len_root = lenv[k];
       r.shift_total += len_root;
-      const bool normal = normals[i] != 0;
-      if (!normal) {
+      if (normals[i0 + k] == 0) {
         const double len2 = 0.0 + (a * e / q) * (a * e / q);
         r.off_normal += len_root + std::sqrt(gamma * len2);
       }
-      if (p.exhausted) r.power_error = std::max(r.power_error, perrv[k]);
-      if (fuse) r.add_ratio(ratio, p.lambda, normal, p.exhausted, epsilon);
+      if (fuse) {
+        r.sum_dev += std::abs(1.0 - ratiov[k]);
+        if (exv[k]) r.sum_l += lamv[k];
+      }
     }
   }
+  r_out = r;
   net_out[0] = net;
   grad_sum_out[0] = grad_sum;
 }
@@ -207,7 +238,8 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
                                                const double* q, const double* g, double gamma,
                                                double epsilon, double ref, double* net,
                                                double* grad_sum, double* lambda, char* exhausted,
-                                               AgentSums& r) {
+                                               AgentSums& r_out) {
+  AgentSums r = r_out;  // local sums, as in agent_pass
   const std::size_t n = pop.n;
   const double x0 = eq.x[0], x1 = eq.x[1], q0 = q[0], q1 = q[1], g0 = g[0], g1 = g[1];
   const double qv[2] = {q0, q1}, gv[2] = {g0, g1};
@@ -225,6 +257,7 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
   double sv[B], gnv[B], lov[B], hiv[B], lamv[B], phiv[B], dphiv[B], d0v[B], d1v[B], lenv[B];
   double ratiov[B], perrv[B];
   bool special[B], again[B];
+  char exv[B];
   for (std::size_t i0 = 0; i0 < n; i0 += B) {
     const std::size_t nb = std::min(B, n - i0);
     for (std::size_t k = 0; k < nb; ++k) {
@@ -296,40 +329,67 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
           std::abs(((((0.0 + q0 * d0 * d0) - g0 * d0) + q1 * d1 * d1) - g1 * d1) - gamma) / gamma;
     }
     for (std::size_t k = 0; k < nb; ++k) lenv[k] = std::sqrt(lenv[k]);
+    // The agents whose solve is not that one step: program1<2> itself, written into the block.
     for (std::size_t k = 0; k < nb; ++k) {
-      const std::size_t i = i0 + k;
+      exv[k] = 1;
+      if (!(special[k] || again[k])) continue;
       const double a[2] = {a0v[k], a1v[k]}, e[2] = {e0v[k], e1v[k]};
-      gs0 += 2.0 * a[0] * e[0];
-      gs1 += 2.0 * a[1] * e[1];
-      r.grad_total += gnv[k];
-      Program1Result p{lamv[k], true};
-      double delta[2] = {d0v[k], d1v[k]};
-      double len_root = lenv[k], ratio = ratiov[k], perr = perrv[k];
-      if (special[k] || again[k]) {
-        p = detail::program1<2>(a, e, qv, gv, 2, gamma, delta);
-        len_root = std::sqrt((0.0 + delta[0] * delta[0]) + delta[1] * delta[1]);
-        ratio = p.lambda / ref;
-        perr = std::abs(detail::power_used<2>(delta, qv, gv, 2) - gamma) / gamma;
+      double delta[2];
+      const Program1Result p = detail::program1<2>(a, e, qv, gv, 2, gamma, delta);
+      lamv[k] = p.lambda;
+      exv[k] = p.exhausted;
+      d0v[k] = delta[0];
+      d1v[k] = delta[1];
+      lenv[k] = std::sqrt((0.0 + delta[0] * delta[0]) + delta[1] * delta[1]);
+      ratiov[k] = p.lambda / ref;
+      perrv[k] = std::abs(detail::power_used<2>(delta, qv, gv, 2) - gamma) / gamma;
+    }
+    std::copy(lamv, lamv + nb, lambda + i0);
+    std::copy(exv, exv + nb, exhausted + i0);
+    // Maxima and counts apart from the sums: they do not depend on the order, and with fewer
+    // accumulators live each loop keeps them in registers (issue 19: one loop held ~15 and kept
+    // most on the stack, a store and a reload in every chain).
+    for (std::size_t k = 0; k < nb; ++k) {
+      const bool normal = normals[i0 + k] != 0;
+      if (exv[k]) r.power_error = std::max(r.power_error, perrv[k]);
+      if (!fuse) continue;
+      const double ratio = ratiov[k];
+      const double dev = std::abs(1.0 - ratio);
+      r.dev_max = std::max(r.dev_max, dev);
+      r.ratio_max = std::max(r.ratio_max, ratio);
+      if (normal) {
+        ++r.n_normal;
+        r.dev_max_normal = std::max(r.dev_max_normal, dev);
       }
-      lambda[i] = p.lambda;
-      exhausted[i] = p.exhausted;
-      net0 += delta[0];
-      net1 += delta[1];
+      if (ratio >= 1.0 - epsilon && ratio <= 1.0) ++r.within;
+      if (exv[k]) ++r.n_exh;
+    }
+    // The sums, in agent order (the same operations as agent_pass<2>, so the same bits).
+    for (std::size_t k = 0; k < nb; ++k) {
+      const double a0 = a0v[k], a1 = a1v[k], e0 = e0v[k], e1 = e1v[k];
+      gs0 += 2.0 * a0 * e0;
+      gs1 += 2.0 * a1 * e1;
+      r.grad_total += gnv[k];
+      net0 += d0v[k];
+      net1 += d1v[k];
+      const double len_root = lenv[k];
       r.shift_total += len_root;
-      const bool normal = normals[i] != 0;
-      if (!normal) {
-        const double len2 = (0.0 + (a[0] * e[0] / q0) * (a[0] * e[0] / q0)) +
-                            (a[1] * e[1] / q1) * (a[1] * e[1] / q1);
+      if (normals[i0 + k] == 0) {
+        const double len2 =
+            (0.0 + (a0 * e0 / q0) * (a0 * e0 / q0)) + (a1 * e1 / q1) * (a1 * e1 / q1);
         r.off_normal += len_root + std::sqrt(gamma * len2);
       }
-      if (p.exhausted) r.power_error = std::max(r.power_error, perr);
-      if (fuse) r.add_ratio(ratio, p.lambda, normal, p.exhausted, epsilon);
+      if (fuse) {
+        r.sum_dev += std::abs(1.0 - ratiov[k]);
+        if (exv[k]) r.sum_l += lamv[k];
+      }
     }
   }
   net[0] = net0;
   net[1] = net1;
   grad_sum[0] = gs0;
   grad_sum[1] = gs1;
+  r_out = r;
 }
 
 }  // namespace
