@@ -119,6 +119,16 @@ struct Walk {
                                 " of the list has no value (empty or null); remove it or give one");
         visit(n[i], path, im, depth + 1);
       }
+    } else if (n.IsScalar()) {
+      // yaml-cpp writes these two raw where it escapes the other control characters, and
+      // reading them back fails or drops them: a value holding one would not survive the
+      // results file, so --resume could not reload the experiment that ran.
+      for (const char c : n.Scalar())
+        if (c == '\r' || c == '\x7f')
+          throw ConfigError(where(at), path,
+                            std::string("a value holding the control character ") +
+                                (c == '\r' ? "U+000D (carriage return)" : "U+007F (delete)") +
+                                ", which a results file cannot store unchanged; remove it");
     }
   }
 };
@@ -187,6 +197,17 @@ void check_text(const std::string& text, const std::string& path, const MarkFn& 
                         std::string(ok ? "control character " : "not UTF-8 text: ") + code +
                             "; YAML text is printable UTF-8 (write control characters as "
                             "escapes in double quotes, e.g. \"\\t\")");
+    }
+    // A carriage return only as part of CRLF: yaml-cpp keeps a lone one inside a scalar and
+    // writes it back raw, and reading that text again drops one, so the stored configuration
+    // would not reload as the one that ran (found by the fuzzer).
+    if (cp == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) {
+      YAML::Mark m;
+      m.pos = static_cast<int>(i);
+      m.line = line;
+      m.column = column;
+      throw ConfigError(where(m), path,
+                        "a carriage return (U+000D) without a line feed; lines end in LF or CRLF");
     }
     if (cp == '\n') {
       ++line;

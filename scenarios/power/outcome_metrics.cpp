@@ -38,6 +38,26 @@ struct AgentSums {
       sum_l += lambda;
     }
   }
+
+  // The maxima and counts of a block of agents (add_ratio's order-free part, and the power
+  // error's maximum), kept apart from the sums: with fewer accumulators live, the loop keeps them
+  // in registers (issue 19: one loop held ~15 and kept most on the stack).
+  void add_block_extrema(const double* ratio, const double* power_err, const char* exhausted,
+                         const char* normal, std::size_t nb, bool fuse, double epsilon) {
+    for (std::size_t k = 0; k < nb; ++k) {
+      if (exhausted[k]) power_error = std::max(power_error, power_err[k]);
+      if (!fuse) continue;
+      const double dev = std::abs(1.0 - ratio[k]);
+      dev_max = std::max(dev_max, dev);
+      ratio_max = std::max(ratio_max, ratio[k]);
+      if (normal[k] != 0) {
+        ++n_normal;
+        dev_max_normal = std::max(dev_max_normal, dev);
+      }
+      if (ratio[k] >= 1.0 - epsilon && ratio[k] <= 1.0) ++within;
+      if (exhausted[k]) ++n_exh;
+    }
+  }
 };
 
 // One pass over the agents: Program 1 for each at (x, c), its shift, and (ref > 0) the ratio
@@ -189,22 +209,8 @@ FAIRMC_POWER_KERNEL void agent_pass_one_issue(const Population& pop, const Equil
     }
     std::copy(lamv, lamv + nb, lambda + i0);
     std::copy(exv, exv + nb, exhausted + i0);
-    // Maxima and counts apart from the sums (see agent_pass_two_issues).
-    for (std::size_t k = 0; k < nb; ++k) {
-      const bool normal = normals[i0 + k] != 0;
-      if (exv[k]) r.power_error = std::max(r.power_error, perrv[k]);
-      if (!fuse) continue;
-      const double ratio = ratiov[k];
-      const double dev = std::abs(1.0 - ratio);
-      r.dev_max = std::max(r.dev_max, dev);
-      r.ratio_max = std::max(r.ratio_max, ratio);
-      if (normal) {
-        ++r.n_normal;
-        r.dev_max_normal = std::max(r.dev_max_normal, dev);
-      }
-      if (ratio >= 1.0 - epsilon && ratio <= 1.0) ++r.within;
-      if (exv[k]) ++r.n_exh;
-    }
+    // Maxima and counts apart from the sums (AgentSums::add_block_extrema).
+    r.add_block_extrema(ratiov, perrv, exv, normals + i0, nb, fuse, epsilon);
     // The sums, in agent order (the same operations as agent_pass<1>, so the same bits).
     for (std::size_t k = 0; k < nb; ++k) {
       const double a = av[k], e = ev[k];
@@ -346,24 +352,8 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
     }
     std::copy(lamv, lamv + nb, lambda + i0);
     std::copy(exv, exv + nb, exhausted + i0);
-    // Maxima and counts apart from the sums: they do not depend on the order, and with fewer
-    // accumulators live each loop keeps them in registers (issue 19: one loop held ~15 and kept
-    // most on the stack, a store and a reload in every chain).
-    for (std::size_t k = 0; k < nb; ++k) {
-      const bool normal = normals[i0 + k] != 0;
-      if (exv[k]) r.power_error = std::max(r.power_error, perrv[k]);
-      if (!fuse) continue;
-      const double ratio = ratiov[k];
-      const double dev = std::abs(1.0 - ratio);
-      r.dev_max = std::max(r.dev_max, dev);
-      r.ratio_max = std::max(r.ratio_max, ratio);
-      if (normal) {
-        ++r.n_normal;
-        r.dev_max_normal = std::max(r.dev_max_normal, dev);
-      }
-      if (ratio >= 1.0 - epsilon && ratio <= 1.0) ++r.within;
-      if (exv[k]) ++r.n_exh;
-    }
+    // Maxima and counts apart from the sums (AgentSums::add_block_extrema).
+    r.add_block_extrema(ratiov, perrv, exv, normals + i0, nb, fuse, epsilon);
     // The sums, in agent order (the same operations as agent_pass<2>, so the same bits).
     for (std::size_t k = 0; k < nb; ++k) {
       const double a0 = a0v[k], a1 = a1v[k], e0 = e0v[k], e1 = e1v[k];

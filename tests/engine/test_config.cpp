@@ -507,3 +507,32 @@ TEST_CASE("a stored resolved text loads whatever its run's command line pinned o
   bad.replace(at, std::string("population.agents").size(), "population.agentz");
   CHECK_THROWS_AS(fairmc::load_stored_experiment(bad, "stored", {}), ConfigError);
 }
+
+TEST_CASE("carriage returns: CRLF lines load, a lone CR or a value holding CR or DEL is refused") {
+  // yaml-cpp keeps a lone CR inside a scalar and writes CR and DEL back raw, so such a value
+  // would not reload from a results file as the experiment that ran (found by the fuzzer).
+  const std::string body = "experiment: t\nscenario: demo\npopulation: {agents: 5}\n";
+  std::string crlf;
+  for (const char c : body) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  const auto e = fairmc::load_experiment_text(crlf, "crlf.yaml", {});
+  CHECK(fairmc::load_experiment_text(e.resolved_text(), "again", {}).config_hash() ==
+        e.config_hash());
+  const auto refused = [&](const std::string& text, const std::vector<std::string>& o,
+                           const std::string& says) {
+    CAPTURE(text);
+    try {
+      fairmc::load_experiment_text(text, "t.yaml", o);
+      FAIL("accepted");
+    } catch (const ConfigError& err) {
+      CHECK(std::string(err.what()).find(says) != std::string::npos);
+    }
+  };
+  refused("experiment: t\rscenario: demo\npopulation: {agents: 5}\n", {}, "without a line feed");
+  refused(body, {"description=a\rb"}, "without a line feed");
+  refused("description: \"a\\rb\"\n" + body, {}, "U+000D (carriage return)");
+  refused("description: \"a\\x7fb\"\n" + body, {}, "U+007F (delete)");
+  // The other escapes survive the round trip.
+  const auto tab = fairmc::load_experiment_text("description: \"a\\tb\\x01\"\n" + body, "t", {});
+  CHECK(fairmc::load_experiment_text(tab.resolved_text(), "again", {}).resolved_text() ==
+        tab.resolved_text());
+}
