@@ -111,6 +111,18 @@ void write_provenance(JsonWriter& w, hid_t file, const StoredRun& stored) {
   w.end_object();
 }
 
+// A stats or ratios row of /points/<p>: its field names and values, refused when they disagree.
+std::pair<std::vector<std::string>, std::vector<double>> stored_row(hid_t parent, hid_t d,
+                                                                    const std::string& where,
+                                                                    const std::string& name) {
+  auto fields = split(read_string_attr(d, "fields"), ',');
+  auto values = read<double>(parent, name);
+  if (fields.size() != values.size())
+    throw std::runtime_error("damaged: " + where + name + " has " + std::to_string(values.size()) +
+                             " values for " + std::to_string(fields.size()) + " fields");
+  return {std::move(fields), std::move(values)};
+}
+
 void write_points(JsonWriter& w, hid_t file, const std::vector<std::string>& keys,
                   const std::vector<Column>& key_values, const std::vector<std::size_t>& key_axis,
                   const std::vector<hsize_t>& shape) {
@@ -150,12 +162,8 @@ void write_points(JsonWriter& w, hid_t file, const std::vector<std::string>& key
     Hid stats = open_group(g, "stats");
     for (const auto& m : read_strings(g, "metrics")) {
       Hid d = open_dataset(stats, m);
-      const auto fields = split(read_string_attr(d, "fields"), ',');
-      const auto values = read<double>(stats, m);
-      if (fields.size() != values.size())
-        throw std::runtime_error("damaged: /points/" + std::to_string(p) + "/stats/" + m + " has " +
-                                 std::to_string(values.size()) + " values for " +
-                                 std::to_string(fields.size()) + " fields");
+      const auto [fields, values] =
+          stored_row(stats, d, "/points/" + std::to_string(p) + "/stats/", m);
       w.key(m).begin_object().fields(fields, values);
       if (has_attr(d, "quantiles")) w.key("quantiles").value(read_string_attr(d, "quantiles"));
       if (has_attr(d, "warning")) w.key("warning").value(read_string_attr(d, "warning"));
@@ -167,10 +175,8 @@ void write_points(JsonWriter& w, hid_t file, const std::vector<std::string>& key
       Hid ratios = open_group(g, "ratios");
       for (const auto& r : read_strings(g, "ratio_names")) {
         Hid d = open_dataset(ratios, r);
-        const auto fields = split(read_string_attr(d, "fields"), ',');
-        const auto values = read<double>(ratios, r);
-        if (fields.size() != values.size())
-          throw std::runtime_error("damaged: /points/" + std::to_string(p) + "/ratios/" + r);
+        const auto [fields, values] =
+            stored_row(ratios, d, "/points/" + std::to_string(p) + "/ratios/", r);
         w.key(r).begin_object();
         w.key("num").value(read_string_attr(d, "num")).key("den").value(read_string_attr(d, "den"));
         w.fields(fields, values).end_object();
