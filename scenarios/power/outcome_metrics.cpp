@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace fairmc::power {
 
@@ -146,7 +147,23 @@ void agent_pass(const Population& pop, const Equilibrium& eq, const double* q, c
 // for every agent in branch-free loops the compiler vectorises (FAIRMC_POWER_KERNEL,
 // batch_math.hpp), then the sums in agent order. The same operations as agent_pass<1>
 // (program1<1>), so the same bits; the rare agents who reach their ideal point or are indifferent
-// take program1<1> itself.
+// take program1<1> itself. Issue 19, seventh step: every per-agent term of the sums is formed in
+// the vectorised loops (a non-normal agent's Appendix D term through a list of their indices), so
+// the loop of sums has no branch; the maxima are taken once per draw from the extremes of the
+// ratios (below), and two operations are replaced by exact equivalents:
+//  * sqrt(fl(d^2)) = |d| for binary floating point with rounding to nearest when d^2 neither
+//    underflows nor overflows (Boldo, "Stupid is as stupid does: taking the square root of the
+//    square of a floating-point number", 2015); outside [2^-500, 2^500] the block takes the root.
+//  * the power error max_i fl(x_i / gamma) = fl(max_i x_i / gamma): rounding is monotone, so one
+//    division per draw instead of one per agent.
+typedef double Vec4 __attribute__((vector_size(32)));
+
+// max_i |fl(1 - r_i)| from the smallest and largest r_i (NaN ignored): fl(1 - r) is
+// nonincreasing in r, so |fl(1 - r)| is largest at an end of the range. lo > hi: no value.
+inline double dev_of_range(double lo, double hi) {
+  return lo <= hi ? std::max(std::abs(1.0 - lo), std::abs(1.0 - hi)) : 0.0;
+}
+
 FAIRMC_POWER_KERNEL void agent_pass_one_issue(const Population& pop, const Equilibrium& eq,
                                               const double* q_in, const double* g_in, double gamma,
                                               double epsilon, double ref, double* net_out,
@@ -162,13 +179,23 @@ FAIRMC_POWER_KERNEL void agent_pass_one_issue(const Population& pop, const Equil
   const double* const ws = pop.w.data();
   const double* const ys = pop.y.data();
   const bool fuse = ref > 0.0;
+  const double inf = std::numeric_limits<double>::infinity();
   double net = 0.0, grad_sum = 0.0;
+  // Extremes over the draw, four lanes: all ratios, the normal agents' ratios, the exhausting
+  // agents' |power used - gamma|.
+  Vec4 n_lo = {inf, inf, inf, inf}, n_hi = -n_lo, pe_hi = {0, 0, 0, 0};
+  double off_lo = inf, off_hi = -inf;  // the agents outside N-hat
+  const double lo_ratio = 1.0 - epsilon;
   constexpr std::size_t B = 256;
-  double av[B], ev[B], epv[B], tv[B], gnv[B], lamv[B], dv[B], lenv[B], ratiov[B], perrv[B];
-  bool special[B];
+  alignas(32) double av[B], ev[B], epv[B], tv[B], gnv[B], gev[B], lamv[B], dv[B], lenv[B];
+  alignas(32) double ratiov[B], devv[B], lexv[B], offv[B], pev[B];
+  std::size_t off_idx[B];
   char exv[B];
   for (std::size_t i0 = 0; i0 < n; i0 += B) {
     const std::size_t nb = std::min(B, n - i0);
+    const char* const normal = normals + i0;
+    unsigned any_special = 0;
+#pragma GCC ivdep
     for (std::size_t k = 0; k < nb; ++k) {
       const double a = cs[i0 + k] * ws[i0 + k];
       const double e = ys[i0 + k] - x;
@@ -179,55 +206,125 @@ FAIRMC_POWER_KERNEL void agent_pass_one_issue(const Population& pop, const Equil
       epv[k] = ep;
       tv[k] = (0.0 + A) / gamma_c;
       gnv[k] = 4.0 * a * a * e * e;
-      special[k] = (0.0 + q * ep * ep <= gamma_c) | !(A > 0.0);
+      gev[k] = 2.0 * a * e;
+      any_special |= static_cast<unsigned>((0.0 + q * ep * ep <= gamma_c) | !(A > 0.0));
     }
     for (std::size_t k = 0; k < nb; ++k) tv[k] = std::sqrt(tv[k]);
     for (std::size_t k = 0; k < nb; ++k) gnv[k] = std::sqrt(gnv[k]);
+    // Lemma 3.3's closed form and every term of the sums and of Definition 2.1's ratio metrics,
+    // branch-free. A term that a sum skips is +0.0, which leaves a sum that starts at +0.0 (and
+    // so never becomes -0.0) unchanged.
+    unsigned outside = 0;  // some |d| outside [2^-500, 2^500]: take sqrt(d^2) as program1<1>
+    std::size_t c_within = 0;
     for (std::size_t k = 0; k < nb; ++k) {
       const double a = av[k];
       const double lam = tv[k] - a / q;
       const double d = b + a * epv[k] / (a + lam * q);
+      const double ad = std::abs(d);
+      outside |= static_cast<unsigned>(!((ad >= 0x1p-500) & (ad <= 0x1p500)));
+      const double ratio = lam / ref;
       lamv[k] = lam;
       dv[k] = d;
-      lenv[k] = 0.0 + d * d;
-      ratiov[k] = lam / ref;
-      perrv[k] = std::abs((0.0 + q * d * d) - g * d - gamma) / gamma;
+      lenv[k] = ad;
+      pev[k] = std::abs((0.0 + q * d * d) - g * d - gamma);
+      ratiov[k] = ratio;
+      devv[k] = fuse ? std::abs(1.0 - ratio) : 0.0;
+      lexv[k] = fuse ? lam : 0.0;
+      offv[k] = 0.0;
+      c_within += static_cast<std::size_t>((ratio >= lo_ratio) & (ratio <= 1.0));
     }
-    for (std::size_t k = 0; k < nb; ++k) lenv[k] = std::sqrt(lenv[k]);
-    // The agents who reach their ideal point or are indifferent: program1<1> itself.
+    if (outside)
+      for (std::size_t k = 0; k < nb; ++k) lenv[k] = std::sqrt(0.0 + dv[k] * dv[k]);
+    std::size_t c_exh = nb;
+    std::fill(exv, exv + nb, char{1});
+    if (any_special) {
+      // The agents who reach their ideal point or are indifferent: program1<1> itself.
+      for (std::size_t k = 0; k < nb; ++k) {
+        const double a = av[k], e = ev[k];
+        const double ep = epv[k], A = a * a * ep * ep / q;
+        if (!((0.0 + q * ep * ep <= gamma_c) | !(A > 0.0))) continue;
+        double delta;
+        const Program1Result p = detail::program1<1>(&a, &e, q_in, g_in, 1, gamma, &delta);
+        const double ratio = p.lambda / ref, ratio_was = ratiov[k];
+        c_within -= static_cast<std::size_t>((ratio_was >= lo_ratio) & (ratio_was <= 1.0));
+        c_within += static_cast<std::size_t>((ratio >= lo_ratio) & (ratio <= 1.0));
+        c_exh -= !p.exhausted;
+        lamv[k] = p.lambda;
+        exv[k] = p.exhausted;
+        dv[k] = delta;
+        lenv[k] = std::sqrt(0.0 + delta * delta);
+        pev[k] = p.exhausted ? std::abs(detail::power_used<1>(&delta, q_in, g_in, 1) - gamma) : 0.0;
+        ratiov[k] = ratio;
+        devv[k] = fuse ? std::abs(1.0 - ratio) : 0.0;
+        lexv[k] = fuse && p.exhausted ? p.lambda : 0.0;
+      }
+    }
+    // The agents outside N-hat (a few percent): their Appendix D term, delta''_i = sqrt(gamma)
+    // c_i w_i e_i / q, and their ratio taken out of the normal agents' extremes (NaN is ignored
+    // there) into the extremes over all agents.
+    std::size_t n_off = 0;
     for (std::size_t k = 0; k < nb; ++k) {
-      exv[k] = 1;
-      if (!special[k]) continue;
-      const double a = av[k], e = ev[k];
-      double delta;
-      const Program1Result p = detail::program1<1>(&a, &e, q_in, g_in, 1, gamma, &delta);
-      lamv[k] = p.lambda;
-      exv[k] = p.exhausted;
-      dv[k] = delta;
-      lenv[k] = std::sqrt(0.0 + delta * delta);
-      ratiov[k] = p.lambda / ref;
+      off_idx[n_off] = k;
+      n_off += normal[k] == 0;
+    }
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (std::size_t t = 0; t < n_off; ++t) {
+      const std::size_t k = off_idx[t];
+      const double ae = av[k] * ev[k];
+      const double len2 = 0.0 + (ae / q) * (ae / q);
+      offv[k] = lenv[k] + std::sqrt(gamma * len2);
+      off_lo = std::min(off_lo, ratiov[k]);
+      off_hi = std::max(off_hi, ratiov[k]);
+      ratiov[k] = nan;
+    }
+    if (fuse) {
+      r.within += c_within;
+      r.n_exh += c_exh;
+      r.n_normal += nb - n_off;
+    }
+    // Extremes (order-free: the same maxima in any order), four lanes.
+    std::size_t k = 0;
+    for (; k + 4 <= nb; k += 4) {
+      Vec4 rv, pe;
+      __builtin_memcpy(&rv, ratiov + k, sizeof rv);
+      __builtin_memcpy(&pe, pev + k, sizeof pe);
+      // Lane-wise min and max ignoring NaN as std::min(m, v) / std::max(m, v) do (v NaN: m kept).
+      n_lo = rv < n_lo ? rv : n_lo;
+      n_hi = rv > n_hi ? rv : n_hi;
+      pe_hi = pe > pe_hi ? pe : pe_hi;
+    }
+    for (; k < nb; ++k) {
+      n_lo[0] = std::min(n_lo[0], ratiov[k]);
+      n_hi[0] = std::max(n_hi[0], ratiov[k]);
+      pe_hi[0] = std::max(pe_hi[0], pev[k]);
     }
     std::copy(lamv, lamv + nb, lambda + i0);
     std::copy(exv, exv + nb, exhausted + i0);
-    // Maxima and counts apart from the sums (AgentSums::add_block_extrema).
-    r.add_block_extrema(ratiov, perrv, exv, normals + i0, nb, fuse, epsilon);
     // The sums, in agent order (the same operations as agent_pass<1>, so the same bits).
-    for (std::size_t k = 0; k < nb; ++k) {
-      const double a = av[k], e = ev[k];
-      grad_sum += 2.0 * a * e;
-      r.grad_total += gnv[k];
-      net += dv[k];
-      const double len_root = lenv[k];
-      r.shift_total += len_root;
-      if (normals[i0 + k] == 0) {
-        const double len2 = 0.0 + (a * e / q) * (a * e / q);
-        r.off_normal += len_root + std::sqrt(gamma * len2);
-      }
-      if (fuse) {
-        r.sum_dev += std::abs(1.0 - ratiov[k]);
-        if (exv[k]) r.sum_l += lamv[k];
-      }
+    for (std::size_t k2 = 0; k2 < nb; ++k2) {
+      grad_sum += gev[k2];
+      r.grad_total += gnv[k2];
+      net += dv[k2];
+      r.shift_total += lenv[k2];
+      r.off_normal += offv[k2];
+      r.sum_dev += devv[k2];
+      r.sum_l += lexv[k2];
     }
+  }
+  // The power error of the exhausting agents (AgentSums::add_block_extrema's maximum of
+  // fl(|power used - gamma| / gamma)), with one division.
+  double pe_max = 0.0, lo_n = inf, hi_n = -inf;
+  for (int l = 0; l < 4; ++l) {  // the lanes (no value is NaN)
+    pe_max = std::max(pe_max, pe_hi[l]);
+    lo_n = std::min(lo_n, n_lo[l]);
+    hi_n = std::max(hi_n, n_hi[l]);
+  }
+  const double lo = std::min(lo_n, off_lo), hi = std::max(hi_n, off_hi);
+  r.power_error = std::max(r.power_error, pe_max / gamma);
+  if (fuse) {
+    r.dev_max = std::max(r.dev_max, dev_of_range(lo, hi));
+    if (lo <= hi) r.ratio_max = std::max(r.ratio_max, hi);
+    r.dev_max_normal = std::max(r.dev_max_normal, dev_of_range(lo_n, hi_n));
   }
   r_out = r;
   net_out[0] = net;
