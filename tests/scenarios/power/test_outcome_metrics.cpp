@@ -71,14 +71,20 @@ OutcomeMetrics scalar_reference(const Population& pop, const Equilibrium& eq, do
   const std::vector<double> q = eq.q.size() == m ? eq.q : issue_weights(pop, eq.c);
   const std::vector<double> g = eq.grad.size() == m ? eq.grad : welfare_gradient(pop, eq.c, eq.x);
   std::vector<double> a(m), e(m), delta(m), net(m, 0.0);
+  std::vector<double> grad_sum(m, 0.0);
   OutcomeMetrics r;
-  double shift = 0.0, sum_dev = 0.0;
-  std::size_t within = 0, n_exh = 0;
+  double shift = 0.0, sum_dev = 0.0, grad_total = 0.0;
+  std::size_t within = 0, n_exh = 0, n_normal = 0;
   for (std::size_t i = 0; i < n; ++i) {
+    double grad_norm = 0.0, len2 = 0.0;
     for (std::size_t j = 0; j < m; ++j) {
       a[j] = eq.c[i] * pop.weight(i, j);
       e[j] = pop.ideal(i, j) - eq.x[j];
+      grad_sum[j] += 2.0 * a[j] * e[j];
+      grad_norm += 4.0 * a[j] * a[j] * e[j] * e[j];
+      len2 += (a[j] * e[j] / q[j]) * (a[j] * e[j] / q[j]);
     }
+    grad_total += std::sqrt(grad_norm);
     const Program1Result p = solve_program1(a, e, q, g, gamma, delta);
     double len = 0.0;
     for (std::size_t j = 0; j < m; ++j) {
@@ -86,6 +92,8 @@ OutcomeMetrics scalar_reference(const Population& pop, const Equilibrium& eq, do
       len += delta[j] * delta[j];
     }
     shift += std::sqrt(len);
+    // Appendix D's term of an agent outside N-hat, and the normal agents' largest deviation.
+    if (eq.normal[i] == 0) r.off_normal_movement += std::sqrt(len) + std::sqrt(gamma * len2);
     if (p.exhausted) {
       r.power_error = std::max(r.power_error, std::abs(power_used(delta, q, g) - gamma) / gamma);
       ++n_exh;
@@ -93,6 +101,11 @@ OutcomeMetrics scalar_reference(const Population& pop, const Equilibrium& eq, do
     const double ratio = p.lambda / eq.lambda_ref, dev = std::abs(1.0 - ratio);
     sum_dev += dev;
     r.lambda_dev_max = std::max(r.lambda_dev_max, dev);
+    r.lambda_ratio_max = std::max(r.lambda_ratio_max, ratio);
+    if (eq.normal[i] != 0) {
+      ++n_normal;
+      r.lambda_dev_max_normal = std::max(r.lambda_dev_max_normal, dev);
+    }
     if (ratio >= 1.0 - epsilon && ratio <= 1.0) ++within;
   }
   double net2 = 0.0;
@@ -102,6 +115,10 @@ OutcomeMetrics scalar_reference(const Population& pop, const Equilibrium& eq, do
   r.lambda_dev_mean = sum_dev / static_cast<double>(n);
   r.frac_within_eps = static_cast<double>(within) / static_cast<double>(n);
   r.frac_exhausting = static_cast<double>(n_exh) / static_cast<double>(n);
+  r.frac_normal = static_cast<double>(n_normal) / static_cast<double>(n);
+  double gsum2 = 0.0;
+  for (const double v : grad_sum) gsum2 += v * v;
+  r.welfare_gradient_rel = std::sqrt(gsum2) / grad_total;
   return r;
 }
 
@@ -125,18 +142,30 @@ TEST_CASE("evaluate's blocked Program 1 passes (m = 1, 2) equal the per-agent so
       eq = Equilibrium{fp.x, fp.c, fp.unclamped, 1.0, 0.0, 0, fp.weight_sum, fp.gradient};
     }
     // Large gamma: many agents reach their ideal point (the blocks' fallback to the scalar solver).
-    for (const double gamma : {1e-6, 0.01, 1e3, 1e7}) {
+    // gamma = 1e-305 with grad U = 0 (the ellipsoid centred at 0): the shifts |delta_i| ~
+    // sqrt(gamma / q) fall below 2^-500 and delta_i^2 is subnormal, where the m = 1 pass takes
+    // sqrt(delta^2), not |delta| (issue 19, seventh step). gamma = 1e305: lambda_ref =
+    // 1/sqrt(q gamma) underflows and the ratios are NaN on both sides.
+    const auto same = [](double u, double v) { return u == v || (std::isnan(u) && std::isnan(v)); };
+    const std::vector<double> grad = eq.grad;
+    for (const double gamma : {1e-305, 1e-6, 0.01, 1e3, 1e7, 1e305}) {
+      eq.grad = gamma < 1e-300 ? std::vector<double>(m, 0.0) : grad;
       if (m == 1) eq.lambda_ref = 1.0 / std::sqrt(issue_weights(pop, eq.c)[0] * gamma);
       const OutcomeMetrics r = evaluate(pop, eq, gamma, 0.1);
       const OutcomeMetrics s = scalar_reference(pop, eq, gamma, 0.1);
       INFO("m = " << m << ", gamma = " << gamma << ", exhausting " << s.frac_exhausting);
-      CHECK(r.net_movement == s.net_movement);
-      CHECK(r.net_movement_rel == s.net_movement_rel);
-      CHECK(r.power_error == s.power_error);
-      CHECK(r.lambda_dev_mean == s.lambda_dev_mean);
-      CHECK(r.lambda_dev_max == s.lambda_dev_max);
-      CHECK(r.frac_within_eps == s.frac_within_eps);
-      CHECK(r.frac_exhausting == s.frac_exhausting);
+      CHECK(same(r.net_movement, s.net_movement));
+      CHECK(same(r.net_movement_rel, s.net_movement_rel));
+      CHECK(same(r.power_error, s.power_error));
+      CHECK(same(r.lambda_dev_mean, s.lambda_dev_mean));
+      CHECK(same(r.lambda_dev_max, s.lambda_dev_max));
+      CHECK(same(r.frac_within_eps, s.frac_within_eps));
+      CHECK(same(r.frac_exhausting, s.frac_exhausting));
+      CHECK(same(r.lambda_ratio_max, s.lambda_ratio_max));
+      CHECK(same(r.lambda_dev_max_normal, s.lambda_dev_max_normal));
+      CHECK(same(r.frac_normal, s.frac_normal));
+      CHECK(same(r.off_normal_movement, s.off_normal_movement));
+      CHECK(same(r.welfare_gradient_rel, s.welfare_gradient_rel));
     }
   }
 }
