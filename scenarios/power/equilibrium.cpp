@@ -1,5 +1,7 @@
 #include "scenarios/power/equilibrium.hpp"
 
+#include "scenarios/power/batch_math.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -46,6 +48,66 @@ double median_by_selection(std::span<const double> y, std::vector<double>& scrat
 std::uint64_t order_key(double v) {
   const auto b = std::bit_cast<std::uint64_t>(v);
   return (b >> 63) != 0 ? ~b : b | (std::uint64_t{1} << 63);
+}
+
+// The sums of median_construction's pass over the agents.
+struct MedianSums {
+  double sum_c = 0.0, q = 0.0, grad = 0.0;
+  std::int64_t balance = 0;  // sum_i sgn(x - y_i): exact as an integer, as a double sum up to 2^53
+  std::size_t at_x = 0;
+};
+
+// c_i = 1 / (w_i |x - y_i|) (0 for an agent at x), the normal flags, and the sums, in blocks: c
+// and every term of the sums in branch-free loops the compiler vectorises (FAIRMC_POWER_KERNEL,
+// batch_math.hpp: four divisions per vdivpd where the scalar divsd bounded the pass, issue 19),
+// then the sums in agent order. An agent at x adds +0.0 to sum_c and q (sums that start at +0.0
+// and add terms >= 0, so never -0.0: unchanged) and subtracts +0.0 from grad (x - (+0) = x for
+// every x): the same bits as skipping it.
+FAIRMC_POWER_KERNEL MedianSums median_pass(const double* ys, const double* ws, std::size_t n,
+                                           double x, double normal_radius, double* cs,
+                                           char* normal) {
+  MedianSums s;
+  double sum_c = 0.0, q = 0.0, grad = 0.0;
+  std::int64_t balance = 0;
+  std::size_t at_x = 0;
+  constexpr std::size_t B = 256;
+  alignas(32) double cv[B], qv[B], gv[B];
+  char nv[B];
+  bool av[B];
+  for (std::size_t i0 = 0; i0 < n; i0 += B) {
+    const std::size_t nb = std::min(B, n - i0), at_x_before = at_x;
+    for (std::size_t k = 0; k < nb; ++k) {
+      const double yi = ys[i0 + k], wi = ws[i0 + k];
+      const double d = std::abs(x - yi);
+      const bool away = d > 0.0;
+      const double ci = 1.0 / (wi * d);
+      nv[k] = d >= normal_radius;
+      balance += static_cast<std::int64_t>(x > yi) - static_cast<std::int64_t>(x < yi);
+      at_x += !away;
+      cv[k] = ci;
+      qv[k] = ci * wi;
+      gv[k] = 2.0 * ci * wi * (x - yi);
+      av[k] = away;
+    }
+    // The agents at x (rarely any): c = 0 and no terms. With selects in the loop above, GCC
+    // moved the division under a branch and the loop did not vectorise.
+    if (at_x != at_x_before)
+      for (std::size_t k = 0; k < nb; ++k)
+        if (!av[k]) cv[k] = qv[k] = gv[k] = 0.0;
+    for (std::size_t k = 0; k < nb; ++k) {
+      sum_c += cv[k];
+      q += qv[k];
+      grad -= gv[k];
+    }
+    std::copy(cv, cv + nb, cs + i0);
+    std::copy(nv, nv + nb, normal + i0);
+  }
+  s.sum_c = sum_c;
+  s.q = q;
+  s.grad = grad;
+  s.balance = balance;
+  s.at_x = at_x;
+  return s;
 }
 
 }  // namespace
@@ -99,24 +161,11 @@ void median_construction(const Population& pop, double gamma, Equilibrium& eq) {
   const double normal_radius = std::pow(static_cast<double>(n), -0.25);
   // One pass: c, and with it q = sum c w, grad U(x) and Lemma 3.1's balance (each sum in agent
   // order, as issue_weights and welfare_gradient compute them; redone below if an agent sits at x).
-  double sum_c = 0.0, q = 0.0, grad = 0.0, balance = 0.0;
-  std::size_t at_x = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double yi = pop.y[i], wi = pop.w[i];
-    const double d = std::abs(x - yi);
-    eq.normal[i] = d >= normal_radius;
-    balance += (x > yi) - (x < yi);
-    if (d > 0.0) {
-      const double ci = 1.0 / (wi * d);
-      eq.c[i] = ci;
-      sum_c += ci;
-      q += ci * wi;
-      grad -= 2.0 * ci * wi * (x - yi);
-    } else {
-      eq.c[i] = 0.0;
-      ++at_x;
-    }
-  }
+  const MedianSums m =
+      median_pass(pop.y.data(), pop.w.data(), n, x, normal_radius, eq.c.data(), eq.normal.data());
+  double q = m.q, grad = m.grad;
+  const double sum_c = m.sum_c, balance = static_cast<double>(m.balance);
+  const std::size_t at_x = m.at_x;
   if (at_x > 0) {
     const double fill = at_x < n ? sum_c / static_cast<double>(n - at_x) : 1.0;
     for (double& ci : eq.c)
