@@ -89,8 +89,9 @@ FAIRMC_POWER_KERNEL MedianSums median_pass(const double* ys, const double* ws, s
       gv[k] = 2.0 * ci * wi * (x - yi);
       av[k] = away;
     }
-    // The agents at x (rarely any): c = 0 and no terms. With selects in the loop above, GCC
-    // moved the division under a branch and the loop did not vectorise.
+    // The agents at x (rarely any): c = 0 for now, and no terms (q and grad are recomputed when
+    // there is one). With selects in the loop above, GCC moved the division under a branch and
+    // the loop did not vectorise.
     if (at_x != at_x_before)
       for (std::size_t k = 0; k < nb; ++k)
         if (!av[k]) cv[k] = qv[k] = gv[k] = 0.0;
