@@ -109,7 +109,13 @@ void sample_into(const PopulationSpec& spec, Rng& rng, Population& pop) {
   boost::random::normal_distribution<double> std_normal(0.0, 1.0);
 
   const IdealPointSpec& ip = spec.ideal;
-  if (ip.dist == "normal") {
+  if (ip.dist == "normal" && m == 1) {
+    // One issue (the median draw): the parameters and the array in locals, which the opaque
+    // variate call would otherwise make the loop reload (issue 19); the same values.
+    const double mean = ip.mean[0], sd = ip.sd[0];
+    double* const y = pop.y.data();
+    for (std::size_t i = 0; i < n; ++i) y[i] = mean + sd * std_normal(rng);
+  } else if (ip.dist == "normal") {
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t j = 0; j < m; ++j)
         pop.y[i * m + j] = ip.mean[j] + ip.sd[j] * std_normal(rng);
@@ -145,6 +151,10 @@ void sample_into(const PopulationSpec& spec, Rng& rng, Population& pop) {
       for (std::size_t j = 0; j < m; ++j) pop.w[i * m + j] = ws.value[j];
   } else if (ws.dist == "uniform") {
     for (double& v : pop.w) v = ws.low + (ws.high - ws.low) * rng.uniform01();
+  } else if (ws.dist == "lognormal" && m == 1) {
+    const double mu = ws.mu[0], sigma = ws.sigma;  // as for the ideal points
+    double* const w = pop.w.data();
+    for (std::size_t i = 0; i < n; ++i) w[i] = std::exp(mu + sigma * std_normal(rng));
   } else if (ws.dist == "lognormal") {
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t j = 0; j < m; ++j)
