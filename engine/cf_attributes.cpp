@@ -23,21 +23,30 @@ void set_attr(hid_t obj, const std::string& name, const std::string& value) {
   attr(obj, name, value);
 }
 
-std::vector<std::string> dataset_names(hid_t group) {
-  std::vector<std::string> names;
+// The datasets of `group` in creation order; names in `known` are taken to be datasets without
+// reading their object headers.
+std::vector<std::string> dataset_names(hid_t group, const std::unordered_set<std::string>& known) {
+  struct Listing {
+    const std::unordered_set<std::string>* known;
+    std::vector<std::string> names;
+  } listing{&known, {}};
   hsize_t at = 0;
   check(H5Literate(
             group, H5_INDEX_CRT_ORDER, H5_ITER_INC, &at,
             [](hid_t g, const char* name, const H5L_info_t*, void* data) -> herr_t {
+              auto& l = *static_cast<Listing*>(data);
+              if (l.known->contains(name)) {
+                l.names.emplace_back(name);
+                return 0;
+              }
               H5O_info_t info;
               if (H5Oget_info_by_name2(g, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return -1;
-              if (info.type == H5O_TYPE_DATASET)
-                static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+              if (info.type == H5O_TYPE_DATASET) l.names.emplace_back(name);
               return 0;
             },
-            &names),
+            &listing),
         "list " + name_of(group));
-  return names;
+  return std::move(listing.names);
 }
 
 std::string joined(const std::vector<std::string>& v, const std::string& sep) {
@@ -232,7 +241,7 @@ void write_cf_attributes(hid_t g, const RunRecord& run, const CfLabels& labels,
   }
   const bool zip = !labels.zip_coordinates().empty();
   const Hid zip_scale = zip ? open_dataset(g, "zip") : Hid{};
-  const auto names = dataset_names(g);
+  const auto names = dataset_names(g, labelled);
   const std::unordered_set<std::string> present(names.begin(), names.end());
   for (const auto& name : names) {
     const bool done = labelled.contains(name);

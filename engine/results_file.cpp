@@ -102,9 +102,10 @@ void write_summary(hid_t file, const RunRecord& run, const std::vector<PointRepo
   std::unordered_set<std::string> labelled_names;
   const bool along_zip =
       std::any_of(e.axes.begin(), e.axes.end(), [](const Axis& a) { return a.name == "zip"; });
+  const DatasetProps props(Type<double>::file(), dims);
   auto labelled = [&](const std::string& name, const std::vector<double>& values,
                       const std::string& long_name) {
-    Hid d = write<double>(g, name, dims, values.data());
+    Hid d = write<double>(g, name, props, values.data());
     for (std::size_t a = 0; a < scales.size(); ++a)
       attach_scale(d, scales[a], static_cast<unsigned>(a));
     labels.label(d, name, long_name, along_zip);
