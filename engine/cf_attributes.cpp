@@ -184,10 +184,6 @@ void CfLabels::label(hid_t d, const std::string& name, const std::string& long_n
   if (described) attr(d, "long_name", stem + ": " + long_name.substr(m.size() + 2));
 }
 
-void write_cf_attributes(hid_t g, const RunRecord& run) {
-  write_cf_attributes(g, run, CfLabels(run), {});
-}
-
 void write_cf_attributes(hid_t g, const RunRecord& run, const CfLabels& labels,
                          const std::unordered_set<std::string>& labelled) {
   const Experiment& e = run.experiment;

@@ -53,8 +53,8 @@ class CfLabels {
 // `ancillary_variables` (a mean's sem, interval and n); and the `status` variable over the sweep
 // dimensions (integer codes with CF flag_values / flag_meanings). Works on whatever variables
 // /summary holds, so statistics added later are covered too; those in `labelled` were labelled
-// by `labels` when created and only get their `ancillary_variables`.
-void write_cf_attributes(hid_t summary, const RunRecord& run);
+// by `labels` when created and only get their `ancillary_variables` (pass an empty set to label
+// every variable here).
 void write_cf_attributes(hid_t summary, const RunRecord& run, const CfLabels& labels,
                          const std::unordered_set<std::string>& labelled);
 
