@@ -47,7 +47,7 @@ struct Buffers {
   std::vector<double> weights = std::vector<double>(n);
   std::vector<double> a = std::vector<double>(n), b = std::vector<double>(n),
                       p = std::vector<double>(n);
-  std::vector<double> logs = std::vector<double>(n);
+  std::vector<double> logs = std::vector<double>((2 * m - 1) * n);  // both Nash SCFs' gains
   std::vector<double> keys = std::vector<double>(scfs * m);
 };
 
@@ -55,47 +55,52 @@ double log_uniform(Rng& rng, double llo, double lhi) {
   return vmath::exp(llo + (lhi - llo) * rng.uniform01());
 }
 
-// Statistics and keys of one profile: what every SCF's key needs, once per outcome.
+// Statistics and keys of one profile: what every SCF's key needs, once per outcome. The outcomes
+// advance together, agent by agent, so their chains of additions overlap (a floor is the
+// arithmetic, not the latency of one chain after another); the Nash gains of all outcomes take
+// one batch of logarithms.
 void keys_of(const double* P, const double* w, double* keys, double* logs) {
   const double* ref = P;
+  double sum[m], max[m], second[m], wsum[m], mean[m], mad[m], nash_ref[m], nash_neg[m];
   for (std::size_t x = 0; x < m; ++x) {
-    const double* c = P + x * n;
-    double sum = 0.0, max = c[0], second = -INFINITY, wsum = 0.0;
-    for (std::size_t i = 0; i < n; ++i) sum += c[i];
-    for (std::size_t i = 1; i < n; ++i) {
-      if (c[i] > max) {
-        second = max;
-        max = c[i];
-      } else if (c[i] > second) {
-        second = c[i];
-      }
+    sum[x] = wsum[x] = mad[x] = nash_ref[x] = nash_neg[x] = 0.0;
+    max[x] = P[x * n];
+    second[x] = -INFINITY;
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t x = 0; x < m; ++x) {
+      const double v = P[x * n + i];
+      sum[x] += v;
+      wsum[x] += w[i] * v;
+      second[x] = v > max[x] ? max[x] : (v > second[x] ? v : second[x]);
+      max[x] = v > max[x] ? v : max[x];
     }
-    for (std::size_t i = 0; i < n; ++i) wsum += w[i] * c[i];
-    const double mean = sum / static_cast<double>(n);
-    double mad = 0.0;
-    for (std::size_t i = 0; i < n; ++i) mad += std::abs(c[i] - mean);
-    double nash_ref = 0.0, nash_neg = 0.0;
-    if (x == 0) {
-      nash_ref = INFINITY;
-    } else {
-      for (std::size_t i = 0; i < n; ++i) logs[i] = ref[i] - c[i];
-      vmath::log({logs, n}, {logs, n});
-      for (std::size_t i = 0; i < n; ++i) nash_ref -= w[i] * logs[i];
-    }
-    for (std::size_t i = 0; i < n; ++i) logs[i] = -c[i];
-    vmath::log({logs, n}, {logs, n});
-    for (std::size_t i = 0; i < n; ++i) nash_neg -= w[i] * logs[i];
-    const double k[scfs] = {sum,
-                            wsum,
-                            max,
-                            max,
-                            second,
-                            nash_ref,
-                            nash_neg,
-                            sum + 100.0 * max,
-                            mean + 0.5 * (max - mean),
-                            mean + 0.25 * mad / static_cast<double>(n),
-                            c[0]};
+  for (std::size_t x = 0; x < m; ++x) mean[x] = sum[x] / static_cast<double>(n);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t x = 0; x < m; ++x) mad[x] += std::abs(P[x * n + i] - mean[x]);
+  // nash_reference: outcomes 1.. (the reference outcome's own gains are 0, its key +inf);
+  // nash_negative: every outcome.
+  for (std::size_t x = 1; x < m; ++x)
+    for (std::size_t i = 0; i < n; ++i) logs[(x - 1) * n + i] = ref[i] - P[x * n + i];
+  for (std::size_t i = 0; i < n * m; ++i) logs[(m - 1) * n + i] = -P[i];
+  vmath::log({logs, (2 * m - 1) * n}, {logs, (2 * m - 1) * n});
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t x = 1; x < m; ++x) nash_ref[x] -= w[i] * logs[(x - 1) * n + i];
+    for (std::size_t x = 0; x < m; ++x) nash_neg[x] -= w[i] * logs[(m - 1 + x) * n + i];
+  }
+  nash_ref[0] = INFINITY;
+  for (std::size_t x = 0; x < m; ++x) {
+    const double k[scfs] = {sum[x],
+                            wsum[x],
+                            max[x],
+                            max[x],
+                            second[x],
+                            nash_ref[x],
+                            nash_neg[x],
+                            sum[x] + 100.0 * max[x],
+                            mean[x] + 0.5 * (max[x] - mean[x]),
+                            mean[x] + 0.25 * mad[x] / static_cast<double>(n),
+                            P[x * n]};
     for (std::size_t s = 0; s < scfs; ++s) keys[s * m + x] = k[s];
   }
 }

@@ -7,6 +7,7 @@
 #include <hdf5_hl.h>
 
 #include <algorithm>
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,45 +23,36 @@ void set_attr(hid_t obj, const std::string& name, const std::string& value) {
   attr(obj, name, value);
 }
 
-std::vector<std::string> dataset_names(hid_t group) {
-  std::vector<std::string> names;
+// The datasets of `group` in creation order; names in `known` are taken to be datasets without
+// reading their object headers.
+std::vector<std::string> dataset_names(hid_t group, const std::unordered_set<std::string>& known) {
+  struct Listing {
+    const std::unordered_set<std::string>* known;
+    std::vector<std::string> names;
+  } listing{&known, {}};
   hsize_t at = 0;
   check(H5Literate(
             group, H5_INDEX_CRT_ORDER, H5_ITER_INC, &at,
             [](hid_t g, const char* name, const H5L_info_t*, void* data) -> herr_t {
+              auto& l = *static_cast<Listing*>(data);
+              if (l.known->contains(name)) {
+                l.names.emplace_back(name);
+                return 0;
+              }
               H5O_info_t info;
               if (H5Oget_info_by_name2(g, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return -1;
-              if (info.type == H5O_TYPE_DATASET)
-                static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+              if (info.type == H5O_TYPE_DATASET) l.names.emplace_back(name);
               return 0;
             },
-            &names),
+            &listing),
         "list " + name_of(group));
-  return names;
+  return std::move(listing.names);
 }
 
 std::string joined(const std::vector<std::string>& v, const std::string& sep) {
   std::string out;
   for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
   return out;
-}
-
-// The metric a /summary variable describes: the longest metric name that is the variable's
-// name or a prefix of it followed by '_'.
-std::string metric_of(const std::string& var, const std::vector<std::string>& metrics) {
-  std::string best;
-  for (const auto& m : metrics)
-    if ((var == m || var.rfind(m + "_", 0) == 0) && m.size() > best.size()) best = m;
-  return best;
-}
-
-// The long_name stem of metric m: its description, or for a metric a template describes
-// (fast_flow_<scf>) that description with the metric's name. Empty when the scenario describes
-// neither.
-std::string description_of(const std::string& m, const std::vector<Described>& info) {
-  const Described* d = find_described(info, m);
-  if (d == nullptr || d->help.empty()) return "";
-  return d->name == m ? d->help : d->help + " (" + m + ")";
 }
 
 // Whether `scale` is attached to one of d's dimensions.
@@ -98,43 +90,102 @@ std::string ratio_units(const std::string& num, const std::string& den) {
   return wrap(num) + "/" + wrap(den);
 }
 
-// The declared unit of metric `name` ("1" when the scenario declares none).
-std::string metric_units(const RunRecord& run, const std::string& name) {
-  const Described* d = find_described(run.metric_info, name);
-  return d == nullptr || d->unit.empty() ? "1" : d->unit;
-}
+}  // namespace
 
-// `units` of /summary variable `var`, or "" when it is not a statistic of a metric, a ratio or a
-// fit (then "1").
-std::string variable_units(const RunRecord& run, const std::string& var,
-                           const std::vector<std::string>& metrics) {
-  for (const auto& r : run.results)
-    for (const RatioSpec& spec : r.ratios) {
-      if (var.rfind(spec.name, 0) != 0) continue;
-      const std::string suffix = var.substr(spec.name.size());
-      if (suffix == "_n") return "count";
-      for (const char* s : {"", "_sem", "_bias_corrected", "_ci_lo", "_ci_hi"})
-        if (suffix == s)
-          return ratio_units(metric_units(run, spec.num), metric_units(run, spec.den));
-    }
-  // fit_<M>_vs_<K>_...: a line through log(mean) is dimensionless; otherwise the intercept and
-  // the slope (per unit of the key, which has none) are in M's units.
-  for (const Fit& f : run.experiment.fits) {
-    const std::string base = "fit_" + f.metric + "_vs_" + f.against + "_";
-    if (var.rfind(base, 0) != 0) continue;
-    const std::string part = var.substr(base.size());
-    if (part == "chi2_dof" || f.log) return "1";
-    if (part == "slope" || part == "slope_sem" || part == "intercept")
-      return metric_units(run, f.metric);
-  }
-  const std::string m = metric_of(var, metrics);
-  if (m.empty()) return "";
-  return statistic_units(var.substr(m.size()), metric_units(run, m));
+namespace {
+
+// The declared unit of `name` ("1" when the scenario declares none) and its long_name stem: its
+// description, or for a metric a template describes (fast_flow_<scf>) that description with the
+// metric's name ("" when the scenario describes neither).
+std::pair<std::string, std::string> unit_and_stem(const std::vector<Described>& info,
+                                                  const std::string& name) {
+  const Described* d = find_described(info, name);
+  if (d == nullptr) return {"1", ""};
+  std::string stem = d->help.empty() ? "" : d->name == name ? d->help : d->help + " (" + name + ")";
+  return {d->unit.empty() ? "1" : d->unit, std::move(stem)};
 }
 
 }  // namespace
 
-void write_cf_attributes(hid_t g, const RunRecord& run) {
+CfLabels::CfLabels(const RunRecord& run) : run_(run) {
+  for (auto& m : run.metric_names()) {
+    metric_.emplace(m, unit_and_stem(run.metric_info, m));
+    metrics_.insert(std::move(m));
+  }
+  for (auto& c : run.constant_names()) constants_.insert(std::move(c));
+  for (const auto& r : run.results)
+    for (const RatioSpec& spec : r.ratios)
+      if (std::none_of(ratios_.begin(), ratios_.end(), [&](const RatioSpec* q) {
+            return q->name == spec.name && q->num == spec.num && q->den == spec.den;
+          }))
+        ratios_.push_back(&spec);
+  std::vector<std::string> zip_keys;
+  for (const Axis& a : run.experiment.axes)
+    if (a.name == "zip") zip_keys.insert(zip_keys.end(), a.keys.begin(), a.keys.end());
+  zip_coordinates_ = joined(zip_keys, " ");
+}
+
+std::string CfLabels::metric_of(const std::string& var) const {
+  // The longest candidate first: the name itself, then each prefix that ends before a '_'.
+  if (metrics_.contains(var)) return var;
+  for (std::size_t at = var.rfind('_'); at != std::string::npos && at > 0;
+       at = var.rfind('_', at - 1)) {
+    std::string prefix = var.substr(0, at);
+    if (metrics_.contains(prefix)) return prefix;
+  }
+  return "";
+}
+
+const std::string& CfLabels::description(const std::string& m) const {
+  static const std::string none;
+  const auto it = metric_.find(m);
+  return it == metric_.end() ? none : it->second.second;
+}
+
+std::string CfLabels::units(const std::string& var) const {
+  const auto unit_of = [&](const std::string& name) {
+    const auto it = metric_.find(name);
+    return it != metric_.end() ? it->second.first : unit_and_stem(run_.metric_info, name).first;
+  };
+  for (const RatioSpec* spec : ratios_) {
+    if (var.rfind(spec->name, 0) != 0) continue;
+    const std::string suffix = var.substr(spec->name.size());
+    if (suffix == "_n") return "count";
+    for (const char* s : {"", "_sem", "_bias_corrected", "_ci_lo", "_ci_hi"})
+      if (suffix == s) return ratio_units(unit_of(spec->num), unit_of(spec->den));
+  }
+  // fit_<M>_vs_<K>_...: a line through log(mean) is dimensionless; otherwise the intercept and
+  // the slope (per unit of the key, which has none) are in M's units.
+  for (const Fit& f : run_.experiment.fits) {
+    const std::string base = "fit_" + f.metric + "_vs_" + f.against + "_";
+    if (var.rfind(base, 0) != 0) continue;
+    const std::string part = var.substr(base.size());
+    if (part == "chi2_dof" || f.log) return "1";
+    if (part == "slope" || part == "slope_sem" || part == "intercept") return unit_of(f.metric);
+  }
+  const std::string m = metric_of(var);
+  if (m.empty()) return "";
+  return statistic_units(var.substr(m.size()), unit_of(m));
+}
+
+void CfLabels::label(hid_t d, const std::string& name, const std::string& long_name,
+                     bool along_zip) const {
+  // write_cf_attributes' order: coordinates, units, then long_name when it is replaced by the
+  // described one (an attribute deleted and written again comes last).
+  const bool is_constant = constant(name);
+  const std::string m = is_constant ? "" : metric_of(name);
+  const std::string& stem = description(m);
+  const bool described = !m.empty() && !stem.empty() && long_name.size() >= m.size() + 2 &&
+                         long_name.compare(0, m.size() + 2, m + ": ") == 0;
+  if (!described) attr(d, "long_name", long_name);
+  if (along_zip && !zip_coordinates_.empty()) attr(d, "coordinates", zip_coordinates_);
+  const std::string u = is_constant ? "" : units(name);
+  attr(d, "units", u.empty() ? "1" : u);
+  if (described) attr(d, "long_name", stem + ": " + long_name.substr(m.size() + 2));
+}
+
+void write_cf_attributes(hid_t g, const RunRecord& run, const CfLabels& labels,
+                         const std::unordered_set<std::string>& labelled) {
   const Experiment& e = run.experiment;
   std::vector<hsize_t> dims;
   for (const auto s : e.shape()) dims.push_back(s);
@@ -178,40 +229,43 @@ void write_cf_attributes(hid_t g, const RunRecord& run) {
   set_attr(g, "comment", e.claim);
 
   // Variables.
-  std::vector<std::string> coords, zip_keys;
+  std::unordered_set<std::string> coords;
   for (const Axis& a : e.axes) {
-    coords.push_back(a.name);
+    coords.insert(a.name);
     if (a.name == "zip")
-      for (const auto& k : a.keys) coords.push_back(k), zip_keys.push_back(k);
+      for (const auto& k : a.keys) coords.insert(k);
   }
-  const Hid zip_scale = zip_keys.empty() ? Hid{} : open_dataset(g, "zip");
-  const auto metrics = run.metric_names();
-  const auto constants = run.constant_names();
-  const auto names = dataset_names(g);
-  const auto has = [&](const std::string& n) {
-    return std::find(names.begin(), names.end(), n) != names.end();
-  };
+  const bool zip = !labels.zip_coordinates().empty();
+  const Hid zip_scale = zip ? open_dataset(g, "zip") : Hid{};
+  const auto names = dataset_names(g, labelled);
+  const std::unordered_set<std::string> present(names.begin(), names.end());
   for (const auto& name : names) {
+    const bool done = labelled.contains(name);
+    // A labelled variable still needs its ancillary variables, which exist only now; only a
+    // metric's mean has them.
+    if (done && labels.metric_of(name) != name) continue;
     Hid d = open_dataset(g, name);
-    if (std::find(coords.begin(), coords.end(), name) != coords.end()) {
-      if (!has_attr(d, "long_name"))
-        set_attr(d, "long_name",
-                 name == "zip" ? "index along the zipped keys" : "sweep key " + name);
-      continue;
+    if (!done) {
+      if (coords.contains(name)) {
+        if (!has_attr(d, "long_name"))
+          set_attr(d, "long_name",
+                   name == "zip" ? "index along the zipped keys" : "sweep key " + name);
+        continue;
+      }
+      // Every variable along the zip dimension, fits over the other axes included, names the
+      // zipped keys as its auxiliary coordinates (CF-1.8 section 5).
+      if (zip && along(d, zip_scale)) set_attr(d, "coordinates", labels.zip_coordinates());
+      if (name == "status") continue;
+      // Constants and engine variables (draws_used, precision_met...) declare no units.
+      const bool constant = labels.constant(name);
+      const std::string units = constant ? "" : labels.units(name);
+      set_attr(d, "units", units.empty() ? "1" : units);
+      if (constant) continue;
     }
-    // Every variable along the zip dimension, fits over the other axes included, names the
-    // zipped keys as its auxiliary coordinates (CF-1.8 section 5).
-    if (!zip_keys.empty() && along(d, zip_scale)) set_attr(d, "coordinates", joined(zip_keys, " "));
-    if (name == "status") continue;
-    // Constants and engine variables (draws_used, precision_met...) declare no units.
-    const bool constant = std::find(constants.begin(), constants.end(), name) != constants.end();
-    const std::string units = constant ? "" : variable_units(run, name, metrics);
-    set_attr(d, "units", units.empty() ? "1" : units);
-    if (constant) continue;
-    const std::string m = metric_of(name, metrics);
+    const std::string m = labels.metric_of(name);
     if (m.empty()) continue;
-    const std::string described = description_of(m, run.metric_info);
-    if (!described.empty() && has_attr(d, "long_name")) {
+    const std::string& described = labels.description(m);
+    if (!done && !described.empty() && has_attr(d, "long_name")) {
       // "max: standard error of the mean" -> "largest of the n values: standard error ..."
       const std::string old = read_string_attr(d, "long_name");
       if (old.rfind(m + ": ", 0) == 0)
@@ -220,7 +274,7 @@ void write_cf_attributes(hid_t g, const RunRecord& run) {
     if (name == m) {
       std::vector<std::string> anc;
       for (const char* suffix : {"_sem", "_sd", "_ci_lo", "_ci_hi", "_n"})
-        if (has(m + suffix)) anc.push_back(m + suffix);
+        if (present.contains(m + suffix)) anc.push_back(m + suffix);
       if (!anc.empty()) set_attr(d, "ancillary_variables", joined(anc, " "));
     }
   }

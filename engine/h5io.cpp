@@ -332,6 +332,17 @@ Hid create_dataset(hid_t parent, const std::string& name, hid_t file_type,
              H5Dclose, "create dataset " + name);
 }
 
+DatasetProps::DatasetProps(hid_t file_type, const std::vector<hsize_t>& dims,
+                           std::vector<hsize_t> chunk)
+    : file_type_(file_type), dims_(dims), dcpl_(dataset_props(file_type, dims, std::move(chunk))) {}
+
+Hid create_dataset(hid_t parent, const std::string& name, const DatasetProps& props) {
+  Hid s = space(props.dims());
+  return Hid(
+      H5Dcreate2(parent, name.c_str(), props.file_type(), s, H5P_DEFAULT, props.id(), H5P_DEFAULT),
+      H5Dclose, "create dataset " + name);
+}
+
 Hid open_dataset(hid_t parent, const std::string& name) {
   return Hid(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
 }

@@ -116,6 +116,22 @@ Hid create_dataset(hid_t parent, const std::string& name, const std::vector<hsiz
                    std::vector<hsize_t> chunk = {}) {
   return create_dataset(parent, name, Type<T>::file(), dims, std::move(chunk));
 }
+// The creation properties create_dataset gives a dataset of this type and shape, made once for
+// many datasets: making them anew costs about as much as writing a small dataset.
+class DatasetProps {
+ public:
+  DatasetProps(hid_t file_type, const std::vector<hsize_t>& dims, std::vector<hsize_t> chunk = {});
+  hid_t file_type() const { return file_type_; }
+  const std::vector<hsize_t>& dims() const { return dims_; }
+  hid_t id() const { return dcpl_; }
+
+ private:
+  hid_t file_type_;
+  std::vector<hsize_t> dims_;
+  Hid dcpl_;
+};
+// A dataset of props' type and shape.
+Hid create_dataset(hid_t parent, const std::string& name, const DatasetProps& props);
 Hid open_dataset(hid_t parent, const std::string& name);
 std::size_t element_count(hid_t dataset);
 std::vector<hsize_t> dims_of(hid_t dataset);
@@ -123,6 +139,13 @@ std::vector<hsize_t> dims_of(hid_t dataset);
 template <class T>
 Hid write(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims, const T* data) {
   Hid d = create_dataset<T>(parent, name, dims);
+  check(H5Dwrite(d, Type<T>::mem(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
+  return d;
+}
+// The same with creation properties made once (their type and shape must be T's and dims).
+template <class T>
+Hid write(hid_t parent, const std::string& name, const DatasetProps& props, const T* data) {
+  Hid d = create_dataset(parent, name, props);
   check(H5Dwrite(d, Type<T>::mem(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
   return d;
 }

@@ -2,6 +2,8 @@
 // (docs/results-format.md, "CF metadata"): a statistic on the values' scale carries the metric's
 // unit, a tally of draws "count", a share or flag "1"; family members find their pattern; ratios
 // and linear fits combine their metrics' units; undeclared variables stay "1".
+#include "engine/cf_attributes.hpp"
+#include "engine/config.hpp"
 #include "engine/h5io.hpp"
 #include "engine/metric.hpp"
 #include "engine/runner.hpp"
@@ -13,6 +15,8 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <unordered_set>
+#include <vector>
 
 using namespace fairmc;
 
@@ -145,4 +149,88 @@ fits:
   // Declared by nobody: "1".
   CHECK(units("scale") == "1");
   CHECK(units("draws_used") == "1");
+}
+
+// results_file labels /summary's variables as it creates them (CfLabels::label) and leaves the
+// rest to write_cf_attributes' pass over the group: both must give every variable the same
+// attributes, values and order, as the pass alone gave before (issue 19: the pass reopened and
+// rewrote ~3,000 variables per write of a 154-metric scenario).
+TEST_CASE("cf attributes: labelling at creation equals the pass over /summary") {
+  testing::TempDir t("cf_label");
+  const auto e = load_experiment_text(R"(experiment: cf_label
+scenario: walk
+seed: 7
+draws: 40
+block: 10
+)",
+                                      "cf_label.yaml", {});
+  RunRecord run;
+  run.experiment = e;
+  // A linear fit's variables are in the metric's units (no sweep here: the fit is declared only
+  // for the names).
+  run.experiment.fits.push_back(Fit{"length", "population.scale", false});
+  run.results.resize(1);
+  run.results[0].metrics = {"length", "steps", "share", "leg_1", "leg_2"};
+  run.results[0].constants = {{"scale", 2.0}};
+  run.results[0].ratios = {{"length_per_step", "length", "steps"},
+                           {"length_per_share", "length", "share"}};
+  run.metric_info = describe(kWalk, kLeg);
+  // Variables as results_file names them, with their plain long_name.
+  std::vector<std::pair<std::string, std::string>> vars;
+  for (const auto& m : run.results[0].metrics)
+    for (const char* s : {"", "_sem", "_sd", "_ci_lo", "_ci_hi", "_n", "_min", "_max", "_median",
+                          "_undefined", "_top_share", "_unreliable"})
+      vars.emplace_back(m + s, m + ": statistic " + s);
+  for (const char* s : {"", "_sem", "_bias_corrected", "_n"}) {
+    vars.emplace_back(std::string("length_per_step") + s, "length / steps: " + std::string(s));
+    vars.emplace_back(std::string("length_per_share") + s, "length / share: " + std::string(s));
+  }
+  vars.emplace_back("scale", "scale: per-point constant (closed form or bound)");
+  vars.emplace_back("draws_used", "draws each point took");
+  vars.emplace_back("leg_3_odd", "leg_3_odd: not a metric of this run");
+
+  const h5::Hid f = h5::create_file(t.dir / "labels.h5");
+  const CfLabels labels(run);
+  const double value = 1.5;
+  const auto make = [&](const char* group, bool label) {
+    const h5::Hid g = h5::create_group(f, group);
+    std::unordered_set<std::string> labelled;
+    for (const auto& [name, long_name] : vars) {
+      const h5::Hid d = h5::write<double>(g, name, {}, &value);
+      if (label) {
+        labels.label(d, name, long_name, false);
+        labelled.insert(name);
+      } else {
+        h5::attr(d, "long_name", long_name);
+      }
+    }
+    // A fit variable, created outside the labelling writer in both groups.
+    const h5::Hid fit = h5::write<double>(g, "fit_length_vs_population.scale_slope", {}, &value);
+    h5::attr(fit, "long_name", "slope of the linear least-squares fit");
+    write_cf_attributes(g, run, labels, labelled);
+  };
+  make("pass", false);
+  make("labelled", true);
+  const h5::Hid pass = h5::open_group(f, "pass"), lab = h5::open_group(f, "labelled");
+  const auto names = h5::members(pass);
+  CHECK(names == h5::members(lab));
+  int described = 0;
+  for (const auto& name : names) {
+    CAPTURE(name);
+    const h5::Hid a = h5::open_dataset(pass, name), b = h5::open_dataset(lab, name);
+    const auto attrs = h5::attributes(a);
+    REQUIRE(attrs == h5::attributes(b));  // names, kinds and creation order
+    for (const auto& [attr, kind] : attrs)
+      if (kind == h5::AttrKind::string) {
+        CAPTURE(attr);
+        CHECK(h5::read_string_attr(a, attr) == h5::read_string_attr(b, attr));
+        described +=
+            attr == "long_name" && h5::read_string_attr(a, attr).rfind("distance walked: ", 0) == 0;
+      }
+  }
+  CHECK(described >= 10);
+  CHECK(h5::read_string_attr(h5::open_dataset(lab, "length_per_step_sem"), "units") == "m/count");
+  CHECK(h5::read_string_attr(h5::open_dataset(lab, "leg_2_n"), "units") == "count");
+  CHECK(h5::read_string_attr(h5::open_dataset(lab, "length"), "ancillary_variables") ==
+        "length_sem length_sd length_ci_lo length_ci_hi length_n");
 }

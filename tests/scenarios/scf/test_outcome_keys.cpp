@@ -104,3 +104,46 @@ TEST_CASE("scf: WorstFirst sorts lazily and gives the sorted costs") {
       CHECK(w.at(x, r) == c[r]);
   }
 }
+
+// The statistics advance several outcomes at a time (groups of 4 and a tail of 1-3): every count
+// of outcomes up to 13, and Nash domains with holes (outcomes where some gain is not > 0 sit
+// between outcomes in the domain, so the batch of logarithms skips rows).
+TEST_CASE("scf: OutcomeKeys bit for bit for any number of outcomes and Nash domain holes") {
+  Rng rng(2027, 0, 0);
+  int holes = 0;
+  for (int rep = 0; rep < 240; ++rep) {
+    const std::size_t agents = 1 + rep % 23;
+    const std::size_t outcomes = 1 + rep % 13;
+    CostProfile p = CostProfile::sample(agents, std::max<std::size_t>(outcomes, 2), 0.1, 1.0, rng);
+    if (outcomes == 1) p = CostProfile(agents, 1);
+    for (std::size_t x = 0; x < outcomes; ++x)
+      for (std::size_t i = 0; i < agents; ++i) {
+        if (outcomes == 1) p.at(x, i) = -0.1 - rng.uniform01();
+        // Now and then a non-negative cost (outside nash_negative's domain) or one above the
+        // reference's (outside nash_reference's).
+        const double u = rng.uniform01();
+        if (x > 0 && u < 0.02) p.at(x, i) = u < 0.01 ? 0.0 : 0.5 * u;
+        if (x > 0 && u > 0.98) p.at(x, i) = p.at(0, i) + 0.1;
+      }
+    std::vector<double> w(agents);
+    for (double& c : w) c = 0.5 + rng.uniform01();
+    std::vector<SocialCost> scfs = every_scf(agents, w, 1 + rep % 5);
+    if (rep % 2 == 1)
+      for (SocialCost& s : scfs) s.weights.clear();  // unit weights everywhere
+    const OutcomeKeys keys(scfs);
+    std::vector<double> k;
+    keys.compute(p, k);
+    REQUIRE(k.size() == scfs.size() * outcomes);
+    for (std::size_t s = 0; s < scfs.size(); ++s) {
+      CAPTURE(rep);
+      CAPTURE(s);
+      const std::vector<Score> expect = outcome_scores(scfs[s], p);
+      for (std::size_t x = 0; x < outcomes; ++x) {
+        CHECK(same_bits(k[s * outcomes + x], expect[x].key));
+        if (x > 0 && x + 1 < outcomes && scfs[s].kind == Kind::nash_negative)
+          holes += std::isinf(expect[x].key) && !std::isinf(expect[x + 1].key);
+      }
+    }
+  }
+  CHECK(holes > 10);
+}
