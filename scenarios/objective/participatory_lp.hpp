@@ -27,14 +27,19 @@ namespace fairmc::objective {
 inline constexpr double kLpTolerance = 1e-10;
 
 struct LpSolution {
-  Eigen::MatrixXd x;  // n x m allocation
-  bool ok = false;    // false if GLPK failed (x is then empty)
-  int cuts = 0;       // cutting planes used
-  int columns = 0;    // x columns that entered the LP
+  Eigen::MatrixXd x;    // n x m allocation
+  bool ok = false;      // false if GLPK failed (x is then empty)
+  int cuts = 0;         // cutting planes used
+  int columns = 0;      // x columns that entered the LP
+  int order_steps = 0;  // order-cone LPs of the active-set method (0: solved by cutting planes)
 };
 
-// Cutting-plane solver (default).
+// Default solver: the order-cone active-set LP for homogeneous aversion, certified optimal (see
+// participatory_lp.cpp), else the cutting-plane solver.
 LpSolution solve_participatory(const Instance& inst);
+
+// Cutting-plane solver (any aversion).
+LpSolution solve_participatory_cutting(const Instance& inst);
 
 // The full pairwise LP of the proof of Lemma 3.3 (reference for tests; O(n^2) rows).
 LpSolution solve_participatory_pairwise(const Instance& inst);
