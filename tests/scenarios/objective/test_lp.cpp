@@ -166,6 +166,7 @@ TEST_CASE(
     const LpSolution cut = solve_participatory(inst), pair = solve_participatory_pairwise(inst);
     REQUIRE(cut.ok);
     REQUIRE(pair.ok);
+    CHECK(cut.order_steps == 0);  // heterogeneous: the cutting planes
     CHECK(feasible(inst, cut.x));
     CHECK(welfare(inst, cut.x) == doctest::Approx(welfare(inst, pair.x)).epsilon(1e-10));
   }
@@ -289,7 +290,7 @@ TEST_CASE("order-cone active set = cutting planes = pairwise LP, homogeneous ave
   }
 }
 
-TEST_CASE("order-cone active set at n = m = 50, weak aversion (the issue-19 workload)") {
+TEST_CASE("order-cone active set at n = m = 50, weak and strong aversion (issue 19's workloads)") {
   std::mt19937_64 g(61);
   for (int rep = 0; rep < 3; ++rep) {
     Instance inst = random_instance(g, 50, 50, 1, false);
@@ -297,6 +298,10 @@ TEST_CASE("order-cone active set at n = m = 50, weak aversion (the issue-19 work
     inst.aversion.beta.assign(50, 0.01);
     check_active_set(inst);
   }
+  // Strong aversion ties everyone, which x*'s order already certifies: one order LP.
+  const Instance inst = random_instance(g, 50, 50, 1, false);  // α = 0.2, β = 0.1
+  check_active_set(inst);
+  CHECK(solve_participatory(inst).order_steps == 1);
 }
 
 TEST_CASE("order-cone active set with exact and near ties (duplicate agents, tight clusters)") {
