@@ -3,7 +3,11 @@
 //
 // The LP of the proof of Lemma 3.3 has one variable per ordered pair of agents, which GLPK solves
 // in ~0.3 s at n = m = 50 (solve_participatory_pairwise, kept as the reference). The default solver
-// reaches the same optimum exactly with a much smaller LP:
+// reaches the same optimum exactly with much smaller LPs. With homogeneous aversion Σ_i v_i is
+// linear on each cone of a fixed utility order, and an active-set method over orders solves small
+// LPs (n − 1 order rows, no penalty variables) and certifies the optimum by a supergradient test
+// on the tie groups (participatory_lp.cpp, solve_ordered). Otherwise (or if it stalls) the
+// cutting-plane solver:
 //   max Σ_i u_i − Σ_i t_i   s.t.  Σ_i x_ij = 1,  u_i = Σ_j a_ij x_ij,  0 <= x_ij <= b_j,
 //                                 t_i >= P_i(u) through cutting planes,
 // where P_i = α_i I_i^+ + β_i I_i^- is agent i's inequality penalty (Eq. 9), convex and piecewise
