@@ -90,25 +90,20 @@ double ratio_denominator(const Aversion& av, double sum_beta, std::size_t k, dou
   return 1.0 + av.alpha[k] + (sum_beta - av.beta[k]) / (n - 1.0);
 }
 
-}  // namespace
+// A candidate x column (the screened universe). An LP starts with the winners of x* and grows by
+// column generation: a candidate enters when its reduced cost a_ij y_i − y_j is positive
+// (y: GLPK's row duals; the column has 1 in item row j and −a_ij in utility row i).
+struct Column {
+  int agent, item, glp = 0;  // glp: GLPK column index once in the LP
+};
 
-double reallocation_ratio(const Aversion& av, int i, int k) {
-  const double n = static_cast<double>(av.alpha.size());
-  const double sa = std::accumulate(av.alpha.begin(), av.alpha.end(), 0.0);
-  const double sb = std::accumulate(av.beta.begin(), av.beta.end(), 0.0);
-  return ratio_numerator(av, sa, static_cast<std::size_t>(i), n) /
-         ratio_denominator(av, sb, static_cast<std::size_t>(k), n);
-}
-
-LpSolution solve_participatory(const Instance& inst) {
-  use_glpk_on_this_thread();
+// Lemma 3.3 screening: x_kj > 0 forces a_kj >= r_ik a_ij for every i with x_ij < b_j, i.e. for
+// all i != k but at most K−1 of them; so a_kj >= min_i r_ik · (K-th largest a_ij over i != k).
+std::vector<Column> screened_columns(const Instance& inst, const Eigen::MatrixXd& xstar) {
   const int n = inst.agents(), m = inst.items(), K = inst.winners;
-  const double b = inst.cap(), nd = n;
+  const double nd = n;
   const Aversion& av = inst.aversion;
   const Eigen::MatrixXd& a = inst.a;
-
-  // Lemma 3.3 screening: x_kj > 0 forces a_kj >= r_ik a_ij for every i with x_ij < b_j, i.e. for
-  // all i != k but at most K−1 of them; so a_kj >= min_i r_ik · (K-th largest a_ij over i != k).
   const double sa = std::accumulate(av.alpha.begin(), av.alpha.end(), 0.0);
   const double sb = std::accumulate(av.beta.begin(), av.beta.end(), 0.0);
   std::vector<double> num(static_cast<std::size_t>(n));
@@ -122,14 +117,6 @@ LpSolution solve_participatory(const Instance& inst) {
     const double lowest_other = (num[sk] == sorted_num[0] && n > 1) ? sorted_num[1] : sorted_num[0];
     r_min[sk] = lowest_other / ratio_denominator(av, sb, sk, nd);
   }
-
-  // Candidate columns (the screened universe). The LP starts with the winners of x* and grows by
-  // column generation: a candidate enters when its reduced cost a_ij y_i − y_j is positive
-  // (y: GLPK's row duals; the column has 1 in item row j and −a_ij in utility row i).
-  struct Column {
-    int agent, item, glp = 0;  // glp: GLPK column index once in the LP
-  };
-  const Eigen::MatrixXd xstar = utilitarian_allocation(a, K);
   std::vector<Column> cand;
   std::vector<double> top(static_cast<std::size_t>(n));
   for (int j = 0; j < m; ++j) {
@@ -148,6 +135,251 @@ LpSolution solve_participatory(const Instance& inst) {
         cand.push_back({i, j});
     }
   }
+  return cand;
+}
+
+// Adds candidate c as a GLPK column in item row item + 1 and utility row m + agent + 1.
+void add_column(glp_prob* lp, const Instance& inst, Column& c, int status) {
+  const int m = inst.items();
+  c.glp = glp_add_cols(lp, 1);
+  const int rows[3] = {0, c.item + 1, m + c.agent + 1};
+  const double vals[3] = {0.0, 1.0, -inst.a(c.agent, c.item)};
+  glp_set_mat_col(lp, c.glp, 2, rows, vals);
+  glp_set_col_bnds(lp, c.glp, GLP_DB, 0.0, inst.cap());
+  glp_set_col_stat(lp, c.glp, status);
+}
+
+// Warm start at x*: per item one winner basic, the other winners at their cap b.
+void add_winner_columns(glp_prob* lp, const Instance& inst, const Eigen::MatrixXd& xstar,
+                        std::vector<Column>& cand) {
+  std::vector<char> basic_set(static_cast<std::size_t>(inst.items()), 0);
+  for (Column& c : cand)
+    if (xstar(c.agent, c.item) > 0.0) {
+      const bool basic = !basic_set[static_cast<std::size_t>(c.item)];
+      basic_set[static_cast<std::size_t>(c.item)] = 1;
+      add_column(lp, inst, c, basic ? GLP_BS : GLP_NU);
+    }
+}
+
+// Pricing: a column at 0 improves the objective iff its reduced cost a_ij y_i − y_j > 0. Adds
+// every such candidate, or per item the per_item (> 0) of largest reduced cost; true if any
+// entered.
+bool price_columns(glp_prob* lp, const Instance& inst, std::vector<Column>& cand,
+                   std::vector<double>& y_item, std::vector<double>& y_agent, int per_item = 0) {
+  const int n = inst.agents(), m = inst.items();
+  y_item.resize(static_cast<std::size_t>(m));
+  y_agent.resize(static_cast<std::size_t>(n));
+  for (int j = 0; j < m; ++j) y_item[static_cast<std::size_t>(j)] = glp_get_row_dual(lp, j + 1);
+  for (int i = 0; i < n; ++i)
+    y_agent[static_cast<std::size_t>(i)] = glp_get_row_dual(lp, m + i + 1);
+  bool priced = false;
+  std::vector<std::pair<double, std::size_t>> best;
+  for (std::size_t k = 0; k < cand.size();) {
+    const int item = cand[k].item;  // candidates come item by item
+    best.clear();
+    for (; k < cand.size() && cand[k].item == item; ++k) {
+      const Column& c = cand[k];
+      if (c.glp) continue;
+      const double d = inst.a(c.agent, c.item) * y_agent[static_cast<std::size_t>(c.agent)] -
+                       y_item[static_cast<std::size_t>(c.item)];
+      if (d > 1e-9 * (1.0 + std::abs(y_item[static_cast<std::size_t>(c.item)])))
+        best.emplace_back(d, k);
+    }
+    if (per_item > 0 && static_cast<int>(best.size()) > per_item) {
+      std::partial_sort(best.begin(), best.begin() + per_item, best.end(), std::greater<>());
+      best.resize(static_cast<std::size_t>(per_item));
+      std::sort(best.begin(), best.end(),
+                [](const auto& x, const auto& y) { return x.second < y.second; });
+    }
+    for (const auto& [d, idx] : best) {
+      add_column(lp, inst, cand[idx], GLP_NL);
+      priced = true;
+    }
+  }
+  return priced;
+}
+
+// The allocation of the LP's x columns, snapped to 0 and the cap.
+void read_allocation(glp_prob* lp, const Instance& inst, const std::vector<Column>& cand,
+                     LpSolution& sol) {
+  sol.x = Eigen::MatrixXd::Zero(inst.agents(), inst.items());
+  for (const Column& c : cand)
+    if (c.glp) sol.x(c.agent, c.item) = snap(glp_get_col_prim(lp, c.glp), inst.cap());
+  sol.columns = static_cast<int>(
+      std::count_if(cand.begin(), cand.end(), [](const Column& c) { return c.glp != 0; }));
+  sol.ok = true;
+}
+
+// Homogeneous aversion (α_i = α, β_i = β): with c = (α + β)/(n − 1), Σ_i v_i = Σ_i u_i −
+// c Σ_{i<k} |u_i − u_k| (Eqs. 9–11) = Σ_r w_r u_(r), u_(0) >= ... >= u_(n−1) the utilities in
+// descending order and w_r = 1 − c (n − 1) + 2 c r (the r-th best-off agent is above r others'
+// and below n − 1 − r). The weights increase with r, so Σ v = min over orders σ of Σ_r w_r u_σ(r)
+// (rearrangement), concave, and linear on each order cone C_σ = {u_σ(0) >= ... >= u_σ(n−1)}.
+// Active-set method: maximise the linear Σ_r w_r u_σ(r) over the allocations with u in C_σ (an LP
+// with n − 1 two-entry order rows and no penalty variables), then test whether its optimum û is
+// the optimum over all allocations. The LP's utility-row duals g (g_i = w_rank(i) plus the order
+// rows' duals) make û maximise g·u over all allocations; if g is a supergradient of Σ v at û,
+// Σ v(u) <= Σ v(û) + g·(u − û) <= Σ v(û) for every allocation: û is optimal. The supergradients
+// at û are the vectors whose restriction to each tie group G (agents at equal utility, ranks
+// p..q of σ) lies in the permutohedron of w_p..w_q: sorted ascending, g's prefix sums are >= those
+// of w_p, w_{p+1}, ... with equal totals (majorisation). If a group fails, its agents are
+// re-ranked by g ascending (the agent the LP values most takes the largest weight, at the bottom
+// of the group): û stays feasible (the group is tied) and the old certificate no longer holds, so
+// the next LP improves on û unless its dual was degenerate; a step cap hands degenerate cycling
+// to the cutting-plane solver. Only the group's order rows change (same span, so the basis stays
+// regular) and its agents' objective coefficients: each re-solve is warm.
+// Returns false if it could not certify an optimum (the caller then uses the cutting planes).
+bool solve_ordered(const Instance& inst, const Eigen::MatrixXd& xstar, std::vector<Column>& cand,
+                   LpSolution& sol) {
+  const int n = inst.agents(), m = inst.items();
+  const double c = (inst.aversion.alpha[0] + inst.aversion.beta[0]) / (n - 1.0);
+  std::vector<double> w(static_cast<std::size_t>(n));
+  for (int r = 0; r < n; ++r) w[static_cast<std::size_t>(r)] = 1.0 - c * (n - 1.0) + 2.0 * c * r;
+  Eigen::VectorXd u = utilities(inst.a, xstar);
+  std::vector<int> order(static_cast<std::size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return u[x] > u[y]; });
+
+  Prob lp(glp_create_prob());
+  glp_set_obj_dir(lp.get(), GLP_MAX);
+  glp_add_cols(lp.get(), n);
+  glp_add_rows(lp.get(), m + n + (n - 1));
+  Triplets trip;
+  for (int i = 0; i < n; ++i) {
+    glp_set_col_bnds(lp.get(), i + 1, GLP_FR, 0.0, 0.0);
+    glp_set_col_stat(lp.get(), i + 1, GLP_BS);
+    glp_set_row_bnds(lp.get(), m + i + 1, GLP_FX, 0.0, 0.0);
+    glp_set_row_stat(lp.get(), m + i + 1, GLP_NS);
+    trip.add(m + i + 1, i + 1, 1.0);
+  }
+  for (int j = 0; j < m; ++j) {
+    glp_set_row_bnds(lp.get(), j + 1, GLP_FX, 1.0, 1.0);
+    glp_set_row_stat(lp.get(), j + 1, GLP_NS);
+  }
+  const auto order_row = [&](int p) { return m + n + 1 + p; };  // u_σ(p) − u_σ(p+1) >= 0
+  for (int p = 0; p < n; ++p)
+    glp_set_obj_coef(lp.get(), order[static_cast<std::size_t>(p)] + 1,
+                     w[static_cast<std::size_t>(p)]);
+  for (int p = 0; p + 1 < n; ++p) {
+    glp_set_row_bnds(lp.get(), order_row(p), GLP_LO, 0.0, 0.0);
+    glp_set_row_stat(lp.get(), order_row(p), GLP_BS);  // x*'s order: satisfied at the start
+    trip.add(order_row(p), order[static_cast<std::size_t>(p)] + 1, 1.0);
+    trip.add(order_row(p), order[static_cast<std::size_t>(p) + 1] + 1, -1.0);
+  }
+  trip.load(lp.get());
+  add_winner_columns(lp.get(), inst, xstar, cand);
+  sol.cuts = n - 1;
+
+  std::vector<double> y_item, y_agent, gs;
+  // Pricing enters at most this many columns per item and round, those of largest reduced cost.
+  // At strong aversion x*'s duals price in most of the screened universe at once (~6,500 columns
+  // at n = m = 200) and the primal simplex then pays for every one of them in each pricing pass:
+  // per LP (callgrind) n = m = 50, α = 0.2: 23.4 M with all, 17.8 M with 4, 20.6 M with 8;
+  // n = m = 200: ~1,100 M with all, 740 M with 4, 620 M with 8 (5 draws); weak aversion ±1%.
+  const int per_item = std::max(4, n / 25);
+  // Each re-ranking makes the old certificate fail, so the next LP improves unless its dual was
+  // degenerate. A run of kMaxFlat order LPs without gain, or 4n + 20 in all, hands the draw to the
+  // cutting planes (never seen: 0 of 200 draws at each of α = 0.001 .. 0.2, n = m = 50).
+  constexpr int kMaxFlat = 5;
+  const int max_steps = 4 * n + 20;
+  double best = -std::numeric_limits<double>::infinity();
+  int flat = 0;
+  for (int step = 0; step < max_steps;) {
+    if (!resolve(lp.get(), GLP_PRIMAL)) return false;
+    if (price_columns(lp.get(), inst, cand, y_item, y_agent, per_item)) continue;
+    ++step;
+    const double value = glp_get_obj_val(lp.get());
+    flat = value > best + kLpTolerance * (1.0 + std::abs(best)) ? 0 : flat + 1;
+    best = std::max(best, value);
+    if (flat >= kMaxFlat) return false;
+    for (int i = 0; i < n; ++i) u[i] = glp_get_col_prim(lp.get(), i + 1);
+    const double tol = kLpTolerance * (1.0 + u.cwiseAbs().maxCoeff());
+    bool optimal = true;
+    for (int p = 0; p < n;) {
+      int q = p;
+      while (q + 1 < n &&
+             u[order[static_cast<std::size_t>(q)]] - u[order[static_cast<std::size_t>(q) + 1]] <=
+                 tol)
+        ++q;
+      if (q > p) {  // tie group at ranks p..q: is g's restriction in the permutohedron of w_p..w_q?
+        gs.clear();
+        for (int r = p; r <= q; ++r)
+          gs.push_back(y_agent[static_cast<std::size_t>(order[static_cast<std::size_t>(r)])]);
+        std::sort(gs.begin(), gs.end());
+        double gsum = 0.0, wsum = 0.0;
+        bool inside = true;
+        for (int r = p; r < q && inside; ++r) {
+          gsum += gs[static_cast<std::size_t>(r - p)];
+          wsum += w[static_cast<std::size_t>(r)];
+          inside = gsum >= wsum - kLpTolerance * (1.0 + std::abs(wsum));
+        }
+        if (!inside) {
+          optimal = false;
+          const auto first = order.begin() + p, last = order.begin() + q + 1;
+          std::stable_sort(first, last, [&](int x, int y) {
+            return y_agent[static_cast<std::size_t>(x)] < y_agent[static_cast<std::size_t>(y)];
+          });
+          for (int r = p; r <= q; ++r)
+            glp_set_obj_coef(lp.get(), order[static_cast<std::size_t>(r)] + 1,
+                             w[static_cast<std::size_t>(r)]);
+          // The group's rows and the two that tie it to its neighbours.
+          for (int r = std::max(p - 1, 0); r < std::min(q + 1, n - 1); ++r) {
+            const int cols[3] = {0, order[static_cast<std::size_t>(r)] + 1,
+                                 order[static_cast<std::size_t>(r) + 1] + 1};
+            const double vals[3] = {0.0, 1.0, -1.0};
+            glp_set_mat_row(lp.get(), order_row(r), 2, cols, vals);
+          }
+          sol.cuts += q - p;
+        }
+      }
+      p = q + 1;
+    }
+    if (optimal) {
+      read_allocation(lp.get(), inst, cand, sol);
+      sol.order_steps = step;
+      return true;
+    }
+  }
+  return false;
+}
+
+// Equal α_i and equal β_i with α + β >= 0 (so the weights w_r increase and Σ v is concave).
+bool homogeneous(const Aversion& av) {
+  for (std::size_t i = 1; i < av.alpha.size(); ++i)
+    if (av.alpha[i] != av.alpha[0] || av.beta[i] != av.beta[0]) return false;
+  return !av.alpha.empty() && av.alpha[0] + av.beta[0] >= 0.0;
+}
+
+}  // namespace
+
+double reallocation_ratio(const Aversion& av, int i, int k) {
+  const double n = static_cast<double>(av.alpha.size());
+  const double sa = std::accumulate(av.alpha.begin(), av.alpha.end(), 0.0);
+  const double sb = std::accumulate(av.beta.begin(), av.beta.end(), 0.0);
+  return ratio_numerator(av, sa, static_cast<std::size_t>(i), n) /
+         ratio_denominator(av, sb, static_cast<std::size_t>(k), n);
+}
+
+LpSolution solve_participatory(const Instance& inst) {
+  if (homogeneous(inst.aversion) && inst.agents() > 1) {
+    use_glpk_on_this_thread();
+    const Eigen::MatrixXd xstar = utilitarian_allocation(inst.a, inst.winners);
+    std::vector<Column> cand = screened_columns(inst, xstar);
+    LpSolution sol;
+    if (solve_ordered(inst, xstar, cand, sol)) return sol;
+  }
+  return solve_participatory_cutting(inst);
+}
+
+LpSolution solve_participatory_cutting(const Instance& inst) {
+  use_glpk_on_this_thread();
+  const int n = inst.agents(), m = inst.items(), K = inst.winners;
+  const Aversion& av = inst.aversion;
+  const Eigen::MatrixXd& a = inst.a;
+  const double sa = std::accumulate(av.alpha.begin(), av.alpha.end(), 0.0);
+
+  const Eigen::MatrixXd xstar = utilitarian_allocation(a, K);
+  std::vector<Column> cand = screened_columns(inst, xstar);
 
   // Columns: u (n), z_i (n; t_i minus its "below everyone" cut, see below), then x as they enter.
   // Rows: items (m), utility definitions (n), then Σu's and the prefix sums' definitions and cuts.
@@ -180,22 +412,7 @@ LpSolution solve_participatory(const Instance& inst) {
     for (int i = 0; i < n; ++i) trip.add(m + i + 1, i + 1, 1.0);
     trip.load(lp.get());
   }
-  const auto add_column = [&](Column& c, int status) {
-    c.glp = glp_add_cols(lp.get(), 1);
-    const int rows[3] = {0, c.item + 1, m + c.agent + 1};
-    const double vals[3] = {0.0, 1.0, -a(c.agent, c.item)};
-    glp_set_mat_col(lp.get(), c.glp, 2, rows, vals);
-    glp_set_col_bnds(lp.get(), c.glp, GLP_DB, 0.0, b);
-    glp_set_col_stat(lp.get(), c.glp, status);
-  };
-  // Warm start at x*: per item one winner basic, the other winners at their cap b.
-  std::vector<char> basic_set(static_cast<std::size_t>(m), 0);
-  for (Column& c : cand)
-    if (xstar(c.agent, c.item) > 0.0) {
-      const bool basic = !basic_set[static_cast<std::size_t>(c.item)];
-      basic_set[static_cast<std::size_t>(c.item)] = 1;
-      add_column(c, basic ? GLP_BS : GLP_NU);
-    }
+  add_winner_columns(lp.get(), inst, xstar, cand);
 
   std::array<int, 8> ind{};  // 1-based rows of <= 5 nonzeros
   std::array<double, 8> val{};
@@ -353,28 +570,13 @@ LpSolution solve_participatory(const Instance& inst) {
   }
   sol.cuts = 2 * n;
   if (!resolve(lp.get(), GLP_PRIMAL)) return sol;
-  std::vector<double> y_item(static_cast<std::size_t>(m)), y_agent(static_cast<std::size_t>(n));
+  std::vector<double> y_item, y_agent;
   const int max_rounds = 40 * (n + m) + 1000;
   double last_gap = std::numeric_limits<double>::infinity();
   int stalled = 0;
   std::vector<int> age;  // per LP row: solves in a row a cut has been slack
   for (int round = 0; round < max_rounds; ++round) {
-    // Pricing: a column at 0 improves the objective iff its reduced cost a_ij y_i − y_j > 0.
-    for (int j = 0; j < m; ++j)
-      y_item[static_cast<std::size_t>(j)] = glp_get_row_dual(lp.get(), j + 1);
-    for (int i = 0; i < n; ++i)
-      y_agent[static_cast<std::size_t>(i)] = glp_get_row_dual(lp.get(), m + i + 1);
-    bool priced = false;
-    for (Column& c : cand) {
-      if (c.glp) continue;
-      const double d = a(c.agent, c.item) * y_agent[static_cast<std::size_t>(c.agent)] -
-                       y_item[static_cast<std::size_t>(c.item)];
-      if (d > 1e-9 * (1.0 + std::abs(y_item[static_cast<std::size_t>(c.item)]))) {
-        add_column(c, GLP_NL);
-        priced = true;
-      }
-    }
-    if (priced) {
+    if (price_columns(lp.get(), inst, cand, y_item, y_agent)) {
       if (!resolve(lp.get(), GLP_PRIMAL)) return sol;
       continue;
     }
@@ -402,12 +604,7 @@ LpSolution solve_participatory(const Instance& inst) {
     stalled = gap > last_gap * (1.0 - 1e-6) ? stalled + 1 : 0;
     last_gap = std::min(last_gap, gap);
     if (added == 0 || stalled >= 20) {
-      sol.x = Eigen::MatrixXd::Zero(n, m);
-      for (const Column& c : cand)
-        if (c.glp) sol.x(c.agent, c.item) = snap(glp_get_col_prim(lp.get(), c.glp), b);
-      sol.columns = static_cast<int>(
-          std::count_if(cand.begin(), cand.end(), [](const Column& c) { return c.glp != 0; }));
-      sol.ok = true;
+      read_allocation(lp.get(), inst, cand, sol);
       return sol;
     }
     sol.cuts += added;

@@ -3,7 +3,11 @@
 //
 // The LP of the proof of Lemma 3.3 has one variable per ordered pair of agents, which GLPK solves
 // in ~0.3 s at n = m = 50 (solve_participatory_pairwise, kept as the reference). The default solver
-// reaches the same optimum exactly with a much smaller LP:
+// reaches the same optimum exactly with much smaller LPs. With homogeneous aversion Σ_i v_i is
+// linear on each cone of a fixed utility order, and an active-set method over orders solves small
+// LPs (n − 1 order rows, no penalty variables) and certifies the optimum by a supergradient test
+// on the tie groups (participatory_lp.cpp, solve_ordered). Otherwise (or if it stalls) the
+// cutting-plane solver:
 //   max Σ_i u_i − Σ_i t_i   s.t.  Σ_i x_ij = 1,  u_i = Σ_j a_ij x_ij,  0 <= x_ij <= b_j,
 //                                 t_i >= P_i(u) through cutting planes,
 // where P_i = α_i I_i^+ + β_i I_i^- is agent i's inequality penalty (Eq. 9), convex and piecewise
@@ -27,14 +31,19 @@ namespace fairmc::objective {
 inline constexpr double kLpTolerance = 1e-10;
 
 struct LpSolution {
-  Eigen::MatrixXd x;  // n x m allocation
-  bool ok = false;    // false if GLPK failed (x is then empty)
-  int cuts = 0;       // cutting planes used
-  int columns = 0;    // x columns that entered the LP
+  Eigen::MatrixXd x;    // n x m allocation
+  bool ok = false;      // false if GLPK failed (x is then empty)
+  int cuts = 0;         // cutting planes used
+  int columns = 0;      // x columns that entered the LP
+  int order_steps = 0;  // order-cone LPs of the active-set method (0: solved by cutting planes)
 };
 
-// Cutting-plane solver (default).
+// Default solver: the order-cone active-set LP for homogeneous aversion, certified optimal (see
+// participatory_lp.cpp), else the cutting-plane solver.
 LpSolution solve_participatory(const Instance& inst);
+
+// Cutting-plane solver (any aversion).
+LpSolution solve_participatory_cutting(const Instance& inst);
 
 // The full pairwise LP of the proof of Lemma 3.3 (reference for tests; O(n^2) rows).
 LpSolution solve_participatory_pairwise(const Instance& inst);

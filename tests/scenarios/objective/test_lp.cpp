@@ -94,11 +94,14 @@ TEST_CASE("weak aversion (many cut rounds, shared prefix sums): cutting-plane LP
       inst.aversion.alpha[si] = rep % 3 == 0 ? 0.02 : 0.03 * unit(g);
       inst.aversion.beta[si] = rep % 3 == 0 ? 0.01 : inst.aversion.alpha[si] * unit(g);
     }
-    const LpSolution cut = solve_participatory(inst), pair = solve_participatory_pairwise(inst);
+    const LpSolution cut = solve_participatory_cutting(inst),
+                     pair = solve_participatory_pairwise(inst), def = solve_participatory(inst);
     REQUIRE(cut.ok);
     REQUIRE(pair.ok);
+    REQUIRE(def.ok);
     CHECK(feasible(inst, cut.x));
     CHECK(welfare(inst, cut.x) == doctest::Approx(welfare(inst, pair.x)).epsilon(1e-10));
+    CHECK(welfare(inst, def.x) == doctest::Approx(welfare(inst, pair.x)).epsilon(1e-10));
     rounds += cut.cuts > 2 * n;
   }
   CHECK(rounds >= 8);  // the instances do exercise the cut rounds
@@ -133,7 +136,8 @@ TEST_CASE(
   for (int rep = 0; rep < 3; ++rep) {
     const int n = 50;  // the reference's size (smaller n can need a round or two)
     const Instance inst = random_instance(g, n, n, 1, false);  // α = 0.2, β = 0.1
-    const LpSolution cut = solve_participatory(inst), pair = solve_participatory_pairwise(inst);
+    const LpSolution cut = solve_participatory_cutting(inst),
+                     pair = solve_participatory_pairwise(inst);
     REQUIRE(cut.ok);
     REQUIRE(pair.ok);
     CHECK(feasible(inst, cut.x));
@@ -162,6 +166,7 @@ TEST_CASE(
     const LpSolution cut = solve_participatory(inst), pair = solve_participatory_pairwise(inst);
     REQUIRE(cut.ok);
     REQUIRE(pair.ok);
+    CHECK(cut.order_steps == 0);  // heterogeneous: the cutting planes
     CHECK(feasible(inst, cut.x));
     CHECK(welfare(inst, cut.x) == doctest::Approx(welfare(inst, pair.x)).epsilon(1e-10));
   }
@@ -246,4 +251,84 @@ TEST_CASE("cutting-plane LP reaches the exact optimum on tight clusters (reduced
         ++compared;
       }
   CHECK(compared == 144);
+}
+
+namespace {
+
+// The default solver (order-cone active set, homogeneous aversion) against the cutting planes and
+// the pairwise LP: same optimum to the LP's 1e-10, and the active set certified it itself.
+void check_active_set(const Instance& inst) {
+  const LpSolution def = solve_participatory(inst), cut = solve_participatory_cutting(inst),
+                   pair = solve_participatory_pairwise(inst);
+  REQUIRE(def.ok);
+  REQUIRE(cut.ok);
+  REQUIRE(pair.ok);
+  CHECK(def.order_steps > 0);  // not handed to the cutting planes
+  CHECK(cut.order_steps == 0);
+  CHECK(feasible(inst, def.x));
+  CHECK(welfare(inst, def.x) == doctest::Approx(welfare(inst, pair.x)).epsilon(1e-10));
+  CHECK(welfare(inst, def.x) == doctest::Approx(welfare(inst, cut.x)).epsilon(1e-10));
+}
+
+}  // namespace
+
+TEST_CASE("order-cone active set = cutting planes = pairwise LP, homogeneous aversion") {
+  // Weak aversion forms many tie groups whose order the active set must find (issue 19 item 5);
+  // strong aversion ties everyone; caps b_j = 1/winners; α = β = 0 is x*'s welfare.
+  std::mt19937_64 g(59);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const double alphas[] = {0.0, 0.005, 0.02, 0.06, 0.2, 0.6};
+  for (int rep = 0; rep < 36; ++rep) {
+    const int n = 2 + rep % 12 * 2, m = 2 + (rep * 7) % 25, winners = 1 + rep % std::min(n, 3);
+    CAPTURE(rep);
+    Instance inst = random_instance(g, n, m, winners, false);
+    const double al = alphas[rep % 6];
+    const double be = rep % 4 == 3 ? 1.5 * al : al * unit(g);  // β > α too: the LP allows it
+    inst.aversion.alpha.assign(static_cast<std::size_t>(n), al);
+    inst.aversion.beta.assign(static_cast<std::size_t>(n), be);
+    check_active_set(inst);
+  }
+}
+
+TEST_CASE("order-cone active set at n = m = 50, weak and strong aversion (issue 19's workloads)") {
+  std::mt19937_64 g(61);
+  for (int rep = 0; rep < 3; ++rep) {
+    Instance inst = random_instance(g, 50, 50, 1, false);
+    inst.aversion.alpha.assign(50, 0.02);
+    inst.aversion.beta.assign(50, 0.01);
+    check_active_set(inst);
+  }
+  // Strong aversion ties everyone, which x*'s order already certifies: one order LP.
+  const Instance inst = random_instance(g, 50, 50, 1, false);  // α = 0.2, β = 0.1
+  check_active_set(inst);
+  CHECK(solve_participatory(inst).order_steps == 1);
+}
+
+TEST_CASE("order-cone active set with exact and near ties (duplicate agents, tight clusters)") {
+  // Duplicate agents are tied in every optimum whatever the order says; clusters of radius 1e-4
+  // put many agents within the tie tolerance's reach.
+  std::mt19937_64 g(67);
+  for (int rep = 0; rep < 12; ++rep) {
+    CAPTURE(rep);
+    const int n = 6 + rep, m = 8 + rep;
+    Instance inst = random_instance(g, n, m, 1 + rep % 2, false);
+    for (int i = 1; i < n; i += 3) inst.a.row(i) = inst.a.row(i - 1);  // exact duplicates
+    const double al = rep % 3 == 0 ? 0.02 : rep % 3 == 1 ? 0.1 : 0.4;
+    inst.aversion.alpha.assign(static_cast<std::size_t>(n), al);
+    inst.aversion.beta.assign(static_cast<std::size_t>(n), al / 2);
+    check_active_set(inst);
+  }
+  for (std::uint64_t d = 0; d < 12; ++d) {
+    CAPTURE(d);
+    const int n = 6 + static_cast<int>(d);
+    const PopulationSpec ps = PopulationSpec::parse(fairmc::Params::parse(
+        "{agents: " + std::to_string(n) + ", items: " + std::to_string(2 * n) +
+        ", structure: clustered, clusters: 2, " + "radius: 0.0001}"));
+    fairmc::Rng rng(9, d, 0u);
+    Instance inst;
+    inst.a = ps.sample(rng);
+    inst.aversion.alpha.assign(static_cast<std::size_t>(n), d % 2 == 0 ? 0.02 : 0.2);
+    inst.aversion.beta.assign(static_cast<std::size_t>(n), d % 2 == 0 ? 0.01 : 0.1);
+    check_active_set(inst);
+  }
 }
