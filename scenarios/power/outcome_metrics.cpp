@@ -239,7 +239,8 @@ FAIRMC_POWER_KERNEL void agent_pass_one_issue(const Population& pop, const Equil
 // select below: GCC 12 does not if-convert the `&` form), then the sums in agent order. The same
 // operations as program1<2>, so the same bits; an agent whose solve is not this one step (ideal
 // point affordable, an inactive issue, equal rho_j, or a Newton step not yet below 1e-9) takes
-// program1<2> itself.
+// program1<2> itself. 1/q_j and 1/gamma' are computed once per pass, as program1<2> computes
+// them per agent (the same values).
 FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equilibrium& eq,
                                                const double* q, const double* g, double gamma,
                                                double epsilon, double ref, double* net,
@@ -252,6 +253,7 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
   const double b0 = g0 / (2.0 * q0), b1 = g1 / (2.0 * q1);
   const double gamma_c = (gamma + q0 * b0 * b0) + q1 * b1 * b1;
   const double inv_sqrt_gamma = 1.0 / std::sqrt(gamma_c);
+  const double inv_gamma_c = 1.0 / gamma_c, inv_q0 = 1.0 / q0, inv_q1 = 1.0 / q1;
   const double* const cs = eq.c.data();
   const char* const normals = eq.normal.data();
   const double* const ws = pop.w.data();
@@ -260,8 +262,8 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
   double net0 = 0.0, net1 = 0.0, gs0 = 0.0, gs1 = 0.0;
   constexpr std::size_t B = 256;
   double a0v[B], a1v[B], e0v[B], e1v[B], A0v[B], A1v[B], r0v[B], r1v[B], Sv[B], ravg[B];
-  double sv[B], gnv[B], lov[B], hiv[B], lamv[B], phiv[B], dphiv[B], d0v[B], d1v[B], lenv[B];
-  double ratiov[B], perrv[B];
+  double sv[B], gnv[B], lov[B], hiv[B], lamv[B], phiv[B], rootv[B], Tv[B], d0v[B], d1v[B];
+  double lenv[B], ratiov[B], perrv[B];
   bool special[B], again[B];
   char exv[B];
   for (std::size_t i0 = 0; i0 < n; i0 += B) {
@@ -272,8 +274,8 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
       const double e0 = ys[2 * i] - x0, e1 = ys[2 * i + 1] - x1;
       const double ep0 = e0 - b0, ep1 = e1 - b1;
       const double reach = (0.0 + q0 * ep0 * ep0) + q1 * ep1 * ep1;
-      const double A0 = a0 * a0 * ep0 * ep0 / q0, A1 = a1 * a1 * ep1 * ep1 / q1;
-      const double rho0 = a0 / q0, rho1 = a1 / q1;
+      const double A0 = a0 * a0 * ep0 * ep0 * inv_q0, A1 = a1 * a1 * ep1 * ep1 * inv_q1;
+      const double rho0 = a0 * inv_q0, rho1 = a1 * inv_q1;
       const double S = (0.0 + A0) + A1;
       const double rho_lo = rho1 < rho0 ? rho1 : rho0, rho_hi = rho0 < rho1 ? rho1 : rho0;
       a0v[k] = a0;
@@ -288,7 +290,7 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
       ravg[k] = (0.0 + A0 * rho0) + A1 * rho1;
       lov[k] = rho_hi;  // rho_hi and rho_lo until the bracket is formed
       hiv[k] = rho_lo;
-      sv[k] = S / gamma_c;
+      sv[k] = S * inv_gamma_c;
       gnv[k] = (0.0 + 4.0 * a0 * a0 * e0 * e0) + 4.0 * a1 * a1 * e1 * e1;
       // `|`, not `||`: no branches, so the loop vectorises (the same truth value).
       special[k] = (reach <= gamma_c) | !(A0 > 0.0) | !(A1 > 0.0) |
@@ -297,33 +299,39 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
     for (std::size_t k = 0; k < nb; ++k) sv[k] = std::sqrt(sv[k]);
     for (std::size_t k = 0; k < nb; ++k) gnv[k] = std::sqrt(gnv[k]);
     for (std::size_t k = 0; k < nb; ++k) {
-      const double s = sv[k], rho_hi = lov[k], rho_lo = hiv[k];
+      const double s = sv[k], rho_hi = lov[k], rho_lo = hiv[k], S = Sv[k];
       const double lo_raw = s - rho_hi;
       const double lo = 0.0 < lo_raw ? lo_raw : 0.0, hi = s - rho_lo;
-      const double v = s - ravg[k] / Sv[k];
-      const double lam = v < lo ? lo : (hi < v ? hi : v);  // std::clamp
+      // program1's second-order start.
+      const double rbar = ravg[k] / S;
+      const double dr0 = r0v[k] - rbar, dr1 = r1v[k] - rbar;
+      const double vs = (0.0 + A0v[k] * dr0 * dr0) + A1v[k] * dr1 * dr1;
+      const double t1 = s - rbar;
+      const double start = t1 + 1.5 * vs / (S * t1);
+      const double lam = !(start >= lo) ? lo : (hi < start ? hi : start);  // as program1
       const double r0 = 1.0 / (r0v[k] + lam), r1 = 1.0 / (r1v[k] + lam);
       const double Ar0 = A0v[k] * r0 * r0, Ar1 = A1v[k] * r1 * r1;
       phiv[k] = (0.0 + Ar0) + Ar1;
-      dphiv[k] = (0.0 - 2.0 * Ar0 * r0) - 2.0 * Ar1 * r1;
+      Tv[k] = (0.0 + Ar0 * r0) + Ar1 * r1;
       lov[k] = lo;
       hiv[k] = hi;
       lamv[k] = lam;
     }
-    for (std::size_t k = 0; k < nb; ++k) phiv[k] = std::sqrt(phiv[k]);
+    for (std::size_t k = 0; k < nb; ++k) rootv[k] = std::sqrt(phiv[k]);
     for (std::size_t k = 0; k < nb; ++k) {
-      const double p = 1.0 / phiv[k];
-      const double h = p - inv_sqrt_gamma;
+      const double hs = 1.0 - rootv[k] * inv_sqrt_gamma;
       const double lam = lamv[k];
       // program1<2>'s step written with selects instead of branches (vectorisable).
-      const bool neg = h < 0.0;
       const double lo0 = lov[k], hi0 = hiv[k];  // loaded unconditionally: a select, not a branch
-      const double lo = neg ? lam : lo0, hi = neg ? hi0 : lam;
-      const double step = lam - h / (-0.5 * p * p * p * dphiv[k]);
+      const double lo = hs < 0.0 ? lam : lo0, hi = hs > 0.0 ? lam : hi0;
+      const double step = lam - hs * phiv[k] / Tv[k];
       const double mid = 0.5 * (lo + hi);
       const double next = step > lo && step < hi ? step : mid;
+      // h = 0 (frequent from the second-order start): program1 stops at lam itself, which is
+      // step here (lam - 0 phi / T, with phi, T > 0 finite for these agents) unless lam is on
+      // the bracket's edge; then the scalar solver. (`|` and `&`: no branches.)
       const bool done = std::abs(next - lam) <= 1e-9 * std::abs(next);
-      again[k] = (h == 0.0) | !done;
+      again[k] = (!done) | ((hs == 0.0) & (next != lam));
       const double d0 = b0 + a0v[k] * (e0v[k] - b0) / (a0v[k] + next * q0);
       const double d1 = b1 + a1v[k] * (e1v[k] - b1) / (a1v[k] + next * q1);
       lamv[k] = next;

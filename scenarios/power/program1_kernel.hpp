@@ -77,12 +77,15 @@ inline Program1Result program1(const double* a, const double* e, const double* q
   // S/(rho_max + l)^2 <= phi(l) <= S/(rho_min + l)^2 (S = sum A_j) brackets the root in
   // [sqrt(S/gamma') - rho_max, sqrt(S/gamma') - rho_min]. The active terms (A_j > 0) are kept
   // for the Newton loop.
+  // 1/q_j once (issue 19: the blocked m = 2 pass computes it once per pass, and divisions bound
+  // that pass; the products round differently from a_j^2 e'_j^2 / q_j in the last bit).
   double S = 0.0, rho_lo = std::numeric_limits<double>::infinity(), rho_hi = 0.0, rho_avg = 0.0;
   std::size_t k = 0;
   for (std::size_t j = 0; j < m; ++j) {
-    const double Aj = a[j] * a[j] * ep[j] * ep[j] / q[j];
+    const double inv_q = 1.0 / q[j];
+    const double Aj = a[j] * a[j] * ep[j] * ep[j] * inv_q;
     if (Aj <= 0.0) continue;
-    const double rj = a[j] / q[j];
+    const double rj = a[j] * inv_q;
     S += Aj;
     rho_avg += Aj * rj;
     rho_lo = std::min(rho_lo, rj);
@@ -94,7 +97,7 @@ inline Program1Result program1(const double* a, const double* e, const double* q
     for (std::size_t j = 0; j < m; ++j) delta[j] = b[j];
     return {0.0, false};
   }
-  const double s = std::sqrt(S / gamma_c);
+  const double s = std::sqrt(S * (1.0 / gamma_c));
   double lambda;
   if (rho_hi - rho_lo <= 1e-15 * rho_hi) {
     lambda = s - rho_lo;  // closed form (one issue, or equal rho: Lemma 3.3)
@@ -106,20 +109,35 @@ inline Program1Result program1(const double* a, const double* e, const double* q
     double lo = std::max(0.0, s - rho_hi);
     double hi = s - rho_lo;
     const double inv_sqrt_gamma = 1.0 / std::sqrt(gamma_c);
-    lambda = std::clamp(s - rho_avg / S, lo, hi);
+    // The start: with u = 1/lambda, phi = (S/lambda^2)(1 - 2 rbar u + 3 r2 u^2 + O(u^3)) (rbar,
+    // r2: the A-weighted mean of rho and of rho^2), so h = 0 reads
+    // lambda + rbar - 1.5 V / lambda + O(u^2) = s with V = r2 - rbar^2 = sum A (rho - rbar)^2 / S:
+    // lambda = s - rbar + 1.5 V / (s - rbar) to second order in rho / lambda. (The first-order
+    // start s - rbar left ~10% of the agents at a Section 5 fixed point a step above 1e-9, hence a
+    // second evaluation: issue 19.) Clamped into the bracket: where s <= rbar the start is lo, as
+    // s - rbar's would be (lo >= 0), or, at s = rbar exactly, hi (+inf); either is a valid start.
+    const double rbar = rho_avg / S;
+    double vs = 0.0;  // V S
+    for (std::size_t t = 0; t < k; ++t) vs += A[t] * (rho[t] - rbar) * (rho[t] - rbar);
+    const double t1 = s - rbar;
+    const double start = t1 + 1.5 * vs / (S * t1);
+    lambda = !(start >= lo) ? lo : (hi < start ? hi : start);  // std::clamp; NaN (0 / 0) to lo
     for (int it = 0; it < 100; ++it) {
-      double phi = 0.0, dphi = 0.0;
+      double phi = 0.0, T = 0.0;  // T = -phi'/2
       for (std::size_t t = 0; t < k; ++t) {
         const double r = 1.0 / (rho[t] + lambda);
         const double Ar2 = A[t] * r * r;
         phi += Ar2;
-        dphi -= 2.0 * Ar2 * r;
+        T += Ar2 * r;
       }
-      const double p = 1.0 / std::sqrt(phi);
-      const double h = p - inv_sqrt_gamma;
-      if (h == 0.0) break;
-      (h < 0.0 ? lo : hi) = lambda;  // h increases: the root lies on the other side
-      double next = lambda - h / (-0.5 * p * p * p * dphi);
+      // h = phi^(-1/2) - gamma'^(-1/2) = (1 - sqrt(phi / gamma')) / sqrt(phi) and h' = T
+      // phi^(-3/2): the step h / h' = (1 - sqrt(phi) / sqrt(gamma')) phi / T (one division, no
+      // 1/sqrt(phi)).
+      const double root = std::sqrt(phi);
+      const double hs = 1.0 - root * inv_sqrt_gamma;  // h sqrt(phi): the sign of h
+      if (hs == 0.0) break;
+      (hs < 0.0 ? lo : hi) = lambda;  // h increases: the root lies on the other side
+      double next = lambda - hs * phi / T;
       if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
       // h is nearly linear, so after a step of relative size r the error is O(r^2): a step below
       // 1e-9 leaves an error far below rounding, and the usual start (within ~1e-12 when the
