@@ -394,6 +394,9 @@ Eigen::VectorXd solve_one_issue(const Population& pop, const Equations& eqs, Eig
   return z;
 }
 
+// Below this size of F, Newton keeps its Jacobian (see newton).
+constexpr double kChordSize = 1e-5;
+
 // Newton on F(z) = 0 from z with backtracking (Levenberg-Marquardt, then plain steps, when the
 // Newton direction fails); `last_size` receives the size of F at the returned z.
 Eigen::VectorXd newton(const Equations& eqs, Eigen::VectorXd z, const FixedPointOptions& o,
@@ -408,16 +411,20 @@ Eigen::VectorXd newton(const Equations& eqs, Eigen::VectorXd z, const FixedPoint
     if (now < o.tolerance) break;
     const Eigen::VectorXd step = J.colPivHouseholderQr().solve(-F);
     bool accepted = false;
+    // Near the root the Jacobian is kept (chord steps; issue 19: its sums were ~a third of a
+    // pass): it changes by ~|step| relative, so a chord step contracts the error by that factor,
+    // and the polishing step below is as good with it.
+    const bool chord = polish && now < kChordSize;
     if (step.allFinite()) {
       for (double t = 1.0; t > 1e-6; t *= 0.5) {
         const Eigen::VectorXd trial = z + t * step;
         Eigen::MatrixXd Jt;
-        Eigen::VectorXd Ft = eqs.eval(trial, &Jt, nullptr);
+        Eigen::VectorXd Ft = eqs.eval(trial, chord ? nullptr : &Jt, nullptr);
         const double size = eqs.size(Ft);
         if (size < (1.0 - 1e-4 * t) * now) {
           z = trial;
           F = std::move(Ft);
-          J = std::move(Jt);
+          if (!chord) J = std::move(Jt);
           now = size;
           accepted = true;
           break;

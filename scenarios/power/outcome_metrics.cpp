@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace fairmc::power {
 
@@ -264,7 +265,9 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
   double a0v[B], a1v[B], e0v[B], e1v[B], A0v[B], A1v[B], r0v[B], r1v[B], Sv[B], ravg[B];
   double sv[B], gnv[B], lov[B], hiv[B], lamv[B], phiv[B], rootv[B], Tv[B], d0v[B], d1v[B];
   double lenv[B], ratiov[B], perrv[B];
-  bool special[B], again[B];
+  bool special[B], again[B], pair_ok[B];
+  constexpr double kMinNormal = std::numeric_limits<double>::min();
+  constexpr double kMaxNormal = std::numeric_limits<double>::max();
   char exv[B];
   for (std::size_t i0 = 0; i0 < n; i0 += B) {
     const std::size_t nb = std::min(B, n - i0);
@@ -303,13 +306,18 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
       const double lo_raw = s - rho_hi;
       const double lo = 0.0 < lo_raw ? lo_raw : 0.0, hi = s - rho_lo;
       // program1's second-order start.
-      const double rbar = ravg[k] / S;
+      const double inv_Ss = 1.0 / (S * s);
+      const double rbar = ravg[k] * s * inv_Ss;
       const double dr0 = r0v[k] - rbar, dr1 = r1v[k] - rbar;
       const double vs = (0.0 + A0v[k] * dr0 * dr0) + A1v[k] * dr1 * dr1;
-      const double t1 = s - rbar;
-      const double start = t1 + 1.5 * vs / (S * t1);
+      const double start = (s - rbar) + 1.5 * vs * inv_Ss;
       const double lam = !(start >= lo) ? lo : (hi < start ? hi : start);  // as program1
-      const double r0 = 1.0 / (r0v[k] + lam), r1 = 1.0 / (r1v[k] + lam);
+      // pair_reciprocals, branch-free: a product that is not a normal number sends the agent to
+      // program1<2> (which divides term by term then).
+      const double u0 = r0v[k] + lam, u1 = r1v[k] + lam, uu = u0 * u1;
+      pair_ok[k] = (uu >= kMinNormal) & (uu <= kMaxNormal);
+      const double R = 1.0 / uu;
+      const double r0 = u1 * R, r1 = u0 * R;
       const double Ar0 = A0v[k] * r0 * r0, Ar1 = A1v[k] * r1 * r1;
       phiv[k] = (0.0 + Ar0) + Ar1;
       Tv[k] = (0.0 + Ar0 * r0) + Ar1 * r1;
@@ -331,9 +339,12 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
       // step here (lam - 0 phi / T, with phi, T > 0 finite for these agents) unless lam is on
       // the bracket's edge; then the scalar solver. (`|` and `&`: no branches.)
       const bool done = std::abs(next - lam) <= 1e-9 * std::abs(next);
-      again[k] = (!done) | ((hs == 0.0) & (next != lam));
-      const double d0 = b0 + a0v[k] * (e0v[k] - b0) / (a0v[k] + next * q0);
-      const double d1 = b1 + a1v[k] * (e1v[k] - b1) / (a1v[k] + next * q1);
+      const double v0 = r0v[k] + next, v1 = r1v[k] + next, vv = v0 * v1;
+      const double R = 1.0 / vv;
+      again[k] =
+          (!done) | ((hs == 0.0) & (next != lam)) | !(vv >= kMinNormal) | !(vv <= kMaxNormal);
+      const double d0 = b0 + r0v[k] * (e0v[k] - b0) * (v1 * R);
+      const double d1 = b1 + r1v[k] * (e1v[k] - b1) * (v0 * R);
       lamv[k] = next;
       d0v[k] = d0;
       d1v[k] = d1;
@@ -346,7 +357,7 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
     // The agents whose solve is not that one step: program1<2> itself, written into the block.
     for (std::size_t k = 0; k < nb; ++k) {
       exv[k] = 1;
-      if (!(special[k] || again[k])) continue;
+      if (!(special[k] || again[k] || !pair_ok[k])) continue;  // (pair_ok apart: vectorised)
       const double a[2] = {a0v[k], a1v[k]}, e[2] = {e0v[k], e1v[k]};
       double delta[2];
       const Program1Result p = detail::program1<2>(a, e, qv, gv, 2, gamma, delta);
