@@ -253,7 +253,6 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
   const double qv[2] = {q0, q1}, gv[2] = {g0, g1};
   const double b0 = g0 / (2.0 * q0), b1 = g1 / (2.0 * q1);
   const double gamma_c = (gamma + q0 * b0 * b0) + q1 * b1 * b1;
-  const double inv_sqrt_gamma = 1.0 / std::sqrt(gamma_c);
   const double inv_gamma_c = 1.0 / gamma_c, inv_q0 = 1.0 / q0, inv_q1 = 1.0 / q1;
   const double* const cs = eq.c.data();
   const char* const normals = eq.normal.data();
@@ -325,9 +324,9 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
       hiv[k] = hi;
       lamv[k] = lam;
     }
-    for (std::size_t k = 0; k < nb; ++k) rootv[k] = std::sqrt(phiv[k]);
+    for (std::size_t k = 0; k < nb; ++k) rootv[k] = std::sqrt(phiv[k] * inv_gamma_c);
     for (std::size_t k = 0; k < nb; ++k) {
-      const double hs = 1.0 - rootv[k] * inv_sqrt_gamma;
+      const double hs = 1.0 - rootv[k];
       const double lam = lamv[k];
       // program1<2>'s step written with selects instead of branches (vectorisable).
       const double lo0 = lov[k], hi0 = hiv[k];  // loaded unconditionally: a select, not a branch

@@ -110,7 +110,8 @@ inline Program1Result program1(const double* a, const double* e, const double* q
     for (std::size_t j = 0; j < m; ++j) delta[j] = b[j];
     return {0.0, false};
   }
-  const double s = std::sqrt(S * (1.0 / gamma_c));
+  const double inv_gamma_c = 1.0 / gamma_c;
+  const double s = std::sqrt(S * inv_gamma_c);
   double lambda;
   if (rho_hi - rho_lo <= 1e-15 * rho_hi) {
     lambda = s - rho_lo;  // closed form (one issue, or equal rho: Lemma 3.3)
@@ -121,7 +122,6 @@ inline Program1Result program1(const double* a, const double* e, const double* q
     // with A_j, rho_j computed once: Boost's generic iteration cost ~100 ns an agent (issue 19).
     double lo = std::max(0.0, s - rho_hi);
     double hi = s - rho_lo;
-    const double inv_sqrt_gamma = 1.0 / std::sqrt(gamma_c);
     // The start: with u = 1/lambda, phi = (S/lambda^2)(1 - 2 rbar u + 3 r2 u^2 + O(u^3)) (rbar,
     // r2: the A-weighted mean of rho and of rho^2), so h = 0 reads
     // lambda + rbar - 1.5 V / lambda + O(u^2) = s with V = r2 - rbar^2 = sum A (rho - rbar)^2 / S:
@@ -152,10 +152,10 @@ inline Program1Result program1(const double* a, const double* e, const double* q
         }
       }
       // h = phi^(-1/2) - gamma'^(-1/2) = (1 - sqrt(phi / gamma')) / sqrt(phi) and h' = T
-      // phi^(-3/2): the step h / h' = (1 - sqrt(phi) / sqrt(gamma')) phi / T (one division, no
-      // 1/sqrt(phi)).
-      const double root = std::sqrt(phi);
-      const double hs = 1.0 - root * inv_sqrt_gamma;  // h sqrt(phi): the sign of h
+      // phi^(-3/2): the step h / h' = (1 - sqrt(phi / gamma')) phi / T (one division, no
+      // 1/sqrt(phi)). sqrt(phi (1/gamma')) is within ~1 ulp of sqrt(phi / gamma'), against ~2
+      // for sqrt(phi) (1/sqrt(gamma')), whose error is the same for every agent.
+      const double hs = 1.0 - std::sqrt(phi * inv_gamma_c);  // h sqrt(phi): the sign of h
       if (hs == 0.0) break;
       (hs < 0.0 ? lo : hi) = lambda;  // h increases: the root lies on the other side
       double next = lambda - hs * phi / T;
