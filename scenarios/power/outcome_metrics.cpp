@@ -248,6 +248,8 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
                                                double* grad_sum, double* lambda, char* exhausted,
                                                AgentSums& r_out) {
   AgentSums r = r_out;  // local sums, as in agent_pass
+  const double power_error_in = r.power_error;
+  r.power_error = 0.0;
   const std::size_t n = pop.n;
   const double x0 = eq.x[0], x1 = eq.x[1], q0 = q[0], q1 = q[1], g0 = g[0], g1 = g[1];
   const double qv[2] = {q0, q1}, gv[2] = {g0, g1};
@@ -329,8 +331,8 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
       d1v[k] = d1;
       lenv[k] = std::sqrt((0.0 + d0 * d0) + d1 * d1);
       ratiov[k] = next / ref;
-      perrv[k] =
-          std::abs(((((0.0 + q0 * d0 * d0) - g0 * d0) + q1 * d1 * d1) - g1 * d1) - gamma) / gamma;
+      // |power used - gamma|; divided by gamma once per pass (below).
+      perrv[k] = std::abs(((((0.0 + q0 * d0 * d0) - g0 * d0) + q1 * d1 * d1) - g1 * d1) - gamma);
       fallback[k] = special | again | !pair_ok;
     }
     // The agents whose solve is not that one step: program1<2> itself, written into the block.
@@ -346,7 +348,7 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
       d1v[k] = delta[1];
       lenv[k] = std::sqrt((0.0 + delta[0] * delta[0]) + delta[1] * delta[1]);
       ratiov[k] = p.lambda / ref;
-      perrv[k] = std::abs(detail::power_used<2>(delta, qv, gv, 2) - gamma) / gamma;
+      perrv[k] = std::abs(detail::power_used<2>(delta, qv, gv, 2) - gamma);
     }
     std::copy(lamv, lamv + nb, lambda + i0);
     std::copy(exv, exv + nb, exhausted + i0);
@@ -377,6 +379,9 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
   net[1] = net1;
   grad_sum[0] = gs0;
   grad_sum[1] = gs1;
+  // The power error's maximum was taken over |power used - gamma|: rounding is monotone, so
+  // max_i fl(x_i / gamma) = fl(max_i x_i / gamma), one division per pass instead of per agent.
+  r.power_error = std::max(power_error_in, r.power_error / gamma);
   r_out = r;
 }
 
