@@ -7,7 +7,9 @@
 //                 best band; until 2026-11-29 a sort, see best_window.hpp).
 //   m = 2 fixed point: 4n variates, 2n exp, ~4 Newton passes (a sqrt and a division per agent,
 //                 Jacobian accumulation), one pass for c, Program 1 per agent (one Newton
-//                 evaluation: two divisions, a sqrt), one histogram pass.
+//                 evaluation: two divisions, a sqrt), one histogram pass. Since 2026-11-29
+//                 (seventh step) also with Program 1 as a draw needs it (program1_pass_full: y
+//                 read, each agent's start, delta and |delta|; both floors are printed).
 // The per-agent kernels are compiled as fairmc's are (FAIRMC_POWER_KERNEL: AVX2 clones, and
 // -fno-math-errno for this file), so that the floor is not slower than what fairmc already does.
 // Prints each kernel's CPU time and the two floors; compare with bench_power's CPU per draw.
