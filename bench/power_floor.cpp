@@ -7,7 +7,9 @@
 //                 best band; until 2026-11-29 a sort, see best_window.hpp).
 //   m = 2 fixed point: 4n variates, 2n exp, ~4 Newton passes (a sqrt and a division per agent,
 //                 Jacobian accumulation), one pass for c, Program 1 per agent (one Newton
-//                 evaluation: two divisions, a sqrt), one histogram pass.
+//                 evaluation: two divisions, a sqrt), one histogram pass. Since 2026-11-29
+//                 (seventh step) also with Program 1 as a draw needs it (program1_pass_full: y
+//                 read, each agent's start, delta and |delta|; both floors are printed).
 // The per-agent kernels are compiled as fairmc's are (FAIRMC_POWER_KERNEL: AVX2 clones, and
 // -fno-math-errno for this file), so that the floor is not slower than what fairmc already does.
 // Prints each kernel's CPU time and the two floors; compare with bench_power's CPU per draw.
@@ -111,6 +113,52 @@ FAIRMC_POWER_KERNEL void program1_pass(const double* c, const double* w, double*
   }
 }
 
+// Program 1 for m = 2 as a draw needs it (2026-11-29, seventh step): program1_pass above reads
+// only c and w and starts from a constant, so it omits work no draw can avoid: e_j = y_j - x_j
+// (A_j = a_j^2 e_j^2 / q_j needs it, so y is read), the agent's own start s = sqrt(S / gamma)
+// (lambda_i differs by agent), and the solution itself, delta_j = rho_j e_j / (rho_j + lambda)
+// (net movement, Theorem 3.1's first claim, is sum_i delta_i; the shift metrics need |delta_i|).
+// Per agent: the start's root, one Newton evaluation with the pair's reciprocals from one
+// division, the step's division, delta from one more division, |delta| (a root); sums of delta.
+FAIRMC_POWER_KERNEL double program1_pass_full(const double* c, const double* w, const double* y,
+                                              double* lambda, std::size_t n) {
+  const double x0 = 0.01, x1 = -0.02, iq0 = 1.0 / 9e4, iq1 = 1.0 / 1.1e5, igamma = 100.0;
+  const double isg = 0.1;
+  double net0 = 0.0, net1 = 0.0, shift = 0.0;
+  constexpr std::size_t B = 256;
+  double d0b[B], d1b[B], lenb[B];
+  for (std::size_t i0 = 0; i0 < n; i0 += B) {
+    const std::size_t nb = std::min(B, n - i0);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const std::size_t i = i0 + k;
+      const double a0 = c[i] * w[2 * i], a1 = c[i] * w[2 * i + 1];
+      const double e0 = y[2 * i] - x0, e1 = y[2 * i + 1] - x1;
+      const double r0 = a0 * iq0, r1 = a1 * iq1;
+      const double A0 = a0 * e0 * e0 * r0, A1 = a1 * e1 * e1 * r1;
+      const double S = A0 + A1;
+      const double s = std::sqrt(S * igamma);
+      const double lam = s - (A0 * r0 + A1 * r1) / S;
+      const double u0 = r0 + lam, u1 = r1 + lam, R = 1.0 / (u0 * u1);
+      const double p0 = u1 * R, p1 = u0 * R;
+      const double Ap0 = A0 * p0 * p0, Ap1 = A1 * p1 * p1;
+      const double phi = Ap0 + Ap1, T = Ap0 * p0 + Ap1 * p1;
+      const double next = lam - (1.0 - std::sqrt(phi) * isg) * phi / T;
+      const double v0 = r0 + next, v1 = r1 + next, Rv = 1.0 / (v0 * v1);
+      const double d0 = r0 * e0 * v1 * Rv, d1 = r1 * e1 * v0 * Rv;
+      lambda[i] = next;
+      d0b[k] = d0;
+      d1b[k] = d1;
+      lenb[k] = std::sqrt(d0 * d0 + d1 * d1);
+    }
+    for (std::size_t k = 0; k < nb; ++k) {
+      net0 += d0b[k];
+      net1 += d1b[k];
+      shift += lenb[k];
+    }
+  }
+  return net0 + net1 + shift;
+}
+
 // Definition 2.1's best band needs every lambda_i once: one histogram pass over their IEEE keys.
 double histogram_pass(const double* lambda, std::size_t n, std::vector<std::uint32_t>& count) {
   std::fill(count.begin(), count.end(), 0u);
@@ -154,6 +202,9 @@ int main() {
   const double newton_ms = time_ms([&](int) { sink = newton_pass(y.data(), w.data(), n); });
   const double program1_ms =
       time_ms([&](int) { program1_pass(c.data(), w.data(), lambda.data(), n); });
+  for (std::size_t i = 0; i < n; ++i) c[i] = 1.0 / std::sqrt(w[2 * i] * w[2 * i] + 1e-3);
+  const double program1_full_ms = time_ms(
+      [&](int) { sink = program1_pass_full(c.data(), w.data(), y.data(), lambda.data(), n); });
   // The lambda_i of a draw concentrate (lambda_dev ~1e-3): most land in a few buckets, which is
   // the slow case for a histogram (increments of one counter depend on each other).
   for (std::size_t i = 0; i < n; ++i) lambda[i] = 10.0 * (1.0 + 1e-3 * y[i]);
@@ -174,6 +225,11 @@ int main() {
   const double floor1 = 2 * normals + exps + select + 2 * div_ms + histogram_ms;
   const double floor2 =
       4 * normals + 2 * exps + 4 * newton_ms + div_ms + program1_ms + histogram_ms;
-  std::printf("floor m = 1 median: %.2f ms; m = 2 fixed point: %.2f ms\n", floor1, floor2);
+  const double floor2_full = floor2 - program1_ms + program1_full_ms;
+  std::printf("m=2 Program 1 pass with y, the start and delta (seventh step): %.2f\n",
+              program1_full_ms);
+  std::printf(
+      "floor m = 1 median: %.2f ms; m = 2 fixed point: %.2f ms (with Program 1's delta: %.2f ms)\n",
+      floor1, floor2, floor2_full);
   return 0;
 }

@@ -155,6 +155,54 @@ double issue_sd(const Population& pop, std::size_t j) {
   return std::sqrt(sum([&](double v) { return (v - mean) * (v - mean); }) / dn);
 }
 
+// The start's sums sum_i w_ij y_ij and sum_i w_ij (in agent order) and issue_sd for every issue,
+// for a compile-time number of issues: the w-weighted means and the ideal points' means in one
+// pass, the variances in a second (issue 19: issue_sd per issue and the sums made five passes).
+// Per issue the same operations in the same order as issue_sd and the start's loop, so the same
+// bits.
+template <std::size_t M>
+void start_sums(const Population& pop, double* wy, double* wsum, double* sd) {
+  const std::size_t n = pop.n;
+  const double* const y = pop.y.data();
+  const double* const w = pop.w.data();
+  double a[M] = {}, b[M] = {}, s[M][4] = {}, mean[M];
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (std::size_t k = 0; k < 4; ++k)
+      for (std::size_t j = 0; j < M; ++j) {
+        const double v = y[(i + k) * M + j];
+        s[j][k] += v;
+        a[j] += w[(i + k) * M + j] * v;
+        b[j] += w[(i + k) * M + j];
+      }
+  for (; i < n; ++i)
+    for (std::size_t j = 0; j < M; ++j) {
+      s[j][0] += y[i * M + j];
+      a[j] += w[i * M + j] * y[i * M + j];
+      b[j] += w[i * M + j];
+    }
+  const double dn = static_cast<double>(n);
+  for (std::size_t j = 0; j < M; ++j) {
+    wy[j] = a[j];
+    wsum[j] = b[j];
+    mean[j] = ((s[j][0] + s[j][1]) + (s[j][2] + s[j][3])) / dn;
+    for (double& v : s[j]) v = 0.0;
+  }
+  for (i = 0; i + 4 <= n; i += 4)
+    for (std::size_t k = 0; k < 4; ++k)
+      for (std::size_t j = 0; j < M; ++j) {
+        const double d = y[(i + k) * M + j] - mean[j];
+        s[j][k] += d * d;
+      }
+  for (; i < n; ++i)
+    for (std::size_t j = 0; j < M; ++j) {
+      const double d = y[i * M + j] - mean[j];
+      s[j][0] += d * d;
+    }
+  for (std::size_t j = 0; j < M; ++j)
+    sd[j] = std::sqrt(((s[j][0] + s[j][1]) + (s[j][2] + s[j][3])) / dn);
+}
+
 // What the last evaluation computed besides F: c and the unclamped flags for every agent (into
 // the caller's arrays), N and P, and the z they belong to. The solution's c is then the last
 // Newton evaluation's, not a further pass (issue 19).
@@ -171,7 +219,8 @@ struct LastPass {
 //   F_q,j = log P_j - log q_j            (P_j = sum_i c_i w_ij must reproduce q_j)
 class Equations {
  public:
-  Equations(const Population& pop, const FixedPointOptions& o)
+  // sd: issue_sd of every issue when the caller has it (null: computed here).
+  Equations(const Population& pop, const FixedPointOptions& o, const double* sd = nullptr)
       : pop_(pop),
         floor_(o.alpha / std::sqrt(static_cast<double>(pop.n))),
         fixed_metric_(!o.metric.empty()),
@@ -180,8 +229,8 @@ class Equations {
         scale_(pop.m, 1.0) {
     // Per-issue spread, so that the x equations are tested relative to the population's size.
     for (std::size_t j = 0; j < pop.m; ++j) {
-      const double sd = issue_sd(pop, j);
-      if (sd > 0.0) scale_[j] = sd;
+      const double v = sd != nullptr ? sd[j] : issue_sd(pop, j);
+      if (v > 0.0) scale_[j] = v;
     }
   }
 
@@ -394,6 +443,9 @@ Eigen::VectorXd solve_one_issue(const Population& pop, const Equations& eqs, Eig
   return z;
 }
 
+// Below this size of F, Newton keeps its Jacobian (see newton).
+constexpr double kChordSize = 1e-5;
+
 // Newton on F(z) = 0 from z with backtracking (Levenberg-Marquardt, then plain steps, when the
 // Newton direction fails); `last_size` receives the size of F at the returned z.
 Eigen::VectorXd newton(const Equations& eqs, Eigen::VectorXd z, const FixedPointOptions& o,
@@ -408,16 +460,20 @@ Eigen::VectorXd newton(const Equations& eqs, Eigen::VectorXd z, const FixedPoint
     if (now < o.tolerance) break;
     const Eigen::VectorXd step = J.colPivHouseholderQr().solve(-F);
     bool accepted = false;
+    // Near the root the Jacobian is kept (chord steps; issue 19: its sums were ~a third of a
+    // pass): it changes by ~|step| relative, so a chord step contracts the error by that factor,
+    // and the polishing step below is as good with it.
+    const bool chord = polish && now < kChordSize;
     if (step.allFinite()) {
       for (double t = 1.0; t > 1e-6; t *= 0.5) {
         const Eigen::VectorXd trial = z + t * step;
         Eigen::MatrixXd Jt;
-        Eigen::VectorXd Ft = eqs.eval(trial, &Jt, nullptr);
+        Eigen::VectorXd Ft = eqs.eval(trial, chord ? nullptr : &Jt, nullptr);
         const double size = eqs.size(Ft);
         if (size < (1.0 - 1e-4 * t) * now) {
           z = trial;
           F = std::move(Ft);
-          J = std::move(Jt);
+          if (!chord) J = std::move(Jt);
           now = size;
           accepted = true;
           break;
@@ -699,24 +755,12 @@ void scalings_done(const Population& pop, FixedPoint& fp, const std::vector<doub
 
 FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) {
   const std::size_t m = pop.m;
-  Equations eqs(pop, o);
-  const auto d = static_cast<Eigen::Index>(eqs.dim());
-  Eigen::VectorXd z = Eigen::VectorXd::Zero(d);
   // Start at the w-weighted mean with q from c = 1 (in limit mode, a few plain steps follow: the
-  // map is homogeneous of degree 1/2 in c, so q's scale error halves per step).
-  std::vector<double> wsum(m, 0.0), wy(m, 0.0);
-  // The sums in agent order; for m <= 6 in registers (through z's heap storage they cost ~0.5 ms
-  // a draw at n = 10^5, m = 2: issue 19). The same operations, so the same bits.
-  const auto sums = [&]<std::size_t M>() {
-    double a[M] = {}, b[M] = {};
-    for (std::size_t i = 0; i < pop.n; ++i)
-      for (std::size_t j = 0; j < M; ++j) {
-        a[j] += pop.w[i * M + j] * pop.y[i * M + j];
-        b[j] += pop.w[i * M + j];
-      }
-    std::copy(a, a + M, wy.begin());
-    std::copy(b, b + M, wsum.begin());
-  };
+  // map is homogeneous of degree 1/2 in c, so q's scale error halves per step). The sums in agent
+  // order; for m <= 6 in registers and in one pass with the ideal points' spread (start_sums).
+  std::vector<double> wsum(m, 0.0), wy(m, 0.0), sd(m, 0.0);
+  bool have_sd = true;
+  const auto sums = [&]<std::size_t M>() { start_sums<M>(pop, wy.data(), wsum.data(), sd.data()); };
   switch (m) {
     case 1:
       sums.template operator()<1>();
@@ -737,12 +781,16 @@ FixedPoint solve_fixed_point(const Population& pop, const FixedPointOptions& o) 
       sums.template operator()<6>();
       break;
     default:
+      have_sd = false;
       for (std::size_t i = 0; i < pop.n; ++i)
         for (std::size_t j = 0; j < m; ++j) {
           wy[j] += pop.w[i * m + j] * pop.y[i * m + j];
           wsum[j] += pop.w[i * m + j];
         }
   }
+  Equations eqs(pop, o, have_sd ? sd.data() : nullptr);
+  const auto d = static_cast<Eigen::Index>(eqs.dim());
+  Eigen::VectorXd z = Eigen::VectorXd::Zero(d);
   for (std::size_t j = 0; j < m; ++j) z[static_cast<Eigen::Index>(j)] = wy[j];
   for (std::size_t j = 0; j < m; ++j) {
     z[static_cast<Eigen::Index>(j)] /= wsum[j];

@@ -336,19 +336,22 @@ FAIRMC_POWER_KERNEL void agent_pass_one_issue(const Population& pop, const Equil
 // select below: GCC 12 does not if-convert the `&` form), then the sums in agent order. The same
 // operations as program1<2>, so the same bits; an agent whose solve is not this one step (ideal
 // point affordable, an inactive issue, equal rho_j, or a Newton step not yet below 1e-9) takes
-// program1<2> itself.
+// program1<2> itself. 1/q_j and 1/gamma' are computed once per pass, as program1<2> computes
+// them per agent (the same values).
 FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equilibrium& eq,
                                                const double* q, const double* g, double gamma,
                                                double epsilon, double ref, double* net,
                                                double* grad_sum, double* lambda, char* exhausted,
                                                AgentSums& r_out) {
   AgentSums r = r_out;  // local sums, as in agent_pass
+  const double power_error_in = r.power_error;
+  r.power_error = 0.0;
   const std::size_t n = pop.n;
   const double x0 = eq.x[0], x1 = eq.x[1], q0 = q[0], q1 = q[1], g0 = g[0], g1 = g[1];
   const double qv[2] = {q0, q1}, gv[2] = {g0, g1};
   const double b0 = g0 / (2.0 * q0), b1 = g1 / (2.0 * q1);
   const double gamma_c = (gamma + q0 * b0 * b0) + q1 * b1 * b1;
-  const double inv_sqrt_gamma = 1.0 / std::sqrt(gamma_c);
+  const double inv_gamma_c = 1.0 / gamma_c, inv_q0 = 1.0 / q0, inv_q1 = 1.0 / q1;
   const double* const cs = eq.c.data();
   const char* const normals = eq.normal.data();
   const double* const ws = pop.w.data();
@@ -356,86 +359,82 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
   const bool fuse = ref > 0.0;
   double net0 = 0.0, net1 = 0.0, gs0 = 0.0, gs1 = 0.0;
   constexpr std::size_t B = 256;
-  double a0v[B], a1v[B], e0v[B], e1v[B], A0v[B], A1v[B], r0v[B], r1v[B], Sv[B], ravg[B];
-  double sv[B], gnv[B], lov[B], hiv[B], lamv[B], phiv[B], dphiv[B], d0v[B], d1v[B], lenv[B];
-  double ratiov[B], perrv[B];
-  bool special[B], again[B];
+  double a0v[B], a1v[B], e0v[B], e1v[B], gnv[B], lamv[B], d0v[B], d1v[B], lenv[B], ratiov[B];
+  double perrv[B];
+  bool fallback[B];
+  constexpr double kMinNormal = std::numeric_limits<double>::min();
+  constexpr double kMaxNormal = std::numeric_limits<double>::max();
   char exv[B];
   for (std::size_t i0 = 0; i0 < n; i0 += B) {
     const std::size_t nb = std::min(B, n - i0);
+    // One vectorised loop (issue 19, seventh step: as six loops over block arrays, with the
+    // roots apart, the first one alone cost a third of the pass in stores of intermediates).
     for (std::size_t k = 0; k < nb; ++k) {
       const std::size_t i = i0 + k;
       const double a0 = cs[i] * ws[2 * i], a1 = cs[i] * ws[2 * i + 1];
       const double e0 = ys[2 * i] - x0, e1 = ys[2 * i + 1] - x1;
       const double ep0 = e0 - b0, ep1 = e1 - b1;
       const double reach = (0.0 + q0 * ep0 * ep0) + q1 * ep1 * ep1;
-      const double A0 = a0 * a0 * ep0 * ep0 / q0, A1 = a1 * a1 * ep1 * ep1 / q1;
-      const double rho0 = a0 / q0, rho1 = a1 / q1;
+      const double A0 = a0 * a0 * ep0 * ep0 * inv_q0, A1 = a1 * a1 * ep1 * ep1 * inv_q1;
+      const double rho0 = a0 * inv_q0, rho1 = a1 * inv_q1;
       const double S = (0.0 + A0) + A1;
       const double rho_lo = rho1 < rho0 ? rho1 : rho0, rho_hi = rho0 < rho1 ? rho1 : rho0;
       a0v[k] = a0;
       a1v[k] = a1;
       e0v[k] = e0;
       e1v[k] = e1;
-      A0v[k] = A0;
-      A1v[k] = A1;
-      r0v[k] = rho0;
-      r1v[k] = rho1;
-      Sv[k] = S;
-      ravg[k] = (0.0 + A0 * rho0) + A1 * rho1;
-      lov[k] = rho_hi;  // rho_hi and rho_lo until the bracket is formed
-      hiv[k] = rho_lo;
-      sv[k] = S / gamma_c;
-      gnv[k] = (0.0 + 4.0 * a0 * a0 * e0 * e0) + 4.0 * a1 * a1 * e1 * e1;
+      gnv[k] = std::sqrt((0.0 + 4.0 * a0 * a0 * e0 * e0) + 4.0 * a1 * a1 * e1 * e1);
       // `|`, not `||`: no branches, so the loop vectorises (the same truth value).
-      special[k] = (reach <= gamma_c) | !(A0 > 0.0) | !(A1 > 0.0) |
-                   (rho_hi - rho_lo <= 1e-15 * rho_hi) | !(rho0 > 0.0) | !(rho1 > 0.0);
-    }
-    for (std::size_t k = 0; k < nb; ++k) sv[k] = std::sqrt(sv[k]);
-    for (std::size_t k = 0; k < nb; ++k) gnv[k] = std::sqrt(gnv[k]);
-    for (std::size_t k = 0; k < nb; ++k) {
-      const double s = sv[k], rho_hi = lov[k], rho_lo = hiv[k];
+      const bool special = (reach <= gamma_c) | !(A0 > 0.0) | !(A1 > 0.0) |
+                           (rho_hi - rho_lo <= 1e-15 * rho_hi) | !(rho0 > 0.0) | !(rho1 > 0.0);
+      const double s = std::sqrt(S * inv_gamma_c);
       const double lo_raw = s - rho_hi;
       const double lo = 0.0 < lo_raw ? lo_raw : 0.0, hi = s - rho_lo;
-      const double v = s - ravg[k] / Sv[k];
-      const double lam = v < lo ? lo : (hi < v ? hi : v);  // std::clamp
-      const double r0 = 1.0 / (r0v[k] + lam), r1 = 1.0 / (r1v[k] + lam);
-      const double Ar0 = A0v[k] * r0 * r0, Ar1 = A1v[k] * r1 * r1;
-      phiv[k] = (0.0 + Ar0) + Ar1;
-      dphiv[k] = (0.0 - 2.0 * Ar0 * r0) - 2.0 * Ar1 * r1;
-      lov[k] = lo;
-      hiv[k] = hi;
-      lamv[k] = lam;
-    }
-    for (std::size_t k = 0; k < nb; ++k) phiv[k] = std::sqrt(phiv[k]);
-    for (std::size_t k = 0; k < nb; ++k) {
-      const double p = 1.0 / phiv[k];
-      const double h = p - inv_sqrt_gamma;
-      const double lam = lamv[k];
+      // program1's second-order start.
+      const double inv_Ss = 1.0 / (S * s);
+      const double ravg = (0.0 + A0 * rho0) + A1 * rho1;
+      const double rbar = ravg * s * inv_Ss;
+      const double dr0 = rho0 - rbar, dr1 = rho1 - rbar;
+      const double vs = (0.0 + A0 * dr0 * dr0) + A1 * dr1 * dr1;
+      const double start = (s - rbar) + 1.5 * vs * inv_Ss;
+      const double lam = !(start >= lo) ? lo : (hi < start ? hi : start);  // as program1
+      // pair_reciprocals, branch-free: a product that is not a normal number sends the agent to
+      // program1<2> (which divides term by term then).
+      const double u0 = rho0 + lam, u1 = rho1 + lam, uu = u0 * u1;
+      const bool pair_ok = (uu >= kMinNormal) & (uu <= kMaxNormal);
+      const double R = 1.0 / uu;
+      const double r0 = u1 * R, r1 = u0 * R;
+      const double Ar0 = A0 * r0 * r0, Ar1 = A1 * r1 * r1;
+      const double phi = (0.0 + Ar0) + Ar1, T = (0.0 + Ar0 * r0) + Ar1 * r1;
+      const double hs = 1.0 - std::sqrt(phi * inv_gamma_c);
       // program1<2>'s step written with selects instead of branches (vectorisable).
-      const bool neg = h < 0.0;
-      const double lo0 = lov[k], hi0 = hiv[k];  // loaded unconditionally: a select, not a branch
-      const double lo = neg ? lam : lo0, hi = neg ? hi0 : lam;
-      const double step = lam - h / (-0.5 * p * p * p * dphiv[k]);
-      const double mid = 0.5 * (lo + hi);
-      const double next = step > lo && step < hi ? step : mid;
+      const double lo2 = hs < 0.0 ? lam : lo, hi2 = hs > 0.0 ? lam : hi;
+      const double step = lam - hs * phi / T;
+      const double mid = 0.5 * (lo2 + hi2);
+      const double next = step > lo2 && step < hi2 ? step : mid;
+      // h = 0 (frequent from the second-order start): program1 stops at lam itself, which is
+      // step here (lam - 0 phi / T, with phi, T > 0 finite for these agents) unless lam is on
+      // the bracket's edge; then the scalar solver. (`|` and `&`: no branches.)
       const bool done = std::abs(next - lam) <= 1e-9 * std::abs(next);
-      again[k] = (h == 0.0) | !done;
-      const double d0 = b0 + a0v[k] * (e0v[k] - b0) / (a0v[k] + next * q0);
-      const double d1 = b1 + a1v[k] * (e1v[k] - b1) / (a1v[k] + next * q1);
+      const double v0 = rho0 + next, v1 = rho1 + next, vv = v0 * v1;
+      const double Rv = 1.0 / vv;
+      const bool again =
+          (!done) | ((hs == 0.0) & (next != lam)) | !(vv >= kMinNormal) | !(vv <= kMaxNormal);
+      const double d0 = b0 + rho0 * (e0 - b0) * (v1 * Rv);
+      const double d1 = b1 + rho1 * (e1 - b1) * (v0 * Rv);
       lamv[k] = next;
       d0v[k] = d0;
       d1v[k] = d1;
-      lenv[k] = (0.0 + d0 * d0) + d1 * d1;
+      lenv[k] = std::sqrt((0.0 + d0 * d0) + d1 * d1);
       ratiov[k] = next / ref;
-      perrv[k] =
-          std::abs(((((0.0 + q0 * d0 * d0) - g0 * d0) + q1 * d1 * d1) - g1 * d1) - gamma) / gamma;
+      // |power used - gamma|; divided by gamma once per pass (below).
+      perrv[k] = std::abs(((((0.0 + q0 * d0 * d0) - g0 * d0) + q1 * d1 * d1) - g1 * d1) - gamma);
+      fallback[k] = special | again | !pair_ok;
     }
-    for (std::size_t k = 0; k < nb; ++k) lenv[k] = std::sqrt(lenv[k]);
     // The agents whose solve is not that one step: program1<2> itself, written into the block.
     for (std::size_t k = 0; k < nb; ++k) {
       exv[k] = 1;
-      if (!(special[k] || again[k])) continue;
+      if (!fallback[k]) continue;
       const double a[2] = {a0v[k], a1v[k]}, e[2] = {e0v[k], e1v[k]};
       double delta[2];
       const Program1Result p = detail::program1<2>(a, e, qv, gv, 2, gamma, delta);
@@ -445,7 +444,7 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
       d1v[k] = delta[1];
       lenv[k] = std::sqrt((0.0 + delta[0] * delta[0]) + delta[1] * delta[1]);
       ratiov[k] = p.lambda / ref;
-      perrv[k] = std::abs(detail::power_used<2>(delta, qv, gv, 2) - gamma) / gamma;
+      perrv[k] = std::abs(detail::power_used<2>(delta, qv, gv, 2) - gamma);
     }
     std::copy(lamv, lamv + nb, lambda + i0);
     std::copy(exv, exv + nb, exhausted + i0);
@@ -476,6 +475,9 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
   net[1] = net1;
   grad_sum[0] = gs0;
   grad_sum[1] = gs1;
+  // The power error's maximum was taken over |power used - gamma|: rounding is monotone, so
+  // max_i fl(x_i / gamma) = fl(max_i x_i / gamma), one division per pass instead of per agent.
+  r.power_error = std::max(power_error_in, r.power_error / gamma);
   r_out = r;
 }
 

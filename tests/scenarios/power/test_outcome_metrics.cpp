@@ -169,3 +169,32 @@ TEST_CASE("evaluate's blocked Program 1 passes (m = 1, 2) equal the per-agent so
     }
   }
 }
+
+TEST_CASE("evaluate's blocked m = 2 pass where the paired reciprocals overflow equals the solver") {
+  // At gamma ~ 1e-310, lambda ~ 1e155 and (rho_0 + lambda)(rho_1 + lambda) overflows: the block
+  // sends every agent to program1<2>, which divides term by term (issue 19, seventh step).
+  const Params p = Params::parse(
+      "agents: 2001\nissues: 2\nideal_points: {dist: normal}\n"
+      "weights: {dist: lognormal, sigma: 0.5}\n");
+  Rng rng(2028, 2, Substream::population);
+  const Population pop = sample(read_population(p), rng);
+  FixedPointOptions o;
+  o.alpha = std::pow(static_cast<double>(pop.n), -7.0 / 8.0);
+  const FixedPoint fp = solve_fixed_point(pop, o);
+  REQUIRE(fp.converged);
+  Equilibrium eq{fp.x, fp.c, fp.unclamped, 1.0, 0.0, 0, fp.weight_sum, fp.gradient};
+  for (const double gamma : {1e-310, 1e-300}) {
+    eq.lambda_ref = 1.0 / std::sqrt(gamma);
+    const OutcomeMetrics r = evaluate(pop, eq, gamma, 0.1);
+    const OutcomeMetrics s = scalar_reference(pop, eq, gamma, 0.1);
+    INFO("gamma = " << gamma);
+    CHECK(s.frac_exhausting > 0.99);
+    CHECK(r.net_movement == s.net_movement);
+    CHECK(r.net_movement_rel == s.net_movement_rel);
+    CHECK(r.power_error == s.power_error);
+    CHECK(r.lambda_dev_mean == s.lambda_dev_mean);
+    CHECK(r.lambda_dev_max == s.lambda_dev_max);
+    CHECK(r.frac_within_eps == s.frac_within_eps);
+    CHECK(r.frac_exhausting == s.frac_exhausting);
+  }
+}

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -123,4 +124,68 @@ TEST_CASE("Lemma 3.2 and Lemma 3.3 on a five-agent population") {
   const Program1Result r = solve_program1({&a, 1}, {&e, 1}, qv, g, 2.0, {&delta, 1});
   CHECK_FALSE(r.exhausted);
   CHECK(delta == 0.5);
+}
+
+namespace {
+
+// lambda of Program 1 with g = 0 by bisection in long double on the bracket of program1_kernel.hpp
+// (no overflow up to 1e4932): phi(lambda) = sum_j A_j / (rho_j + lambda)^2 = gamma.
+long double lambda_by_bisection(const std::vector<double>& a, const std::vector<double>& e,
+                                const std::vector<double>& q, double gamma) {
+  long double S = 0.0L, rlo = 1e4000L, rhi = 0.0L;
+  std::vector<long double> A, rho;
+  for (std::size_t j = 0; j < a.size(); ++j) {
+    const long double aj = a[j], ej = e[j], qj = q[j];
+    A.push_back(aj * aj * ej * ej / qj);
+    rho.push_back(aj / qj);
+    S += A.back();
+    rlo = std::min(rlo, rho.back());
+    rhi = std::max(rhi, rho.back());
+  }
+  const long double s = std::sqrt(S / static_cast<long double>(gamma));
+  long double lo = std::max(0.0L, s - rhi), hi = s - rlo;
+  for (int it = 0; it < 2000; ++it) {  // from up to ~1e300 down to ulps
+    const long double mid = 0.5L * (lo + hi);
+    long double phi = 0.0L;
+    for (std::size_t j = 0; j < A.size(); ++j) phi += A[j] / ((rho[j] + mid) * (rho[j] + mid));
+    (phi > gamma ? lo : hi) = mid;
+  }
+  return 0.5L * (lo + hi);
+}
+
+}  // namespace
+
+TEST_CASE("Program 1, two issues: the second-order start and the paired reciprocals (issue 19)") {
+  // program1 starts Newton at s - rbar + 1.5 V / s and, for two active issues, takes 1/(rho_j +
+  // lambda) and delta's divisions from 1/((rho_0 + lambda)(rho_1 + lambda)), term by term where
+  // that product is not a normal number. Cases: rho << lambda (Section 5's fixed point), rho >>
+  // lambda (the start is clamped into the bracket) and the product overflowing. (It cannot
+  // underflow unless S / gamma' does, where s itself has lost its digits.) Each: lambda to a few
+  // ulp of a long double bisection, the constraint tight to rounding, KKT stationarity.
+  struct Case {
+    std::vector<double> a, e, q;
+    double gamma;
+  };
+  const Case cases[] = {
+      {{1e-5, 3e-5}, {1.0, -2.0}, {1.0, 1.0}, 0.01},
+      {{2e-5, 2.5e-5}, {0.3, 0.01}, {0.7, 1.9}, 1e-6},
+      {{100.0, 1.0}, {0.1, 3.0}, {1.0, 1.0}, 1.0},
+      {{3.0, 0.01}, {-2.0, 5.0}, {0.2, 4.0}, 0.5},
+      // rho_0 = 1e308: (rho_0 + lambda)(rho_1 + lambda) overflows (and A_0 rho_0 in rbar).
+      {{1.0, 1.0}, {1e-5, 10.0}, {1e-308, 1.0}, 1.0},
+  };
+  for (const Case& c : cases) {
+    std::vector<double> delta(2);
+    const Program1Result r = solve_program1(c.a, c.e, c.q, {}, c.gamma, delta);
+    INFO("a = " << c.a[0] << ", " << c.a[1] << ", gamma = " << c.gamma << ": lambda " << r.lambda);
+    REQUIRE(r.exhausted);
+    const long double ref = lambda_by_bisection(c.a, c.e, c.q, c.gamma);
+    CHECK(std::abs(static_cast<long double>(r.lambda) - ref) <= 1e-14L * ref);
+    CHECK(power_used(delta, c.q, {}) == doctest::Approx(c.gamma).epsilon(1e-14));
+    for (std::size_t j = 0; j < 2; ++j) {
+      // -2 a_j (delta_j - e_j) - 2 lambda q_j delta_j = 0 (Lemma C.2), relative to its terms.
+      const double t1 = 2.0 * c.a[j] * (delta[j] - c.e[j]), t2 = 2.0 * r.lambda * c.q[j] * delta[j];
+      CHECK(std::abs(t1 + t2) <= 1e-13 * (std::abs(t1) + std::abs(t2)) + 1e-300);
+    }
+  }
 }
