@@ -44,18 +44,6 @@ Summary Summary::unmerge(const Summary& total, const Summary& head) {
   return t;
 }
 
-Summary BlockAccumulator::summary() const {
-  namespace ba = boost::accumulators;
-  Summary s;
-  s.n = static_cast<double>(ba::count(acc_));
-  if (s.n == 0) return s;
-  s.mean = ba::mean(acc_);
-  s.m2 = ba::variance(acc_) * s.n;  // Boost's variance divides by n
-  s.min = ba::min(acc_);
-  s.max = ba::max(acc_);
-  return s;
-}
-
 double quantile(std::vector<double> values, double p) {
   std::erase_if(values, [](double v) { return std::isnan(v); });
   if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
