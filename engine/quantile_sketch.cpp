@@ -95,9 +95,7 @@ double QuantileSketch::quantile(double p) const {
   const double frac = h - static_cast<double>(lo);
   const double a = order_statistic(lo);
   if (frac == 0 || lo + 1 >= n) return a;
-  const double b = order_statistic(lo + 1);
-  if (a == b) return a;  // also keeps inf - inf out
-  return a + frac * (b - a);
+  return interpolate_order_statistics(a, order_statistic(lo + 1), frac);
 }
 
 double QuantileSketch::top_share(double fraction) const {

@@ -20,6 +20,19 @@
 
 namespace fairmc {
 
+// Type-7 interpolation a + frac (b - a) between adjacent order statistics a <= b, 0 <= frac < 1,
+// with infinite ends taken as the limit: between -inf and a finite b it is -inf, between a finite
+// a and +inf it is +inf (frac > 0), equal ends give that end, and only -inf to +inf is undefined
+// (NaN). The plain formula gives NaN for all of these (inf - inf, 0 * inf).
+inline double interpolate_order_statistics(double a, double b, double frac) {
+  if (frac == 0 || a == b) return a;
+  if (a == -std::numeric_limits<double>::infinity())
+    return b == std::numeric_limits<double>::infinity() ? std::numeric_limits<double>::quiet_NaN()
+                                                        : a;
+  if (b == std::numeric_limits<double>::infinity()) return b;
+  return a + frac * (b - a);
+}
+
 class QuantileSketch {
  public:
   static constexpr int kMantissaBits = 7;

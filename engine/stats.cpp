@@ -1,5 +1,7 @@
 #include "engine/stats.hpp"
 
+#include "engine/quantile_sketch.hpp"
+
 #include <boost/math/distributions/students_t.hpp>
 
 #include <algorithm>
@@ -51,7 +53,7 @@ double quantile(std::vector<double> values, double p) {
   const double h = (static_cast<double>(values.size()) - 1) * p;
   const auto lo = static_cast<std::size_t>(std::floor(h));
   const std::size_t hi = std::min(lo + 1, values.size() - 1);
-  return values[lo] + (h - static_cast<double>(lo)) * (values[hi] - values[lo]);
+  return interpolate_order_statistics(values[lo], values[hi], h - static_cast<double>(lo));
 }
 
 LineFit fit_line(std::span<const double> x, std::span<const double> y) {

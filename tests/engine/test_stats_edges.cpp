@@ -57,3 +57,44 @@ TEST_CASE("one draw: a mean, no spread, no interval") {
   CHECK(std::isnan(none.summary().mean_or_nan()));
   CHECK(std::isnan(none.summary().ci95_half_width()));
 }
+
+TEST_CASE("quantiles with infinite draws: the ends are the infinities, never NaN") {
+  // Exact (kept draws) and sketch quantiles alike; type 7 with h = (n - 1) p. The plain formula
+  // a + frac (b - a) gave NaN for each of these (inf - inf, 0 * inf).
+  struct Case {
+    std::vector<double> draws;
+    double p, expected;
+  };
+  const std::vector<Case> cases{
+      {{-inf, 1.0}, 0.5, -inf},        // between -inf and 1: -inf
+      {{-inf, -inf}, 0.0, -inf},       // ties at -inf
+      {{-inf, -inf}, 0.5, -inf},       //
+      {{inf, inf}, 0.5, inf},          // ties at +inf
+      {{1.0, inf}, 1.0, inf},          // the largest draw
+      {{1.0, inf}, 0.5, inf},          // between 1 and +inf: +inf
+      {{-inf, 1.0, 2.0}, 0.25, -inf},  //
+      {{-inf, 1.0, 2.0}, 0.75, 1.5},   // finite neighbours interpolate as usual
+      {{-inf, 2.0, 2.0, inf}, 0.5, 2.0},
+      {{3.0}, 0.0, 3.0},  // one draw: every quantile is it
+      {{3.0}, 1.0, 3.0},
+      {{2.0, 2.0, 2.0}, 0.3, 2.0},  // ties
+  };
+  for (const auto& c : cases) {
+    fairmc::QuantileSketch sketch;
+    for (const double x : c.draws) sketch.add(x);
+    INFO("p " << c.p << " of " << c.draws.size() << " draws, first " << c.draws.front());
+    CHECK(fairmc::quantile(c.draws, c.p) == c.expected);
+    CHECK(sketch.quantile(c.p) == c.expected);
+  }
+  // Only between -inf and +inf is the interpolation undefined.
+  CHECK(std::isnan(fairmc::quantile({-inf, inf}, 0.5)));
+  fairmc::QuantileSketch both;
+  both.add(-inf);
+  both.add(inf);
+  CHECK(std::isnan(both.quantile(0.5)));
+  CHECK(both.quantile(0) == -inf);
+  CHECK(both.quantile(1) == inf);
+  // No non-NaN draw: undefined.
+  CHECK(std::isnan(fairmc::quantile({std::nan("")}, 0.5)));
+  CHECK(std::isnan(fairmc::QuantileSketch{}.quantile(0.5)));
+}
