@@ -56,9 +56,14 @@ std::vector<std::string> run_notes(const RunRecord& run, std::size_t max_lines) 
       std::ostringstream o;
       o.precision(6);
       o << point_label(run.points[p]) << ": ratio " << r.ratios[k].name << " = E["
-        << r.ratios[k].num << "]/E[" << r.ratios[k].den << "] = " << est[k].bias_corrected << " +- "
-        << est[k].half_width() << " (95%, jackknife, bias-corrected; plain " << est[k].estimate
-        << ", n " << est[k].n << ")";
+        << r.ratios[k].num << "]/E[" << r.ratios[k].den << "] = ";
+      if (est[k].unbounded())
+        o << est[k].estimate << ", no bounded 95% interval (E[" << r.ratios[k].den
+          << "] not distinguishable from 0; n " << est[k].n << ")";
+      else
+        o << est[k].bias_corrected << " +- " << est[k].half_width()
+          << " (95%, jackknife, bias-corrected; plain " << est[k].estimate << ", n " << est[k].n
+          << ")";
       ratios.push_back(o.str());
     }
   }

@@ -7,7 +7,9 @@
 // the delete-one-block jackknife and memory never grows with the number of blocks. Groups may hold
 // different numbers of draws (a short last block, NaN draws), so the weighted delete-m_j
 // jackknife of Busing, Meijer & van der Leeden (1999) is used; with equal groups it is the
-// textbook one. The 95% interval is the bias-corrected estimate +- t_{g-1, 0.975} * sem.
+// textbook one. The 95% interval is the bias-corrected estimate +- t_{g-1, 0.975} * sem when the
+// denominator's mean is distinguishable from 0 (|mean den| > t_{g-1, 0.975} times its jackknife
+// sem, Fieller's condition); otherwise no bounded 95% interval exists and it is (-inf, +inf).
 #pragma once
 
 #include <cmath>
@@ -45,10 +47,12 @@ struct RatioEstimate {
   double estimate = nan;        // sum num / sum den
   double sem = nan;             // jackknife standard error
   double bias_corrected = nan;  // jackknife bias-corrected estimate
-  double ci_lo = nan;           // 95%: bias_corrected -+ t * sem
+  double ci_lo = nan;           // 95%: bias_corrected -+ t * sem; -+inf when E[den] may be 0
   double ci_hi = nan;
   double groups = 0;  // non-empty jackknife groups
   double half_width() const { return (ci_hi - ci_lo) / 2; }
+  // The denominator's mean is not distinguishable from 0: the interval is the whole line.
+  bool unbounded() const { return std::isinf(ci_lo) || std::isinf(ci_hi); }
 };
 
 // The jackknife from per-group paired sums (empty groups are skipped).
