@@ -42,6 +42,21 @@ Diagnostics diagnose(const Summary& all, const Summary& first, const Summary& se
     }
     reason(r.str());
   }
+  if (!(d.half_variance < few) && all.n >= Diagnostics::kTailMinDraws &&
+      d.half_variance < std::sqrt(all.n)) {
+    const auto k = static_cast<std::uint64_t>(std::ceil(std::sqrt(all.n)));
+    const double median = sketch.quantile(0.5);
+    d.tail_index =
+        std::fmin(sketch.tail_index(median, k, true), sketch.tail_index(median, k, false));
+    if (d.tail_index < Diagnostics::kTailIndexLimit) {
+      std::ostringstream r;
+      r.precision(3);
+      r << "a power-law tail of index " << d.tail_index << " (Hill, " << k
+        << " largest deviations from the median; the variance is infinite below 2), "
+        << d.half_variance << " of " << all.n << " draws hold half of the variance";
+      reason(r.str());
+    }
+  }
   if (std::fabs(d.drift_z) > Diagnostics::kDriftLimit) {
     std::ostringstream r;
     r.precision(3);

@@ -67,6 +67,12 @@ class QuantileSketch {
   // total: small when a few draws carry the variance (heavy tails, rare events). NaN when the
   // total is 0 or there is no finite draw.
   double fewest_holding(double share, double center) const;
+  // Hill's estimate of the tail index of the finite draws' deviations from `center`, from the
+  // `k` largest deviations on one side (upper: x - center, else center - x): k / sum_i
+  // ln(d_i / d_(k+1)), d_(k+1) the next largest. About a for a Pareto tail of index a (the
+  // variance is infinite for a <= 2), large for light tails (~ln(n/k) exponential, more for
+  // normal). NaN when there are not k + 1 draws beyond `center`; +inf when the k are tied.
+  double tail_index(double center, std::uint64_t k, bool upper) const;
 
   // The value a bucket key stands for (midpoint of the bucket).
   static double representative(std::int32_t key);
