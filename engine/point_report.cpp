@@ -39,6 +39,24 @@ std::vector<std::string> run_notes(const RunRecord& run, std::size_t max_lines) 
     const PointRecord& r = run.results[p];
     if (!r.error.empty() || r.blocks_done() == 0) continue;
     const auto metrics = report_metrics(r);
+    // Undefined (NaN) draws are no warning, but a mean over fewer draws than were made must say
+    // so: one line per point naming each such metric with its count.
+    std::ostringstream undefined;
+    for (std::size_t m = 0; m < metrics.size(); ++m) {
+      const Diagnostics& d = metrics[m].diagnostics;
+      if (d.undefined == 0) continue;
+      undefined << (undefined.tellp() > 0 ? ", " : "") << r.metrics[m] << " " << d.undefined << "/"
+                << metrics[m].summary.n + d.undefined + d.pos_inf + d.neg_inf
+                << (metrics[m].summary.n == 0 ? " (no finite draw)" : "");
+    }
+    if (undefined.tellp() > 0) {
+      if (warnings.size() < max_lines)
+        warnings.push_back(
+            "note: " + point_label(run.points[p]) +
+            ": draws where a metric is undefined (NaN), left out of its n: " + undefined.str());
+      else
+        ++more_warnings;
+    }
     for (std::size_t m = 0; m < metrics.size(); ++m) {
       if (!metrics[m].diagnostics.unreliable) continue;
       if (warnings.size() < max_lines)

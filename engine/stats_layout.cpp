@@ -318,6 +318,14 @@ std::string describe_point_stats(hid_t point) {
     Hid stats = open_group(point, "stats");
     for (const auto& m : read_strings(point, "metrics")) {
       Hid d = open_dataset(stats, m);
+      // NaN draws are no warning, but a mean over fewer draws than were made must say so.
+      const auto row = read<double>(stats, m);
+      if (row.size() > 15 && row[13] > 0) {
+        o << "    undefined: metric " << m << ": " << row[13] << " of "
+          << row[0] + row[13] + row[14] + row[15] << " draws NaN (not defined), left out of n";
+        if (row[0] == 0) o << "; no finite draw, so mean, sd and interval are undefined";
+        o << "\n";
+      }
       if (has_attr(d, "warning"))
         o << "    warning: metric " << m << ": " << read_string_attr(d, "warning") << "\n";
     }

@@ -1,6 +1,8 @@
 // Edge cases of the per-metric statistics (engine/stats.*): constant metrics, one draw, non-finite
 // draws, quantiles at the ends.
+#include "engine/point_report.hpp"
 #include "engine/quantile_sketch.hpp"
+#include "engine/results.hpp"
 #include "engine/stats.hpp"
 
 #include <doctest/doctest.h>
@@ -97,4 +99,36 @@ TEST_CASE("quantiles with infinite draws: the ends are the infinities, never NaN
   // No non-NaN draw: undefined.
   CHECK(std::isnan(fairmc::quantile({std::nan("")}, 0.5)));
   CHECK(std::isnan(fairmc::QuantileSketch{}.quantile(0.5)));
+}
+
+TEST_CASE("the run's notes name every metric with undefined draws and their count") {
+  // Metric a is NaN in every draw, b in one of two, c never: a mean over fewer draws than were
+  // made is said, not left to a bare n.
+  fairmc::RunRecord run;
+  run.points.resize(1);
+  fairmc::PointRecord r;
+  r.metrics = {"a", "b", "c"};
+  r.block = 2;
+  fairmc::BlockRecord block;
+  block.length = 2;
+  const std::vector<std::vector<double>> draws{
+      {std::nan(""), std::nan("")}, {1.0, std::nan("")}, {1.0, 2.0}};
+  for (const auto& d : draws) {
+    BlockAccumulator acc;
+    fairmc::SketchBuilder sb;
+    for (const double x : d) {
+      acc.add(x);
+      sb.add(x);
+    }
+    block.metrics.push_back(acc.summary());
+    block.sketches.push_back(sb.sketch());
+  }
+  r.add(0, block);
+  run.results.push_back(r);
+  const auto notes = fairmc::run_notes(run);
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].find("undefined (NaN)") != std::string::npos);
+  CHECK(notes[0].find("a 2/2 (no finite draw)") != std::string::npos);
+  CHECK(notes[0].find("b 1/2") != std::string::npos);
+  CHECK(notes[0].find(" c ") == std::string::npos);
 }
