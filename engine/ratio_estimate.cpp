@@ -21,16 +21,23 @@ template <class A, class B>
 Jackknife jackknife(std::span<const RatioSums> groups, const RatioSums& all, double g, A a, B b) {
   Jackknife j;
   j.theta = a(all) / b(all);
-  j.bias_corrected = g * j.theta;
-  for (const auto& s : groups) {
-    if (s.n == 0) continue;
-    j.bias_corrected -= (1 - s.n / all.n) * (a(all) - a(s)) / (b(all) - b(s));
-  }
+  // In terms of the small differences theta - theta_{-j} (the same formulas, since
+  // sum_j (1 - m_j/n) = g - 1): g theta - sum_j (...) theta_{-j} cancels g - 1 digits' worth of
+  // rounding (3e-13 of a constant ratio 3 over 100 groups, ten times its jackknife sem).
+  //   theta_J = theta + sum_j (1 - m_j/n) (theta - theta_{-j})
+  //   p_j - theta_J = (theta - theta_J) + (h_j - 1) (theta - theta_{-j})
+  const auto shift = [&](const RatioSums& s) {
+    return j.theta - (a(all) - a(s)) / (b(all) - b(s));
+  };
+  double correction = 0;
+  for (const auto& s : groups)
+    if (s.n != 0) correction += (1 - s.n / all.n) * shift(s);
+  j.bias_corrected = j.theta + correction;
   for (const auto& s : groups) {
     if (s.n == 0) continue;
     const double h = all.n / s.n;
-    const double pseudo = h * j.theta - (h - 1) * (a(all) - a(s)) / (b(all) - b(s));
-    j.var += (pseudo - j.bias_corrected) * (pseudo - j.bias_corrected) / (h - 1);
+    const double dev = -correction + (h - 1) * shift(s);
+    j.var += dev * dev / (h - 1);
   }
   j.var /= g;
   return j;
@@ -42,11 +49,22 @@ RatioEstimate jackknife_ratio(std::span<const RatioSums> groups) {
   RatioEstimate r;
   RatioSums all;
   double g = 0;
+  // Compensated (Neumaier) totals: the leave-one-out sums all - s_j are then as exact as s_j.
+  double num_err = 0, den_err = 0;
+  const auto add = [](double& sum, double& err, double x) {
+    const double t = sum + x;
+    err += std::fabs(sum) >= std::fabs(x) ? (sum - t) + x : (x - t) + sum;
+    sum = t;
+  };
   for (const auto& s : groups) {
     if (s.n == 0) continue;
-    all.merge(s);
+    all.n += s.n;
+    add(all.num, num_err, s.num);
+    add(all.den, den_err, s.den);
     g += 1;
   }
+  all.num += num_err;
+  all.den += den_err;
   r.n = all.n;
   r.groups = g;
   if (all.n == 0) return r;

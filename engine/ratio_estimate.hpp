@@ -41,6 +41,35 @@ struct RatioSums {
   friend bool operator==(const RatioSums&, const RatioSums&) = default;
 };
 
+// One block's paired sums, accumulated with Neumaier's compensated summation (1974): a plain
+// running sum of 1e5 draws is off by up to ~1e5 ulp (sum of 0.3 over 1e5 draws: 3.5e-12
+// relative), far more than the jackknife sem of a constant ratio (~1e-14), so its interval missed
+// the true 0.3/0.1. The compensated sum is within an ulp or two of the exact one.
+class RatioAccumulator {
+ public:
+  void add(double x, double y) {
+    if (std::isfinite(x) && std::isfinite(y)) {
+      n_ += 1;
+      num_.add(x);
+      den_.add(y);
+    }
+  }
+  RatioSums sums() const { return {n_, num_.value(), den_.value()}; }
+
+ private:
+  struct Compensated {
+    double sum = 0, error = 0;
+    void add(double x) {
+      const double t = sum + x;
+      error += std::fabs(sum) >= std::fabs(x) ? (sum - t) + x : (x - t) + sum;
+      sum = t;
+    }
+    double value() const { return sum + error; }
+  };
+  double n_ = 0;
+  Compensated num_, den_;
+};
+
 struct RatioEstimate {
   static constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   double n = 0;                 // paired draws

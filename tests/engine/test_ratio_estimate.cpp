@@ -167,3 +167,23 @@ TEST_CASE("a denominator whose mean may be 0 gives no bounded interval (Fieller)
   for (int i = 0; i < 10; ++i) constant[i] = {100, 100.0 + i, 50.0};
   CHECK(std::isfinite(jackknife_ratio(constant).ci_hi));
 }
+
+TEST_CASE("1e7 paired draws of constants: the ratio is exact to an ulp or two, not to 1e-11") {
+  // 100 blocks of 1e5 draws of (0.3, 0.1). Plain running sums gave 2.9999999999894063 with a
+  // jackknife interval [2.99999999998945, 2.99999999998950] that missed 0.3/0.1 by 1e-11.
+  RatioGroups g;
+  for (int b = 0; b < 100; ++b) {
+    fairmc::RatioAccumulator acc;
+    for (int i = 0; i < 100000; ++i) acc.add(0.3, 0.1);
+    acc.add(std::nan(""), 0.1);  // unpaired: left out of both sums
+    const RatioSums s = acc.sums();
+    CHECK(s.n == 100000);
+    CHECK(std::fabs(s.num - 30000) <= 1e-11);  // the compensated sum of 1e5 doubles 0.3
+    g.add(b, s);
+  }
+  const auto r = g.estimate();
+  const double exact = 0.3 / 0.1;
+  CHECK(std::fabs(r.estimate - exact) <= 4 * std::numeric_limits<double>::epsilon() * exact);
+  CHECK(std::fabs(r.bias_corrected - exact) <= 4 * std::numeric_limits<double>::epsilon() * exact);
+  CHECK(r.sem <= 4 * std::numeric_limits<double>::epsilon() * exact);
+}
