@@ -310,6 +310,19 @@ def a_point_without_interval_is_an_open_marker_not_an_exact_value(c):
 
 
 @check
+def objective_ratio_without_bounded_interval_is_an_open_marker(c):
+    import xarray as xr
+    ds = xr.Dataset({"gain_over_loss": ("p", [1.0, 2.0]),
+                     "gain_over_loss_bias_corrected": ("p", [1.0, 2.0]),
+                     "gain_over_loss_ci_lo": ("p", [0.9, -np.inf]),
+                     "gain_over_loss_ci_hi": ("p", [1.1, np.inf])})
+    fig, axes = fs.figure()
+    plot_objective.gain_over_loss(axes[0, 0], np.array([1.0, 2.0]), ds)
+    opened = [ln for ln in axes[0, 0].get_lines() if "no bounded" in ln.get_label()]
+    assert len(opened) == 1 and list(opened[0].get_xdata()) == [2.0], opened
+
+
+@check
 def extra_axes_go_to_panels_or_sel(c):
     res = plot.load(c["demo4"])
     try:  # x, hue and panel take three axes; the fourth must be fixed
