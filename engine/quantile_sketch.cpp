@@ -185,6 +185,16 @@ double QuantileSketch::tail_index(double center, std::uint64_t k, bool upper) co
   return nan;
 }
 
+std::uint64_t QuantileSketch::beyond(double center, bool upper) const {
+  const auto out = [&](double v) { return upper ? v > center : v < center; };
+  std::uint64_t n = zeros_ && out(0.0) ? zeros_ : 0;
+  for (const auto& [key, c] : pos_)
+    if (out(std::clamp(representative(key), min_, max_))) n += c;
+  for (const auto& [key, c] : neg_)
+    if (out(std::clamp(-representative(key), min_, max_))) n += c;
+  return n;
+}
+
 QuantileSketch QuantileSketch::from_parts(Buckets positive, Buckets negative, std::uint64_t zeros,
                                           std::uint64_t nan, std::uint64_t pos_inf,
                                           std::uint64_t neg_inf, double min, double max) {

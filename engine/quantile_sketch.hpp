@@ -73,6 +73,8 @@ class QuantileSketch {
   // variance is infinite for a <= 2), large for light tails (~ln(n/k) exponential, more for
   // normal). NaN when there are not k + 1 draws beyond `center`; +inf when the k are tied.
   double tail_index(double center, std::uint64_t k, bool upper) const;
+  // Finite draws strictly beyond `center` on one side (by their bucket representatives).
+  std::uint64_t beyond(double center, bool upper) const;
 
   // The value a bucket key stands for (midpoint of the bucket).
   static double representative(std::int32_t key);

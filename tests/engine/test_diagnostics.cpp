@@ -119,7 +119,11 @@ TEST_CASE("Pareto tails of index 1.8 to 2 (infinite variance) are flagged, light
                [](fairmc::Rng& r) { return normal(r); },
                [](fairmc::Rng& r) { return std::exp(normal(r)); },
                [](fairmc::Rng& r) { return r.uniform01() < 0.01 ? 1.0 : 0.0; },
-               [](fairmc::Rng& r) { return std::floor(-3 * std::log(r.uniform_open01())); }}) {
+               [](fairmc::Rng& r) { return std::floor(-3 * std::log(r.uniform_open01())); },
+               // Mostly 0, an exponential tail otherwise (a loss, a violation size).
+               [](fairmc::Rng& r) {
+                 return r.uniform01() < 0.95 ? 0.0 : -std::log(r.uniform_open01());
+               }}) {
         const auto d = diagnose_many(seed, blocks, f);
         INFO("seed " << seed << " draws " << blocks * 1000 << " " << d.warning << " half variance "
                      << d.half_variance << " tail " << d.tail_index);
