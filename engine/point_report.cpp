@@ -1,5 +1,6 @@
 #include "engine/point_report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -33,8 +34,8 @@ std::vector<RatioEstimate> report_ratios(const PointRecord& r) {
 }
 
 std::vector<std::string> run_notes(const RunRecord& run, std::size_t max_lines) {
-  std::vector<std::string> warnings, ratios;
-  std::size_t more_warnings = 0, more_ratios = 0;
+  std::vector<std::string> warnings, ratios, notes;
+  std::size_t more_warnings = 0, more_ratios = 0, more_notes = 0;
   for (std::size_t p = 0; p < run.results.size(); ++p) {
     const PointRecord& r = run.results[p];
     if (!r.error.empty() || r.blocks_done() == 0) continue;
@@ -49,13 +50,14 @@ std::vector<std::string> run_notes(const RunRecord& run, std::size_t max_lines) 
                 << metrics[m].summary.n + d.undefined + d.pos_inf + d.neg_inf
                 << (metrics[m].summary.n == 0 ? " (no finite draw)" : "");
     }
+    // Their own, smaller budget, after the warnings, so they never crowd a warning out.
     if (undefined.tellp() > 0) {
-      if (warnings.size() < max_lines)
-        warnings.push_back(
+      if (notes.size() < std::max<std::size_t>(1, max_lines / 4))
+        notes.push_back(
             "note: " + point_label(run.points[p]) +
             ": draws where a metric is undefined (NaN), left out of its n: " + undefined.str());
       else
-        ++more_warnings;
+        ++more_notes;
     }
     for (std::size_t m = 0; m < metrics.size(); ++m) {
       if (!metrics[m].diagnostics.unreliable) continue;
@@ -89,7 +91,11 @@ std::vector<std::string> run_notes(const RunRecord& run, std::size_t max_lines) 
   if (more_warnings)
     warnings.push_back("... and " + std::to_string(more_warnings) +
                        " more warnings (fairmc show lists them all)");
+  if (more_notes)
+    notes.push_back("... and " + std::to_string(more_notes) +
+                    " more points with undefined draws (fairmc show lists them all)");
   ratios.insert(ratios.end(), warnings.begin(), warnings.end());
+  ratios.insert(ratios.end(), notes.begin(), notes.end());
   return ratios;
 }
 

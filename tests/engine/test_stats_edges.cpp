@@ -132,3 +132,36 @@ TEST_CASE("the run's notes name every metric with undefined draws and their coun
   CHECK(notes[0].find("b 1/2") != std::string::npos);
   CHECK(notes[0].find(" c ") == std::string::npos);
 }
+
+TEST_CASE("notes of undefined draws never crowd out a warning") {
+  // 30 points, each with an undefined metric and an infinite draw: 20 warnings (the budget), then
+  // 5 notes and a line saying how many more.
+  fairmc::RunRecord run;
+  run.points.resize(30);
+  for (int p = 0; p < 30; ++p) {
+    fairmc::PointRecord r;
+    r.metrics = {"a"};
+    r.block = 2;
+    fairmc::BlockRecord block;
+    block.length = 3;
+    BlockAccumulator acc;
+    fairmc::SketchBuilder sb;
+    for (const double x : {std::nan(""), inf, 1.0}) {
+      acc.add(x);
+      sb.add(x);
+    }
+    block.metrics.push_back(acc.summary());
+    block.sketches.push_back(sb.sketch());
+    r.add(0, block);
+    run.results.push_back(r);
+  }
+  const auto lines = fairmc::run_notes(run);
+  std::size_t warnings = 0, notes = 0;
+  for (const auto& l : lines) {
+    warnings += l.rfind("warning:", 0) == 0;
+    notes += l.rfind("note:", 0) == 0;
+  }
+  CHECK(warnings == 20);
+  CHECK(notes == 5);
+  CHECK(lines.back().find("25 more points with undefined draws") != std::string::npos);
+}
