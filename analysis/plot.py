@@ -37,6 +37,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fairmc  # noqa: E402
 import figure_style as fs  # noqa: E402
 
+NO_INTERVAL = "open marker: no 95% interval (one draw, or unbounded)"
 STAT_SUFFIXES = ("_sem", "_sd", "_ci_lo", "_ci_hi", "_n", "_min", "_max", "_bias_corrected",
                  "_q05", "_q25", "_median", "_q75", "_q95", "_undefined", "_inf", "_top_share",
                  "_half_variance", "_drift_z", "_unreliable")
@@ -263,12 +264,21 @@ def draw(ax, res: Results, frame, metric: str, x=None, hue=None, refs=(), logx=N
         if is_metric:
             lo = rows[metric + "_ci_lo"].to_numpy(dtype=float)
             hi = rows[metric + "_ci_hi"].to_numpy(dtype=float)
-            yerr = np.vstack([np.nan_to_num(np.clip(y - lo, 0, None)),
-                              np.nan_to_num(np.clip(hi - y, 0, None))])
+            # A point without a 95% interval (one draw, no finite draw, or a ratio whose
+            # denominator may be 0: NaN or +-inf ends) gets no bar, which would read as an
+            # exact value, but an open marker and a legend entry saying so.
+            bounded = np.isfinite(lo) & np.isfinite(hi)
+            yerr = np.vstack([np.where(bounded, np.clip(y - lo, 0, None), 0),
+                              np.where(bounded, np.clip(hi - y, 0, None), 0)])
             joined = "-" if len(xv) > 1 and numeric_x else ""  # categories are not a line
             ax.errorbar(xv, y, yerr=yerr, fmt=fs.marker(i) + joined,
                         ms=4, lw=1, capsize=3, color=c,
                         label=label + (" (95% CI)" if i == 0 and hue is None else ""))
+            open_pts = ~bounded & np.isfinite(y)
+            if open_pts.any():
+                ax.plot(xv[open_pts], y[open_pts], fs.marker(i), ms=6, mfc="white", color=c,
+                        lw=0, label=NO_INTERVAL if NO_INTERVAL not in ax.get_legend_handles_labels()[1]
+                        else None)
         else:
             ax.plot(xv, y, fs.marker(i) + ("-" if numeric_x else ""), ms=4, lw=1, color=c,
                     label=label)

@@ -93,6 +93,12 @@ def gain_over_loss(ax, x, ds, **kw):
         hi = np.asarray(ds["gain_over_loss_ci_hi"].values, dtype=float)
         ax.errorbar(x, y, yerr=[y - lo, hi - y], fmt="o", capsize=3,
                     label="E[gain]/E[loss] (95% jackknife)", **kw)
+        # E[loss] not distinguishable from 0 (ci -+inf) or one group (NaN): matplotlib drops
+        # such bars, which reads as exact; an open marker says there is no interval.
+        unbounded = ~(np.isfinite(lo) & np.isfinite(hi)) & np.isfinite(y)
+        if unbounded.any():
+            ax.plot(np.asarray(x, dtype=float)[unbounded], y[unbounded], "o", mfc="white",
+                    color=kw.get("color"), label="no bounded 95% interval (E[loss] may be 0)")
     else:
         errbar(ax, x, ds, "gain_to_loss", "mean of gain/loss per draw (no valid interval)", **kw)
 

@@ -242,7 +242,8 @@ std::vector<CheckResult> evaluate_checks(const RunRecord& run,
               const RatioEstimate& est = ratios[p][k];
               row.estimate = est.bias_corrected;
               row.error = est.sem;
-              decide(row, c, lo_t, hi_t, est.groups - 1);
+              // E[den] not distinguishable from 0: no bounded interval, nothing to decide.
+              if (!est.unbounded()) decide(row, c, lo_t, hi_t, est.groups - 1);
             }
         } else if (m < r.metrics.size() && std::isfinite(lo_t) && std::isfinite(hi_t)) {
           // Every draw: the bounds widened by the tolerance only.

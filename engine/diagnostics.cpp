@@ -42,6 +42,27 @@ Diagnostics diagnose(const Summary& all, const Summary& first, const Summary& se
     }
     reason(r.str());
   }
+  if (!(d.half_variance < few) && d.half_variance < std::sqrt(all.n)) {
+    // Each side's tail from its own draws beyond the median: a metric that is mostly 0 with an
+    // exponential tail has few of them, and sqrt(n) of those would reach down into its bulk.
+    const double median = sketch.quantile(0.5);
+    std::uint64_t k_used = 0;
+    for (const bool upper : {true, false}) {
+      const std::uint64_t m = sketch.beyond(median, upper);
+      if (static_cast<double>(m) < Diagnostics::kTailMinDraws) continue;
+      const auto k = static_cast<std::uint64_t>(std::ceil(std::sqrt(static_cast<double>(m))));
+      const double a = sketch.tail_index(median, k, upper);
+      if (std::isnan(d.tail_index) || a < d.tail_index) d.tail_index = a, k_used = k;
+    }
+    if (d.tail_index < Diagnostics::kTailIndexLimit) {
+      std::ostringstream r;
+      r.precision(3);
+      r << "a power-law tail of index " << d.tail_index << " (Hill, " << k_used
+        << " largest deviations from the median; the variance is infinite below 2), "
+        << d.half_variance << " of " << all.n << " draws hold half of the variance";
+      reason(r.str());
+    }
+  }
   if (std::fabs(d.drift_z) > Diagnostics::kDriftLimit) {
     std::ostringstream r;
     r.precision(3);

@@ -1,5 +1,6 @@
 #include "engine/point_report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -33,12 +34,31 @@ std::vector<RatioEstimate> report_ratios(const PointRecord& r) {
 }
 
 std::vector<std::string> run_notes(const RunRecord& run, std::size_t max_lines) {
-  std::vector<std::string> warnings, ratios;
-  std::size_t more_warnings = 0, more_ratios = 0;
+  std::vector<std::string> warnings, ratios, notes;
+  std::size_t more_warnings = 0, more_ratios = 0, more_notes = 0;
   for (std::size_t p = 0; p < run.results.size(); ++p) {
     const PointRecord& r = run.results[p];
     if (!r.error.empty() || r.blocks_done() == 0) continue;
     const auto metrics = report_metrics(r);
+    // Undefined (NaN) draws are no warning, but a mean over fewer draws than were made must say
+    // so: one line per point naming each such metric with its count.
+    std::ostringstream undefined;
+    for (std::size_t m = 0; m < metrics.size(); ++m) {
+      const Diagnostics& d = metrics[m].diagnostics;
+      if (d.undefined == 0) continue;
+      undefined << (undefined.tellp() > 0 ? ", " : "") << r.metrics[m] << " " << d.undefined << "/"
+                << metrics[m].summary.n + d.undefined + d.pos_inf + d.neg_inf
+                << (metrics[m].summary.n == 0 ? " (no finite draw)" : "");
+    }
+    // Their own, smaller budget, after the warnings, so they never crowd a warning out.
+    if (undefined.tellp() > 0) {
+      if (notes.size() < std::max<std::size_t>(1, max_lines / 4))
+        notes.push_back(
+            "note: " + point_label(run.points[p]) +
+            ": draws where a metric is undefined (NaN), left out of its n: " + undefined.str());
+      else
+        ++more_notes;
+    }
     for (std::size_t m = 0; m < metrics.size(); ++m) {
       if (!metrics[m].diagnostics.unreliable) continue;
       if (warnings.size() < max_lines)
@@ -56,9 +76,14 @@ std::vector<std::string> run_notes(const RunRecord& run, std::size_t max_lines) 
       std::ostringstream o;
       o.precision(6);
       o << point_label(run.points[p]) << ": ratio " << r.ratios[k].name << " = E["
-        << r.ratios[k].num << "]/E[" << r.ratios[k].den << "] = " << est[k].bias_corrected << " +- "
-        << est[k].half_width() << " (95%, jackknife, bias-corrected; plain " << est[k].estimate
-        << ", n " << est[k].n << ")";
+        << r.ratios[k].num << "]/E[" << r.ratios[k].den << "] = ";
+      if (est[k].unbounded())
+        o << est[k].estimate << ", no bounded 95% interval (E[" << r.ratios[k].den
+          << "] not distinguishable from 0; n " << est[k].n << ")";
+      else
+        o << est[k].bias_corrected << " +- " << est[k].half_width()
+          << " (95%, jackknife, bias-corrected; plain " << est[k].estimate << ", n " << est[k].n
+          << ")";
       ratios.push_back(o.str());
     }
   }
@@ -66,7 +91,11 @@ std::vector<std::string> run_notes(const RunRecord& run, std::size_t max_lines) 
   if (more_warnings)
     warnings.push_back("... and " + std::to_string(more_warnings) +
                        " more warnings (fairmc show lists them all)");
+  if (more_notes)
+    notes.push_back("... and " + std::to_string(more_notes) +
+                    " more points with undefined draws (fairmc show lists them all)");
   ratios.insert(ratios.end(), warnings.begin(), warnings.end());
+  ratios.insert(ratios.end(), notes.begin(), notes.end());
   return ratios;
 }
 

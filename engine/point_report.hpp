@@ -32,7 +32,8 @@ std::vector<MetricReport> report_metrics(const PointRecord& r,
 std::vector<RatioEstimate> report_ratios(const PointRecord& r);
 
 // One-line warnings ("point 0: metric gain_to_loss: normal interval unreliable: ...") and ratio
-// lines for the end of `fairmc run`, at most `max_lines` of each kind.
+// lines for the end of `fairmc run`, at most `max_lines` of each kind, then at most max_lines / 4
+// notes naming the metrics with undefined (NaN) draws.
 std::vector<std::string> run_notes(const RunRecord& run, std::size_t max_lines = 20);
 
 }  // namespace fairmc

@@ -95,9 +95,7 @@ double QuantileSketch::quantile(double p) const {
   const double frac = h - static_cast<double>(lo);
   const double a = order_statistic(lo);
   if (frac == 0 || lo + 1 >= n) return a;
-  const double b = order_statistic(lo + 1);
-  if (a == b) return a;  // also keeps inf - inf out
-  return a + frac * (b - a);
+  return interpolate_order_statistics(a, order_statistic(lo + 1), frac);
 }
 
 double QuantileSketch::top_share(double fraction) const {
@@ -155,6 +153,46 @@ double QuantileSketch::fewest_holding(double share, double center) const {
     count += c;
   }
   return count;
+}
+
+double QuantileSketch::tail_index(double center, std::uint64_t k, bool upper) const {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (k == 0) return nan;
+  const auto value = [&](double rep) { return std::clamp(rep, min_, max_); };
+  // Finite draws from the far end of the chosen side inwards, as (deviation, count) runs.
+  std::vector<std::pair<double, std::uint64_t>> runs;
+  runs.reserve(neg_.size() + pos_.size() + 1);
+  for (auto it = pos_.rbegin(); it != pos_.rend(); ++it)
+    runs.emplace_back(value(representative(it->first)), it->second);
+  if (zeros_) runs.emplace_back(0.0, zeros_);
+  for (const auto& [key, c] : neg_) runs.emplace_back(value(-representative(key)), c);
+  // runs is descending; the lower tail walks it from the other end.
+  if (!upper) std::reverse(runs.begin(), runs.end());
+  std::vector<std::pair<double, std::uint64_t>> top;
+  std::uint64_t taken = 0;
+  for (const auto& [v, c] : runs) {
+    const double d = upper ? v - center : center - v;
+    if (taken == k || c > k - taken) {  // d is the (k+1)-th largest deviation
+      if (taken < k) top.emplace_back(d, k - taken);
+      if (!(d > 0)) return nan;
+      double sum = 0;
+      for (const auto& [t, m] : top) sum += static_cast<double>(m) * std::log(t / d);
+      return sum > 0 ? static_cast<double>(k) / sum : std::numeric_limits<double>::infinity();
+    }
+    top.emplace_back(d, c);
+    taken += c;
+  }
+  return nan;
+}
+
+std::uint64_t QuantileSketch::beyond(double center, bool upper) const {
+  const auto out = [&](double v) { return upper ? v > center : v < center; };
+  std::uint64_t n = zeros_ && out(0.0) ? zeros_ : 0;
+  for (const auto& [key, c] : pos_)
+    if (out(std::clamp(representative(key), min_, max_))) n += c;
+  for (const auto& [key, c] : neg_)
+    if (out(std::clamp(-representative(key), min_, max_))) n += c;
+  return n;
 }
 
 QuantileSketch QuantileSketch::from_parts(Buckets positive, Buckets negative, std::uint64_t zeros,

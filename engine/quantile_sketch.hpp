@@ -20,6 +20,19 @@
 
 namespace fairmc {
 
+// Type-7 interpolation a + frac (b - a) between adjacent order statistics a <= b, 0 <= frac < 1,
+// with infinite ends taken as the limit: between -inf and a finite b it is -inf, between a finite
+// a and +inf it is +inf (frac > 0), equal ends give that end, and only -inf to +inf is undefined
+// (NaN). The plain formula gives NaN for all of these (inf - inf, 0 * inf).
+inline double interpolate_order_statistics(double a, double b, double frac) {
+  if (frac == 0 || a == b) return a;
+  if (a == -std::numeric_limits<double>::infinity())
+    return b == std::numeric_limits<double>::infinity() ? std::numeric_limits<double>::quiet_NaN()
+                                                        : a;
+  if (b == std::numeric_limits<double>::infinity()) return b;
+  return a + frac * (b - a);
+}
+
 class QuantileSketch {
  public:
   static constexpr int kMantissaBits = 7;
@@ -54,6 +67,14 @@ class QuantileSketch {
   // total: small when a few draws carry the variance (heavy tails, rare events). NaN when the
   // total is 0 or there is no finite draw.
   double fewest_holding(double share, double center) const;
+  // Hill's estimate of the tail index of the finite draws' deviations from `center`, from the
+  // `k` largest deviations on one side (upper: x - center, else center - x): k / sum_i
+  // ln(d_i / d_(k+1)), d_(k+1) the next largest. About a for a Pareto tail of index a (the
+  // variance is infinite for a <= 2), large for light tails (~ln(n/k) exponential, more for
+  // normal). NaN when there are not k + 1 draws beyond `center`; +inf when the k are tied.
+  double tail_index(double center, std::uint64_t k, bool upper) const;
+  // Finite draws strictly beyond `center` on one side (by their bucket representatives).
+  std::uint64_t beyond(double center, bool upper) const;
 
   // The value a bucket key stands for (midpoint of the bucket).
   static double representative(std::int32_t key);

@@ -216,7 +216,7 @@ UnitResult compute(const Experiment& e, const Point& pt, const PreparedPoint& pp
   const std::size_t nm = pp.metrics.size();
   std::vector<BlockAccumulator> acc(nm);
   std::vector<SketchBuilder> sketch(nm);
-  std::vector<RatioSums> ratios(pp.ratios.size());
+  std::vector<RatioAccumulator> ratios(pp.ratios.size());  // compensated sums
   std::vector<double> out(pp.model_metric_count);
   std::vector<double> recorded(nm);
   const std::int64_t first = b * e.block;
@@ -248,7 +248,7 @@ UnitResult compute(const Experiment& e, const Point& pt, const PreparedPoint& pp
   for (const auto& a : acc) r.record.metrics.push_back(a.summary());
   r.record.sketches.reserve(nm);
   for (const auto& sb : sketch) r.record.sketches.push_back(sb.sketch());
-  r.record.ratios = std::move(ratios);
+  for (const auto& acc : ratios) r.record.ratios.push_back(acc.sums());
   return r;
 }
 

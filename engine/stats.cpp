@@ -1,5 +1,7 @@
 #include "engine/stats.hpp"
 
+#include "engine/quantile_sketch.hpp"
+
 #include <boost/math/distributions/students_t.hpp>
 
 #include <algorithm>
@@ -44,18 +46,6 @@ Summary Summary::unmerge(const Summary& total, const Summary& head) {
   return t;
 }
 
-Summary BlockAccumulator::summary() const {
-  namespace ba = boost::accumulators;
-  Summary s;
-  s.n = static_cast<double>(ba::count(acc_));
-  if (s.n == 0) return s;
-  s.mean = ba::mean(acc_);
-  s.m2 = ba::variance(acc_) * s.n;  // Boost's variance divides by n
-  s.min = ba::min(acc_);
-  s.max = ba::max(acc_);
-  return s;
-}
-
 double quantile(std::vector<double> values, double p) {
   std::erase_if(values, [](double v) { return std::isnan(v); });
   if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
@@ -63,7 +53,7 @@ double quantile(std::vector<double> values, double p) {
   const double h = (static_cast<double>(values.size()) - 1) * p;
   const auto lo = static_cast<std::size_t>(std::floor(h));
   const std::size_t hi = std::min(lo + 1, values.size() - 1);
-  return values[lo] + (h - static_cast<double>(lo)) * (values[hi] - values[lo]);
+  return interpolate_order_statistics(values[lo], values[hi], h - static_cast<double>(lo));
 }
 
 LineFit fit_line(std::span<const double> x, std::span<const double> y) {

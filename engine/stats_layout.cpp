@@ -303,16 +303,29 @@ std::string describe_point_stats(hid_t point) {
       Hid d = open_dataset(g, name);
       const auto row = read<double>(g, name);
       if (row.size() < 7) continue;
-      o << "    " << std::left << std::setw(28) << name << std::right << " ratio " << std::setw(12)
-        << row[3] << "  ± " << std::setw(10) << (row[5] - row[4]) / 2 << " (95% jackknife, E["
-        << read_string_attr(d, "num") << "]/E[" << read_string_attr(d, "den") << "])  n " << row[0]
-        << "\n";
+      const std::string num = read_string_attr(d, "num"), den = read_string_attr(d, "den");
+      o << "    " << std::left << std::setw(28) << name << std::right << " ratio ";
+      if (std::isinf(row[4]) || std::isinf(row[5]))
+        o << std::setw(12) << row[1] << "  no bounded 95% interval (E[" << den
+          << "] not distinguishable from 0; E[" << num << "]/E[" << den << "])  n " << row[0]
+          << "\n";
+      else
+        o << std::setw(12) << row[3] << "  ± " << std::setw(10) << (row[5] - row[4]) / 2
+          << " (95% jackknife, E[" << num << "]/E[" << den << "])  n " << row[0] << "\n";
     }
   }
   if (exists(point, "stats") && exists(point, "sketch")) {
     Hid stats = open_group(point, "stats");
     for (const auto& m : read_strings(point, "metrics")) {
       Hid d = open_dataset(stats, m);
+      // NaN draws are no warning, but a mean over fewer draws than were made must say so.
+      const auto row = read<double>(stats, m);
+      if (row.size() > 15 && row[13] > 0) {
+        o << "    undefined: metric " << m << ": " << row[13] << " of "
+          << row[0] + row[13] + row[14] + row[15] << " draws NaN (not defined), left out of n";
+        if (row[0] == 0) o << "; no finite draw, so mean, sd and interval are undefined";
+        o << "\n";
+      }
       if (has_attr(d, "warning"))
         o << "    warning: metric " << m << ": " << read_string_attr(d, "warning") << "\n";
     }

@@ -74,6 +74,11 @@ sweep:
 DEMO0 = experiment("plots_demo_scalar", "demo", 14, 50, 25, """\
 population: {agents: 10}
 """)
+DEMO1 = experiment("plots_demo_one_draw", "demo", 15, 1, 1, """\
+population: {agents: 10}
+sweep:
+  grid: {population.agents: [2, 4, 8]}
+""")
 SCF_RENAMED = experiment("my_renamed_figure5", "scf", 5, 1, 1, """\
 population: {sampler: figure5}
 mechanism:
@@ -193,7 +198,7 @@ def main():
         start = time.monotonic()
         ctx = {"tmp": tmp}
         for name, text in [("demo2", DEMO2), ("demo4", DEMO4), ("demozip", DEMOZIP),
-                           ("demo0", DEMO0), ("scf_renamed", SCF_RENAMED), ("scf_new", SCF_NEW),
+                           ("demo0", DEMO0), ("demo1", DEMO1), ("scf_renamed", SCF_RENAMED), ("scf_new", SCF_NEW),
                            ("power_renamed", POWER_RENAMED), ("power_new", POWER_NEW),
                            ("persuasion_renamed", PERSUASION_RENAMED),
                            ("persuasion_new", PERSUASION_NEW),
@@ -282,6 +287,39 @@ def draw_2d_has_intervals_refs_fit_and_log_axes(c):
     assert np.isfinite(sem) and sem > 0
     assert any(fs.slope_text(slope, sem) in t and "±" in t for t in texts), texts
     assert not fs.legend_covers_data(ax, leg) or leg.get_bbox_to_anchor() is not None
+
+
+@check
+def a_point_without_interval_is_an_open_marker_not_an_exact_value(c):
+    # One draw per point: sem and the interval are NaN. A zero-length bar would read as an exact
+    # value; the point is an open marker with a legend entry instead (nan_to_num made it 0).
+    res = plot.load(c["demo1"])
+    assert res.frame["max_ci_lo"].isna().all()
+    fig, axes = fs.figure()
+    ax = axes[0, 0]
+    leg = plot.draw(ax, res, res.frame, "max", "population.agents", None, [])
+    opened = [ln for ln in ax.get_lines() if ln.get_label() == plot.NO_INTERVAL]
+    assert len(opened) == 1 and len(opened[0].get_xdata()) == 3, [ln.get_label() for ln in ax.get_lines()]
+    assert opened[0].get_markerfacecolor() == "white"
+    assert plot.NO_INTERVAL in [t.get_text() for t in leg.get_texts()]
+    # Points with an interval get none.
+    fig, axes = fs.figure()
+    plot.draw(axes[0, 0], plot.load(c["demo2"]), plot.load(c["demo2"]).frame, "gap",
+              "population.agents", "mechanism.work", [])
+    assert not [ln for ln in axes[0, 0].get_lines() if ln.get_label() == plot.NO_INTERVAL]
+
+
+@check
+def objective_ratio_without_bounded_interval_is_an_open_marker(c):
+    import xarray as xr
+    ds = xr.Dataset({"gain_over_loss": ("p", [1.0, 2.0]),
+                     "gain_over_loss_bias_corrected": ("p", [1.0, 2.0]),
+                     "gain_over_loss_ci_lo": ("p", [0.9, -np.inf]),
+                     "gain_over_loss_ci_hi": ("p", [1.1, np.inf])})
+    fig, axes = fs.figure()
+    plot_objective.gain_over_loss(axes[0, 0], np.array([1.0, 2.0]), ds)
+    opened = [ln for ln in axes[0, 0].get_lines() if "no bounded" in ln.get_label()]
+    assert len(opened) == 1 and list(opened[0].get_xdata()) == [2.0], opened
 
 
 @check

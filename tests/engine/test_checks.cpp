@@ -521,3 +521,37 @@ TEST_CASE("/checks is bit-identical for 1 and 2 threads, after extension and aft
   }
   CHECK(checks_bits(part) == checks_bits(t.dir / "straight.h5"));
 }
+
+TEST_CASE("a ratio whose denominator's mean may be 0 is undetermined, not decided") {
+  // Two draws in two blocks (t with 1 dof = 12.7): the mean of gap is not distinguishable from
+  // 0, so E[max]/E[gap] has no bounded 95% interval (Fieller) and no claim about it is decided.
+  // With 64 draws in 8 blocks it is, and the closed form n = 1: E[max]/E[gap] = 1 passes.
+  TempDir t("checks_unbounded_ratio");
+  const std::string text = R"(experiment: checks_ratio
+scenario: demo
+seed: 3
+draws: 2
+block: 1
+population: {agents: 1}
+ratios: [{name: max_over_gap, num: max, den: gap}]
+checks:
+  - {name: ratio_le, claim: x, ratio: max_over_gap, le: 1000}
+  - {name: ratio_exceeds, claim: x, ratio: max_over_gap, exceeds: -1000}
+  - {name: ratio_one, claim: x, ratio: max_over_gap, equals: 1, sigmas: 5}
+)";
+  REQUIRE(run_into(t.dir / "r.h5", text).complete);
+  for (const char* name : {"ratio_le", "ratio_exceeds", "ratio_one"}) {
+    const Stored s = stored_check(t.dir / "r.h5", name);
+    INFO(name << " estimate " << s.rows.at(0).estimate << " error " << s.rows.at(0).error);
+    CHECK(s.verdict == "undetermined");
+    CHECK(std::isfinite(s.rows.at(0).estimate));  // the estimate is still reported
+  }
+  {
+    Hid f = open_file(t.dir / "r.h5");
+    CHECK(std::isinf(read<double>(f, "summary/max_over_gap_ci_lo").at(0)));
+    CHECK(std::isinf(read<double>(f, "summary/max_over_gap_ci_hi").at(0)));
+  }
+  REQUIRE(run_into(t.dir / "big.h5", text, {.overrides = {"draws=64", "block=8"}}).complete);
+  CHECK(stored_check(t.dir / "big.h5", "ratio_le").verdict == "pass");
+  CHECK(stored_check(t.dir / "big.h5", "ratio_one").verdict == "pass");
+}

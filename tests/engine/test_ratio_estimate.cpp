@@ -7,7 +7,9 @@
 #include <boost/math/distributions/students_t.hpp>
 
 #include <cmath>
+#include <limits>
 #include <numbers>
+#include <utility>
 #include <vector>
 
 using fairmc::jackknife_ratio;
@@ -127,4 +129,61 @@ TEST_CASE("ratio interval coverage over 400 seeds is 95% within the binomial ban
   const double sd = std::sqrt(seeds * 0.95 * 0.05);
   CHECK(covered >= seeds * 0.95 - 4 * sd);
   CHECK(covered <= seeds * 0.95 + 4 * sd);
+}
+
+TEST_CASE("a denominator whose mean may be 0 gives no bounded interval (Fieller)") {
+  // Group den sums +-10 (+ 0.01) over 100 draws each: the mean den 1e-4 is far inside its sem
+  // ~0.03; the ratio's jackknife interval used to be [103869, 105145] around 104507, a precision
+  // of 0.6% on a quantity whose 95% confidence set is the whole line.
+  std::vector<RatioSums> sign_change(10);
+  for (int i = 0; i < 10; ++i) sign_change[i] = {100, 100.0 + i, (i % 2 ? 1.0 : -1.0) * 10 + 0.01};
+  auto r = jackknife_ratio(sign_change);
+  CHECK(r.estimate == doctest::Approx(1045 / 0.1));
+  CHECK(std::isfinite(r.sem));  // the jackknife's own number is still reported
+  CHECK(r.ci_lo == -std::numeric_limits<double>::infinity());
+  CHECK(r.ci_hi == std::numeric_limits<double>::infinity());
+  CHECK(std::isinf(r.ci_hi));
+  CHECK(std::isinf(r.half_width()));
+  // Every denominator 0: the estimate is +inf (sum num > 0), nothing else is defined.
+  std::vector<RatioSums> zero(10);
+  for (int i = 0; i < 10; ++i) zero[i] = {100, 100.0 + i, 0.0};
+  r = jackknife_ratio(zero);
+  CHECK(r.estimate == std::numeric_limits<double>::infinity());
+  CHECK(std::isinf(r.ci_hi));
+  // A denominator mean 5 sems from 0 keeps its jackknife interval; at 1 sem it does not.
+  // Group means of den: 1 +- d (alternating), n = 1 per group, g = 20: sem of the mean d/sqrt(20)
+  // (sample sd of +-d over 20 groups is d sqrt(20/19)), so |mean| / sem = sqrt(19)/d.
+  for (const auto& [d, bounded] :
+       {std::pair{std::sqrt(19.0) / 5, true}, {std::sqrt(19.0), false}}) {
+    std::vector<RatioSums> groups(20);
+    for (int i = 0; i < 20; ++i) groups[i] = {1, 2.0 + (i % 3), 1 + (i % 2 ? d : -d)};
+    r = jackknife_ratio(groups);
+    INFO("d " << d);
+    CHECK(std::isinf(r.ci_hi) == !bounded);
+    CHECK(std::isfinite(r.estimate));
+  }
+  // A constant denominator is as far from 0 as can be: bounded, the batch-means interval.
+  std::vector<RatioSums> constant(10);
+  for (int i = 0; i < 10; ++i) constant[i] = {100, 100.0 + i, 50.0};
+  CHECK(std::isfinite(jackknife_ratio(constant).ci_hi));
+}
+
+TEST_CASE("1e7 paired draws of constants: the ratio is exact to an ulp or two, not to 1e-11") {
+  // 100 blocks of 1e5 draws of (0.3, 0.1). Plain running sums gave 2.9999999999894063 with a
+  // jackknife interval [2.99999999998945, 2.99999999998950] that missed 0.3/0.1 by 1e-11.
+  RatioGroups g;
+  for (int b = 0; b < 100; ++b) {
+    fairmc::RatioAccumulator acc;
+    for (int i = 0; i < 100000; ++i) acc.add(0.3, 0.1);
+    acc.add(std::nan(""), 0.1);  // unpaired: left out of both sums
+    const RatioSums s = acc.sums();
+    CHECK(s.n == 100000);
+    CHECK(std::fabs(s.num - 30000) <= 1e-11);  // the compensated sum of 1e5 doubles 0.3
+    g.add(b, s);
+  }
+  const auto r = g.estimate();
+  const double exact = 0.3 / 0.1;
+  CHECK(std::fabs(r.estimate - exact) <= 4 * std::numeric_limits<double>::epsilon() * exact);
+  CHECK(std::fabs(r.bias_corrected - exact) <= 4 * std::numeric_limits<double>::epsilon() * exact);
+  CHECK(r.sem <= 4 * std::numeric_limits<double>::epsilon() * exact);
 }
