@@ -299,7 +299,7 @@ struct Override {
 
 YAML::Node override_value(const std::string& text, const Override& o, bool list_item) {
   const MarkFn at = [&](const YAML::Mark&) { return o.where; };
-  const YAML::Node v = load_document(text, o.key, at);
+  const YAML::Node v = unshared(load_document(text, o.key, at));
   if (v.IsNull())
     throw ConfigError(o.where, o.key,
                       list_item ? "an item of the comma-separated list is empty or null"
@@ -608,7 +608,7 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
   YAML::Node merged(YAML::NodeType::Map);
   for (const Layer& layer : layers.out) {
     index_marks(layer.doc, "", layer.label, *e.marks);
-    YAML::Node body = YAML::Clone(layer.doc);
+    YAML::Node body = unshared(layer.doc);
     body.remove("defaults");
     merged.reset(merge(merged, body));
   }

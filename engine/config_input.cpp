@@ -135,6 +135,24 @@ struct Walk {
 
 }  // namespace
 
+YAML::Node unshared(const YAML::Node& node) {
+  YAML::Node out;
+  if (node.IsScalar()) {
+    out = YAML::Node(node.Scalar());
+  } else if (node.IsSequence()) {
+    out = YAML::Node(YAML::NodeType::Sequence);
+    for (const auto& item : node) out.push_back(unshared(item));
+  } else if (node.IsMap()) {
+    out = YAML::Node(YAML::NodeType::Map);
+    for (const auto& kv : node) out[kv.first.Scalar()] = unshared(kv.second);
+  } else {
+    return node.IsNull() ? YAML::Node(YAML::NodeType::Null) : YAML::Node();
+  }
+  out.SetTag(node.Tag());
+  out.SetStyle(node.Style());
+  return out;
+}
+
 void check_document(const YAML::Node& node, const std::string& path, const MarkFn& where) {
   Walk w{where};
   w.visit(node, path, node.Mark(), 0);

@@ -412,8 +412,9 @@ std::vector<Params> Params::children(std::string_view key) const {
     auto impl = std::make_shared<Impl>(*impl_);
     impl->node.reset(n[i]);
     impl->path = path_of(key) + "." + std::to_string(i);
-    const YAML::Mark m = n[i].Mark();
-    impl->self = SourceMark{mark_of(key).file, m.line + 1, m.column + 1};
+    // Where the item was written (index_marks records list items as key.i); the merged tree's
+    // nodes are copies without marks (engine/config_input.hpp, unshared).
+    impl->self = mark_of(std::string(key) + "." + std::to_string(i));
     out.emplace_back(std::move(impl));
   }
   return out;
