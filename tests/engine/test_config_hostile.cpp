@@ -3,6 +3,8 @@
 #include "engine/config.hpp"
 
 #include "engine/config_text.hpp"
+#include "engine/prepare.hpp"
+#include "scenarios/catalog.hpp"
 
 #include <doctest/doctest.h>
 
@@ -23,18 +25,19 @@ std::string value_at(const YAML::Node& root, const std::string& path) {
   return n && n.IsScalar() ? n.Scalar() : std::string("<none>");
 }
 
-// The error text of loading `text` ("" when it loads).
-[[maybe_unused]] std::string error_of(const std::string& text,
-                                      const std::vector<std::string>& overrides = {}) {
+// The error text of loading and preparing `text` like `fairmc plan` ("" when it is valid).
+std::string error_of(const std::string& text, const std::vector<std::string>& overrides = {}) {
   try {
-    fairmc::load_experiment_text(text, "t.yaml", overrides);
+    const auto e = fairmc::load_experiment_text(text, "t.yaml", overrides);
+    const auto catalog = fairmc::scenario_catalog();
+    fairmc::prepare_points(e, fairmc::expand(e), fairmc::find_scenario(catalog, e));
   } catch (const ConfigError& e) {
     return e.what();
   }
   return "";
 }
 
-[[maybe_unused]] bool has(const std::string& text, const std::string& part) {
+bool has(const std::string& text, const std::string& part) {
   if (text.find(part) != std::string::npos) return true;
   MESSAGE("missing '" << part << "' in: " << text);
   return false;
@@ -88,4 +91,65 @@ TEST_CASE("an alias is a copy of its anchor's value: setting one place leaves th
         head + "population: {agents: &n 5}\nmechanism: {name: max, work: *n}\n", "t", {});
     CHECK(value_at(e.resolved, "mechanism.work") == "5");
   }
+}
+
+TEST_CASE(
+    "numbers are decimal; spellings other YAML readers read otherwise are refused, saying why") {
+  const auto agents = [](const std::string& v) {
+    return error_of(head + "population: {agents: " + v + "}\n");
+  };
+  const std::string accepted = "expected an integer in [1, 100000000]";
+  for (const std::string v : {"0x10", "0X1A", "0o10", "0b101", "-0x3", "0x1p3"}) {
+    CAPTURE(v);
+    const auto m = agents(v);
+    CHECK(has(m, "t.yaml:3:14: key 'population.agents': got '" + v + "'"));
+    CHECK(has(m, "hexadecimal, octal and binary"));
+    CHECK(has(m, accepted));
+  }
+  // 010 is 8 to YAML 1.1 readers (PyYAML, the analysis side) and 10 to YAML 1.2 ones.
+  for (const std::string v : {"010", "007", "00.5", "-01"}) {
+    CAPTURE(v);
+    CHECK(has(agents(v), "a leading zero"));
+  }
+  CHECK(has(agents("1_000"), "no '_' between digits: write 1000"));
+  CHECK(has(agents("\" 5\""), "spaces around the number"));
+  CHECK(has(agents("\"5 \""), "spaces around the number"));
+  CHECK(has(agents("1e400"), "beyond the range of a double"));
+  CHECK(has(agents("1e-400"), "too small for a double"));
+  for (const std::string v : {"infinity", ".inf", "-Inf", "nan", ".NaN", "1e3x", "1e", "+", "."}) {
+    CAPTURE(v);
+    CHECK(has(agents(v), accepted));
+  }
+  // The same on the command line and in sweeps: two values that read alike were two points.
+  CHECK(has(error_of(head + "population: {agents: 5}\n", {"seed=0x10"}), "hexadecimal"));
+  CHECK(has(
+      error_of(head + "population: {agents: 5}\nsweep: {grid: {population.agents: [16, 0x10]}}\n"),
+      "hexadecimal"));
+  CHECK(has(error_of(head + "population: {agents: 5}\n", {"population.agents=range(0x1,3)"}),
+            "not a finite number"));
+  // Decimal spellings are read, whole.
+  CHECK(error_of(head + "population: {agents: 1e3}\n").empty());
+  CHECK(error_of(head + "population: {agents: +5}\n").empty());
+  CHECK(error_of(head + "population: {agents: 5.}\n").empty());
+  CHECK(error_of(head + "population: {agents: 1.0}\n").empty());
+  CHECK(error_of(head + "population: {agents: \"5\"}\n").empty());
+  const auto p = fairmc::Params::parse("a: .5\nb: -0\nc: 4.9e-324\nd: 1E+2\ne: -.25e1\n");
+  CHECK(p.number("a") == 0.5);
+  CHECK(p.number("b") == 0.0);
+  CHECK(p.number("c") > 0);  // denormals are numbers
+  CHECK(p.number("d") == 100);
+  CHECK(p.number("e") == -2.5);
+  // Hashing reads numbers the same way: "010" is text to it, as to Params.
+  CHECK(!fairmc::as_number("010"));
+  CHECK(!fairmc::as_number("0x10"));
+  CHECK(*fairmc::as_number("1e3") == 1000);
+  CHECK(fairmc::canonical_text(YAML::Node("010")) == "\"010\"");
+  CHECK(fairmc::canonical_text(YAML::Node("1e1")) == "10");
+}
+
+TEST_CASE("a list of integers refuses values beyond 2^53 (2^63 did not convert)") {
+  const auto p = fairmc::Params::parse("a: [1, 9223372036854775807]\nb: [1, 2]\n");
+  CHECK_THROWS_AS(p.integers("a", 0, std::numeric_limits<std::int64_t>::max()), ConfigError);
+  CHECK(p.integers("b", 0, std::numeric_limits<std::int64_t>::max()) ==
+        std::vector<std::int64_t>{1, 2});
 }
