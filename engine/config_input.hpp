@@ -48,7 +48,8 @@ YAML::Node load_document(const std::string& text, const std::string& path, const
 YAML::Node unshared(const YAML::Node& node);
 
 // Mapping keys are unique scalars matching is_key_name (is_key_path directly under sweep.grid and
-// sweep.zip); no value or list item is null; at most max_config_nodes nodes, max_config_depth deep.
+// sweep.zip); no value or list item is null; no node has a tag (!!str, !foo); at most
+// max_config_nodes nodes, max_config_depth deep.
 void check_document(const YAML::Node& node, const std::string& path, const MarkFn& where);
 
 // Where `path` was set, else where its nearest recorded ancestor was, else `fallback`.

@@ -153,3 +153,22 @@ TEST_CASE("a list of integers refuses values beyond 2^53 (2^63 did not convert)"
   CHECK(p.integers("b", 0, std::numeric_limits<std::int64_t>::max()) ==
         std::vector<std::int64_t>{1, 2});
 }
+
+TEST_CASE("YAML tags are refused at their place: a tag was ignored or contradicted the reading") {
+  const auto with = [](const std::string& line) {
+    return error_of(head + "population: {agents: 5}\n" + line + "\n");
+  };
+  auto m = with("mechanism: {name: max, work: !!str 2}");
+  CHECK(has(m, "t.yaml:4:24: key 'mechanism.work': a YAML tag (!!str)"));
+  CHECK(has(m, "remove it"));
+  CHECK(has(with("mechanism: {name: max, work: !!float 2}"), "a YAML tag (!!float)"));
+  CHECK(has(with("description: !foo bar"), "key 'description': a YAML tag (!foo)"));
+  CHECK(has(with("description: !<tag:example.com,2026:x> bar"), "a YAML tag (!<tag:example"));
+  CHECK(has(with("mechanism: !!map {name: max}"), "key 'mechanism': a YAML tag (!!map)"));
+  CHECK(has(with("metrics: !!seq [max]"), "a YAML tag (!!seq)"));
+  CHECK(has(with("!!str description: x"), "key 'description': a YAML tag (!!str)"));
+  CHECK(has(error_of(head + "population: {agents: 5}\n", {"mechanism.work=!!int 2"}),
+            "<command line> 'mechanism.work=!!int 2': key 'mechanism.work': a YAML tag"));
+  // Quotes are no tag: a quoted value is text where text is read.
+  CHECK(error_of(head + "population: {agents: 5}\ndescription: \"5\"\nclaim: '!!str'\n").empty());
+}
