@@ -234,10 +234,18 @@ std::int64_t Params::integer(std::string_view key, std::int64_t fallback, std::i
 bool Params::flag(std::string_view key) const {
   const YAML::Node n = lookup(*impl_, key);
   if (!present(n)) fail(key, "required; expected true or false");
-  bool v = false;
-  if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v))
-    fail(key, "got " + scalar_text(n) + "; expected true or false");
-  return v;
+  // YAML 1.2's booleans only. yaml-cpp also decodes y/n, yes/no and on/off, which YAML 1.2 (and,
+  // for y/n, PyYAML) read as text: another reader of the same file would see another value.
+  const std::string s = n.IsScalar() ? n.Scalar() : std::string();
+  if (s == "true" || s == "True" || s == "TRUE") return true;
+  if (s == "false" || s == "False" || s == "FALSE") return false;
+  std::string lower;
+  for (const char c : s) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  const bool yaml11 = lower == "y" || lower == "n" || lower == "yes" || lower == "no" ||
+                      lower == "on" || lower == "off";
+  fail(key, "got " + scalar_text(n) +
+                (yaml11 ? " (a boolean to YAML 1.1 readers, text to YAML 1.2 ones)" : "") +
+                "; expected true or false");
 }
 
 bool Params::flag(std::string_view key, bool fallback) const {

@@ -172,3 +172,27 @@ TEST_CASE("YAML tags are refused at their place: a tag was ignored or contradict
   // Quotes are no tag: a quoted value is text where text is read.
   CHECK(error_of(head + "population: {agents: 5}\ndescription: \"5\"\nclaim: '!!str'\n").empty());
 }
+
+TEST_CASE("booleans are true or false; YAML 1.1's yes/no/on/off/y/n are refused") {
+  const auto p = fairmc::Params::parse(
+      "a: true\nb: False\nc: TRUE\nd: yes\ne: off\nf: y\ng: N\nh: 1\ni: 'true'\nj: [true]\n");
+  CHECK(p.flag("a"));
+  CHECK(!p.flag("b"));
+  CHECK(p.flag("c"));
+  CHECK(p.flag("i"));  // quoted: the same words
+  for (const char* k : {"d", "e", "f", "g"}) {
+    CAPTURE(k);
+    try {
+      (void)p.flag(k);
+      FAIL("accepted");
+    } catch (const ConfigError& e) {
+      CHECK(has(e.what(), "YAML 1.1"));
+      CHECK(has(e.what(), "expected true or false"));
+    }
+  }
+  CHECK_THROWS_AS((void)p.flag("h"), ConfigError);
+  CHECK_THROWS_AS((void)p.flag("j"), ConfigError);
+  CHECK(has(error_of(head + "population: {agents: 5}\nkeep_draws: yes\n"),
+            "t.yaml:4:1: key 'keep_draws': got 'yes' (a boolean to YAML 1.1"));
+  CHECK(has(error_of(head + "population: {agents: 5}\n", {"keep_draws=on"}), "'keep_draws'"));
+}
