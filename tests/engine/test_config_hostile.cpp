@@ -196,3 +196,16 @@ TEST_CASE("booleans are true or false; YAML 1.1's yes/no/on/off/y/n are refused"
             "t.yaml:4:1: key 'keep_draws': got 'yes' (a boolean to YAML 1.1"));
   CHECK(has(error_of(head + "population: {agents: 5}\n", {"keep_draws=on"}), "'keep_draws'"));
 }
+
+TEST_CASE("persuasion: an epsilon whose (1+eps)-buckets cannot be counted is refused") {
+  const std::string p =
+      "experiment: t\nscenario: persuasion\npopulation: {agents: 3, V: 10}\nconstraint: {k: 1}\n";
+  // 1 + 1e-300 is 1: log(1) = 0 made K = inf, converted to int (undefined; one bucket in practice).
+  auto m = error_of(p + "mechanism: {epsilon: 1e-300}\n");
+  CHECK(has(m, "key 'mechanism.epsilon'"));
+  CHECK(has(m, "infinitely many (1+ε)-buckets for V = 10"));
+  CHECK(has(m, "accepted: ε >= 2.30259e-06"));
+  CHECK(has(error_of(p + "mechanism: {epsilon: 1e-9}\n"), "e+09 (1+ε)-buckets"));
+  CHECK(error_of(p + "mechanism: {epsilon: 1e-5}\n").empty());
+  CHECK(error_of(p + "mechanism: {epsilon: 1e9}\n").empty());  // one bucket, as asked
+}
