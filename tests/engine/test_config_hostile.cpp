@@ -209,3 +209,17 @@ TEST_CASE("persuasion: an epsilon whose (1+eps)-buckets cannot be counted is ref
   CHECK(error_of(p + "mechanism: {epsilon: 1e-5}\n").empty());
   CHECK(error_of(p + "mechanism: {epsilon: 1e9}\n").empty());  // one bucket, as asked
 }
+
+TEST_CASE("power: listed ideal points need 1 to 1000 coordinates per row (0 issues crashed)") {
+  const std::string p = "experiment: t\nscenario: power\npopulation: {agents: 2, ideal_points: ";
+  auto m = error_of(p + "{dist: list, points: [[], []]}}\n");
+  CHECK(has(m, "t.yaml:3:52: key 'population.ideal_points.points': rows of 0 coordinates"));
+  CHECK(has(m, "expected 1 to 1000"));
+  CHECK(has(error_of(p + "{dist: list, points: [" + [] {
+              std::string row = "[0";
+              for (int i = 0; i < 1000; ++i) row += ", 0";
+              return row + "]";
+            }() + "]}}\n"),
+            "rows of 1001 coordinates"));
+  CHECK(error_of(p + "{dist: list, points: [[0, 1], [1, 0]]}}\n").empty());
+}
