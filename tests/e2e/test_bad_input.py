@@ -73,6 +73,18 @@ EXPECT = {
                                     "expected_max, expected_gap"],
     "check_at_unswept.yaml": ["check_at_unswept.yaml:10:10", "checks.0.at.population.agents",
                               "never takes the value 3", "1, 2"],
+    # read as written or refused: number spellings YAML readers disagree on, tags, YAML 1.1 booleans
+    "hex_number.yaml": ["hex_number.yaml:4:14", "population.agents", "hexadecimal",
+                        "expected an integer in [1, 100000000]"],
+    "leading_zero.yaml": ["leading_zero.yaml:4:14", "a leading zero", "octal"],
+    "yaml_tag.yaml": ["yaml_tag.yaml:4:14", "population.agents", "a YAML tag (!!str)"],
+    "yaml11_boolean.yaml": ["yaml11_boolean.yaml:4:1", "'keep_draws'", "YAML 1.1",
+                            "expected true or false"],
+    # scenario parameters that crashed the run or were silently read as another experiment
+    "power_empty_rows.yaml": ["power_empty_rows.yaml:5:52", "population.ideal_points.points",
+                              "rows of 0 coordinates", "1 to 1000"],
+    "persuasion_tiny_epsilon.yaml": ["persuasion_tiny_epsilon.yaml:7:13", "mechanism.epsilon",
+                                     "infinitely many", "accepted: ε >="],
 }
 
 
