@@ -305,6 +305,13 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     throw fairmc::ConfigError({"<command line>", 0, 0}, "",
                               results.string() + " exists; use --resume " + outdir.string() +
                                   " to finish or extend it, or --overwrite to replace it");
+  // --overwrite replaces a results file; anything else there (a directory, say) made the whole
+  // run compute and then fail at its first write, leaving results.h5.tmp behind.
+  if (!stored && fs::exists(fs::symlink_status(results)) && !fs::is_regular_file(results))
+    throw fairmc::ConfigError({"<command line>", 0, 0}, "output",
+                              results.string() +
+                                  " exists and is not a results file (a directory or another "
+                                  "kind of file); remove it or choose another directory (-o)");
   {
     // Validate the whole sweep before creating anything on disk.
     const auto points = fairmc::expand(e);

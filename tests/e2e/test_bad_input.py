@@ -206,6 +206,15 @@ def main():
         check("disk full", ["run", good, "-o", os.path.join(tmp, "full")],
               ["cannot write", "disk full"], os.path.join(tmp, "full"), pf, preexec=disk_full)
         check("unknown option", ["run", good, "--frobnicate"], ["frobnicate"], None, pf)
+        # results.h5 that is not a file: refused before the run (it used to compute everything,
+        # then fail to rename results.h5.tmp over it and leave the .tmp behind).
+        odd = os.path.join(tmp, "odd")
+        os.makedirs(os.path.join(odd, "results.h5"))
+        check("results.h5 is a directory", ["run", good, "-o", odd, "--overwrite"],
+              ["results.h5 exists and is not a results file"], None, pf)
+        if sorted(os.listdir(odd)) != ["results.h5"]:
+            print(f"results.h5 is a directory: left {os.listdir(odd)}")
+            pf[1] += 1
         command_line_cases(tmp, good, pf)
     print(f"{pf[0]} passed, {pf[1]} failed")
     return 1 if pf[1] else 0
