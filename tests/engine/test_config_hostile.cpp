@@ -223,3 +223,23 @@ TEST_CASE("power: listed ideal points need 1 to 1000 coordinates per row (0 issu
             "rows of 1001 coordinates"));
   CHECK(error_of(p + "{dist: list, points: [[0, 1], [1, 0]]}}\n").empty());
 }
+
+TEST_CASE("scf invariance: a point whose cost profiles cannot fit is refused before the run") {
+  const auto catalog = fairmc::scenario_catalog();
+  const auto prepare = [&](const std::string& pop, double limit) -> std::string {
+    try {
+      const auto e = fairmc::load_experiment_text(
+          "experiment: t\nscenario: scf\nmechanism: {name: invariance}\npopulation: " + pop + "\n",
+          "t.yaml", {});
+      fairmc::prepare_points(e, fairmc::expand(e), fairmc::find_scenario(catalog, e), limit);
+    } catch (const ConfigError& err) {
+      return err.what();
+    }
+    return "";
+  };
+  // 10^5 agents x 10^4 outcomes: four 8 GB matrices per draw; it failed with bad_alloc.
+  const auto m = prepare("{agents: 100000, outcomes: 10000}", 16e9);
+  CHECK(has(m, "one draw needs about 29.8 GiB"));
+  CHECK(has(m, "the memory limit is"));
+  CHECK(prepare("{agents: 10, outcomes: 10}", 16e9).empty());
+}
