@@ -260,10 +260,18 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     else if (e.config_hash() != stored->config_hash)
       throw fairmc::ConfigError({"<command line>", 0, 0}, "",
                                 "configuration hash mismatch on resume");
-    if (e.draws < stored->draws)
-      throw fairmc::ConfigError({"<command line>", 0, 0}, "draws",
-                                "a resumed run can add draws, not remove them (has " +
-                                    std::to_string(stored->draws) + ")");
+    if (e.draws < stored->draws) {
+      const auto given = std::find_if(overrides.begin(), overrides.end(), [](const std::string& o) {
+        return o.rfind("draws=", 0) == 0;
+      });
+      throw fairmc::ConfigError(
+          given != overrides.end() ? fairmc::command_line_mark(*given)
+                                   : fairmc::SourceMark{"<command line>", 0, 0},
+          "draws",
+          "a resumed run can add draws, not remove them; accepted: draws >= " +
+              std::to_string(stored->draws) + " (what " + (outdir / "results.h5").string() +
+              " holds)");
+    }
   } else {
     if (p.positional.empty())
       throw fairmc::ConfigError(fairmc::command_line_mark(plan_only ? "plan" : "run"), "",

@@ -161,6 +161,8 @@ def command_line_cases(tmp, good, pf):
     check("--resume draws=", ["run", "--resume", done, "draws="], ["'draws='", "no value"], None, pf)
     check("--resume seed=2", ["run", "--resume", done, "seed=2"],
           ["'seed=2'", "only sweep values", "results.h5"], None, pf)
+    check("--resume fewer draws", ["run", "--resume", done, "draws=50"],
+          ["<command line> 'draws=50'", "'draws'", "accepted: draws >= 100"], None, pf)
     check("--resume two files", ["run", "--resume", done, good, good], ["extra argument"], None, pf)
     if (os.path.getmtime(stored), os.path.getsize(stored)) != stamp or os.listdir(done) != ["results.h5"]:
         print("--resume refusals: the stored run changed")
