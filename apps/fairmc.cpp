@@ -258,8 +258,14 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     if (e.config_hash() != stored->config_hash && grows)
       grow = fairmc::plan_grow(*stored, e);
     else if (e.config_hash() != stored->config_hash)
-      throw fairmc::ConfigError({"<command line>", 0, 0}, "",
-                                "configuration hash mismatch on resume");
+      throw fairmc::ConfigError(
+          {(outdir / "results.h5").string(), 0, 0}, "",
+          "its stored configuration reads back as another experiment (configuration hash " +
+              std::to_string(e.config_hash()) + ", stored " + std::to_string(stored->config_hash) +
+              "; written by fairmc " +
+              (stored->history.empty() ? std::string("of unknown version")
+                                       : stored->history.back().fairmc_version) +
+              "); resume it with the build that wrote it, or run the experiment anew (-o)");
     if (e.draws < stored->draws) {
       const auto given = std::find_if(overrides.begin(), overrides.end(), [](const std::string& o) {
         return o.rfind("draws=", 0) == 0;
