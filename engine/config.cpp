@@ -362,12 +362,19 @@ Override parse_override(const std::string& arg) {
 }
 
 // Records where an override put its values: the key, what it created above it, all below it.
-void mark_override(SourceIndex& marks, const std::string& path, const Override& o) {
+// An ancestor the files hold as a value, not a mapping, becomes the override's mapping: errors
+// about it then name the argument, not the file line of the value it replaced.
+void mark_override(SourceIndex& marks, const std::string& path, const Override& o,
+                   const YAML::Node& merged) {
   std::string p = path;
   marks[p] = o.where;
   for (auto dot = p.rfind('.'); dot != std::string::npos; dot = p.rfind('.')) {
     p.erase(dot);
-    marks.emplace(p, o.where);  // only where nothing was written before
+    const YAML::Node before = at_path(merged, p);
+    if (before && !before.IsMap())
+      marks[p] = o.where;
+    else
+      marks.emplace(p, o.where);  // only where nothing was written before
   }
   SourceIndex below;
   index_marks(o.value, path, o.where.file, below);
@@ -430,7 +437,7 @@ std::set<std::string> apply_overrides(YAML::Node& merged, SourceIndex& marks,
                                 "with sweep.zip." +
                                 k + "=... instead");
       set_path(fixed, o.target, o.value, o.where);
-      mark_override(marks, o.target, o);
+      mark_override(marks, o.target, o, merged);
     } else {
       const char* other = o.part == "grid" ? "zip" : "grid";
       for (const auto& k : swept_keys(merged, other))
@@ -439,7 +446,7 @@ std::set<std::string> apply_overrides(YAML::Node& merged, SourceIndex& marks,
                             "'" + k + "' is swept in sweep." + other + "; override sweep." + other +
                                 "." + k + "=... instead");
       merged["sweep"][o.part][o.target] = o.value;
-      mark_override(marks, "sweep." + o.part + "." + o.target, o);
+      mark_override(marks, "sweep." + o.part + "." + o.target, o, merged);
     }
   }
   merged.reset(merge(merged, fixed));

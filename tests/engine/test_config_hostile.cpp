@@ -215,11 +215,13 @@ TEST_CASE("power: listed ideal points need 1 to 1000 coordinates per row (0 issu
   auto m = error_of(p + "{dist: list, points: [[], []]}}\n");
   CHECK(has(m, "t.yaml:3:52: key 'population.ideal_points.points': rows of 0 coordinates"));
   CHECK(has(m, "expected 1 to 1000"));
-  CHECK(has(error_of(p + "{dist: list, points: [" + [] {
-              std::string row = "[0";
-              for (int i = 0; i < 1000; ++i) row += ", 0";
-              return row + "]";
-            }() + "]}}\n"),
+  CHECK(has(error_of(p + "{dist: list, points: [" +
+                     [] {
+                       std::string row = "[0";
+                       for (int i = 0; i < 1000; ++i) row += ", 0";
+                       return row + "]";
+                     }() +
+                     "]}}\n"),
             "rows of 1001 coordinates"));
   CHECK(error_of(p + "{dist: list, points: [[0, 1], [1, 0]]}}\n").empty());
 }
@@ -242,4 +244,12 @@ TEST_CASE("scf invariance: a point whose cost profiles cannot fit is refused bef
   CHECK(has(m, "one draw needs about 29.8 GiB"));
   CHECK(has(m, "the memory limit is"));
   CHECK(prepare("{agents: 10, outcomes: 10}", 16e9).empty());
+}
+
+TEST_CASE("an override that turns a file's value into a mapping is blamed for it") {
+  // population.agents.x=1 replaces the file's `agents: 5` by {x: 1}; the error named the file's
+  // line of the 5, which the user did not get wrong.
+  const auto m = error_of(head + "population: {agents: 5}\n", {"population.agents.x=1"});
+  CHECK(has(m, "<command line> 'population.agents.x=1': key 'population.agents': got a mapping"));
+  CHECK(has(m, "expected an integer in [1, 100000000]"));
 }
