@@ -253,3 +253,24 @@ TEST_CASE("an override that turns a file's value into a mapping is blamed for it
   CHECK(has(m, "<command line> 'population.agents.x=1': key 'population.agents': got a mapping"));
   CHECK(has(m, "expected an integer in [1, 100000000]"));
 }
+
+TEST_CASE("keep_draws: a block whose draws cannot be held in memory is refused before the run") {
+  const auto catalog = fairmc::scenario_catalog();
+  const auto prepare = [&](const std::string& extra, double limit) -> std::string {
+    try {
+      const auto e = fairmc::load_experiment_text(
+          head + "population: {agents: 5}\ndraws: 100000000\n" + extra, "t.yaml", {});
+      fairmc::prepare_points(e, fairmc::expand(e), fairmc::find_scenario(catalog, e), limit);
+    } catch (const ConfigError& err) {
+      return err.what();
+    }
+    return "";
+  };
+  // 10^8 draws x 3 metrics x 8 bytes = 2.4 GB in one work unit: it failed with std::bad_alloc
+  // in the middle of the run.
+  const auto m = prepare("block: 100000000\nkeep_draws: true\n", 1e9);
+  CHECK(has(m, "t.yaml:5:1: key 'block': with keep_draws a block holds its draws in memory"));
+  CHECK(has(m, "accepted: block <= 41666666"));
+  CHECK(prepare("block: 100000000\n", 1e9).empty());  // without keep_draws a block is O(1)
+  CHECK(prepare("block: 1000000\nkeep_draws: true\n", 1e9).empty());
+}
