@@ -708,6 +708,15 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
   } else if (root.has("max_draws")) {
     root.fail("max_draws", "max_draws caps precision targets; give precision: too, or use draws");
   }
+  // Every block's summary is kept (the results file, the jackknife): 10^12 draws in blocks of 1
+  // wrote ~150 bytes per block per point, 10 MB/s, until the disk filled.
+  if (e.block_count() > max_blocks_per_point)
+    root.fail("block",
+              "draws " + std::to_string(e.draws) + " in blocks of " + std::to_string(e.block) +
+                  " make " + std::to_string(e.block_count()) +
+                  " blocks per point, each summarised in the results file; the limit is " +
+                  std::to_string(max_blocks_per_point) + ": accepted: block >= " +
+                  std::to_string((e.draws + max_blocks_per_point - 1) / max_blocks_per_point));
   e.checks = read_checks(root);
   read_sweep(e, merged);
   // Engine sections read through Params (fits, and whatever is added later) reject unknown keys

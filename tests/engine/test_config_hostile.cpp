@@ -274,3 +274,15 @@ TEST_CASE("keep_draws: a block whose draws cannot be held in memory is refused b
   CHECK(prepare("block: 100000000\n", 1e9).empty());  // without keep_draws a block is O(1)
   CHECK(prepare("block: 1000000\nkeep_draws: true\n", 1e9).empty());
 }
+
+TEST_CASE("blocks per point are limited: each block's summary is stored") {
+  // 10^12 draws in blocks of 1 wrote ~150 bytes per block, 10 MB/s, until the disk filled.
+  const auto m = error_of(head + "population: {agents: 5}\ndraws: 1000000000000\nblock: 1\n");
+  CHECK(has(m, "t.yaml:5:1: key 'block'"));
+  CHECK(has(m, "1000000000000 blocks per point"));
+  CHECK(has(m, "accepted: block >= 100000"));
+  CHECK(has(error_of(head + "population: {agents: 5}\n",
+                     {"max_draws=1000000000", "block=10", "precision=[{metric: max, rel: 0.1}]"}),
+            "accepted: block >= 100"));
+  CHECK(error_of(head + "population: {agents: 5}\ndraws: 1000000000000\nblock: 100000\n").empty());
+}
