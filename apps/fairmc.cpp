@@ -258,12 +258,26 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     if (e.config_hash() != stored->config_hash && grows)
       grow = fairmc::plan_grow(*stored, e);
     else if (e.config_hash() != stored->config_hash)
-      throw fairmc::ConfigError({"<command line>", 0, 0}, "",
-                                "configuration hash mismatch on resume");
-    if (e.draws < stored->draws)
-      throw fairmc::ConfigError({"<command line>", 0, 0}, "draws",
-                                "a resumed run can add draws, not remove them (has " +
-                                    std::to_string(stored->draws) + ")");
+      throw fairmc::ConfigError(
+          {(outdir / "results.h5").string(), 0, 0}, "",
+          "its stored configuration reads back as another experiment (configuration hash " +
+              std::to_string(e.config_hash()) + ", stored " + std::to_string(stored->config_hash) +
+              "; written by fairmc " +
+              (stored->history.empty() ? std::string("of unknown version")
+                                       : stored->history.back().fairmc_version) +
+              "); resume it with the build that wrote it, or run the experiment anew (-o)");
+    if (e.draws < stored->draws) {
+      const auto given = std::find_if(overrides.begin(), overrides.end(), [](const std::string& o) {
+        return o.rfind("draws=", 0) == 0;
+      });
+      throw fairmc::ConfigError(
+          given != overrides.end() ? fairmc::command_line_mark(*given)
+                                   : fairmc::SourceMark{"<command line>", 0, 0},
+          "draws",
+          "a resumed run can add draws, not remove them; accepted: draws >= " +
+              std::to_string(stored->draws) + " (what " + (outdir / "results.h5").string() +
+              " holds)");
+    }
   } else {
     if (p.positional.empty())
       throw fairmc::ConfigError(fairmc::command_line_mark(plan_only ? "plan" : "run"), "",
@@ -305,6 +319,13 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     throw fairmc::ConfigError({"<command line>", 0, 0}, "",
                               results.string() + " exists; use --resume " + outdir.string() +
                                   " to finish or extend it, or --overwrite to replace it");
+  // --overwrite replaces a results file; anything else there (a directory, say) made the whole
+  // run compute and then fail at its first write, leaving results.h5.tmp behind.
+  if (!stored && fs::exists(fs::symlink_status(results)) && !fs::is_regular_file(results))
+    throw fairmc::ConfigError({"<command line>", 0, 0}, "output",
+                              results.string() +
+                                  " exists and is not a results file (a directory or another "
+                                  "kind of file); remove it or choose another directory (-o)");
   {
     // Validate the whole sweep before creating anything on disk.
     const auto points = fairmc::expand(e);

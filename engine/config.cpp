@@ -299,7 +299,7 @@ struct Override {
 
 YAML::Node override_value(const std::string& text, const Override& o, bool list_item) {
   const MarkFn at = [&](const YAML::Mark&) { return o.where; };
-  const YAML::Node v = load_document(text, o.key, at);
+  const YAML::Node v = unshared(load_document(text, o.key, at));
   if (v.IsNull())
     throw ConfigError(o.where, o.key,
                       list_item ? "an item of the comma-separated list is empty or null"
@@ -362,12 +362,19 @@ Override parse_override(const std::string& arg) {
 }
 
 // Records where an override put its values: the key, what it created above it, all below it.
-void mark_override(SourceIndex& marks, const std::string& path, const Override& o) {
+// An ancestor the files hold as a value, not a mapping, becomes the override's mapping: errors
+// about it then name the argument, not the file line of the value it replaced.
+void mark_override(SourceIndex& marks, const std::string& path, const Override& o,
+                   const YAML::Node& merged) {
   std::string p = path;
   marks[p] = o.where;
   for (auto dot = p.rfind('.'); dot != std::string::npos; dot = p.rfind('.')) {
     p.erase(dot);
-    marks.emplace(p, o.where);  // only where nothing was written before
+    const YAML::Node before = at_path(merged, p);
+    if (before && !before.IsMap())
+      marks[p] = o.where;
+    else
+      marks.emplace(p, o.where);  // only where nothing was written before
   }
   SourceIndex below;
   index_marks(o.value, path, o.where.file, below);
@@ -430,7 +437,7 @@ std::set<std::string> apply_overrides(YAML::Node& merged, SourceIndex& marks,
                                 "with sweep.zip." +
                                 k + "=... instead");
       set_path(fixed, o.target, o.value, o.where);
-      mark_override(marks, o.target, o);
+      mark_override(marks, o.target, o, merged);
     } else {
       const char* other = o.part == "grid" ? "zip" : "grid";
       for (const auto& k : swept_keys(merged, other))
@@ -439,7 +446,7 @@ std::set<std::string> apply_overrides(YAML::Node& merged, SourceIndex& marks,
                             "'" + k + "' is swept in sweep." + other + "; override sweep." + other +
                                 "." + k + "=... instead");
       merged["sweep"][o.part][o.target] = o.value;
-      mark_override(marks, "sweep." + o.part + "." + o.target, o);
+      mark_override(marks, "sweep." + o.part + "." + o.target, o, merged);
     }
   }
   merged.reset(merge(merged, fixed));
@@ -608,7 +615,7 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
   YAML::Node merged(YAML::NodeType::Map);
   for (const Layer& layer : layers.out) {
     index_marks(layer.doc, "", layer.label, *e.marks);
-    YAML::Node body = YAML::Clone(layer.doc);
+    YAML::Node body = unshared(layer.doc);
     body.remove("defaults");
     merged.reset(merge(merged, body));
   }
@@ -701,6 +708,15 @@ Experiment load_unchecked(const std::string& text, const std::string& label,
   } else if (root.has("max_draws")) {
     root.fail("max_draws", "max_draws caps precision targets; give precision: too, or use draws");
   }
+  // Every block's summary is kept (the results file, the jackknife): 10^12 draws in blocks of 1
+  // wrote ~150 bytes per block per point, 10 MB/s, until the disk filled.
+  if (e.block_count() > max_blocks_per_point)
+    root.fail("block",
+              "draws " + std::to_string(e.draws) + " in blocks of " + std::to_string(e.block) +
+                  " make " + std::to_string(e.block_count()) +
+                  " blocks per point, each summarised in the results file; the limit is " +
+                  std::to_string(max_blocks_per_point) + ": accepted: block >= " +
+                  std::to_string((e.draws + max_blocks_per_point - 1) / max_blocks_per_point));
   e.checks = read_checks(root);
   read_sweep(e, merged);
   // Engine sections read through Params (fits, and whatever is added later) reject unknown keys

@@ -90,6 +90,8 @@ struct Point {
 // At most this many sweep points per run, and values per sweep dimension; checked before any
 // point is expanded.
 inline constexpr std::size_t max_sweep_points = 10'000;
+// At most this many blocks per point (draws / block, rounded up): each block's summary is stored.
+inline constexpr std::int64_t max_blocks_per_point = 10'000'000;
 
 // The engine keys' values when no file sets them. configs/defaults.yaml states the same values
 // (tests/engine/test_config.cpp), so an experiment runs alike inside and outside the repository.

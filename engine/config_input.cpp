@@ -74,6 +74,21 @@ struct Walk {
   const MarkFn& where;
   std::size_t nodes = 0;
 
+  // A value is read as its key says (Params), so a tag would be ignored or, worse, contradict the
+  // reading (`!!str 5` read as the number 5, `!!float 5` as an integer); a custom tag means
+  // nothing to fairmc. "?" is an untagged plain value and "!" a quoted one.
+  void check_tag(const std::string& tag, const std::string& path, const YAML::Mark& at) const {
+    if (tag.empty() || tag == "?" || tag == "!") return;
+    const std::string core = "tag:yaml.org,2002:";
+    const std::string shown = tag.rfind(core, 0) == 0 ? "!!" + tag.substr(core.size())
+                              : tag[0] == '!'         ? tag
+                                                      : "!<" + tag + ">";
+    throw ConfigError(where(at), path,
+                      "a YAML tag (" + shown +
+                          "): fairmc reads each value as its key says and takes no tags; remove "
+                          "it (quotes make a value text)");
+  }
+
   void visit(const YAML::Node& n, const std::string& path, const YAML::Mark& at, int depth) {
     if (++nodes > max_config_nodes)
       throw ConfigError(where(at), path,
@@ -83,6 +98,7 @@ struct Walk {
       throw ConfigError(where(at), path,
                         "nested more than " + std::to_string(max_config_depth) +
                             " levels deep; that is the limit");
+    check_tag(n.Tag(), path, at);
     if (n.IsMap()) {
       // Directly under sweep.grid / sweep.zip the keys are dotted paths of swept keys (under any
       // other sweep section too, so that its own name is what gets reported as unknown).
@@ -97,6 +113,7 @@ struct Walk {
           throw ConfigError(where(km), path, "a key must be a plain name, not a list or mapping");
         const std::string& k = kv.first.Scalar();
         const std::string p = join_path(path, k);
+        check_tag(kv.first.Tag(), p, km);
         if (!(dotted ? is_key_path(k) : is_key_name(k)))
           throw ConfigError(where(km), p,
                             std::string("not a valid key: use letters, digits, '_' and '-'") +
@@ -134,6 +151,24 @@ struct Walk {
 };
 
 }  // namespace
+
+YAML::Node unshared(const YAML::Node& node) {
+  YAML::Node out;
+  if (node.IsScalar()) {
+    out = YAML::Node(node.Scalar());
+  } else if (node.IsSequence()) {
+    out = YAML::Node(YAML::NodeType::Sequence);
+    for (const auto& item : node) out.push_back(unshared(item));
+  } else if (node.IsMap()) {
+    out = YAML::Node(YAML::NodeType::Map);
+    for (const auto& kv : node) out[kv.first.Scalar()] = unshared(kv.second);
+  } else {
+    return node.IsNull() ? YAML::Node(YAML::NodeType::Null) : YAML::Node();
+  }
+  out.SetTag(node.Tag());
+  out.SetStyle(node.Style());
+  return out;
+}
 
 void check_document(const YAML::Node& node, const std::string& path, const MarkFn& where) {
   Walk w{where};

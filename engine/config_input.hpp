@@ -41,8 +41,15 @@ MarkFn file_marks(const std::string& file);
 // `path` is the key path the document sits at ("" for a whole file).
 YAML::Node load_document(const std::string& text, const std::string& path, const MarkFn& where);
 
+// A copy of `node` in which no node is shared: an alias (*a) becomes a copy of its anchor's value.
+// yaml-cpp keeps an alias as the very node it names, so setting a key under one place (a sweep
+// point, an override, a higher layer) would silently set it under every alias too. Tags and styles
+// are kept, marks are not (errors take places from the SourceIndex).
+YAML::Node unshared(const YAML::Node& node);
+
 // Mapping keys are unique scalars matching is_key_name (is_key_path directly under sweep.grid and
-// sweep.zip); no value or list item is null; at most max_config_nodes nodes, max_config_depth deep.
+// sweep.zip); no value or list item is null; no node has a tag (!!str, !foo); at most
+// max_config_nodes nodes, max_config_depth deep.
 void check_document(const YAML::Node& node, const std::string& path, const MarkFn& where);
 
 // Where `path` was set, else where its nearest recorded ancestor was, else `fallback`.

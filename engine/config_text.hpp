@@ -12,8 +12,17 @@
 
 namespace fairmc {
 
-// A plain decimal number (an optional '+', no spaces), or nothing.
+// A number as experiment text spells it, or nothing: decimal, as YAML 1.2's core schema and
+// YAML 1.1 agree ([-+]? digits [. digits] [e[-+]digits], ".5", "5."; .inf, -.inf, .nan, inf, nan in
+// any case: non-finite values, which ranges refuse), the whole text (no spaces), within the range
+// of a double (no overflow, no underflow to 0). Every reader of numbers uses it (Params, sweeps,
+// hashing), so what one reads as a number all do. Refused spellings that other YAML readers take as
+// numbers, so that no reader sees another value: hex, octal and binary (0x10, 0o10), digit
+// separators (1_000) and integers with a leading zero (010 is 8 in YAML 1.1, 10 in YAML 1.2).
 std::optional<double> as_number(const std::string& s);
+// Why `s`, which as_number refused, is not read as a number: " (...)" or "" when it does not
+// look like a number at all. For error messages.
+std::string number_note(const std::string& s);
 // The shortest text that reads back as `v`.
 std::string shortest(double v);
 YAML::Node number_node(double v);

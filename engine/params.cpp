@@ -1,5 +1,6 @@
 #include "engine/params.hpp"
 
+#include "engine/config_text.hpp"
 #include "engine/params_impl.hpp"
 
 #include <cmath>
@@ -173,20 +174,13 @@ bool present(const YAML::Node& n) {
 
 std::optional<double> to_double(const YAML::Node& n) {
   if (!n.IsScalar()) return std::nullopt;
-  const std::string& s = n.Scalar();
-  if (s == ".nan" || s == ".NaN" || s == ".NAN" || s == "nan" || s == "NaN")
-    return std::numeric_limits<double>::quiet_NaN();
-  if (s == ".inf" || s == ".Inf" || s == "inf" || s == "+.inf" || s == "+inf")
-    return std::numeric_limits<double>::infinity();
-  if (s == "-.inf" || s == "-.Inf" || s == "-inf") return -std::numeric_limits<double>::infinity();
-  try {
-    std::size_t used = 0;
-    const double v = std::stod(s, &used);
-    if (used != s.size()) return std::nullopt;
-    return v;
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
+  return as_number(n.Scalar());  // one grammar for every reader (engine/config_text.hpp)
+}
+
+// "'0x10' (hexadecimal ... not read ...)": the value and, for a number in a spelling fairmc does
+// not read, why.
+std::string got(const YAML::Node& n) {
+  return scalar_text(n) + (n.IsScalar() ? number_note(n.Scalar()) : std::string());
 }
 }  // namespace
 
@@ -194,7 +188,7 @@ double Params::number(std::string_view key, Range r) const {
   const YAML::Node n = lookup(*impl_, key);
   if (!present(n)) fail(key, "required; expected " + r.describe());
   const auto v = to_double(n);
-  if (!v) fail(key, "got " + scalar_text(n) + "; expected " + r.describe());
+  if (!v) fail(key, "got " + got(n) + "; expected " + r.describe());
   if (!r.contains(*v)) fail(key, "got " + n.Scalar() + "; expected " + r.describe());
   return *v;
 }
@@ -225,7 +219,7 @@ std::int64_t Params::integer(std::string_view key, std::int64_t lo, std::int64_t
   const auto v = to_double(n);
   // Accept 1e5-style spellings of exact integers, as researchers write them.
   if (!v || !std::isfinite(*v) || std::floor(*v) != *v || std::fabs(*v) > 9.007199254740992e15)
-    fail(key, "got " + scalar_text(n) + "; expected " + accepted);
+    fail(key, "got " + got(n) + "; expected " + accepted);
   if (*v < static_cast<double>(lo) || *v > static_cast<double>(hi))
     fail(key, "got " + n.Scalar() + "; expected " + accepted);
   return static_cast<std::int64_t>(*v);
@@ -240,10 +234,18 @@ std::int64_t Params::integer(std::string_view key, std::int64_t fallback, std::i
 bool Params::flag(std::string_view key) const {
   const YAML::Node n = lookup(*impl_, key);
   if (!present(n)) fail(key, "required; expected true or false");
-  bool v = false;
-  if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v))
-    fail(key, "got " + scalar_text(n) + "; expected true or false");
-  return v;
+  // YAML 1.2's booleans only. yaml-cpp also decodes y/n, yes/no and on/off, which YAML 1.2 (and,
+  // for y/n, PyYAML) read as text: another reader of the same file would see another value.
+  const std::string s = n.IsScalar() ? n.Scalar() : std::string();
+  if (s == "true" || s == "True" || s == "TRUE") return true;
+  if (s == "false" || s == "False" || s == "FALSE") return false;
+  std::string lower;
+  for (const char c : s) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  const bool yaml11 = lower == "y" || lower == "n" || lower == "yes" || lower == "no" ||
+                      lower == "on" || lower == "off";
+  fail(key, "got " + scalar_text(n) +
+                (yaml11 ? " (a boolean to YAML 1.1 readers, text to YAML 1.2 ones)" : "") +
+                "; expected true or false");
 }
 
 bool Params::flag(std::string_view key, bool fallback) const {
@@ -294,8 +296,7 @@ std::vector<double> Params::numbers(std::string_view key, Range r) const {
   auto take = [&](const YAML::Node& item, std::size_t i) {
     const auto v = to_double(item);
     if (!v || !r.contains(*v))
-      fail(key,
-           "item " + std::to_string(i) + " is " + scalar_text(item) + "; expected " + accepted);
+      fail(key, "item " + std::to_string(i) + " is " + got(item) + "; expected " + accepted);
     out.push_back(*v);
   };
   if (n.IsScalar()) {
@@ -351,7 +352,8 @@ std::vector<std::int64_t> Params::integers(std::string_view key, std::int64_t lo
   const Range r = Range::closed(static_cast<double>(lo), static_cast<double>(hi));
   std::vector<std::int64_t> out;
   for (const double v : numbers(key, r)) {
-    if (std::floor(v) != v)
+    // Beyond 2^53 a double is no exact integer (and 2^63 does not convert to int64).
+    if (std::floor(v) != v || std::fabs(v) > 9.007199254740992e15)
       fail(key, "expected a list of integers in [" + std::to_string(lo) + ", " +
                     std::to_string(hi) + "]");
     out.push_back(static_cast<std::int64_t>(v));
@@ -376,7 +378,7 @@ std::vector<std::vector<double>> Params::matrix(std::string_view key, Range r) c
         const auto v = to_double(row[j]);
         if (!v || !r.contains(*v))
           fail(key, "row " + std::to_string(i) + " item " + std::to_string(j) + " is " +
-                        scalar_text(row[j]) + "; expected " + accepted);
+                        got(row[j]) + "; expected " + accepted);
         values.push_back(*v);
       }
     } else {
@@ -412,8 +414,9 @@ std::vector<Params> Params::children(std::string_view key) const {
     auto impl = std::make_shared<Impl>(*impl_);
     impl->node.reset(n[i]);
     impl->path = path_of(key) + "." + std::to_string(i);
-    const YAML::Mark m = n[i].Mark();
-    impl->self = SourceMark{mark_of(key).file, m.line + 1, m.column + 1};
+    // Where the item was written (index_marks records list items as key.i); the merged tree's
+    // nodes are copies without marks (engine/config_input.hpp, unshared).
+    impl->self = mark_of(std::string(key) + "." + std::to_string(i));
     out.emplace_back(std::move(impl));
   }
   return out;

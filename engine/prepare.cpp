@@ -128,6 +128,22 @@ std::vector<PreparedPoint> prepare_points(const Experiment& e, const std::vector
         pp.metric_slot.push_back(static_cast<std::size_t>(it - names.begin()));
       }
     }
+    if (e.keep_draws) {
+      // A work unit holds its block's draws of every recorded metric until they are written.
+      const double kept =
+          8.0 * static_cast<double>(e.block) * static_cast<double>(pp.metrics.size());
+      if (!(kept <= memory_limit)) {
+        const auto mk = e.marks->find("block");
+        throw ConfigError(
+            mk != e.marks->end() ? mk->second : SourceMark{e.file.string(), 0, 0}, "block",
+            "with keep_draws a block holds its draws in memory: " + std::to_string(e.block) +
+                " draws x " + std::to_string(pp.metrics.size()) + " metrics x 8 bytes = " +
+                gib(kept) + " at sweep point " + std::to_string(pt.index) +
+                "; the memory limit is " + gib(memory_limit) + "; accepted: block <= " +
+                std::to_string(static_cast<std::int64_t>(
+                    memory_limit / (8.0 * static_cast<double>(pp.metrics.size())))));
+      }
+    }
     for (const auto& f : e.fits)
       if (std::find(pp.metrics.begin(), pp.metrics.end(), f.metric) == pp.metrics.end()) {
         const auto mk = e.marks->find("fits");

@@ -12,6 +12,7 @@
 #include "scenarios/persuasion/utility_oracle.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <limits>
 #include <numeric>
@@ -385,6 +386,25 @@ ScenarioInfo scenario() {
     PopulationSpec ps = PopulationSpec::read(pop);
     ConstraintSpec cs = ConstraintSpec::read(p.child("constraint"), ps.agents);
     MechanismSpec ms = read_mechanism(p.child("mechanism"));
+    // K = ceil(log V / log(1+ε)) buckets (Section 4.1; persuasion/buckets.hpp): an ε so small that
+    // 1 + ε rounds to 1 made log(1+ε) = 0 and the count an undefined conversion (in practice one
+    // bucket, the coarsest receiver instead of the finest), and past 10^6 buckets a draw's work
+    // (and the int count) runs away.
+    constexpr double max_buckets = 1e6;
+    const auto num = [](double x) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.6g", x);
+      return std::string(buf);
+    };
+    const double buckets = std::ceil(std::log(ps.V) / std::log(1.0 + ms.epsilon));
+    if (!(1.0 + ms.epsilon > 1.0) || !(buckets <= max_buckets))
+      p.child("mechanism")
+          .fail("epsilon", "ε = " + num(ms.epsilon) + " gives " +
+                               (1.0 + ms.epsilon > 1.0 ? num(buckets) : "infinitely many") +
+                               " (1+ε)-buckets for V = " + num(ps.V) + "; accepted: ε >= " +
+                               num(std::max(std::expm1(std::log(ps.V) / max_buckets),
+                                            std::numeric_limits<double>::epsilon())) +
+                               " (at most 10^6 buckets)");
     if (ms.keep_vectors && ps.agents > 2000)
       p.child("mechanism")
           .fail("keep_vectors", "one metric per agent and policy: at most 2000 agents");

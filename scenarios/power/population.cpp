@@ -39,6 +39,11 @@ PopulationSpec read_population(const Params& p) {
     s.ideal.points = read_rows(ip, "points", Range{});
     s.ideal.resample = ip.flag("resample", false);
     const auto m = static_cast<std::int64_t>(s.ideal.points.front().size());
+    // The rows' width is the number of issues, in the range `issues` has otherwise (rows of
+    // no coordinates gave m = 0 issues, and the run crashed).
+    if (m < 1 || m > 1000)
+      ip.fail("points", "rows of " + std::to_string(m) +
+                            " coordinates; expected 1 to 1000 (one per issue) in every row");
     s.issues = static_cast<std::size_t>(p.integer("issues", m, m, m));
     const auto rows = static_cast<std::int64_t>(s.ideal.points.size());
     s.agents = static_cast<std::size_t>(s.ideal.resample ? p.integer("agents", 1, 100'000'000)

@@ -44,6 +44,17 @@ ScenarioInfo scenario() {
     if (problem == "divisible") return make_divisible_model(p);
     return make_traffic_model(p);
   };
+  s.memory_estimate = [](const Params& p) {
+    // invariance: each draw holds the cost profile, its transform and their sorted copies
+    // (agents x outcomes doubles each; 10^5 x 10^4 is 32 GB, which failed with bad_alloc at the
+    // first draw); divisible and traffic hold O(agents) numbers.
+    const Params mech = p.child("mechanism");
+    if (!mech.has("name") || mech.text("name") != "invariance") return 0.0;
+    const Params pop = p.child("population");
+    const auto n = static_cast<double>(pop.integer("agents", 1, 100'000));
+    const auto o = static_cast<double>(pop.integer("outcomes", 10, 2, 10'000));
+    return 4.0 * sizeof(double) * n * o;
+  };
   return s;
 }
 

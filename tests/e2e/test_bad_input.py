@@ -73,6 +73,18 @@ EXPECT = {
                                     "expected_max, expected_gap"],
     "check_at_unswept.yaml": ["check_at_unswept.yaml:10:10", "checks.0.at.population.agents",
                               "never takes the value 3", "1, 2"],
+    # read as written or refused: number spellings YAML readers disagree on, tags, YAML 1.1 booleans
+    "hex_number.yaml": ["hex_number.yaml:4:14", "population.agents", "hexadecimal",
+                        "expected an integer in [1, 100000000]"],
+    "leading_zero.yaml": ["leading_zero.yaml:4:14", "a leading zero", "octal"],
+    "yaml_tag.yaml": ["yaml_tag.yaml:4:14", "population.agents", "a YAML tag (!!str)"],
+    "yaml11_boolean.yaml": ["yaml11_boolean.yaml:4:1", "'keep_draws'", "YAML 1.1",
+                            "expected true or false"],
+    # scenario parameters that crashed the run or were silently read as another experiment
+    "power_empty_rows.yaml": ["power_empty_rows.yaml:5:52", "population.ideal_points.points",
+                              "rows of 0 coordinates", "1 to 1000"],
+    "persuasion_tiny_epsilon.yaml": ["persuasion_tiny_epsilon.yaml:7:13", "mechanism.epsilon",
+                                     "infinitely many", "accepted: ε >="],
 }
 
 
@@ -149,6 +161,8 @@ def command_line_cases(tmp, good, pf):
     check("--resume draws=", ["run", "--resume", done, "draws="], ["'draws='", "no value"], None, pf)
     check("--resume seed=2", ["run", "--resume", done, "seed=2"],
           ["'seed=2'", "only sweep values", "results.h5"], None, pf)
+    check("--resume fewer draws", ["run", "--resume", done, "draws=50"],
+          ["<command line> 'draws=50'", "'draws'", "accepted: draws >= 100"], None, pf)
     check("--resume two files", ["run", "--resume", done, good, good], ["extra argument"], None, pf)
     if (os.path.getmtime(stored), os.path.getsize(stored)) != stamp or os.listdir(done) != ["results.h5"]:
         print("--resume refusals: the stored run changed")
@@ -194,6 +208,15 @@ def main():
         check("disk full", ["run", good, "-o", os.path.join(tmp, "full")],
               ["cannot write", "disk full"], os.path.join(tmp, "full"), pf, preexec=disk_full)
         check("unknown option", ["run", good, "--frobnicate"], ["frobnicate"], None, pf)
+        # results.h5 that is not a file: refused before the run (it used to compute everything,
+        # then fail to rename results.h5.tmp over it and leave the .tmp behind).
+        odd = os.path.join(tmp, "odd")
+        os.makedirs(os.path.join(odd, "results.h5"))
+        check("results.h5 is a directory", ["run", good, "-o", odd, "--overwrite"],
+              ["results.h5 exists and is not a results file"], None, pf)
+        if sorted(os.listdir(odd)) != ["results.h5"]:
+            print(f"results.h5 is a directory: left {os.listdir(odd)}")
+            pf[1] += 1
         command_line_cases(tmp, good, pf)
     print(f"{pf[0]} passed, {pf[1]} failed")
     return 1 if pf[1] else 0

@@ -6,6 +6,7 @@
 #include "engine/config.hpp"
 #include "engine/prepare.hpp"
 #include "scenarios/catalog.hpp"
+#include "tests/fuzz/no_aliases.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -23,6 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // --resume reloads the stored resolved text: it must be the same experiment.
     const auto again = fairmc::load_experiment_text(e.resolved_text(), "fuzz.yaml", {});
     if (again.config_hash() != e.config_hash()) std::abort();
+    if (fairmc_fuzz::has_anchors(e.resolved_text())) std::abort();  // places share a node
     if (e.point_count() > 64) return 0;  // valid but too big to prepare quickly
     const auto catalog = fairmc::scenario_catalog();
     const auto points = fairmc::expand(e);
