@@ -332,3 +332,56 @@ TEST_CASE("order-cone active set with exact and near ties (duplicate agents, tig
     check_active_set(inst);
   }
 }
+
+TEST_CASE("order-cone active set = pairwise LP on adversarial homogeneous instances") {
+  // Review of the active set (branch objrev): exact ties (utilities on a grid of 1/2 or 1/4, all
+  // agents equal, duplicated or proportional rows), one dominant item, caps up to b = 1/n, and
+  // every allowed α, β (0 <= β <= α <= 1/2, incl. α = β = 1/2 where w_0 = 0). Σ v must match the
+  // pairwise LP (glp_exact) to the LP's 1e-10 relative to the welfare's scale; the gain (Eq. 5) is
+  // a function of that optimum, so it must agree too (the loss and Eq. 8 need not: x^θ is not
+  // unique).
+  std::mt19937_64 g(71);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const double alphas[] = {0.0, 1e-6, 0.001, 0.02, 0.2, 0.5};
+  int ties = 0;
+  for (int rep = 0; rep < 180; ++rep) {
+    const int n = 2 + rep % 11, m = 1 + (rep * 5) % 13, type = rep % 6;
+    Instance inst;
+    inst.a.resize(n, m);
+    const double grid = 2.0 + 2.0 * (rep % 2);
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < m; ++j)
+        inst.a(i, j) = type == 1 ? std::floor(unit(g) * (grid + 1.0)) / grid : unit(g);
+    if (type == 2)  // duplicated agents
+      for (int i = 1; i < n; ++i)
+        if (unit(g) < 0.6) inst.a.row(i) = inst.a.row(static_cast<int>(unit(g) * i));
+    if (type == 3) inst.a.col(rep % m) *= 100.0;  // one dominant item
+    if (type == 4) {                              // all utilities equal, or all agents equal
+      if (rep % 4 == 0)
+        inst.a.setConstant(unit(g));
+      else
+        for (int i = 1; i < n; ++i) inst.a.row(i) = inst.a.row(0);
+    }
+    if (type == 5)  // proportional copies (scaled_copy)
+      for (int i = 1; i < n; ++i) inst.a.row(i) = (i % 2 == 0 ? 0.9 : 1.0) * inst.a.row(0);
+    const double al = alphas[(rep / 6) % 6];
+    const double be = rep % 3 == 0 ? 0.0 : rep % 3 == 1 ? al : al * unit(g);
+    inst.aversion.alpha.assign(static_cast<std::size_t>(n), al);
+    inst.aversion.beta.assign(static_cast<std::size_t>(n), be);
+    inst.winners = rep % 4 == 0 ? 1 + rep % n : 1;
+    CAPTURE(rep);
+    const LpSolution def = solve_participatory(inst), pair = solve_participatory_pairwise(inst);
+    REQUIRE(def.ok);
+    REQUIRE(pair.ok);
+    CHECK(feasible(inst, def.x));
+    const Eigen::MatrixXd xs = utilitarian_allocation(inst.a, inst.winners);
+    const double scale = 1.0 + std::abs(utilities(inst.a, xs).sum());
+    CHECK(std::abs(welfare(inst, def.x) - welfare(inst, pair.x)) <= 1e-10 * scale);
+    const double gain_def = welfare(inst, def.x) - welfare(inst, xs),
+                 gain_pair = welfare(inst, pair.x) - welfare(inst, xs);
+    CHECK(gain_def >= -1e-10 * scale);
+    CHECK(std::abs(gain_def - gain_pair) <= 1e-10 * scale);
+    ties += type == 1 || type == 2 || type == 4;
+  }
+  CHECK(ties == 90);
+}
