@@ -385,3 +385,50 @@ TEST_CASE("order-cone active set = pairwise LP on adversarial homogeneous instan
   }
   CHECK(ties == 90);
 }
+
+TEST_CASE("x^θ does not depend on the scale of a: a_ij ~ 1e-8 and ~ 1e8 (power-of-two rescaling)") {
+  // The LP's tolerances are absolute on the rows and columns whose bound or cost is 0. Before the
+  // rescaling, 6 identical agents with a_ij ~ 5e-9 (α = β = 0.2) kept GLPK's primal simplex
+  // running for minutes in all three solvers, and at a_ij ~ 1e8 the cutting planes returned
+  // ok = false. Σ v is homogeneous of degree 1 in a: the optimum at s·a is s times the one at a.
+  Instance tiny;
+  tiny.a.resize(6, 4);
+  for (int i = 0; i < 6; ++i)
+    tiny.a.row(i) << 4.7701287006959173e-09, 5.318228427960302e-09, 2.6083338999154061e-09,
+        9.0537165779722367e-09;
+  tiny.aversion.alpha.assign(6, 0.2);
+  tiny.aversion.beta.assign(6, 0.2);
+  std::vector<Instance> cases{tiny};
+  std::mt19937_64 g(73);
+  for (int rep = 0; rep < 16; ++rep) {
+    const int n = 2 + rep % 7, m = 2 + (rep * 3) % 11;
+    Instance inst = random_instance(g, n, m, 1 + rep % 2, false);
+    const double al = rep % 4 == 0 ? 0.02 : rep % 4 == 1 ? 0.2 : rep % 4 == 2 ? 0.5 : 0.001;
+    inst.aversion.alpha.assign(static_cast<std::size_t>(n), al);
+    inst.aversion.beta.assign(static_cast<std::size_t>(n), al / (1 + rep % 3));
+    if (rep % 3 == 0)
+      for (int i = 1; i < n; ++i) inst.a.row(i) = inst.a.row(0);  // identical agents
+    inst.a *= rep % 2 == 0 ? 1e8 : 1e-8;
+    cases.push_back(inst);
+  }
+  int rep = 0;
+  for (const Instance& inst : cases) {
+    CAPTURE(rep++);
+    Instance unit = inst;
+    const double s = inst.a.maxCoeff();
+    unit.a /= s;
+    const LpSolution def = solve_participatory(inst), cut = solve_participatory_cutting(inst),
+                     pair = solve_participatory_pairwise(inst),
+                     ref = solve_participatory_pairwise(unit);
+    REQUIRE(def.ok);
+    REQUIRE(cut.ok);
+    REQUIRE(pair.ok);
+    REQUIRE(ref.ok);
+    const double opt = welfare(unit, ref.x);
+    const double tol = 1e-10 * (1.0 + std::abs(utilities(unit.a, ref.x).sum()));
+    CHECK(std::abs(welfare(inst, def.x) / s - opt) <= tol);
+    CHECK(std::abs(welfare(inst, cut.x) / s - opt) <= tol);
+    CHECK(std::abs(welfare(inst, pair.x) / s - opt) <= tol);
+    CHECK(feasible(inst, def.x));
+  }
+}
