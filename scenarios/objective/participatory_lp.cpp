@@ -12,6 +12,7 @@
 #include <limits>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -350,6 +351,22 @@ bool homogeneous(const Aversion& av) {
   return !av.alpha.empty() && av.alpha[0] + av.beta[0] >= 0.0;
 }
 
+// The LP's tolerances are absolute where a row's bound is 0 (GLPK's tol_bnd on the utility rows,
+// tol_dj on the x columns, whose cost is 0) and x^θ does not depend on the scale of a (Σ v is
+// positively homogeneous of degree 1 in a, the constraints do not involve a). At a_ij ~ 1e-8 GLPK's
+// primal simplex cycled (all three solvers ran for minutes on 6 identical agents, 4 items, α = β =
+// 0.2), at a_ij ~ 1e8 the cutting planes failed (ok = false) and the others ran for minutes. So an
+// instance whose largest |a_ij| lies outside [2^-10, 2^10] is solved as a 2^k copy with it in
+// [1/2, 1): exact in floating point (a power of two), and the instances of that range, which
+// include every prior's default, are solved bit for bit as before.
+std::optional<Instance> rescaled(const Instance& inst) {
+  const double top = inst.a.size() > 0 ? inst.a.cwiseAbs().maxCoeff() : 0.0;
+  if (!(top > 0.0) || !std::isfinite(top) || (top >= 0x1p-10 && top <= 0x1p10)) return std::nullopt;
+  Instance copy = inst;
+  copy.a *= std::ldexp(1.0, -std::ilogb(top) - 1);
+  return copy;
+}
+
 }  // namespace
 
 double reallocation_ratio(const Aversion& av, int i, int k) {
@@ -361,6 +378,7 @@ double reallocation_ratio(const Aversion& av, int i, int k) {
 }
 
 LpSolution solve_participatory(const Instance& inst) {
+  if (const auto s = rescaled(inst)) return solve_participatory(*s);
   if (homogeneous(inst.aversion) && inst.agents() > 1) {
     use_glpk_on_this_thread();
     const Eigen::MatrixXd xstar = utilitarian_allocation(inst.a, inst.winners);
@@ -372,6 +390,7 @@ LpSolution solve_participatory(const Instance& inst) {
 }
 
 LpSolution solve_participatory_cutting(const Instance& inst) {
+  if (const auto s = rescaled(inst)) return solve_participatory_cutting(*s);
   use_glpk_on_this_thread();
   const int n = inst.agents(), m = inst.items(), K = inst.winners;
   const Aversion& av = inst.aversion;
@@ -638,6 +657,7 @@ LpSolution solve_participatory_cutting(const Instance& inst) {
 }
 
 LpSolution solve_participatory_pairwise(const Instance& inst) {
+  if (const auto s = rescaled(inst)) return solve_participatory_pairwise(*s);
   use_glpk_on_this_thread();
   const int n = inst.agents(), m = inst.items();
   const Aversion& av = inst.aversion;

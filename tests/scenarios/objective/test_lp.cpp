@@ -332,3 +332,130 @@ TEST_CASE("order-cone active set with exact and near ties (duplicate agents, tig
     check_active_set(inst);
   }
 }
+
+TEST_CASE("order-cone active set = pairwise LP on adversarial homogeneous instances") {
+  // Review of the active set (branch objrev): exact ties (utilities on a grid of 1/2 or 1/4, all
+  // agents equal, duplicated or proportional rows), one dominant item, caps up to b = 1/n, and
+  // every allowed α, β (0 <= β <= α <= 1/2, incl. α = β = 1/2 where w_0 = 0). Σ v must match the
+  // pairwise LP (glp_exact) to the LP's 1e-10 relative to the welfare's scale; the gain (Eq. 5) is
+  // a function of that optimum, so it must agree too (the loss and Eq. 8 need not: x^θ is not
+  // unique).
+  std::mt19937_64 g(71);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const double alphas[] = {0.0, 1e-6, 0.001, 0.02, 0.2, 0.5};
+  int ties = 0;
+  for (int rep = 0; rep < 180; ++rep) {
+    const int n = 2 + rep % 11, m = 1 + (rep * 5) % 13, type = rep % 6;
+    Instance inst;
+    inst.a.resize(n, m);
+    const double grid = 2.0 + 2.0 * (rep % 2);
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < m; ++j)
+        inst.a(i, j) = type == 1 ? std::floor(unit(g) * (grid + 1.0)) / grid : unit(g);
+    if (type == 2)  // duplicated agents
+      for (int i = 1; i < n; ++i)
+        if (unit(g) < 0.6) inst.a.row(i) = inst.a.row(static_cast<int>(unit(g) * i));
+    if (type == 3) inst.a.col(rep % m) *= 100.0;  // one dominant item
+    if (type == 4) {                              // all utilities equal, or all agents equal
+      if (rep % 4 == 0)
+        inst.a.setConstant(unit(g));
+      else
+        for (int i = 1; i < n; ++i) inst.a.row(i) = inst.a.row(0);
+    }
+    if (type == 5)  // proportional copies (scaled_copy)
+      for (int i = 1; i < n; ++i) inst.a.row(i) = (i % 2 == 0 ? 0.9 : 1.0) * inst.a.row(0);
+    const double al = alphas[(rep / 6) % 6];
+    const double be = rep % 3 == 0 ? 0.0 : rep % 3 == 1 ? al : al * unit(g);
+    inst.aversion.alpha.assign(static_cast<std::size_t>(n), al);
+    inst.aversion.beta.assign(static_cast<std::size_t>(n), be);
+    inst.winners = rep % 4 == 0 ? 1 + rep % n : 1;
+    CAPTURE(rep);
+    const LpSolution def = solve_participatory(inst), pair = solve_participatory_pairwise(inst);
+    REQUIRE(def.ok);
+    REQUIRE(pair.ok);
+    CHECK(feasible(inst, def.x));
+    const Eigen::MatrixXd xs = utilitarian_allocation(inst.a, inst.winners);
+    const double scale = 1.0 + std::abs(utilities(inst.a, xs).sum());
+    CHECK(std::abs(welfare(inst, def.x) - welfare(inst, pair.x)) <= 1e-10 * scale);
+    const double gain_def = welfare(inst, def.x) - welfare(inst, xs),
+                 gain_pair = welfare(inst, pair.x) - welfare(inst, xs);
+    CHECK(gain_def >= -1e-10 * scale);
+    CHECK(std::abs(gain_def - gain_pair) <= 1e-10 * scale);
+    ties += type == 1 || type == 2 || type == 4;
+  }
+  CHECK(ties == 90);
+}
+
+TEST_CASE("x^θ does not depend on the scale of a: a_ij ~ 1e-8 and ~ 1e8 (power-of-two rescaling)") {
+  // The LP's tolerances are absolute on the rows and columns whose bound or cost is 0. Before the
+  // rescaling, 6 identical agents with a_ij ~ 5e-9 (α = β = 0.2) kept GLPK's primal simplex
+  // running for minutes in all three solvers, and at a_ij ~ 1e8 the cutting planes returned
+  // ok = false. Σ v is homogeneous of degree 1 in a: the optimum at s·a is s times the one at a.
+  Instance tiny;
+  tiny.a.resize(6, 4);
+  for (int i = 0; i < 6; ++i)
+    tiny.a.row(i) << 4.7701287006959173e-09, 5.318228427960302e-09, 2.6083338999154061e-09,
+        9.0537165779722367e-09;
+  tiny.aversion.alpha.assign(6, 0.2);
+  tiny.aversion.beta.assign(6, 0.2);
+  std::vector<Instance> cases{tiny};
+  std::mt19937_64 g(73);
+  for (int rep = 0; rep < 16; ++rep) {
+    const int n = 2 + rep % 7, m = 2 + (rep * 3) % 11;
+    Instance inst = random_instance(g, n, m, 1 + rep % 2, false);
+    const double al = rep % 4 == 0 ? 0.02 : rep % 4 == 1 ? 0.2 : rep % 4 == 2 ? 0.5 : 0.001;
+    inst.aversion.alpha.assign(static_cast<std::size_t>(n), al);
+    inst.aversion.beta.assign(static_cast<std::size_t>(n), al / (1 + rep % 3));
+    if (rep % 3 == 0)
+      for (int i = 1; i < n; ++i) inst.a.row(i) = inst.a.row(0);  // identical agents
+    inst.a *= rep % 2 == 0 ? 1e8 : 1e-8;
+    cases.push_back(inst);
+  }
+  int rep = 0;
+  for (const Instance& inst : cases) {
+    CAPTURE(rep++);
+    Instance unit = inst;
+    const double s = inst.a.maxCoeff();
+    unit.a /= s;
+    const LpSolution def = solve_participatory(inst), cut = solve_participatory_cutting(inst),
+                     pair = solve_participatory_pairwise(inst),
+                     ref = solve_participatory_pairwise(unit);
+    REQUIRE(def.ok);
+    REQUIRE(cut.ok);
+    REQUIRE(pair.ok);
+    REQUIRE(ref.ok);
+    const double opt = welfare(unit, ref.x);
+    const double tol = 1e-10 * (1.0 + std::abs(utilities(unit.a, ref.x).sum()));
+    CHECK(std::abs(welfare(inst, def.x) / s - opt) <= tol);
+    CHECK(std::abs(welfare(inst, cut.x) / s - opt) <= tol);
+    CHECK(std::abs(welfare(inst, pair.x) / s - opt) <= tol);
+    CHECK(feasible(inst, def.x));
+  }
+}
+
+// KNOWN DEFECT, not fixed (review on branch objrev; skipped so the suite stays green): on this
+// allowed instance (utilities on a grid of 1/4, 31 agents, 6 items, winners = 19, α = 1e-6,
+// β = 0.99978 α) the order-cone active set reaches the pairwise optimum (Σ v = 4.47368236072788)
+// in 9 order LPs but GLPK's utility-row duals then fail the majorisation test in 5 order LPs in a
+// row (degenerate duals: the optimum is certified by some dual, not by the one returned), so the
+// draw goes to the cutting planes, which ran for more than 300 s without returning (main's
+// default solver is the cutting planes, so main hangs here too). Run with -ns to reproduce.
+TEST_CASE("degenerate duals: active set falls back, cutting planes do not return" *
+          doctest::skip(true)) {
+  const char* rows[] = {"303224", "433433", "434433", "321144", "110414", "122140", "211002",
+                        "311101", "444033", "203120", "023413", "232410", "101103", "331104",
+                        "303344", "010333", "004341", "032212", "014104", "412404", "331332",
+                        "334413", "313413", "242011", "034141", "311331", "020341", "014220",
+                        "142400", "024103", "012304"};
+  Instance inst;
+  inst.a.resize(31, 6);
+  for (int i = 0; i < 31; ++i)
+    for (int j = 0; j < 6; ++j) inst.a(i, j) = (rows[i][j] - '0') / 4.0;
+  inst.aversion.alpha.assign(31, 9.9999999999999995e-07);
+  inst.aversion.beta.assign(31, 9.9978208857386924e-07);
+  inst.winners = 19;
+  const LpSolution def = solve_participatory(inst), pair = solve_participatory_pairwise(inst);
+  REQUIRE(def.ok);
+  REQUIRE(pair.ok);
+  CHECK(std::abs(welfare(inst, def.x) - welfare(inst, pair.x)) <= 1e-10 * 20.0);
+}
