@@ -63,12 +63,23 @@ glp_smcp simplex_params(int method) {
   return p;
 }
 
+// GLPK's simplex has no anti-cycling rule: on a degenerate cut LP (utilities on a grid of 1/4,
+// n = 31, m = 6, α = 1e-6, tests/scenarios/objective/test_lp.cpp) its dual simplex pivoted forever
+// inside one call. A solve that needs more pivots than 20 per row and column is cycling (a
+// legitimate re-solve after a cut round needs a few per added cut), so the call stops there and
+// the caller restarts or hands the instance to the exact pairwise LP.
+int iteration_limit(glp_prob* lp) {
+  return 20 * (glp_get_num_rows(lp) + glp_get_num_cols(lp)) + 1000;
+}
+
 // Re-solve from the current basis; if GLPK gives up, restart from an advanced basis.
 bool resolve(glp_prob* lp, int method) {
   glp_smcp p = simplex_params(method);
+  p.it_lim = iteration_limit(lp);
   if (glp_simplex(lp, &p) == 0 && glp_get_status(lp) == GLP_OPT) return true;
   glp_adv_basis(lp, 0);
   p = simplex_params(GLP_PRIMAL);
+  p.it_lim = iteration_limit(lp);
   return glp_simplex(lp, &p) == 0 && glp_get_status(lp) == GLP_OPT;
 }
 
@@ -386,7 +397,11 @@ LpSolution solve_participatory(const Instance& inst) {
     LpSolution sol;
     if (solve_ordered(inst, xstar, cand, sol)) return sol;
   }
-  return solve_participatory_cutting(inst);
+  LpSolution sol = solve_participatory_cutting(inst);
+  // The cutting planes stop without an optimum only where GLPK cycled or failed twice; the
+  // pairwise LP ends in exact arithmetic (glp_exact), so every instance gets its optimum.
+  if (!sol.ok) sol = solve_participatory_pairwise(inst);
+  return sol;
 }
 
 LpSolution solve_participatory_cutting(const Instance& inst) {
@@ -708,7 +723,8 @@ LpSolution solve_participatory_pairwise(const Instance& inst) {
   // 1e-7 the optimum was up to 7.5e-8 (relative) short. Finally glp_exact re-solves from the
   // simplex's basis in rational arithmetic, so the reference is the exact optimum of the LP with
   // these coefficients (600 mixed instances, n = 4..14: 2.1 s instead of 1.5 s with both solvers).
-  const glp_smcp prm = simplex_params(GLP_PRIMAL);
+  glp_smcp prm = simplex_params(GLP_PRIMAL);
+  prm.it_lim = iteration_limit(lp.get());  // then glp_exact finishes from the basis reached
   LpSolution sol;
   sol.columns = nx;
   const auto optimal = [&](int ret) { return ret == 0 && glp_get_status(lp.get()) == GLP_OPT; };

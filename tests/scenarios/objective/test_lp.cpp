@@ -433,15 +433,14 @@ TEST_CASE("x^θ does not depend on the scale of a: a_ij ~ 1e-8 and ~ 1e8 (power-
   }
 }
 
-// KNOWN DEFECT, not fixed (review on branch objrev; skipped so the suite stays green): on this
-// allowed instance (utilities on a grid of 1/4, 31 agents, 6 items, winners = 19, α = 1e-6,
-// β = 0.99978 α) the order-cone active set reaches the pairwise optimum (Σ v = 4.47368236072788)
-// in 9 order LPs but GLPK's utility-row duals then fail the majorisation test in 5 order LPs in a
-// row (degenerate duals: the optimum is certified by some dual, not by the one returned), so the
-// draw goes to the cutting planes, which ran for more than 300 s without returning (main's
-// default solver is the cutting planes, so main hangs here too). Run with -ns to reproduce.
-TEST_CASE("degenerate duals: active set falls back, cutting planes do not return" *
-          doctest::skip(true)) {
+// On this allowed instance (utilities on a grid of 1/4, 31 agents, 6 items, winners = 19,
+// α = 1e-6, β = 0.99978 α) the order-cone active set reaches the pairwise optimum
+// (Σ v = 4.47368236072788) in 9 order LPs but GLPK's utility-row duals then fail the majorisation
+// test in 5 order LPs in a row (degenerate duals), so the draw goes to the cutting planes, whose
+// dual simplex then cycled inside one glp_simplex call (> 300 s; the objrev review). The simplex
+// now stops at iteration_limit and the instance ends in the exact pairwise LP: this test hangs on
+// the code without the limit.
+TEST_CASE("degenerate duals: the cutting planes' simplex cycles, the pairwise LP ends it") {
   const char* rows[] = {"303224", "433433", "434433", "321144", "110414", "122140", "211002",
                         "311101", "444033", "203120", "023413", "232410", "101103", "331104",
                         "303344", "010333", "004341", "032212", "014104", "412404", "331332",
