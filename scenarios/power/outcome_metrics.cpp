@@ -425,9 +425,14 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
       // starts at +0.0 (and so never becomes -0.0) unchanged.
       ge0v[k] = 2.0 * a0 * e0;
       ge1v[k] = 2.0 * a1 * e1;
-      devv[k] = fuse ? std::abs(1.0 - ratio) : 0.0;
-      lexv[k] = fuse ? next : 0.0;
       offv[k] = 0.0;
+    }
+    // Apart from the loop above (in it, GCC 12 did not if-convert these selects and left the
+    // whole loop scalar).
+    for (std::size_t k = 0; k < nb; ++k) {
+      const double ratio = ratiov[k];
+      devv[k] = fuse ? std::abs(1.0 - ratio) : 0.0;
+      lexv[k] = fuse ? lamv[k] : 0.0;
       c_within += static_cast<std::size_t>((ratio >= lo_ratio) & (ratio <= 1.0));
     }
     std::size_t c_exh = nb;
