@@ -339,7 +339,7 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
   const bool fuse = ref > 0.0;
   double net0 = 0.0, net1 = 0.0, gs0 = 0.0, gs1 = 0.0;
   constexpr std::size_t B = 256;
-  alignas(32) double a0v[B], a1v[B], e0v[B], e1v[B], gnv[B], lamv[B], d0v[B], d1v[B], lenv[B];
+  alignas(32) double a0v[B], a1v[B], e0v[B], e1v[B], gnv[B], d0v[B], d1v[B], lenv[B];
   alignas(32) double ratiov[B], perrv[B], ge0v[B], ge1v[B], devv[B], lexv[B], offv[B];
   bool fallback[B];
   std::size_t off_idx[B];
@@ -356,9 +356,11 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
   for (std::size_t i0 = 0; i0 < n; i0 += B) {
     const std::size_t nb = std::min(B, n - i0);
     const char* const normal = normals + i0;
+    double* const lamv = lambda + i0;  // written in place (no block copy), as in the m = 1 pass
     std::size_t c_within = 0;
     // One vectorised loop (issue 19, seventh step: as six loops over block arrays, with the
     // roots apart, the first one alone cost a third of the pass in stores of intermediates).
+#pragma GCC ivdep
     for (std::size_t k = 0; k < nb; ++k) {
       const std::size_t i = i0 + k;
       const double a0 = cs[i] * ws[2 * i], a1 = cs[i] * ws[2 * i + 1];
@@ -494,7 +496,6 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
       n_hi[0] = std::max(n_hi[0], ratiov[k]);
       pe_hi[0] = std::max(pe_hi[0], perrv[k]);
     }
-    std::copy(lamv, lamv + nb, lambda + i0);
     std::copy(exv, exv + nb, exhausted + i0);
     // The sums, in agent order (the same operations as agent_pass<2>, so the same bits).
     for (std::size_t k2 = 0; k2 < nb; ++k2) {
