@@ -340,7 +340,7 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
   double net0 = 0.0, net1 = 0.0, gs0 = 0.0, gs1 = 0.0;
   constexpr std::size_t B = 256;
   alignas(32) double a0v[B], a1v[B], e0v[B], e1v[B], gnv[B], d0v[B], d1v[B], lenv[B];
-  alignas(32) double ratiov[B], perrv[B], ge0v[B], ge1v[B], devv[B], lexv[B], offv[B];
+  alignas(32) double ratiov[B], perrv[B], ge0v[B], ge1v[B], devv[B], lexv[B];
   bool fallback[B];
   std::size_t off_idx[B];
   const double inf = std::numeric_limits<double>::infinity();
@@ -427,16 +427,16 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
       // starts at +0.0 (and so never becomes -0.0) unchanged.
       ge0v[k] = 2.0 * a0 * e0;
       ge1v[k] = 2.0 * a1 * e1;
-      offv[k] = 0.0;
     }
-    // Apart from the loop above (in it, GCC 12 did not if-convert these selects and left the
-    // whole loop scalar).
-    for (std::size_t k = 0; k < nb; ++k) {
-      const double ratio = ratiov[k];
-      devv[k] = fuse ? std::abs(1.0 - ratio) : 0.0;
-      lexv[k] = fuse ? lamv[k] : 0.0;
-      c_within += static_cast<std::size_t>((ratio >= lo_ratio) & (ratio <= 1.0));
-    }
+    // Apart from the loop above (in it, GCC 12 did not if-convert selects on `fuse` and left
+    // the whole loop scalar).
+    if (fuse)
+      for (std::size_t k = 0; k < nb; ++k) {
+        const double ratio = ratiov[k];
+        devv[k] = std::abs(1.0 - ratio);
+        lexv[k] = lamv[k];
+        c_within += static_cast<std::size_t>((ratio >= lo_ratio) & (ratio <= 1.0));
+      }
     std::size_t c_exh = nb;
     // The agents whose solve is not that one step: program1<2> itself, written into the block.
     for (std::size_t k = 0; k < nb; ++k) {
@@ -459,8 +459,10 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
       devv[k] = fuse ? std::abs(1.0 - ratio) : 0.0;
       lexv[k] = fuse && p.exhausted ? p.lambda : 0.0;
     }
-    // The agents outside N-hat (a few percent): their Appendix D term, and their ratio taken
-    // out of the normal agents' extremes (NaN is ignored there) into the extremes over all.
+    // The agents outside N-hat (a few percent): their Appendix D term, summed here in agent
+    // order (the other agents' terms would be +0.0, which leaves the sum unchanged), and their
+    // ratio taken out of the normal agents' extremes (NaN is ignored there) into the extremes
+    // over all.
     std::size_t n_off = 0;
     for (std::size_t k = 0; k < nb; ++k) {
       off_idx[n_off] = k;
@@ -470,7 +472,7 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
       const std::size_t k = off_idx[t];
       const double ae0 = a0v[k] * e0v[k], ae1 = a1v[k] * e1v[k];
       const double len2 = (0.0 + (ae0 / q0) * (ae0 / q0)) + (ae1 / q1) * (ae1 / q1);
-      offv[k] = lenv[k] + std::sqrt(gamma * len2);
+      r.off_normal += lenv[k] + std::sqrt(gamma * len2);
       off_lo = std::min(off_lo, ratiov[k]);
       off_hi = std::max(off_hi, ratiov[k]);
       ratiov[k] = nan;
@@ -497,7 +499,8 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
       pe_hi[0] = std::max(pe_hi[0], perrv[k]);
     }
     std::copy(exv, exv + nb, exhausted + i0);
-    // The sums, in agent order (the same operations as agent_pass<2>, so the same bits).
+    // The sums, in agent order (the same operations as agent_pass<2>, so the same bits); the
+    // ratio metrics' sums only when fused (without them the loop has two chains fewer).
     for (std::size_t k2 = 0; k2 < nb; ++k2) {
       gs0 += ge0v[k2];
       gs1 += ge1v[k2];
@@ -505,10 +508,12 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
       net0 += d0v[k2];
       net1 += d1v[k2];
       r.shift_total += lenv[k2];
-      r.off_normal += offv[k2];
-      r.sum_dev += devv[k2];
-      r.sum_l += lexv[k2];
     }
+    if (fuse)
+      for (std::size_t k2 = 0; k2 < nb; ++k2) {
+        r.sum_dev += devv[k2];
+        r.sum_l += lexv[k2];
+      }
   }
   double pe_max = 0.0, lo_n = inf, hi_n = -inf;
   for (int l = 0; l < 4; ++l) {  // the lanes (no value is NaN)
