@@ -342,7 +342,7 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
   alignas(32) double a0v[B], a1v[B], e0v[B], e1v[B], gnv[B], d0v[B], d1v[B], lenv[B];
   alignas(32) double ratiov[B], perrv[B], ge0v[B], ge1v[B], devv[B], lexv[B];
   bool fallback[B];
-  std::size_t off_idx[B];
+  std::size_t off_idx[B], fb_idx[B];
   const double inf = std::numeric_limits<double>::infinity();
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double lo_ratio = 1.0 - epsilon;
@@ -437,11 +437,20 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
         lexv[k] = lamv[k];
         c_within += static_cast<std::size_t>((ratio >= lo_ratio) & (ratio <= 1.0));
       }
-    std::size_t c_exh = nb;
-    // The agents whose solve is not that one step: program1<2> itself, written into the block.
+    // The indices of the agents whose solve is not that one step and of the agents outside
+    // N-hat (a few percent each), branch-free.
+    std::size_t n_fb = 0, n_off = 0;
     for (std::size_t k = 0; k < nb; ++k) {
-      exv[k] = 1;
-      if (!fallback[k]) continue;
+      fb_idx[n_fb] = k;
+      n_fb += fallback[k];
+      off_idx[n_off] = k;
+      n_off += normal[k] == 0;
+    }
+    std::size_t c_exh = nb;
+    std::fill(exv, exv + nb, char{1});
+    // The agents whose solve is not that one step: program1<2> itself, written into the block.
+    for (std::size_t t = 0; t < n_fb; ++t) {
+      const std::size_t k = fb_idx[t];
       const double a[2] = {a0v[k], a1v[k]}, e[2] = {e0v[k], e1v[k]};
       double delta[2];
       const Program1Result p = detail::program1<2>(a, e, qv, gv, 2, gamma, delta);
@@ -463,11 +472,6 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
     // order (the other agents' terms would be +0.0, which leaves the sum unchanged), and their
     // ratio taken out of the normal agents' extremes (NaN is ignored there) into the extremes
     // over all.
-    std::size_t n_off = 0;
-    for (std::size_t k = 0; k < nb; ++k) {
-      off_idx[n_off] = k;
-      n_off += normal[k] == 0;
-    }
     for (std::size_t t = 0; t < n_off; ++t) {
       const std::size_t k = off_idx[t];
       const double ae0 = a0v[k] * e0v[k], ae1 = a1v[k] * e1v[k];
