@@ -39,26 +39,6 @@ struct AgentSums {
       sum_l += lambda;
     }
   }
-
-  // The maxima and counts of a block of agents (add_ratio's order-free part, and the power
-  // error's maximum), kept apart from the sums: with fewer accumulators live, the loop keeps them
-  // in registers (issue 19: one loop held ~15 and kept most on the stack).
-  void add_block_extrema(const double* ratio, const double* power_err, const char* exhausted,
-                         const char* normal, std::size_t nb, bool fuse, double epsilon) {
-    for (std::size_t k = 0; k < nb; ++k) {
-      if (exhausted[k]) power_error = std::max(power_error, power_err[k]);
-      if (!fuse) continue;
-      const double dev = std::abs(1.0 - ratio[k]);
-      dev_max = std::max(dev_max, dev);
-      ratio_max = std::max(ratio_max, ratio[k]);
-      if (normal[k] != 0) {
-        ++n_normal;
-        dev_max_normal = std::max(dev_max_normal, dev);
-      }
-      if (ratio[k] >= 1.0 - epsilon && ratio[k] <= 1.0) ++within;
-      if (exhausted[k]) ++n_exh;
-    }
-  }
 };
 
 // One pass over the agents: Program 1 for each at (x, c), its shift, and (ref > 0) the ratio
@@ -311,8 +291,8 @@ FAIRMC_POWER_KERNEL void agent_pass_one_issue(const Population& pop, const Equil
       r.sum_l += lexv[k2];
     }
   }
-  // The power error of the exhausting agents (AgentSums::add_block_extrema's maximum of
-  // fl(|power used - gamma| / gamma)), with one division.
+  // The power error of the exhausting agents (the maximum of fl(|power used - gamma| / gamma)),
+  // with one division.
   double pe_max = 0.0, lo_n = inf, hi_n = -inf;
   for (int l = 0; l < 4; ++l) {  // the lanes (no value is NaN)
     pe_max = std::max(pe_max, pe_hi[l]);
@@ -359,16 +339,28 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
   const bool fuse = ref > 0.0;
   double net0 = 0.0, net1 = 0.0, gs0 = 0.0, gs1 = 0.0;
   constexpr std::size_t B = 256;
-  double a0v[B], a1v[B], e0v[B], e1v[B], gnv[B], lamv[B], d0v[B], d1v[B], lenv[B], ratiov[B];
-  double perrv[B];
+  alignas(32) double a0v[B], a1v[B], e0v[B], e1v[B], gnv[B], d0v[B], d1v[B], lenv[B];
+  alignas(32) double ratiov[B], perrv[B], ge0v[B], ge1v[B], devv[B], lexv[B];
   bool fallback[B];
+  std::size_t off_idx[B], fb_idx[B];
+  const double inf = std::numeric_limits<double>::infinity();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double lo_ratio = 1.0 - epsilon;
+  // Extremes over the pass, as in agent_pass_one_issue: the normal agents' ratios (four lanes),
+  // the exhausting agents' |power used - gamma| (four lanes), the agents outside N-hat.
+  Vec4 n_lo = {inf, inf, inf, inf}, n_hi = -n_lo, pe_hi = {0, 0, 0, 0};
+  double off_lo = inf, off_hi = -inf;
   constexpr double kMinNormal = std::numeric_limits<double>::min();
   constexpr double kMaxNormal = std::numeric_limits<double>::max();
   char exv[B];
   for (std::size_t i0 = 0; i0 < n; i0 += B) {
     const std::size_t nb = std::min(B, n - i0);
+    const char* const normal = normals + i0;
+    double* const lamv = lambda + i0;  // written in place (no block copy), as in the m = 1 pass
+    std::size_t c_within = 0;
     // One vectorised loop (issue 19, seventh step: as six loops over block arrays, with the
     // roots apart, the first one alone cost a third of the pass in stores of intermediates).
+#pragma GCC ivdep
     for (std::size_t k = 0; k < nb; ++k) {
       const std::size_t i = i0 + k;
       const double a0 = cs[i] * ws[2 * i], a1 = cs[i] * ws[2 * i + 1];
@@ -426,50 +418,119 @@ FAIRMC_POWER_KERNEL void agent_pass_two_issues(const Population& pop, const Equi
       d0v[k] = d0;
       d1v[k] = d1;
       lenv[k] = std::sqrt((0.0 + d0 * d0) + d1 * d1);
-      ratiov[k] = next / ref;
+      const double ratio = next / ref;
+      ratiov[k] = ratio;
       // |power used - gamma|; divided by gamma once per pass (below).
       perrv[k] = std::abs(((((0.0 + q0 * d0 * d0) - g0 * d0) + q1 * d1 * d1) - g1 * d1) - gamma);
       fallback[k] = special | again | !pair_ok;
+      // Every term of the sums, branch-free: a term a sum skips is +0.0, which leaves a sum that
+      // starts at +0.0 (and so never becomes -0.0) unchanged.
+      ge0v[k] = 2.0 * a0 * e0;
+      ge1v[k] = 2.0 * a1 * e1;
     }
-    // The agents whose solve is not that one step: program1<2> itself, written into the block.
+    // Apart from the loop above (in it, GCC 12 did not if-convert selects on `fuse` and left
+    // the whole loop scalar).
+    if (fuse)
+      for (std::size_t k = 0; k < nb; ++k) {
+        const double ratio = ratiov[k];
+        devv[k] = std::abs(1.0 - ratio);
+        lexv[k] = lamv[k];
+        c_within += static_cast<std::size_t>((ratio >= lo_ratio) & (ratio <= 1.0));
+      }
+    // The indices of the agents whose solve is not that one step and of the agents outside
+    // N-hat (a few percent each), branch-free.
+    std::size_t n_fb = 0, n_off = 0;
     for (std::size_t k = 0; k < nb; ++k) {
-      exv[k] = 1;
-      if (!fallback[k]) continue;
+      fb_idx[n_fb] = k;
+      n_fb += fallback[k];
+      off_idx[n_off] = k;
+      n_off += normal[k] == 0;
+    }
+    std::size_t c_exh = nb;
+    std::fill(exv, exv + nb, char{1});
+    // The agents whose solve is not that one step: program1<2> itself, written into the block.
+    for (std::size_t t = 0; t < n_fb; ++t) {
+      const std::size_t k = fb_idx[t];
       const double a[2] = {a0v[k], a1v[k]}, e[2] = {e0v[k], e1v[k]};
       double delta[2];
       const Program1Result p = detail::program1<2>(a, e, qv, gv, 2, gamma, delta);
+      const double ratio = p.lambda / ref, ratio_was = ratiov[k];
+      c_within -= static_cast<std::size_t>((ratio_was >= lo_ratio) & (ratio_was <= 1.0));
+      c_within += static_cast<std::size_t>((ratio >= lo_ratio) & (ratio <= 1.0));
+      c_exh -= !p.exhausted;
       lamv[k] = p.lambda;
       exv[k] = p.exhausted;
       d0v[k] = delta[0];
       d1v[k] = delta[1];
       lenv[k] = std::sqrt((0.0 + delta[0] * delta[0]) + delta[1] * delta[1]);
-      ratiov[k] = p.lambda / ref;
-      perrv[k] = std::abs(detail::power_used<2>(delta, qv, gv, 2) - gamma);
+      ratiov[k] = ratio;
+      perrv[k] = p.exhausted ? std::abs(detail::power_used<2>(delta, qv, gv, 2) - gamma) : 0.0;
+      devv[k] = fuse ? std::abs(1.0 - ratio) : 0.0;
+      lexv[k] = fuse && p.exhausted ? p.lambda : 0.0;
     }
-    std::copy(lamv, lamv + nb, lambda + i0);
+    // The agents outside N-hat (a few percent): their Appendix D term, summed here in agent
+    // order (the other agents' terms would be +0.0, which leaves the sum unchanged), and their
+    // ratio taken out of the normal agents' extremes (NaN is ignored there) into the extremes
+    // over all.
+    for (std::size_t t = 0; t < n_off; ++t) {
+      const std::size_t k = off_idx[t];
+      const double ae0 = a0v[k] * e0v[k], ae1 = a1v[k] * e1v[k];
+      const double len2 = (0.0 + (ae0 / q0) * (ae0 / q0)) + (ae1 / q1) * (ae1 / q1);
+      r.off_normal += lenv[k] + std::sqrt(gamma * len2);
+      off_lo = std::min(off_lo, ratiov[k]);
+      off_hi = std::max(off_hi, ratiov[k]);
+      ratiov[k] = nan;
+    }
+    if (fuse) {
+      r.within += c_within;
+      r.n_exh += c_exh;
+      r.n_normal += nb - n_off;
+    }
+    // Extremes (order-free: the same maxima in any order), four lanes; min and max ignore NaN
+    // as std::min(m, v) / std::max(m, v) do (v NaN: m kept).
+    std::size_t k = 0;
+    for (; k + 4 <= nb; k += 4) {
+      Vec4 rv, pe;
+      __builtin_memcpy(&rv, ratiov + k, sizeof rv);
+      __builtin_memcpy(&pe, perrv + k, sizeof pe);
+      n_lo = rv < n_lo ? rv : n_lo;
+      n_hi = rv > n_hi ? rv : n_hi;
+      pe_hi = pe > pe_hi ? pe : pe_hi;
+    }
+    for (; k < nb; ++k) {
+      n_lo[0] = std::min(n_lo[0], ratiov[k]);
+      n_hi[0] = std::max(n_hi[0], ratiov[k]);
+      pe_hi[0] = std::max(pe_hi[0], perrv[k]);
+    }
     std::copy(exv, exv + nb, exhausted + i0);
-    // Maxima and counts apart from the sums (AgentSums::add_block_extrema).
-    r.add_block_extrema(ratiov, perrv, exv, normals + i0, nb, fuse, epsilon);
-    // The sums, in agent order (the same operations as agent_pass<2>, so the same bits).
-    for (std::size_t k = 0; k < nb; ++k) {
-      const double a0 = a0v[k], a1 = a1v[k], e0 = e0v[k], e1 = e1v[k];
-      gs0 += 2.0 * a0 * e0;
-      gs1 += 2.0 * a1 * e1;
-      r.grad_total += gnv[k];
-      net0 += d0v[k];
-      net1 += d1v[k];
-      const double len_root = lenv[k];
-      r.shift_total += len_root;
-      if (normals[i0 + k] == 0) {
-        const double len2 =
-            (0.0 + (a0 * e0 / q0) * (a0 * e0 / q0)) + (a1 * e1 / q1) * (a1 * e1 / q1);
-        r.off_normal += len_root + std::sqrt(gamma * len2);
-      }
-      if (fuse) {
-        r.sum_dev += std::abs(1.0 - ratiov[k]);
-        if (exv[k]) r.sum_l += lamv[k];
-      }
+    // The sums, in agent order (the same operations as agent_pass<2>, so the same bits); the
+    // ratio metrics' sums only when fused (without them the loop has two chains fewer).
+    for (std::size_t k2 = 0; k2 < nb; ++k2) {
+      gs0 += ge0v[k2];
+      gs1 += ge1v[k2];
+      r.grad_total += gnv[k2];
+      net0 += d0v[k2];
+      net1 += d1v[k2];
+      r.shift_total += lenv[k2];
     }
+    if (fuse)
+      for (std::size_t k2 = 0; k2 < nb; ++k2) {
+        r.sum_dev += devv[k2];
+        r.sum_l += lexv[k2];
+      }
+  }
+  double pe_max = 0.0, lo_n = inf, hi_n = -inf;
+  for (int l = 0; l < 4; ++l) {  // the lanes (no value is NaN)
+    pe_max = std::max(pe_max, pe_hi[l]);
+    lo_n = std::min(lo_n, n_lo[l]);
+    hi_n = std::max(hi_n, n_hi[l]);
+  }
+  const double lo = std::min(lo_n, off_lo), hi = std::max(hi_n, off_hi);
+  r.power_error = pe_max;
+  if (fuse) {
+    r.dev_max = std::max(r.dev_max, dev_of_range(lo, hi));
+    if (lo <= hi) r.ratio_max = std::max(r.ratio_max, hi);
+    r.dev_max_normal = std::max(r.dev_max_normal, dev_of_range(lo_n, hi_n));
   }
   net[0] = net0;
   net[1] = net1;
