@@ -1,5 +1,7 @@
 #include "engine/describe.hpp"
 
+#include "engine/provenance.hpp"
+
 #include <algorithm>
 #include <iomanip>
 #include <sstream>
@@ -116,17 +118,13 @@ std::string describe_keys(const Experiment& e) {
 }
 
 std::string build_info() {
-#ifndef FAIRMC_VERSION
-#define FAIRMC_VERSION "unknown"
-#define FAIRMC_GIT_SHA "unknown"
-#endif
 #ifdef FAIRMC_HAVE_MPI
   constexpr const char* mpi = "on";
 #else
   constexpr const char* mpi = "off";
 #endif
-  return std::string("fairmc ") + FAIRMC_VERSION + " (git " + FAIRMC_GIT_SHA + ", MPI: " + mpi +
-         ")";
+  const Build b = this_build();
+  return "fairmc " + b.version + " (git " + b.git_sha + ", MPI: " + mpi + ")";
 }
 
 }  // namespace fairmc

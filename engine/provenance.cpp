@@ -20,10 +20,10 @@
 #ifndef FAIRMC_VERSION
 #define FAIRMC_VERSION "unknown"
 #endif
-#ifndef FAIRMC_GIT_SHA
+#if __has_include("fairmc_git.hpp")
+#include "fairmc_git.hpp"  // written at build time (cmake/git_version.cmake)
+#else
 #define FAIRMC_GIT_SHA "unknown"
-#endif
-#ifndef FAIRMC_GIT_DIRTY
 #define FAIRMC_GIT_DIRTY -1
 #endif
 #ifndef FAIRMC_YAML_CPP_VERSION
