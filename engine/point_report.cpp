@@ -33,6 +33,21 @@ std::vector<RatioEstimate> report_ratios(const PointRecord& r) {
   return out;
 }
 
+std::string ratio_text(const RatioSpec& spec, const RatioEstimate& est) {
+  std::ostringstream o;
+  o.precision(6);
+  if (std::isnan(est.estimate))  // printed bare it read "-nan +- -nan", a value with an interval
+    o << "undefined (E[" << spec.num << "]/E[" << spec.den << "] is not a number, e.g. 0/0; n "
+      << est.n << ")";
+  else if (est.unbounded())
+    o << est.estimate << ", no bounded 95% interval (E[" << spec.den
+      << "] not distinguishable from 0; n " << est.n << ")";
+  else
+    o << est.bias_corrected << " +- " << est.half_width()
+      << " (95%, jackknife, bias-corrected; plain " << est.estimate << ", n " << est.n << ")";
+  return o.str();
+}
+
 std::vector<std::string> run_notes(const RunRecord& run, std::size_t max_lines) {
   std::vector<std::string> warnings, ratios, notes;
   std::size_t more_warnings = 0, more_ratios = 0, more_notes = 0;
@@ -77,14 +92,7 @@ std::vector<std::string> run_notes(const RunRecord& run, std::size_t max_lines) 
       o.precision(6);
       o << point_label(run.points[p]) << ": ratio " << r.ratios[k].name << " = E["
         << r.ratios[k].num << "]/E[" << r.ratios[k].den << "] = ";
-      if (est[k].unbounded())
-        o << est[k].estimate << ", no bounded 95% interval (E[" << r.ratios[k].den
-          << "] not distinguishable from 0; n " << est[k].n << ")";
-      else
-        o << est[k].bias_corrected << " +- " << est[k].half_width()
-          << " (95%, jackknife, bias-corrected; plain " << est[k].estimate << ", n " << est[k].n
-          << ")";
-      ratios.push_back(o.str());
+      ratios.push_back(o.str() + ratio_text(r.ratios[k], est[k]));
     }
   }
   if (more_ratios) ratios.push_back("... and " + std::to_string(more_ratios) + " more ratios");

@@ -31,6 +31,11 @@ std::vector<MetricReport> report_metrics(const PointRecord& r,
 // One per ratio of the point.
 std::vector<RatioEstimate> report_ratios(const PointRecord& r);
 
+// The estimate part of a ratio's line: "b +- h (95%, jackknife, ...)", or why there is no interval
+// ("no bounded 95% interval" when E[den] may be 0; "undefined" when the estimate is not a number,
+// e.g. 0/0 where num and den are 0 in every draw).
+std::string ratio_text(const RatioSpec& spec, const RatioEstimate& est);
+
 // One-line warnings ("point 0: metric gain_to_loss: normal interval unreliable: ...") and ratio
 // lines for the end of `fairmc run`, at most `max_lines` of each kind, then at most max_lines / 4
 // notes naming the metrics with undefined (NaN) draws.

@@ -305,7 +305,11 @@ std::string describe_point_stats(hid_t point) {
       if (row.size() < 7) continue;
       const std::string num = read_string_attr(d, "num"), den = read_string_attr(d, "den");
       o << "    " << std::left << std::setw(28) << name << std::right << " ratio ";
-      if (std::isinf(row[4]) || std::isinf(row[5]))
+      if (std::isnan(row[1]))  // as run's closing lines (point_report ratio_text): no "-nan ± -nan"
+        o << std::setw(12) << "undefined"
+          << "  (E[" << num << "]/E[" << den << "] is not a number, e.g. 0/0)  n " << row[0]
+          << "\n";
+      else if (std::isinf(row[4]) || std::isinf(row[5]))
         o << std::setw(12) << row[1] << "  no bounded 95% interval (E[" << den
           << "] not distinguishable from 0; E[" << num << "]/E[" << den << "])  n " << row[0]
           << "\n";

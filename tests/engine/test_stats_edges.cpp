@@ -165,3 +165,27 @@ TEST_CASE("notes of undefined draws never crowd out a warning") {
   CHECK(notes == 5);
   CHECK(lines.back().find("25 more points with undefined draws") != std::string::npos);
 }
+
+TEST_CASE("a ratio whose estimate is not a number is said to be undefined, not given an interval") {
+  // 0/0 (num and den 0 in every draw: objective's gain/loss at α = β = 0) printed
+  // "-nan +- -nan (95%, ...)", a value with an interval.
+  const fairmc::RatioSpec spec{"gain_over_loss", "gain", "loss"};
+  fairmc::RatioEstimate nan_est;
+  nan_est.n = 4;
+  const std::string text = fairmc::ratio_text(spec, nan_est);
+  CHECK(text.find("undefined") == 0);
+  CHECK(text.find("E[gain]/E[loss]") != std::string::npos);
+  CHECK(text.find("nan") == std::string::npos);
+  CHECK(text.find("+-") == std::string::npos);
+  // A bounded and an unbounded estimate keep their forms.
+  fairmc::RatioEstimate ok;
+  ok.n = 10;
+  ok.estimate = 2.0;
+  ok.bias_corrected = 2.0;
+  ok.ci_lo = 1.5;
+  ok.ci_hi = 2.5;
+  CHECK(fairmc::ratio_text(spec, ok).find("2 +- 0.5 (95%, jackknife") == 0);
+  ok.ci_lo = -inf;
+  ok.ci_hi = inf;
+  CHECK(fairmc::ratio_text(spec, ok).find("no bounded 95% interval") != std::string::npos);
+}
