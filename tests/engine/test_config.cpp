@@ -2,6 +2,7 @@
 
 #include "engine/prepare.hpp"
 #include "scenarios/catalog.hpp"
+#include "tests/config_errors.hpp"
 
 #include <doctest/doctest.h>
 
@@ -44,22 +45,10 @@ population: {agents: 5}
 std::string error_of(const Scratch& s, const std::string& text,
                      const std::vector<std::string>& overrides = {}) {
   const fs::path p = s.write("exp.yaml", text);
-  try {
-    const auto e = fairmc::load_experiment(p, overrides);
-    const auto catalog = fairmc::scenario_catalog();
-    const auto points = fairmc::expand(e);
-    fairmc::prepare_points(e, points, fairmc::find_scenario(catalog, e));
-  } catch (const ConfigError& err) {
-    return err.what();
-  }
-  return "";
+  return fairmc::testing::plan_error([&] { return fairmc::load_experiment(p, overrides); });
 }
 
-bool has(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return true;
-  MESSAGE("missing '" << part << "' in: " << text);
-  return false;
-}
+using fairmc::testing::has;
 
 }  // namespace
 

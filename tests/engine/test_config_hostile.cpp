@@ -3,8 +3,7 @@
 #include "engine/config.hpp"
 
 #include "engine/config_text.hpp"
-#include "engine/prepare.hpp"
-#include "scenarios/catalog.hpp"
+#include "tests/config_errors.hpp"
 
 #include <doctest/doctest.h>
 
@@ -27,21 +26,11 @@ std::string value_at(const YAML::Node& root, const std::string& path) {
 
 // The error text of loading and preparing `text` like `fairmc plan` ("" when it is valid).
 std::string error_of(const std::string& text, const std::vector<std::string>& overrides = {}) {
-  try {
-    const auto e = fairmc::load_experiment_text(text, "t.yaml", overrides);
-    const auto catalog = fairmc::scenario_catalog();
-    fairmc::prepare_points(e, fairmc::expand(e), fairmc::find_scenario(catalog, e));
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
+  return fairmc::testing::plan_error(
+      [&] { return fairmc::load_experiment_text(text, "t.yaml", overrides); });
 }
 
-bool has(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return true;
-  MESSAGE("missing '" << part << "' in: " << text);
-  return false;
-}
+using fairmc::testing::has;
 
 }  // namespace
 

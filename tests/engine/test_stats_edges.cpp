@@ -16,7 +16,19 @@ using fairmc::Summary;
 
 namespace {
 constexpr double inf = std::numeric_limits<double>::infinity();
+
+// Adds one metric's draws to `block` as the runner does: its moments and its quantile sketch.
+void add_metric(fairmc::BlockRecord& block, std::initializer_list<double> draws) {
+  BlockAccumulator acc;
+  fairmc::SketchBuilder sb;
+  for (const double x : draws) {
+    acc.add(x);
+    sb.add(x);
+  }
+  block.metrics.push_back(acc.summary());
+  block.sketches.push_back(sb.sketch());
 }
+}  // namespace
 
 TEST_CASE("1e7 draws of a constant give exactly the constant and sd 0") {
   // 100 blocks of 1e5 draws, merged in block order as the runner does. A sum-based block mean
@@ -111,18 +123,9 @@ TEST_CASE("the run's notes name every metric with undefined draws and their coun
   r.block = 2;
   fairmc::BlockRecord block;
   block.length = 2;
-  const std::vector<std::vector<double>> draws{
-      {std::nan(""), std::nan("")}, {1.0, std::nan("")}, {1.0, 2.0}};
-  for (const auto& d : draws) {
-    BlockAccumulator acc;
-    fairmc::SketchBuilder sb;
-    for (const double x : d) {
-      acc.add(x);
-      sb.add(x);
-    }
-    block.metrics.push_back(acc.summary());
-    block.sketches.push_back(sb.sketch());
-  }
+  add_metric(block, {std::nan(""), std::nan("")});
+  add_metric(block, {1.0, std::nan("")});
+  add_metric(block, {1.0, 2.0});
   r.add(0, block);
   run.results.push_back(r);
   const auto notes = fairmc::run_notes(run);
@@ -144,14 +147,7 @@ TEST_CASE("notes of undefined draws never crowd out a warning") {
     r.block = 2;
     fairmc::BlockRecord block;
     block.length = 3;
-    BlockAccumulator acc;
-    fairmc::SketchBuilder sb;
-    for (const double x : {std::nan(""), inf, 1.0}) {
-      acc.add(x);
-      sb.add(x);
-    }
-    block.metrics.push_back(acc.summary());
-    block.sketches.push_back(sb.sketch());
+    add_metric(block, {std::nan(""), inf, 1.0});
     r.add(0, block);
     run.results.push_back(r);
   }
