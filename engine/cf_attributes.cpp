@@ -90,10 +90,6 @@ std::string ratio_units(const std::string& num, const std::string& den) {
   return wrap(num) + "/" + wrap(den);
 }
 
-}  // namespace
-
-namespace {
-
 // The declared unit of `name` ("1" when the scenario declares none) and its long_name stem: its
 // description, or for a metric a template describes (fast_flow_<scf>) that description with the
 // metric's name ("" when the scenario describes neither).
@@ -115,9 +111,8 @@ CfLabels::CfLabels(const RunRecord& run) : run_(run) {
   for (auto& c : run.constant_names()) constants_.insert(std::move(c));
   for (const auto& r : run.results)
     for (const RatioSpec& spec : r.ratios)
-      if (std::none_of(ratios_.begin(), ratios_.end(), [&](const RatioSpec* q) {
-            return q->name == spec.name && q->num == spec.num && q->den == spec.den;
-          }))
+      if (std::none_of(ratios_.begin(), ratios_.end(),
+                       [&](const RatioSpec* q) { return *q == spec; }))
         ratios_.push_back(&spec);
   std::vector<std::string> zip_keys;
   for (const Axis& a : run.experiment.axes)
